@@ -1,0 +1,113 @@
+# cco-pipeline: one non-recursive Makefile.  `make help` lists the targets.
+#
+# A directory under pipeline/, stages/ or tools/ that holds a manual page
+# cco-NAME.1 is a program: bin/cco-NAME is built from the .c files beside
+# it and libcco.a, the internal library in libcco/.
+
+CCO_VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+BIN ?= bin
+CC ?= cc
+CFLAGS ?= -O2 -g
+PROVE ?= prove
+PROVE_OPTS ?= -j2
+
+PKGS := libzstd libpcre2-8 sqlite3 inih libxxhash xlsxwriter
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -D_DEFAULT_SOURCE \
+	-D_FILE_OFFSET_BITS=64 -DCCO_VERSION='"$(CCO_VERSION)"' -Ilibcco \
+	-include libcco/banned.h $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	-MMD -MP
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+ifdef SAN
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+endif
+
+LIB_SRC := $(wildcard libcco/*.c)
+LIBCCO := $(BUILD)/libcco.a
+PROG_MANS := $(sort $(wildcard pipeline/cco-*.1 stages/*/cco-*.1 tools/*/cco-*.1))
+PROGRAMS := $(patsubst %.1,$(BIN)/%,$(notdir $(PROG_MANS)))
+MAN5 := $(wildcard doc/*.5)
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
+SHELL_TESTS = $(sort $(wildcard tests/cli/*.t tests/e2e/*.t))
+TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD))
+
+.PHONY: all check asan valgrind units deps install clean help
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBCCO): $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+define PROGRAM_RULE
+$(BIN)/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(dir $(1))*.c)) $(LIBCCO)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach m,$(PROG_MANS),$(eval $(call PROGRAM_RULE,$(m))))
+
+$(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+TEST_TOOL := $(BUILD)/tests/test-tool
+$(TEST_TOOL): $(BUILD)/tests/helper/test-tool.o $(LIBCCO)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+units: $(UNIT_TESTS) $(TEST_TOOL)
+
+deps:
+	@tools/install-deps
+
+# check re-enters make after deps, so pkg-config sees new packages.
+check: deps
+	@$(MAKE) --no-print-directory all units
+	$(TEST_ENV) $(PROVE) $(PROVE_OPTS) $(UNIT_TESTS) $(SHELL_TESTS)
+
+asan: deps
+	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan BIN=build/asan/bin check
+
+# The suite with every program and unit test under valgrind.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+valgrind: deps
+	@$(MAKE) --no-print-directory all units
+	@rm -rf $(BUILD)/vg && mkdir -p $(BUILD)/vg
+	@for p in $(PROGRAMS) $(UNIT_TESTS); do \
+		printf '#!/bin/sh\nexec $(VALGRIND) %s "$$@"\n' "$(abspath .)/$$p" \
+			> $(BUILD)/vg/$${p##*/}; chmod +x $(BUILD)/vg/$${p##*/}; done
+	CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BUILD))/vg CCO_BUILD=$(abspath $(BUILD)) \
+		$(PROVE) $(PROVE_OPTS) $(addprefix $(BUILD)/vg/,$(notdir $(UNIT_TESTS))) $(SHELL_TESTS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(PROG_MANS) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5
+
+clean:
+	rm -rf build bin
+
+help:
+	@echo 'make            build every program into $(BIN)/'
+	@echo 'make check      install missing packages, build, run the test suite'
+	@echo 'make asan       the test suite under AddressSanitizer and UBSan'
+	@echo 'make valgrind   the test suite under valgrind (leaks are errors)'
+	@echo 'make install    install programs and manual pages (PREFIX, DESTDIR)'
+	@echo 'make deps       install missing Debian packages (as root)'
+	@echo 'make clean      remove build outputs'
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

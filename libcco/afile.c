@@ -1,0 +1,211 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "err.h"
+#include "xalloc.h"
+
+#define MAX_PENDING 256
+
+/* Temp files not yet committed; read by the signal handler, so updates
+ * happen with the handled signals blocked. */
+static char *pending[MAX_PENDING];
+static volatile sig_atomic_t npending;
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
+static void unlink_pending(void)
+{
+	for (int i = 0; i < npending; i++)
+		unlink(pending[i]);
+}
+
+static void on_signal(int sig)
+{
+	unlink_pending();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(int); i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void install_cleanup(void)
+{
+	static int installed;
+	struct sigaction sa;
+
+	if (installed)
+		return;
+	installed = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(int); i++) {
+		struct sigaction old;
+
+		/* Respect a parent that asked us to ignore the signal. */
+		if (sigaction(cleanup_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
+	atexit(unlink_pending);
+}
+
+static int remember(char *tmp)
+{
+	sigset_t old;
+
+	if (npending == MAX_PENDING)
+		return err_set("too many open output files");
+	block_signals(&old);
+	pending[npending] = tmp;
+	npending = npending + 1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+static void forget(const char *tmp)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	for (int i = 0; i < npending; i++) {
+		if (pending[i] == tmp) {
+			pending[i] = pending[npending - 1];
+			npending = npending - 1;
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void afile_release(struct afile *f)
+{
+	free(f->path);
+	free(f->tmp);
+	f->path = f->tmp = NULL;
+	f->fp = NULL;
+}
+
+int afile_open(struct afile *f, const char *path, int mode)
+{
+	int fd;
+
+	install_cleanup();
+	f->path = xstrdup(path);
+	f->tmp = xasprintf("%s.tmp", path);
+	f->fp = NULL;
+	fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0 || fchmod(fd, (mode_t)mode) < 0) {
+		err_set("cannot create '%s': %s", f->tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(f->tmp);
+		}
+		afile_release(f);
+		return -1;
+	}
+	f->fp = fdopen(fd, "w");
+	if (!f->fp || remember(f->tmp) < 0) {
+		if (!f->fp)
+			err_set("cannot open '%s': %s", f->tmp, strerror(errno));
+		f->fp ? fclose(f->fp) : close(fd);
+		unlink(f->tmp);
+		afile_release(f);
+		return -1;
+	}
+	return 0;
+}
+
+static void fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd); /* best effort: some file systems refuse */
+		close(fd);
+	}
+	free(dir);
+}
+
+int afile_commit(struct afile *f)
+{
+	int rc = 0;
+	const char *what = NULL;
+
+	if (fflush(f->fp) != 0 || ferror(f->fp))
+		what = "write";
+	else if (fsync(fileno(f->fp)) != 0)
+		what = "fsync";
+	if (fclose(f->fp) != 0 && !what)
+		what = "close";
+	if (!what && rename(f->tmp, f->path) != 0)
+		what = "rename";
+	if (what) {
+		rc = err_set("cannot %s '%s': %s", what, f->path, strerror(errno));
+		unlink(f->tmp);
+	} else {
+		fsync_parent(f->path);
+	}
+	forget(f->tmp);
+	afile_release(f);
+	return rc;
+}
+
+void afile_abort(struct afile *f)
+{
+	if (!f->tmp)
+		return;
+	fclose(f->fp);
+	unlink(f->tmp);
+	forget(f->tmp);
+	afile_release(f);
+}
+
+int fs_mkdirs(const char *path, int mode)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+			rc = err_set("cannot create directory '%s': %s", p, strerror(errno));
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+int afile_write_all(const char *path, int mode, const void *data, size_t n)
+{
+	struct afile f;
+
+	if (afile_open(&f, path, mode) < 0)
+		return -1;
+	fwrite(data, 1, n, f.fp);
+	return afile_commit(&f);
+}

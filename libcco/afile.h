@@ -1,0 +1,45 @@
+/*
+ * afile.h: atomic output files.
+ *
+ * An output is written to "PATH.tmp" and renamed to PATH only after fflush,
+ * fsync and fclose have all succeeded, so no reader ever sees a half-written
+ * file under its real name.  Open temp files are remembered; if the process
+ * exits without committing them, or dies from SIGINT, SIGTERM, SIGHUP or
+ * SIGPIPE, they are unlinked.  (SIGKILL cannot be caught: a stale PATH.tmp
+ * may remain, is never read as an output, and is replaced by the next run.)
+ */
+#ifndef CCO_AFILE_H
+#define CCO_AFILE_H
+
+#include <stdio.h>
+
+#define AFILE_PHI 0600     /* mode for member-level data */
+#define AFILE_PUBLIC 0644  /* mode for aggregate reports */
+#define AFILE_PHI_DIR 0700 /* mode for directories that hold member data */
+
+struct afile {
+	char *path; /* final name, owned */
+	char *tmp;  /* temp name while open, owned; NULL once closed */
+	FILE *fp;   /* write here; errors are sticky in the stream */
+};
+
+/* Create PATH.tmp with exactly `mode` (whatever the umask).  Returns 0, or -1
+ * with err_msg() set and nothing left behind. */
+int afile_open(struct afile *f, const char *path, int mode);
+
+/* Flush, fsync, close and rename into place, then fsync the directory.
+ * Returns 0, or -1 (err_msg() set) with the temp file removed and any
+ * previous PATH untouched.  Frees f's memory either way. */
+int afile_commit(struct afile *f);
+
+/* Close and remove the temp file; PATH is untouched.  Frees f's memory. */
+void afile_abort(struct afile *f);
+
+/* mkdir -p with `mode` for each directory it creates; existing directories
+ * are left as they are.  Returns 0 or -1 with err_msg() set. */
+int fs_mkdirs(const char *path, int mode);
+
+/* Write a whole small file atomically.  Returns 0 or -1 with err_msg(). */
+int afile_write_all(const char *path, int mode, const void *data, size_t n);
+
+#endif

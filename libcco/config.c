@@ -1,0 +1,303 @@
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "date.h"
+#include "err.h"
+#include "xalloc.h"
+
+enum key_type { T_INT, T_REAL, T_DATE, T_STR, T_DIR, T_FILE, T_NEWDIR };
+
+struct key_def {
+	const char *name;  /* "section.key" */
+	enum key_type type;
+	const char *dflt;  /* default text, or NULL when the key is required */
+	double min, max;   /* for T_INT and T_REAL */
+	const char *help;
+};
+
+/* The one list of configuration keys.  cco-config(5) documents each. */
+static const struct key_def keys[] = {
+	{ "run.measurement_year", T_INT, NULL, 2000, 2100, "measurement year (MY)" },
+	{ "run.as_of", T_DATE, NULL, 0, 0, "claims paid through this date count" },
+	{ "run.workspace", T_NEWDIR, "work", 0, 0, "where stage outputs go" },
+	{ "paths.extracts", T_DIR, "../sample-data/extracts", 0, 0, "raw extract files to load" },
+	{ "paths.layouts", T_DIR, "layouts", 0, 0, "extract layout files (*.ini)" },
+	{ "limits.memory_mb", T_INT, "256", 8, 65536, "sort buffer and cache limit, MB" },
+	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
+	{ "output.compression_level", T_INT, "1", 0, 19, "zstd level of record files (0: none)" },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+struct config {
+	char *file;
+	char *dir;           /* directory of file, for relative paths */
+	char *value[NKEYS];  /* raw text, resolved for paths */
+	int line[NKEYS];     /* where set in the file; 0 = default or --set */
+	/* parsing state */
+	int cur_line;
+	FILE *fp;
+	char *error;
+};
+
+static int key_index(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int section_known(const char *section)
+{
+	size_t n = strlen(section);
+
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strncmp(keys[i].name, section, n) == 0 && keys[i].name[n] == '.')
+			return 1;
+	return 0;
+}
+
+static char *resolve(const char *dir, const char *value)
+{
+	if (value[0] == '/' || !dir)
+		return xstrdup(value);
+	return xasprintf("%s/%s", dir, value);
+}
+
+/* Check text against the key's type; on success store it (resolved). */
+static int check_value(struct config *c, int k, const char *text, const char *dir)
+{
+	const struct key_def *d = &keys[k];
+	char *end;
+	struct stat st;
+
+	switch (d->type) {
+	case T_INT: {
+		errno = 0;
+		long v = strtol(text, &end, 10);
+
+		if (errno || end == text || *end || v < d->min || v > d->max)
+			return err_set("%s must be a whole number from %.0f to %.0f, "
+				       "not '%s'", d->name, d->min, d->max, text);
+		break;
+	}
+	case T_REAL: {
+		errno = 0;
+		double v = strtod(text, &end);
+
+		if (errno || end == text || *end || !isfinite(v) || v < d->min ||
+		    v > d->max)
+			return err_set("%s must be a number from %g to %g, not '%s'",
+				       d->name, d->min, d->max, text);
+		break;
+	}
+	case T_DATE: {
+		int days;
+
+		if (date_parse_iso(text, strlen(text), &days) < 0)
+			return err_set("%s must be a date YYYY-MM-DD, not '%s'",
+				       d->name, text);
+		break;
+	}
+	case T_STR:
+	case T_NEWDIR:
+		if (!*text)
+			return err_set("%s must not be empty", d->name);
+		break;
+	case T_DIR:
+	case T_FILE: {
+		char *p = resolve(dir, text);
+		int bad = stat(p, &st) != 0 ||
+			  (d->type == T_DIR ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode));
+
+		free(p);
+		if (bad)
+			return err_set("%s: no such %s '%s'", d->name,
+				       d->type == T_DIR ? "directory" : "file", text);
+		break;
+	}
+	}
+	free(c->value[k]);
+	c->value[k] = d->type >= T_DIR ? resolve(dir, text) : xstrdup(text);
+	return 0;
+}
+
+static int on_key(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	struct config *c = user;
+	char *full;
+	int k;
+
+	if (c->error)
+		return 1;
+	if (!section_known(section)) {
+		c->error = xasprintf("%s:%d: unknown section [%s]", c->file,
+				     c->cur_line, section);
+		return 1;
+	}
+	full = xasprintf("%s.%s", section, name);
+	k = key_index(full);
+	if (k < 0)
+		c->error = xasprintf("%s:%d: unknown key '%s' in [%s]", c->file,
+				     c->cur_line, name, section);
+	else if (c->line[k])
+		c->error = xasprintf("%s:%d: '%s' already set on line %d", c->file,
+				     c->cur_line, full, c->line[k]);
+	else if (check_value(c, k, value, c->dir) < 0)
+		c->error = xasprintf("%s:%d: %s", c->file, c->cur_line, err_msg());
+	else
+		c->line[k] = c->cur_line;
+	free(full);
+	return 1;
+}
+
+/* fgets for inih that counts lines, so errors can name them. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct config *c = stream;
+	char *s = fgets(str, num, c->fp);
+
+	if (!s)
+		return NULL;
+	c->cur_line++;
+	if (!strchr(s, '\n') && !feof(c->fp) && !c->error)
+		c->error = xasprintf("%s:%d: line too long", c->file, c->cur_line);
+	return s;
+}
+
+static int apply_defaults(struct config *c)
+{
+	for (size_t k = 0; k < NKEYS; k++) {
+		if (c->value[k])
+			continue;
+		if (!keys[k].dflt)
+			return err_set("%s: required key '%s' is not set", c->file,
+				       keys[k].name);
+		if (check_value(c, (int)k, keys[k].dflt, c->dir) < 0)
+			return err_set("%s: default for %s", c->file, err_msg());
+	}
+	return 0;
+}
+
+struct config *config_load(const char *path)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+	const char *slash = strrchr(path, '/');
+	int rc;
+
+	c->file = xstrdup(path);
+	c->dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	c->fp = fopen(path, "r");
+	if (!c->fp) {
+		err_set("cannot open config '%s': %s", path, strerror(errno));
+		config_free(c);
+		return NULL;
+	}
+	rc = ini_parse_stream(read_line, c, on_key, c);
+	fclose(c->fp);
+	c->fp = NULL;
+	if (c->error || rc != 0) {
+		if (c->error)
+			err_set("%s", c->error);
+		else
+			err_set("%s:%d: syntax error", path, rc);
+		config_free(c);
+		return NULL;
+	}
+	if (apply_defaults(c) < 0) {
+		config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int config_set(struct config *c, const char *assignment)
+{
+	const char *eq = strchr(assignment, '=');
+	char *name;
+	int k;
+
+	if (!eq)
+		return err_set("--set needs section.key=value, not '%s'", assignment);
+	name = xstrndup(assignment, (size_t)(eq - assignment));
+	k = key_index(name);
+	if (k < 0) {
+		err_set("--set: unknown key '%s'", name);
+		free(name);
+		return -1;
+	}
+	free(name);
+	if (check_value(c, k, eq + 1, NULL) < 0)
+		return err_set("--set: %s", err_msg());
+	c->line[k] = 0;
+	return 0;
+}
+
+static int must_key(const char *key, enum key_type t1, enum key_type t2)
+{
+	int k = key_index(key);
+
+	if (k < 0 || (keys[k].type != t1 && keys[k].type != t2)) {
+		fprintf(stderr, "cco: internal error: config key '%s' misused\n", key);
+		abort();
+	}
+	return k;
+}
+
+const char *config_str(const struct config *c, const char *key)
+{
+	int k = key_index(key);
+
+	if (k < 0)
+		must_key(key, T_STR, T_STR);
+	return c->value[k];
+}
+
+long config_int(const struct config *c, const char *key)
+{
+	return strtol(c->value[must_key(key, T_INT, T_INT)], NULL, 10);
+}
+
+double config_real(const struct config *c, const char *key)
+{
+	return strtod(c->value[must_key(key, T_REAL, T_INT)], NULL);
+}
+
+int config_date(const struct config *c, const char *key)
+{
+	const char *v = c->value[must_key(key, T_DATE, T_DATE)];
+	int days = DATE_NONE;
+
+	date_parse_iso(v, strlen(v), &days);
+	return days;
+}
+
+const char *config_file(const struct config *c)
+{
+	return c->file;
+}
+
+void config_dump(const struct config *c, void *out)
+{
+	for (size_t k = 0; k < NKEYS; k++)
+		fprintf(out, "%s = %s\n", keys[k].name, c->value[k]);
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	for (size_t k = 0; k < NKEYS; k++)
+		free(c->value[k]);
+	free(c->error);
+	free(c->file);
+	free(c->dir);
+	free(c);
+}

@@ -1,0 +1,38 @@
+/*
+ * config.h: the run configuration, config/pipeline.ini (see cco-config(5)).
+ *
+ * Every key is declared once, in config.c's table, with its type, range and
+ * default; unknown sections and keys, bad values and missing files are
+ * errors naming file and line.  Keys are addressed as "section.key".
+ */
+#ifndef CCO_CONFIG_H
+#define CCO_CONFIG_H
+
+struct config;
+
+/* Load path.  Returns NULL with err_msg() set ("FILE:LINE: what") on any
+ * unknown, duplicate or invalid key, or a path key naming a missing file. */
+struct config *config_load(const char *path);
+
+/* Apply an override "section.key=value" (from --set), validated as if it
+ * were in the file; a relative path is taken from the current directory.
+ * Returns 0 or -1 with err_msg() set. */
+int config_set(struct config *c, const char *assignment);
+
+/* Typed accessors.  key must be declared in the table (a programming error
+ * otherwise, which aborts).  Paths come back resolved: relative values are
+ * taken from the config file's directory. */
+const char *config_str(const struct config *c, const char *key);
+long config_int(const struct config *c, const char *key);
+double config_real(const struct config *c, const char *key);
+int config_date(const struct config *c, const char *key);
+
+/* The file the configuration was loaded from. */
+const char *config_file(const struct config *c);
+
+/* Write every key as "section.key = value", in table order, to out. */
+void config_dump(const struct config *c, void *out);
+
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * rec.h: record files, the one format every stage reads and writes.
+ *
+ * A record file is UTF-8 text, compressed as a zstd stream with content
+ * checksums:
+ *
+ *   #cco-record<TAB>kind=KIND<TAB>schema=N<TAB>sort=COL,COL|none
+ *   col1<TAB>col2<TAB>...
+ *   value<TAB>value<TAB>...
+ *
+ * Fields never hold TAB, CR or LF; the empty field is null.  The reader also
+ * accepts the same text uncompressed.  The writer writes through afile.h, so
+ * a file appears under its name only when complete.  See record(5).
+ */
+#ifndef CCO_REC_H
+#define CCO_REC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define REC_MAGIC "#cco-record"
+
+/* What a kind of record file holds: the contract between two stages. */
+struct rec_schema {
+	const char *kind;        /* file kind, e.g. "medical_claims" */
+	int version;             /* bumped when columns change */
+	const char *const *cols; /* column names, NULL-terminated */
+};
+
+/* The schema registered for kind, or NULL. */
+const struct rec_schema *rec_schema_find(const char *kind);
+
+/* Number of columns of s. */
+int rec_schema_ncols(const struct rec_schema *s);
+
+/* Index of column name in s, or -1. */
+int rec_schema_col(const struct rec_schema *s, const char *name);
+
+/* NULL-terminated list of every registered schema, in kind order. */
+const struct rec_schema *const *rec_schema_all(void);
+
+/* ---- reading ---- */
+
+struct rec_row {
+	char **field;  /* NUL-terminated values, valid until the next read */
+	size_t *len;   /* their lengths */
+	int nfields;   /* equals the header's column count */
+};
+
+struct rec_reader;
+
+/* Open path ("-" for stdin) and read its metadata and header lines.
+ * Returns NULL with err_msg() set ("FILE: what is wrong") on failure. */
+struct rec_reader *rec_reader_open(const char *path);
+
+/* Check that the file is of schema s: same kind, same version, same columns.
+ * Returns 0 or -1 with err_msg() set. */
+int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s);
+
+/* Read the next row into *row.  Returns 1 for a row, 0 at a clean end of
+ * file, -1 (err_msg() names file and line) for a truncated or damaged file,
+ * a checksum mismatch or a row with the wrong number of fields. */
+int rec_reader_next(struct rec_reader *r, struct rec_row *row);
+
+const char *rec_reader_kind(const struct rec_reader *r);
+int rec_reader_version(const struct rec_reader *r);
+const char *rec_reader_sort(const struct rec_reader *r);   /* "none" if unsorted */
+int rec_reader_ncols(const struct rec_reader *r);
+const char *rec_reader_colname(const struct rec_reader *r, int i);
+int rec_reader_col(const struct rec_reader *r, const char *name); /* -1 if absent */
+long rec_reader_line(const struct rec_reader *r); /* line of the last row */
+uint64_t rec_reader_bytes_in(const struct rec_reader *r); /* file bytes read */
+const char *rec_reader_path(const struct rec_reader *r);
+
+/* Close and free; NULL is allowed. */
+void rec_reader_close(struct rec_reader *r);
+
+/* ---- writing ---- */
+
+struct rec_writer;
+
+/* Start writing a record file of schema s to path (atomically, file mode
+ * `mode`), with sort naming the sort order ("none" if unsorted) and zstd
+ * compression level `level` (1-19; 0 writes uncompressed text).
+ * Returns NULL with err_msg() set. */
+struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
+				   const char *sort, int level, int mode);
+
+/* Append one field of the current row.  A field holding TAB, CR or LF, or a
+ * row with the wrong field count, makes the writer fail: the error is
+ * sticky and reported by rec_writer_close(). */
+void rec_put(struct rec_writer *w, const char *s, size_t n);
+void rec_put_str(struct rec_writer *w, const char *s); /* NULL writes null */
+void rec_put_int(struct rec_writer *w, long long v);
+void rec_put_date(struct rec_writer *w, int days);      /* DATE_NONE: null */
+void rec_put_null(struct rec_writer *w);
+
+/* End the current row. */
+void rec_end(struct rec_writer *w);
+
+/* Write a whole row of nfields values. */
+void rec_put_row(struct rec_writer *w, char *const *field, const size_t *len,
+		 int nfields);
+
+/* Rows written so far. */
+uint64_t rec_writer_rows(const struct rec_writer *w);
+
+/* Finish: flush, checksum, fsync, rename into place.  Returns 0, or -1 with
+ * err_msg() set and no file left behind.  Frees w either way. */
+int rec_writer_close(struct rec_writer *w);
+
+/* Discard everything written; the previous file, if any, stays.  Frees w. */
+void rec_writer_abort(struct rec_writer *w);
+
+#endif

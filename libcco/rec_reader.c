@@ -1,0 +1,348 @@
+/*
+ * rec_reader.c: streaming record-file reader.  Memory is one input block,
+ * one decompressed window and the fields of the longest line: independent
+ * of file size.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "err.h"
+#include "rec.h"
+#include "xalloc.h"
+
+#define MAX_LINE (64u << 20) /* longer lines are damage, not data */
+
+struct rec_reader {
+	char *path;
+	int fd;
+	int compressed;
+	int eof_in;          /* no more file bytes */
+	ZSTD_DStream *zds;
+	size_t zret;         /* last ZSTD_decompressStream() hint; 0 = frame end */
+	unsigned char *in;   /* compressed input block */
+	ZSTD_inBuffer zin;
+	char *buf;           /* decompressed text window */
+	size_t start, end, cap;
+	long line;           /* line number of the last line returned */
+	uint64_t bytes_in;
+	char *kind, *sort;
+	int version;
+	char **colnames;
+	int ncols;
+	char **field;        /* per-row field pointers, ncols + 1 */
+	size_t *len;
+};
+
+static int reader_err(struct rec_reader *r, const char *what)
+{
+	if (r->line > 0)
+		return err_set("%s:%ld: %s", r->path, r->line, what);
+	return err_set("%s: %s", r->path, what);
+}
+
+/* Read up to n file bytes into dst; returns bytes read, 0 at EOF, -1. */
+static ssize_t read_file(struct rec_reader *r, void *dst, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(r->fd, dst, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return err_set("%s: read error: %s", r->path, strerror(errno));
+	r->bytes_in += (uint64_t)got;
+	return got;
+}
+
+/* Append more text to the window.  Returns 1 if text was added, 0 at end
+ * of input, -1 on error. */
+static int fill(struct rec_reader *r)
+{
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		if (r->cap >= MAX_LINE)
+			return reader_err(r, "line too long (damaged file?)");
+		r->cap *= 2;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	if (!r->compressed) {
+		ssize_t got = read_file(r, r->buf + r->end, r->cap - r->end);
+
+		if (got < 0)
+			return -1;
+		r->end += (size_t)got;
+		return got > 0;
+	}
+	for (;;) {
+		ZSTD_outBuffer out = { r->buf, r->cap, r->end };
+		size_t in_before, ret;
+
+		if (r->zin.pos == r->zin.size && !r->eof_in) {
+			ssize_t got = read_file(r, r->in, ZSTD_DStreamInSize());
+
+			if (got < 0)
+				return -1;
+			r->zin.size = (size_t)got;
+			r->zin.pos = 0;
+			r->eof_in = got == 0;
+		}
+		in_before = r->zin.pos;
+		ret = ZSTD_decompressStream(r->zds, &out, &r->zin);
+		if (ZSTD_isError(ret))
+			return reader_err(r, ZSTD_getErrorName(ret));
+		/* Only a call that made progress says where the frame stands;
+		 * an idle call after a frame's end asks for the next header. */
+		if (r->zin.pos != in_before || out.pos != r->end)
+			r->zret = ret;
+		if (out.pos > r->end) {
+			r->end = out.pos;
+			return 1;
+		}
+		if (r->zin.pos == r->zin.size && r->eof_in) {
+			if (r->zret != 0)
+				return reader_err(r, "truncated file (incomplete zstd frame)");
+			return 0;
+		}
+	}
+}
+
+/* Next line, NUL-terminated in place, without its LF.  Returns 1, 0 at a
+ * clean end, -1 on error (including a last line with no LF). */
+static int next_line(struct rec_reader *r, char **line, size_t *n)
+{
+	size_t scanned = 0;
+
+	for (;;) {
+		char *p = r->buf + r->start;
+		char *nl = memchr(p + scanned, '\n', r->end - r->start - scanned);
+
+		if (nl) {
+			*nl = '\0';
+			*line = p;
+			*n = (size_t)(nl - p);
+			r->start += *n + 1;
+			r->line++;
+			return 1;
+		}
+		scanned = r->end - r->start;
+		int got = fill(r);
+
+		if (got < 0)
+			return -1;
+		if (got == 0) {
+			if (r->start == r->end)
+				return 0;
+			r->line++;
+			return reader_err(r, "truncated file (last line has no newline)");
+		}
+	}
+}
+
+/* Split line into at most max fields at TABs; returns the field count. */
+static int split(char *line, size_t n, char **field, size_t *len, int max)
+{
+	int nf = 0;
+	char *end = line + n;
+
+	for (char *p = line;;) {
+		char *tab = memchr(p, '\t', (size_t)(end - p));
+		char *stop = tab ? tab : end;
+
+		if (nf < max) {
+			field[nf] = p;
+			len[nf] = (size_t)(stop - p);
+		}
+		nf++;
+		if (!tab)
+			return nf;
+		*tab = '\0';
+		p = tab + 1;
+	}
+}
+
+static int parse_meta(struct rec_reader *r, char *line, size_t n)
+{
+	char *f[8];
+	size_t len[8];
+	int nf = split(line, n, f, len, 8);
+
+	if (nf != 4 || strcmp(f[0], REC_MAGIC) != 0 ||
+	    strncmp(f[1], "kind=", 5) != 0 || strncmp(f[2], "schema=", 7) != 0 ||
+	    strncmp(f[3], "sort=", 5) != 0 || !f[1][5] || !f[3][5])
+		return reader_err(r, "not a record file (bad metadata line)");
+	char *end;
+	long v = strtol(f[2] + 7, &end, 10);
+
+	if (*end || end == f[2] + 7 || v < 1 || v > 1000000)
+		return reader_err(r, "bad schema version in metadata line");
+	r->kind = xstrdup(f[1] + 5);
+	r->version = (int)v;
+	r->sort = xstrdup(f[3] + 5);
+	return 0;
+}
+
+static int parse_header(struct rec_reader *r, char *line, size_t n)
+{
+	int nf = split(line, n, r->field, r->len, 0);
+
+	r->ncols = nf;
+	r->colnames = xcalloc((size_t)nf, sizeof(char *));
+	r->field = xcalloc((size_t)nf + 1, sizeof(char *));
+	r->len = xcalloc((size_t)nf + 1, sizeof(size_t));
+	for (int i = 0; i < nf; i++) {
+		size_t cl = strlen(line);
+
+		if (cl == 0)
+			return reader_err(r, "empty column name in header");
+		r->colnames[i] = xstrndup(line, cl);
+		line += cl + 1;
+	}
+	return 0;
+}
+
+static int open_header(struct rec_reader *r)
+{
+	unsigned char magic[4];
+	ssize_t got = read_file(r, magic, sizeof(magic));
+	char *line;
+	size_t n;
+	int rc;
+
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		return reader_err(r, "empty file (no metadata line)");
+	r->compressed = got == 4 && magic[0] == 0x28 && magic[1] == 0xb5 &&
+			magic[2] == 0x2f && magic[3] == 0xfd;
+	if (r->compressed) {
+		r->zds = ZSTD_createDStream();
+		r->in = xmalloc(ZSTD_DStreamInSize());
+		memcpy(r->in, magic, 4);
+		r->zin = (ZSTD_inBuffer){ r->in, 4, 0 };
+		r->zret = 1;
+	} else {
+		memcpy(r->buf, magic, (size_t)got);
+		r->end = (size_t)got;
+	}
+	rc = next_line(r, &line, &n);
+	if (rc <= 0)
+		return rc < 0 ? -1 : reader_err(r, "empty file (no metadata line)");
+	if (parse_meta(r, line, n) < 0)
+		return -1;
+	rc = next_line(r, &line, &n);
+	if (rc <= 0)
+		return rc < 0 ? -1 : reader_err(r, "truncated file (no header line)");
+	return parse_header(r, line, n);
+}
+
+struct rec_reader *rec_reader_open(const char *path)
+{
+	struct rec_reader *r = xcalloc(1, sizeof(*r));
+
+	r->path = xstrdup(path);
+	r->cap = 1 << 18;
+	r->buf = xmalloc(r->cap);
+	r->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		err_set("cannot open '%s': %s", path, strerror(errno));
+		rec_reader_close(r);
+		return NULL;
+	}
+	if (open_header(r) < 0) {
+		rec_reader_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s)
+{
+	if (strcmp(r->kind, s->kind) != 0)
+		return err_set("%s: holds '%s' records, expected '%s'", r->path,
+			       r->kind, s->kind);
+	if (r->version != s->version)
+		return err_set("%s: '%s' schema version %d, this program reads "
+			       "version %d", r->path, r->kind, r->version,
+			       s->version);
+	if (r->ncols != rec_schema_ncols(s))
+		return err_set("%s: header has %d columns, schema '%s' has %d",
+			       r->path, r->ncols, s->kind, rec_schema_ncols(s));
+	for (int i = 0; i < r->ncols; i++)
+		if (strcmp(r->colnames[i], s->cols[i]) != 0)
+			return err_set("%s: header column %d is '%s', expected '%s'",
+				       r->path, i + 1, r->colnames[i], s->cols[i]);
+	return 0;
+}
+
+int rec_reader_next(struct rec_reader *r, struct rec_row *row)
+{
+	char *line;
+	size_t n;
+	int rc = next_line(r, &line, &n);
+
+	if (rc <= 0)
+		return rc;
+	int nf = split(line, n, r->field, r->len, r->ncols);
+
+	if (nf != r->ncols) {
+		char msg[80];
+
+		snprintf(msg, sizeof(msg), "row has %d fields, header has %d", nf,
+			 r->ncols);
+		return reader_err(r, msg);
+	}
+	row->field = r->field;
+	row->len = r->len;
+	row->nfields = nf;
+	return 1;
+}
+
+const char *rec_reader_kind(const struct rec_reader *r) { return r->kind; }
+int rec_reader_version(const struct rec_reader *r) { return r->version; }
+const char *rec_reader_sort(const struct rec_reader *r) { return r->sort; }
+int rec_reader_ncols(const struct rec_reader *r) { return r->ncols; }
+long rec_reader_line(const struct rec_reader *r) { return r->line; }
+uint64_t rec_reader_bytes_in(const struct rec_reader *r) { return r->bytes_in; }
+const char *rec_reader_path(const struct rec_reader *r) { return r->path; }
+
+const char *rec_reader_colname(const struct rec_reader *r, int i)
+{
+	return i >= 0 && i < r->ncols ? r->colnames[i] : NULL;
+}
+
+int rec_reader_col(const struct rec_reader *r, const char *name)
+{
+	for (int i = 0; i < r->ncols; i++)
+		if (strcmp(r->colnames[i], name) == 0)
+			return i;
+	return -1;
+}
+
+void rec_reader_close(struct rec_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd > 0)
+		close(r->fd);
+	ZSTD_freeDStream(r->zds);
+	for (int i = 0; i < r->ncols && r->colnames; i++)
+		free(r->colnames[i]);
+	free(r->colnames);
+	free(r->field);
+	free(r->len);
+	free(r->kind);
+	free(r->sort);
+	free(r->in);
+	free(r->buf);
+	free(r->path);
+	free(r);
+}

@@ -1,0 +1,236 @@
+/*
+ * rec_writer.c: streaming record-file writer.  Rows are staged as text in a
+ * fixed buffer and compressed a block at a time; the first error is kept
+ * and every later call becomes a no-op (Redis rio style), so callers check
+ * once, at rec_writer_close().
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "afile.h"
+#include "date.h"
+#include "err.h"
+#include "rec.h"
+#include "xalloc.h"
+
+struct rec_writer {
+	struct afile out;
+	const struct rec_schema *schema;
+	int ncols;
+	int level;          /* 0: uncompressed */
+	ZSTD_CCtx *cctx;
+	char *text;         /* staged uncompressed text */
+	size_t used, cap;
+	void *zbuf;         /* compressed output block */
+	size_t zcap;
+	int col;            /* fields written in the current row */
+	uint64_t rows;
+	char *error;        /* first error, sticky */
+};
+
+/* Bytes a field may not contain: they would break the line format. */
+static const unsigned char forbidden[256] = { ['\t'] = 1, ['\n'] = 1, ['\r'] = 1 };
+
+__attribute__((format(printf, 2, 3)))
+static void fail(struct rec_writer *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->error)
+		return;
+	w->error = xmalloc(512);
+	va_start(ap, fmt);
+	vsnprintf(w->error, 512, fmt, ap);
+	va_end(ap);
+}
+
+static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
+{
+	ZSTD_inBuffer in = { w->text, w->used, 0 };
+
+	if (w->level == 0) {
+		if (fwrite(w->text, 1, w->used, w->out.fp) != w->used)
+			fail(w, "write error on '%s'", w->out.path);
+		w->used = 0;
+		return;
+	}
+	for (;;) {
+		ZSTD_outBuffer zout = { w->zbuf, w->zcap, 0 };
+		size_t left = ZSTD_compressStream2(w->cctx, &zout, &in, mode);
+
+		if (ZSTD_isError(left)) {
+			fail(w, "compression failed: %s", ZSTD_getErrorName(left));
+			break;
+		}
+		if (zout.pos && fwrite(w->zbuf, 1, zout.pos, w->out.fp) != zout.pos) {
+			fail(w, "write error on '%s'", w->out.path);
+			break;
+		}
+		if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size)
+			break;
+	}
+	w->used = 0;
+}
+
+static void append(struct rec_writer *w, const char *s, size_t n)
+{
+	if (w->error)
+		return;
+	if (w->used + n > w->cap) {
+		emit(w, ZSTD_e_continue);
+		if (n > w->cap) {
+			w->cap = n;
+			w->text = xrealloc(w->text, w->cap);
+		}
+	}
+	memcpy(w->text + w->used, s, n);
+	w->used += n;
+}
+
+struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
+				   const char *sort, int level, int mode)
+{
+	struct rec_writer *w = xcalloc(1, sizeof(*w));
+	char *meta;
+
+	if (level < 0 || level > 19) {
+		err_set("compression level %d out of range 0-19", level);
+		free(w);
+		return NULL;
+	}
+	if (afile_open(&w->out, path, mode) < 0) {
+		free(w);
+		return NULL;
+	}
+	w->schema = s;
+	w->ncols = rec_schema_ncols(s);
+	w->level = level;
+	w->cap = ZSTD_CStreamInSize() * 4;
+	w->text = xmalloc(w->cap);
+	if (level > 0) {
+		w->cctx = ZSTD_createCCtx();
+		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, level);
+		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
+		w->zcap = ZSTD_CStreamOutSize();
+		w->zbuf = xmalloc(w->zcap);
+	}
+	meta = xasprintf(REC_MAGIC "\tkind=%s\tschema=%d\tsort=%s\n", s->kind,
+			 s->version, sort && *sort ? sort : "none");
+	append(w, meta, strlen(meta));
+	free(meta);
+	for (int i = 0; i < w->ncols; i++)
+		rec_put_str(w, s->cols[i]);
+	rec_end(w);
+	w->rows = 0;
+	return w;
+}
+
+void rec_put(struct rec_writer *w, const char *s, size_t n)
+{
+	if (w->error)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (forbidden[(unsigned char)s[i]]) {
+			fail(w, "%s: field holds a tab or line break", w->out.path);
+			return;
+		}
+	}
+	if (w->col++ > 0)
+		append(w, "\t", 1);
+	append(w, s, n);
+}
+
+void rec_put_str(struct rec_writer *w, const char *s)
+{
+	rec_put(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+void rec_put_null(struct rec_writer *w)
+{
+	rec_put(w, "", 0);
+}
+
+void rec_put_int(struct rec_writer *w, long long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%lld", v);
+
+	rec_put(w, buf, (size_t)n);
+}
+
+void rec_put_date(struct rec_writer *w, int days)
+{
+	char buf[DATE_ISO_LEN + 1];
+
+	if (days == DATE_NONE) {
+		rec_put_null(w);
+		return;
+	}
+	date_format(days, buf);
+	rec_put(w, buf, DATE_ISO_LEN);
+}
+
+void rec_end(struct rec_writer *w)
+{
+	if (w->error)
+		return;
+	if (w->col != w->ncols) {
+		fail(w, "%s: row %" PRIu64 " has %d fields, schema has %d",
+		     w->out.path, w->rows + 1, w->col, w->ncols);
+		return;
+	}
+	append(w, "\n", 1);
+	w->col = 0;
+	w->rows++;
+}
+
+void rec_put_row(struct rec_writer *w, char *const *field, const size_t *len,
+		 int nfields)
+{
+	for (int i = 0; i < nfields; i++)
+		rec_put(w, field[i], len[i]);
+	rec_end(w);
+}
+
+uint64_t rec_writer_rows(const struct rec_writer *w)
+{
+	return w->rows;
+}
+
+static void writer_free(struct rec_writer *w)
+{
+	ZSTD_freeCCtx(w->cctx);
+	free(w->text);
+	free(w->zbuf);
+	free(w->error);
+	free(w);
+}
+
+int rec_writer_close(struct rec_writer *w)
+{
+	int rc;
+
+	if (!w->error && w->col != 0)
+		fail(w, "%s: last row is unfinished", w->out.path);
+	if (!w->error)
+		emit(w, ZSTD_e_end);
+	if (w->error) {
+		err_set("%s", w->error);
+		afile_abort(&w->out);
+		rc = -1;
+	} else {
+		rc = afile_commit(&w->out);
+	}
+	writer_free(w);
+	return rc;
+}
+
+void rec_writer_abort(struct rec_writer *w)
+{
+	afile_abort(&w->out);
+	writer_free(w);
+}

@@ -1,0 +1,71 @@
+/*
+ * schema.c: every record kind the stages exchange.  Adding a column means
+ * bumping the kind's version, so a stage never misreads an older or newer
+ * file: rec_reader_expect() refuses a mismatch by name.
+ */
+#include <string.h>
+
+#include "rec.h"
+
+#define SCHEMA(name, ver, ...)                                               \
+	static const char *const name##_cols[] = { __VA_ARGS__, NULL };      \
+	static const struct rec_schema name = { #name, ver, name##_cols }
+
+/* ingest outputs: one per extract kind, canonical fields, provenance first */
+SCHEMA(members, 1, "source", "member_id", "birth_date", "sex", "race",
+       "ethnicity", "language", "zip", "death_date");
+SCHEMA(enrollment, 1, "source", "member_id", "partner_id", "start_date",
+       "end_date", "benefit");
+SCHEMA(providers, 1, "source", "npi", "name", "taxonomy", "clinic_id",
+       "partner_id", "pcp_flag");
+SCHEMA(pcp_assignments, 1, "source", "member_id", "pcp_npi", "clinic_id",
+       "start_date", "end_date");
+SCHEMA(medical_claims, 1, "source", "extract", "member_id", "claim_id",
+       "line_no", "freq_code", "orig_claim_id", "status", "adjudicated_date",
+       "claim_type", "svc_from", "svc_to", "admit_date", "discharge_date",
+       "discharge_status", "bill_type", "pos", "revenue_code",
+       "procedure_code", "modifiers", "dx_codes", "icd_procs", "billing_npi",
+       "rendering_npi", "allowed_amount", "paid_amount");
+SCHEMA(pharmacy_claims, 1, "source", "extract", "member_id", "claim_id",
+       "freq_code", "orig_claim_id", "status", "fill_date", "ndc",
+       "days_supply", "quantity", "prescriber_npi");
+SCHEMA(immunizations, 1, "source", "extract", "member_id", "imm_date", "cvx");
+SCHEMA(lab_results, 1, "source", "extract", "member_id", "result_date",
+       "loinc", "value", "unit");
+SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",
+       "message", "raw");
+
+static const struct rec_schema *const all_schemas[] = {
+	&enrollment, &immunizations, &lab_results, &medical_claims, &members,
+	&pcp_assignments, &pharmacy_claims, &providers, &rejects, NULL
+};
+
+const struct rec_schema *const *rec_schema_all(void)
+{
+	return all_schemas;
+}
+
+const struct rec_schema *rec_schema_find(const char *kind)
+{
+	for (int i = 0; all_schemas[i]; i++)
+		if (strcmp(all_schemas[i]->kind, kind) == 0)
+			return all_schemas[i];
+	return NULL;
+}
+
+int rec_schema_ncols(const struct rec_schema *s)
+{
+	int n = 0;
+
+	while (s->cols[n])
+		n++;
+	return n;
+}
+
+int rec_schema_col(const struct rec_schema *s, const char *name)
+{
+	for (int i = 0; s->cols[i]; i++)
+		if (strcmp(s->cols[i], name) == 0)
+			return i;
+	return -1;
+}

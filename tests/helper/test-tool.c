@@ -1,0 +1,87 @@
+/*
+ * test-tool: exposes library internals to the shell tests (as git's
+ * t/helper does).  Not installed.
+ *
+ *   test-tool rec-write KIND LEVEL OUT < TSV    write rows of TSV (no header)
+ *                                               as a record file of KIND
+ *   test-tool config-get CONFIG KEY [SET...]    print a config value
+ *   test-tool hash FILE                         print a file's content hash
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afile.h"
+#include "config.h"
+#include "err.h"
+#include "hash.h"
+#include "rec.h"
+#include "xalloc.h"
+
+static int rec_write(const char *kind, const char *level, const char *out)
+{
+	const struct rec_schema *s = rec_schema_find(kind);
+	struct rec_writer *w;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!s)
+		return fprintf(stderr, "test-tool: unknown kind '%s'\n", kind), 1;
+	w = rec_writer_open(out, s, "none", atoi(level), AFILE_PHI);
+	if (!w)
+		return fprintf(stderr, "test-tool: %s\n", err_msg()), 1;
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		char *p = line;
+
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		for (char *tab; (tab = strchr(p, '\t')); p = tab + 1)
+			rec_put(w, p, (size_t)(tab - p));
+		rec_put_str(w, p);
+		rec_end(w);
+	}
+	free(line);
+	if (rec_writer_close(w) < 0)
+		return fprintf(stderr, "test-tool: %s\n", err_msg()), 1;
+	return 0;
+}
+
+static int config_get(int argc, char **argv)
+{
+	struct config *c = config_load(argv[0]);
+
+	for (int i = 2; c && i < argc; i++)
+		if (config_set(c, argv[i]) < 0) {
+			config_free(c);
+			c = NULL;
+		}
+	if (!c)
+		return fprintf(stderr, "test-tool: %s\n", err_msg()), 1;
+	if (strcmp(argv[1], "all") == 0)
+		config_dump(c, stdout);
+	else if (strcmp(argv[1], "run.as_of") == 0)
+		printf("%d\n", config_date(c, argv[1]));
+	else
+		printf("%s\n", config_str(c, argv[1]));
+	config_free(c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char hex[HASH_HEX_LEN + 1];
+
+	if (argc == 5 && strcmp(argv[1], "rec-write") == 0)
+		return rec_write(argv[2], argv[3], argv[4]);
+	if (argc >= 4 && strcmp(argv[1], "config-get") == 0)
+		return config_get(argc - 2, argv + 2);
+	if (argc == 3 && strcmp(argv[1], "hash") == 0) {
+		if (hash_file(argv[2], hex) < 0)
+			return fprintf(stderr, "test-tool: %s\n", err_msg()), 1;
+		puts(hex);
+		return 0;
+	}
+	fprintf(stderr, "usage: test-tool rec-write|config-get|hash ...\n");
+	return 2;
+}

@@ -1,0 +1,52 @@
+/*
+ * tap.h: a minimal TAP producer for the library's unit tests.
+ * ok() records one test; done_testing() prints the plan and returns the
+ * exit status for main().
+ */
+#ifndef CCO_TAP_H
+#define CCO_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_count, tap_failed;
+
+__attribute__((format(printf, 2, 3)))
+static int ok(int pass, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", pass ? "ok" : "not ok", ++tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!pass)
+		tap_failed++;
+	return pass;
+}
+
+#define is_int(got, want, ...)                                               \
+	do {                                                                 \
+		long long g_ = (got), w_ = (want);                           \
+		if (!ok(g_ == w_, __VA_ARGS__))                              \
+			printf("#   got %lld, want %lld\n", g_, w_);         \
+	} while (0)
+
+#define is_str(got, want, ...)                                               \
+	do {                                                                 \
+		const char *g_ = (got), *w_ = (want);                        \
+		if (!ok(g_ && w_ && strcmp(g_, w_) == 0, __VA_ARGS__))       \
+			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", \
+			       w_ ? w_ : "(null)");                          \
+	} while (0)
+
+static int done_testing(void)
+{
+	printf("1..%d\n", tap_count);
+	fflush(stdout);
+	return tap_failed ? 1 : 0;
+}
+
+#endif

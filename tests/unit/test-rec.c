@@ -1,0 +1,185 @@
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "date.h"
+#include "err.h"
+#include "rec.h"
+#include "tap.h"
+#include "xalloc.h"
+
+static char dir[] = "/tmp/cco-test-rec-XXXXXX";
+
+static char *path(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static const struct rec_schema *imm(void)
+{
+	return rec_schema_find("immunizations");
+}
+
+/* Write n immunization rows to name at level; returns 0 or -1. */
+static int write_rows(const char *name, int level, long n)
+{
+	char *p = path(name);
+	struct rec_writer *w = rec_writer_open(p, imm(), "member_id", level, AFILE_PHI);
+
+	free(p);
+	if (!w)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		rec_put_str(w, "gen");
+		rec_put_int(w, 1);
+		rec_put_int(w, 100000 + i);
+		rec_put_date(w, date_from_ymd(2024, 1, 1) + (int)(i % 365));
+		rec_put_str(w, i % 2 ? "03" : NULL);
+		rec_end(w);
+	}
+	return rec_writer_close(w);
+}
+
+/* Read name to the end; returns rows read, or -1 on error. */
+static long count_rows(const char *name)
+{
+	char *p = path(name);
+	struct rec_reader *r = rec_reader_open(p);
+	struct rec_row row;
+	long n = 0;
+	int rc;
+
+	free(p);
+	if (!r)
+		return -1;
+	if (rec_reader_expect(r, imm()) < 0) {
+		rec_reader_close(r);
+		return -1;
+	}
+	while ((rc = rec_reader_next(r, &row)) > 0)
+		n++;
+	rec_reader_close(r);
+	return rc < 0 ? -1 : n;
+}
+
+static off_t file_size(const char *name)
+{
+	char *p = path(name);
+	struct stat st;
+
+	stat(p, &st);
+	free(p);
+	return st.st_size;
+}
+
+/* Truncate name to size, or flip one bit at offset if size < 0. */
+static void damage(const char *name, off_t offset, off_t size)
+{
+	char *p = path(name);
+	FILE *f;
+	int c;
+
+	if (size >= 0) {
+		if (truncate(p, size) != 0)
+			perror("truncate");
+	} else {
+		f = fopen(p, "r+b");
+		fseek(f, offset, SEEK_SET);
+		c = fgetc(f);
+		fseek(f, offset, SEEK_SET);
+		fputc(c ^ 0x10, f);
+		fclose(f);
+	}
+	free(p);
+}
+
+static void test_round_trip(void)
+{
+	char *p;
+	struct stat st;
+
+	ok(write_rows("a.rec", 1, 200000) == 0, "write 200000 rows at level 1");
+	is_int(count_rows("a.rec"), 200000, "read them all back");
+	ok(write_rows("plain.rec", 0, 1000) == 0, "write uncompressed");
+	is_int(count_rows("plain.rec"), 1000, "read uncompressed back");
+	ok(write_rows("empty.rec", 3, 0) == 0, "write a file with no rows");
+	is_int(count_rows("empty.rec"), 0, "it reads as zero rows, not an error");
+	p = path("a.rec");
+	stat(p, &st);
+	is_int(st.st_mode & 0777, 0600, "member-level file is mode 0600");
+	free(p);
+	p = path("a.rec.tmp");
+	ok(access(p, F_OK) != 0, "no temp file left after commit");
+	free(p);
+}
+
+static void test_damage(void)
+{
+	off_t size = file_size("a.rec");
+
+	write_rows("trunc.rec", 1, 200000);
+	damage("trunc.rec", 0, size / 2);
+	is_int(count_rows("trunc.rec"), -1, "truncated zstd file is an error");
+	ok(strstr(err_msg(), "trunc.rec") != NULL, "error names the file: %s", err_msg());
+	write_rows("flip.rec", 1, 200000);
+	damage("flip.rec", size / 2, -1);
+	is_int(count_rows("flip.rec"), -1, "flipped byte is an error");
+	write_rows("flipend.rec", 1, 200000);
+	damage("flipend.rec", size - 2, -1);
+	is_int(count_rows("flipend.rec"), -1, "flipped checksum byte is an error");
+	write_rows("ptrunc.rec", 0, 10);
+	damage("ptrunc.rec", 0, file_size("ptrunc.rec") - 3);
+	is_int(count_rows("ptrunc.rec"), -1, "plain file cut mid-line is an error");
+	damage("empty.rec", 0, 0);
+	is_int(count_rows("empty.rec"), -1, "zero-byte file is an error");
+}
+
+static void test_writer_errors(void)
+{
+	char *p = path("bad.rec");
+	struct rec_writer *w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+
+	rec_put_str(w, "gen");
+	rec_end(w);
+	ok(rec_writer_close(w) < 0, "short row fails the writer: %s", err_msg());
+	ok(access(p, F_OK) != 0, "and leaves no file");
+	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+	rec_put_str(w, "a\tb");
+	ok(rec_writer_close(w) < 0, "tab in a field fails: %s", err_msg());
+	ok(rec_writer_open(p, imm(), "none", 42, AFILE_PHI) == NULL,
+	   "level 42 is refused");
+	free(p);
+}
+
+static void test_schema_check(void)
+{
+	char *p = path("a.rec");
+	struct rec_reader *r = rec_reader_open(p);
+
+	ok(r != NULL, "open for schema check");
+	ok(rec_reader_expect(r, rec_schema_find("members")) < 0,
+	   "wrong kind is refused: %s", err_msg());
+	is_str(rec_reader_sort(r), "member_id", "sort order is kept");
+	is_int(rec_reader_col(r, "cvx"), 4, "column lookup by name");
+	rec_reader_close(r);
+	free(p);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 1;
+	test_round_trip();
+	test_damage();
+	test_writer_errors();
+	test_schema_check();
+	if (tap_failed == 0) {
+		char *cmd = xasprintf("rm -rf %s", dir);
+
+		if (system(cmd) != 0)
+			tap_failed++;
+		free(cmd);
+	}
+	return done_testing();
+}
