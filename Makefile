@@ -60,7 +60,11 @@ endef
 $(foreach m,$(PROG_MANS),$(eval $(call PROGRAM_RULE,$(m))))
 
 $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LIBS)
+
+# Unit tests of a stage's internals link that stage's objects too.
+MEASURE_LANG := $(BUILD)/stages/measure/mexpr_parse.o $(BUILD)/stages/measure/mexpr_eval.o
+$(BUILD)/tests/unit/test-mexpr: $(MEASURE_LANG)
 
 TEST_TOOL := $(BUILD)/tests/test-tool
 $(TEST_TOOL): $(BUILD)/tests/helper/test-tool.o $(LIBCCO)
