@@ -5,6 +5,7 @@
  * search finds the only range that can hold a code; prefixes are exact
  * keys probed once per distinct prefix length.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -439,4 +440,11 @@ void vs_free(struct valuesets *v)
 		set_free(v->set[i]);
 	free(v->set);
 	free(v);
+}
+
+const char *vs_procedure_system(const char *code)
+{
+	if (code[0] == 'D')
+		return "CDT";
+	return isalpha((unsigned char)code[0]) ? "HCPCS" : "CPT";
 }
