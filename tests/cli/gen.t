@@ -172,6 +172,14 @@ test_expect_success '--months: claims are in the file of their adjudication mont
 	test -s late
 '
 
+test_expect_success '--months with --bad-rows: the manifest names the monthly files' '
+	gen --members 300 --year 2025 --seed 5 --bad-rows 0.03 --months --out mbad &&
+	tail -n +2 mbad/bad_rows_manifest.csv | cut -d, -f1-3 | sort >listed &&
+	$AUDIT classify mbad | sort >found &&
+	test_cmp listed found &&
+	grep -q "^medical_claims_20[0-9]*\.csv," listed
+'
+
 test_expect_success 'a config file can name the value sets' '
 	mkdir -p cfg/layouts &&
 	cp -r "$VS" cfg/valuesets &&

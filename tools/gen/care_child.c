@@ -141,11 +141,9 @@ static void infant_care(struct care *k)
 
 static void adolescent_care(struct care *k)
 {
-	const struct codes *cs = &k->g->c;
 	int day = date_add_months(k->m->birth, 132) + rng_range(k->r, 0, 300);
 	int second;
 	unsigned given = 0;
-	(void)cs;
 
 	if (rng_chance(k->r, care_p(k, day, 0.8)))
 		given |= AG(AG_TDAP);

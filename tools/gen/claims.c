@@ -210,11 +210,6 @@ struct version {
 	int pct;                  /* allowed amount in percent of the original */
 };
 
-static void add_opt(struct row *row, const char *s)
-{
-	row_add(row, s);
-}
-
 static void claim_rows(struct gen *g, const struct member *m, const struct claim *c,
 		       const struct version *v)
 {
@@ -243,19 +238,19 @@ static void claim_rows(struct gen *g, const struct member *m, const struct claim
 		row_add_date(&row, c->to);
 		row_add_date(&row, c->admit);
 		row_add_date(&row, c->discharge);
-		add_opt(&row, c->dstat);
-		add_opt(&row, bill);
-		add_opt(&row, c->pos);
-		add_opt(&row, l->rev);
-		add_opt(&row, l->proc);
-		add_opt(&row, l->mod[0]);
-		add_opt(&row, l->mod[1]);
-		add_opt(&row, "");
-		add_opt(&row, "");
+		row_add(&row, c->dstat);
+		row_add(&row, bill);
+		row_add(&row, c->pos);
+		row_add(&row, l->rev);
+		row_add(&row, l->proc);
+		row_add(&row, l->mod[0]);
+		row_add(&row, l->mod[1]);
+		row_add(&row, "");
+		row_add(&row, "");
 		for (int d = 0; d < CLAIM_MAX_DX; d++)
-			add_opt(&row, d < c->ndx ? c->dx[d] : "");
+			row_add(&row, d < c->ndx ? c->dx[d] : "");
 		for (int p = 0; p < 3; p++)
-			add_opt(&row, p < c->npcs ? c->pcs[p] : "");
+			row_add(&row, p < c->npcs ? c->pcs[p] : "");
 		row_add(&row, c->billing->npi);
 		row_add(&row, c->rendering->npi);
 		row_add_cents(&row, denied ? 0 : allowed);

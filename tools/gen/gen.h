@@ -173,7 +173,7 @@ struct clinic {
 };
 
 struct partner {
-	char id[4];
+	char id[8];
 	const char *name;
 	double weight;     /* share of members */
 	double perf;       /* multiplier on preventive-care probabilities */

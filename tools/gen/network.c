@@ -202,7 +202,7 @@ int network_build(struct network *net, const struct codes *c, uint64_t seed,
 	for (int i = 0; i < net->npart; i++) {
 		struct partner *p = &net->part[i];
 
-		snprintf(p->id, sizeof(p->id), "P%02d", i + 1);
+		snprintf(p->id, sizeof(p->id), "P%02u", (unsigned)(i + 1) % 100);
 		p->name = partner_names[i];
 		p->weight = 0.5 + 3.0 * rng_unit(&r);
 		p->perf = 0.6 + 0.7 * rng_unit(&r);
