@@ -190,7 +190,9 @@ static int by_lab(const void *a, const void *b)
 
 	if (x->day != y->day)
 		return x->day < y->day ? -1 : 1;
-	return strcmp(x->loinc, y->loinc);
+	if (strcmp(x->loinc, y->loinc) != 0)
+		return strcmp(x->loinc, y->loinc);
+	return (x->tenths > y->tenths) - (x->tenths < y->tenths);
 }
 
 static int runout(struct rng *r)

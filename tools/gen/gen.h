@@ -29,7 +29,8 @@ uint32_t rng_below(struct rng *r, uint32_t n);  /* 0 .. n-1; n > 0 */
 int rng_range(struct rng *r, int lo, int hi);   /* lo .. hi inclusive */
 double rng_unit(struct rng *r);                 /* [0, 1) */
 int rng_chance(struct rng *r, double p);        /* 1 with probability p */
-int rng_poisson(struct rng *r, double mean);    /* mean < 50 */
+int rng_poisson(struct rng *r, double mean);    /* approximately Poisson */
+int rng_geometric(struct rng *r, double mean, int max); /* 0.. with this mean */
 int rng_weighted(struct rng *r, const double *w, int n);
 
 /* ---- valueset.c: the value set files ---- */
@@ -118,6 +119,7 @@ enum quote { Q_AUTO, Q_ALWAYS, Q_NEVER };
 struct row {
 	int n;
 	const char *f[ROW_MAX_FIELDS];
+	unsigned short len[ROW_MAX_FIELDS];
 	unsigned char q[ROW_MAX_FIELDS];
 	size_t used;
 	char data[2048];

@@ -132,7 +132,13 @@ static void staff(struct network *net, int partner, enum role role, int n,
 			snprintf(p->name, sizeof(p->name), "%s", org);
 		else
 			person_name(p, r, cred);
-		pick_code(tax, r, p->taxonomy, sizeof(p->taxonomy));
+		/* Clinic taxonomies (261Q...) belong to organisations. */
+		for (int tries = 0; tries < 8; tries++) {
+			pick_code(tax, r, p->taxonomy, sizeof(p->taxonomy));
+			if ((strncmp(p->taxonomy, "261Q", 4) == 0) == (org != NULL) ||
+			    (org && role == R_GROUP && strncmp(p->taxonomy, "207Q", 4) == 0))
+				break;
+		}
 	}
 	pt->role_count[role] += n;
 	net->clinic[ci].count += n;

@@ -4,7 +4,6 @@
  * enrollment with churn: gaps of varied length, re-enrollment, partner
  * switches, abutting and overlapping spans for the same partner.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -162,7 +161,7 @@ static int first_start(const struct gen *g, const struct member *m, struct rng *
 
 static int span_end(int start, struct rng *r)
 {
-	int months = 1 + (int)(-log(1.0 - rng_unit(r)) * 15.0);
+	int months = 1 + rng_geometric(r, 15.0, 120);
 
 	if (rng_chance(r, 0.8))
 		return date_add_months(month_start(start), months) - 1;

@@ -4,8 +4,6 @@
  * stream from (seed, member index) and members can be generated in any
  * order with the same result.
  */
-#include <math.h>
-
 #include "gen.h"
 
 static uint64_t splitmix64(uint64_t *x)
@@ -70,15 +68,29 @@ int rng_chance(struct rng *r, double p)
 	return rng_unit(r) < p;
 }
 
+/* A binomial with many trials stands in for the Poisson: close enough for
+ * visit counts, and it needs no exp(), whose last bit may differ between
+ * C libraries and would break "same arguments, same bytes" across hosts. */
 int rng_poisson(struct rng *r, double mean)
 {
-	double limit = exp(-mean), prod = rng_unit(r);
+	int trials = 32, n = 0;
+	double p;
+
+	while (mean / trials > 0.25)
+		trials *= 2;
+	p = mean / trials;
+	for (int i = 0; i < trials; i++)
+		n += rng_unit(r) < p;
+	return n;
+}
+
+int rng_geometric(struct rng *r, double mean, int max)
+{
+	double stop = 1.0 / (mean + 1.0);
 	int n = 0;
 
-	while (prod > limit && n < 200) {
-		prod *= rng_unit(r);
+	while (n < max && rng_unit(r) >= stop)
 		n++;
-	}
 	return n;
 }
 

@@ -31,15 +31,21 @@ static char *row_space(struct row *r, size_t n)
 	return p;
 }
 
-static void row_put(struct row *r, const char *s, enum quote q)
+static void row_put_n(struct row *r, const char *s, size_t n, enum quote q)
 {
-	size_t n = strlen(s);
 	char *p = row_space(r, n + 1);
 
-	memcpy(p, s, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
 	r->f[r->n] = p;
+	r->len[r->n] = (unsigned short)n;
 	r->q[r->n] = (unsigned char)q;
 	r->n++;
+}
+
+static void row_put(struct row *r, const char *s, enum quote q)
+{
+	row_put_n(r, s, strlen(s), q);
 }
 
 void row_add(struct row *r, const char *s)
@@ -52,19 +58,34 @@ void row_add_name(struct row *r, const char *s)
 	row_put(r, s, Q_ALWAYS);
 }
 
+/* Rows repeat a claim's few dates on every line: a small cache of
+ * formatted dates saves most of the calendar arithmetic. */
+#define DATE_CACHE 64
+static struct {
+	int day;
+	char text[DATE_ISO_LEN + 1];
+} date_cache[DATE_CACHE];
+static int date_cache_ready;
+
 void row_add_date(struct row *r, int day)
 {
-	char *p;
+	unsigned slot;
 
 	if (day == DATE_NONE) {
-		row_put(r, "", Q_AUTO);
+		row_put_n(r, "", 0, Q_AUTO);
 		return;
 	}
-	p = row_space(r, DATE_ISO_LEN + 1);
-	date_format(day, p);
-	r->f[r->n] = p;
-	r->q[r->n] = Q_AUTO;
-	r->n++;
+	if (!date_cache_ready) {
+		for (int i = 0; i < DATE_CACHE; i++)
+			date_cache[i].day = DATE_NONE;
+		date_cache_ready = 1;
+	}
+	slot = (unsigned)day % DATE_CACHE;
+	if (date_cache[slot].day != day) {
+		date_cache[slot].day = day;
+		date_format(day, date_cache[slot].text);
+	}
+	row_put_n(r, date_cache[slot].text, DATE_ISO_LEN, Q_AUTO);
 }
 
 void row_add_uint(struct row *r, unsigned long long v)
@@ -76,7 +97,7 @@ void row_add_uint(struct row *r, unsigned long long v)
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	row_put(r, p, Q_AUTO);
+	row_put_n(r, p, (size_t)(tmp + sizeof(tmp) - 1 - p), Q_AUTO);
 }
 
 void row_add_cents(struct row *r, long cents)
@@ -96,7 +117,7 @@ void row_add_cents(struct row *r, long cents)
 	} while (v);
 	if (neg)
 		*--p = '-';
-	row_put(r, p, Q_AUTO);
+	row_put_n(r, p, (size_t)(tmp + sizeof(tmp) - 1 - p), Q_AUTO);
 }
 
 void row_set(struct row *r, int i, const char *s, enum quote q)
@@ -106,13 +127,14 @@ void row_set(struct row *r, int i, const char *s, enum quote q)
 
 	memcpy(p, s, n + 1);
 	r->f[i] = p;
+	r->len[i] = (unsigned short)n;
 	r->q[i] = (unsigned char)q;
 }
 
-static int needs_quotes(const char *s)
+static int needs_quotes(const char *s, size_t n)
 {
-	for (; *s; s++)
-		if (*s == ',' || *s == '"' || *s == '\r' || *s == '\n')
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
 			return 1;
 	return 0;
 }
@@ -124,21 +146,25 @@ static size_t row_format(const struct row *r, char *buf, size_t cap)
 
 	for (int i = 0; i < r->n; i++) {
 		const char *s = r->f[i];
-		int quote = r->q[i] == Q_ALWAYS || (r->q[i] == Q_AUTO && needs_quotes(s));
+		size_t len = r->len[i];
+		int quote = r->q[i] == Q_ALWAYS || (r->q[i] == Q_AUTO && needs_quotes(s, len));
 
-		if (n + 2 * strlen(s) + 4 > cap)
+		if (n + 2 * len + 4 > cap)
 			abort();
 		if (i)
 			buf[n++] = ',';
-		if (quote)
-			buf[n++] = '"';
-		for (; *s; s++) {
-			if (*s == '"' && quote)
-				buf[n++] = '"';
-			buf[n++] = *s;
+		if (!quote) {
+			memcpy(buf + n, s, len);
+			n += len;
+			continue;
 		}
-		if (quote)
-			buf[n++] = '"';
+		buf[n++] = '"';
+		for (size_t j = 0; j < len; j++) {
+			if (s[j] == '"')
+				buf[n++] = '"';
+			buf[n++] = s[j];
+		}
+		buf[n++] = '"';
 	}
 	buf[n++] = '\n';
 	return n;
