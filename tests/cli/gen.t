@@ -93,6 +93,10 @@ test_expect_success 'members exist, NPIs check, dates are valid, versions refer 
 	cat counts
 '
 
+test_expect_success 'every code comes from the value sets' '
+	$AUDIT codes a/b "$VS"
+'
+
 test_expect_success 'enrollment has churn: gaps, switches, abutting and overlapping spans' '
 	for k in gap switch abut_same overlap_same freq7 freq8; do
 		grep -q "$k=[1-9]" counts || { echo "no $k" >&2; exit 1; }

@@ -6,11 +6,14 @@
 #                               damaged, judged from the text alone
 #   gen-audit.pl check DIR      check a clean extract: members exist, NPIs,
 #                               dates, claim versions; print churn counts
+#   gen-audit.pl codes DIR VS   every code in DIR's claims, registry and
+#                               providers is in a value set of VS (bar the
+#                               billing-structure revenue codes)
 use strict;
 use warnings;
 
-my ($mode, $dir) = @ARGV;
-die "usage: gen-audit.pl classify|check DIR\n" unless $mode && $dir;
+my ($mode, $dir, $vsdir) = @ARGV;
+die "usage: gen-audit.pl classify|check|codes DIR [VS]\n" unless $mode && $dir;
 
 # Split one CSV line; undef if a quote appears inside an unquoted field.
 sub split_csv {
@@ -176,8 +179,10 @@ sub check {
 		fail("members.csv: bad date") if date_check($r->[1]) || date_check($r->[7]);
 	}
 	my @med = @{ rows('medical_claims.csv') };
+	my %key;
 	for my $r (@med) {
 		$claim{ $r->[0] } = $r->[2];
+		fail("claim $r->[0] line $r->[1] twice") if $key{"$r->[0],$r->[1]"}++;
 	}
 	for my $r (@med) {
 		my $c = classify_line('medical', join(',', @$r), undef, 40);
@@ -224,7 +229,75 @@ sub days {
 	return $era * 146097 + $doe;
 }
 
-if ($mode eq 'classify') {
+# Value sets by code system: exact codes, ranges, prefixes.
+my %vs;
+sub load_valuesets {
+	opendir my $dh, $vsdir or die "gen-audit: $vsdir: $!\n";
+	for my $name (sort grep { /\.csv$/ } readdir $dh) {
+		my $lines = read_lines("$vsdir/$name");
+		shift @$lines;
+		for my $l (@$lines) {
+			my $f = split_csv($l) or die "gen-audit: $name: bad line\n";
+			my ($sys, $code) = @$f[1, 2];
+			if ($code =~ /^(.+)\*$/) {
+				push @{ $vs{$sys}{prefix} }, $1;
+			} elsif ($code =~ /^(.+)-(.+)$/ && length($1) == length($2)) {
+				push @{ $vs{$sys}{range} }, [ $1, $2 ];
+			} else {
+				$vs{$sys}{exact}{$code} = 1;
+			}
+		}
+	}
+}
+
+sub in_vs {
+	my ($code, @systems) = @_;
+	for my $sys (@systems) {
+		my $v = $vs{$sys} or next;
+		return 1 if $v->{exact}{$code};
+		for my $p (@{ $v->{prefix} || [] }) {
+			return 1 if index($code, $p) == 0;
+		}
+		for my $r (@{ $v->{range} || [] }) {
+			return 1 if length($code) == length($r->[0]) && $code ge $r->[0] && $code le $r->[1];
+		}
+	}
+	return 0;
+}
+
+sub codes {
+	load_valuesets();
+	my %structural = map { $_ => 1 } qw(0250 0300 0320 0750);
+	my $bad = sub { fail("$_[0]: code '$_[1]' is in no value set") };
+	for my $r (@{ rows('medical_claims.csv') }) {
+		$bad->('procedure', $r->[16]) if $r->[16] ne '' && !in_vs($r->[16], qw(CPT HCPCS CDT));
+		$bad->('revenue', $r->[15]) if $r->[15] ne '' && !$structural{ $r->[15] } && !in_vs($r->[15], 'REV');
+		$bad->('modifier', $r->[17]) if $r->[17] ne '' && !in_vs($r->[17], 'MODIFIER');
+		for my $d (@$r[21 .. 32]) {
+			(my $nodot = $d) =~ s/\.//;
+			$bad->('diagnosis', $d) if $d ne '' && !in_vs($nodot, 'ICD10CM');
+		}
+		for my $p (@$r[33 .. 35]) {
+			$bad->('icd procedure', $p) if $p ne '' && !in_vs($p, 'ICD10PCS');
+		}
+	}
+	for my $r (@{ rows('pharmacy_claims.csv') }) {
+		$bad->('ndc', $r->[6]) unless in_vs($r->[6], 'NDC');
+	}
+	for my $r (@{ rows('immunizations.csv') }) {
+		$bad->('cvx', $r->[2]) unless in_vs($r->[2], 'CVX');
+	}
+	for my $r (@{ rows('lab_results.csv') }) {
+		$bad->('loinc', $r->[2]) unless in_vs($r->[2], 'LOINC');
+	}
+	for my $r (@{ rows('providers.csv') }) {
+		$bad->('taxonomy', $r->[2]) unless in_vs($r->[2], 'TAXONOMY');
+	}
+}
+
+if ($mode eq 'codes') {
+	codes();
+} elsif ($mode eq 'classify') {
 	classify();
 } elsif ($mode eq 'check') {
 	check();
