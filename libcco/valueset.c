@@ -167,6 +167,16 @@ static int add_code(struct valueset *set, const char *system, const char *code)
 			set->plen[set->nplen++] = (unsigned char)(n - 1);
 		return 0;
 	}
+	/* A LOINC code carries a hyphen before its check digit (4548-4); LOINC
+	 * has no ranges, so there the hyphen is part of the code. */
+	if (dash && strcmp(system, "LOINC") == 0) {
+		if (n - (size_t)(dash - code) != 2 || !code_ok(code, (size_t)(dash - code)) ||
+		    !code_ok(dash + 1, 1))
+			return err_set("bad LOINC code '%s'", code);
+		xgrow(&set->exact, &set->exact_cap, set->nexact + 1, sizeof(char *));
+		set->exact[set->nexact++] = make_key(system, code, n);
+		return 0;
+	}
 	if (dash) {
 		size_t nl = (size_t)(dash - code), nh = n - nl - 1;
 

@@ -48,6 +48,15 @@ test_expect_success 'usage errors exit 2' '
 	test ! -e x
 '
 
+test_expect_success 'the pipeline loads the same value sets (libcco valueset)' '
+	$TEST_TOOL vs-contains "$VS" primary_care_visit CPT 99213 99499 >out &&
+	printf "99213 1\n99499 0\n" >expect && test_cmp expect out &&
+	$TEST_TOOL vs-contains "$VS" hba1c_test LOINC 4548-4 >out &&
+	echo "4548-4 1" >expect && test_cmp expect out &&
+	$TEST_TOOL vs-contains "$VS" primary_care_taxonomy TAXONOMY 207Q00000X >out &&
+	echo "207Q00000X 1" >expect && test_cmp expect out
+'
+
 test_expect_success 'a missing value set directory or set is a configuration error' '
 	test_must_fail --code 2 cco-gen --members 10 --year 2025 --out x --valuesets nowhere 2>err &&
 	test_grep "nowhere" err &&

@@ -124,10 +124,10 @@ static struct pick *at(struct codes *c, size_t offset)
 	return (struct pick *)((char *)c + offset);
 }
 
-int codes_init(struct codes *c, const struct vs_lib *lib)
+int codes_init(struct codes *c, const struct codelist *lib)
 {
 	for (size_t i = 0; i < NSOURCES; i++) {
-		if (vs_pick_init(at(c, sources[i].offset), lib, sources[i].set,
+		if (pick_init(at(c, sources[i].offset), lib, sources[i].set,
 				 sources[i].system) < 0) {
 			for (size_t j = 0; j < i; j++)
 				free(at(c, sources[j].offset)->e);

@@ -33,43 +33,43 @@ int rng_poisson(struct rng *r, double mean);    /* approximately Poisson */
 int rng_geometric(struct rng *r, double mean, int max); /* 0.. with this mean */
 int rng_weighted(struct rng *r, const double *w, int n);
 
-/* ---- valueset.c: the value set files ---- */
+/* ---- codelist.c: the value set files, read for drawing codes ---- */
 
-enum vs_kind { VS_EXACT, VS_RANGE, VS_PREFIX };
+enum code_kind { CODE_EXACT, CODE_RANGE, CODE_PREFIX };
 
-struct vs_entry {
+struct code_entry {
 	char system[12];
 	char lo[16];           /* exact code, range start or prefix */
 	char hi[16];           /* range end, else empty */
-	enum vs_kind kind;
+	enum code_kind kind;
 };
 
-struct vs_set {
+struct code_set {
 	char *name;
-	struct vs_entry *e;
+	struct code_entry *e;
 	size_t n, alloc;
 };
 
-struct vs_lib {
-	struct vs_set *set;
+struct codelist {
+	struct code_set *set;
 	size_t n, alloc;
 };
 
 /* Read every .csv file in dir (in name order) into lib.  Returns 0, or -1 with
- * err_msg() naming file and line.  vs_lib_free() releases lib either way. */
-int vs_lib_load(struct vs_lib *lib, const char *dir);
-void vs_lib_free(struct vs_lib *lib);
+ * err_msg() naming file and line.  codelist_free() releases lib either way. */
+int codelist_load(struct codelist *lib, const char *dir);
+void codelist_free(struct codelist *lib);
 
 /* The entries of one set in one code system, ready to draw from. */
 struct pick {
-	const struct vs_entry **e;
+	const struct code_entry **e;
 	int n;
 };
 
 /* Fill p with set `name`'s entries of `system`.  Returns 0, or -1 with
  * err_msg() set when the set or that code system in it is missing.  The
  * caller frees p->e. */
-int vs_pick_init(struct pick *p, const struct vs_lib *lib, const char *name,
+int pick_init(struct pick *p, const struct codelist *lib, const char *name,
 		 const char *system);
 
 /* Draw one code of p into out (size bytes, truncated to fit): a member of a
@@ -107,7 +107,7 @@ struct codes {
 
 /* Resolve every set the generator uses.  Returns 0, or -1 with err_msg()
  * naming the first missing set. */
-int codes_init(struct codes *c, const struct vs_lib *lib);
+int codes_init(struct codes *c, const struct codelist *lib);
 void codes_free(struct codes *c);
 
 /* ---- writer.c: CSV rows and output files ---- */

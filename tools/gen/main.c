@@ -15,6 +15,7 @@
 #include "gen.h"
 #include "msg.h"
 #include "progress.h"
+#include "valueset.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -312,7 +313,8 @@ int main(int argc, char **argv)
 	struct cli cli;
 	struct args a;
 	struct gen *g = xcalloc(1, sizeof(*g));
-	struct vs_lib lib;
+	struct codelist lib;
+	struct valuesets *vs;
 	char *vsdir;
 	int ok;
 
@@ -323,7 +325,11 @@ int main(int argc, char **argv)
 	parse_args(&cli, &a, argc, argv);
 	vsdir = valueset_dir(&cli, &a);
 	free(cli.sets);
-	if (vs_lib_load(&lib, vsdir) < 0 || codes_init(&g->c, &lib) < 0)
+	/* The pipeline's own reader must accept what the generator draws from. */
+	if (!(vs = vs_load(vsdir)))
+		die(CCO_EXIT_USAGE, "%s", err_msg());
+	vs_free(vs);
+	if (codelist_load(&lib, vsdir) < 0 || codes_init(&g->c, &lib) < 0)
 		die(CCO_EXIT_USAGE, "%s: %s", vsdir, err_msg());
 	free(vsdir);
 	g->o = a.o;
@@ -341,7 +347,7 @@ int main(int argc, char **argv)
 		report(g);
 	network_free(&g->net);
 	codes_free(&g->c);
-	vs_lib_free(&lib);
+	codelist_free(&lib);
 	free(g);
 	return ok ? CCO_EXIT_OK : CCO_EXIT_FAIL;
 }

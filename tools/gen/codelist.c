@@ -1,7 +1,10 @@
 /*
- * valueset.c: reads the CSV files in config/valuesets (valueset,code_system,code,
- * description) and draws codes from them, so the generator uses the same
- * code lists as the measures.
+ * codelist.c: reads the CSV files in config/valuesets (valueset,
+ * code_system, code, description) and draws codes from them, so the
+ * generator uses the same code lists as the measures.  libcco/valueset.c
+ * answers "is this code in the set"; drawing needs the entries themselves,
+ * so the generator keeps them in this form (main.c also loads the
+ * directory with the library, so both read the same files the same way).
  */
 #include <csv.h>
 #include <dirent.h>
@@ -14,8 +17,8 @@
 #include "gen.h"
 #include "xalloc.h"
 
-struct vs_reader {
-	struct vs_lib *lib;
+struct codelist_reader {
+	struct codelist *lib;
 	const char *path;
 	long line;
 	int col;
@@ -24,7 +27,7 @@ struct vs_reader {
 	char *error;
 };
 
-static struct vs_set *find_set(struct vs_lib *lib, const char *name)
+static struct code_set *find_set(struct codelist *lib, const char *name)
 {
 	for (size_t i = lib->n; i-- > 0;)
 		if (strcmp(lib->set[i].name, name) == 0)
@@ -34,7 +37,7 @@ static struct vs_set *find_set(struct vs_lib *lib, const char *name)
 
 static void on_field(void *s, size_t len, void *data)
 {
-	struct vs_reader *rd = data;
+	struct codelist_reader *rd = data;
 
 	if (rd->col < 3) {
 		if (len >= sizeof(rd->field[0]))
@@ -46,8 +49,9 @@ static void on_field(void *s, size_t len, void *data)
 }
 
 /* Classify a code: "A*" prefix, "LO-HI" range of equal lengths, else exact
- * (LOINC codes such as 4548-4 hold a hyphen but are not ranges). */
-static int parse_code(struct vs_entry *e, const char *code)
+ * (LOINC codes such as 4548-4 hold a hyphen but are not ranges), as
+ * libcco/valueset.c reads them. */
+static int parse_code(struct code_entry *e, const char *system, const char *code)
 {
 	size_t n = strlen(code);
 	const char *dash = strchr(code, '-');
@@ -56,31 +60,31 @@ static int parse_code(struct vs_entry *e, const char *code)
 	if (n == 0 || n >= sizeof(e->lo))
 		return -1;
 	if (code[n - 1] == '*') {
-		e->kind = VS_PREFIX;
+		e->kind = CODE_PREFIX;
 		memcpy(e->lo, code, n - 1);
 		e->lo[n - 1] = '\0';
 		return n > 1 ? 0 : -1;
 	}
-	if (dash && (size_t)(dash - code) * 2 + 1 == n) {
+	if (dash && strcmp(system, "LOINC") != 0 && (size_t)(dash - code) * 2 + 1 == n) {
 		size_t half = (size_t)(dash - code);
 
-		e->kind = VS_RANGE;
+		e->kind = CODE_RANGE;
 		memcpy(e->lo, code, half);
 		e->lo[half] = '\0';
 		memcpy(e->hi, dash + 1, half);
 		e->hi[half] = '\0';
 		return strcmp(e->lo, e->hi) <= 0 ? 0 : -1;
 	}
-	e->kind = VS_EXACT;
+	e->kind = CODE_EXACT;
 	memcpy(e->lo, code, n + 1);
 	return 0;
 }
 
 static void on_row(int c, void *data)
 {
-	struct vs_reader *rd = data;
-	struct vs_entry e;
-	struct vs_set *set;
+	struct codelist_reader *rd = data;
+	struct code_entry e;
+	struct code_set *set;
 
 	(void)c;
 	rd->line++;
@@ -89,7 +93,7 @@ static void on_row(int c, void *data)
 		return;
 	}
 	if (rd->col != 4 || rd->too_long || strlen(rd->field[1]) >= sizeof(e.system) ||
-	    parse_code(&e, rd->field[2]) < 0) {
+	    parse_code(&e, rd->field[1], rd->field[2]) < 0) {
 		rd->error = xasprintf("%s:%ld: bad value set row", rd->path, rd->line);
 		return;
 	}
@@ -106,9 +110,9 @@ static void on_row(int c, void *data)
 	rd->col = 0;
 }
 
-static int load_file(struct vs_lib *lib, const char *path)
+static int load_file(struct codelist *lib, const char *path)
 {
-	struct vs_reader rd = { lib, path, 0, 0, { "", "", "" }, 0, NULL };
+	struct codelist_reader rd = { lib, path, 0, 0, { "", "", "" }, 0, NULL };
 	struct csv_parser p;
 	char buf[16384];
 	size_t n;
@@ -139,7 +143,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int vs_lib_load(struct vs_lib *lib, const char *dir)
+int codelist_load(struct codelist *lib, const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -172,7 +176,7 @@ int vs_lib_load(struct vs_lib *lib, const char *dir)
 	return rc;
 }
 
-void vs_lib_free(struct vs_lib *lib)
+void codelist_free(struct codelist *lib)
 {
 	for (size_t i = 0; i < lib->n; i++) {
 		free(lib->set[i].name);
@@ -182,10 +186,10 @@ void vs_lib_free(struct vs_lib *lib)
 	memset(lib, 0, sizeof(*lib));
 }
 
-int vs_pick_init(struct pick *p, const struct vs_lib *lib, const char *name,
+int pick_init(struct pick *p, const struct codelist *lib, const char *name,
 		 const char *system)
 {
-	const struct vs_set *set = find_set((struct vs_lib *)lib, name);
+	const struct code_set *set = find_set((struct codelist *)lib, name);
 
 	p->e = NULL;
 	p->n = 0;
@@ -206,7 +210,7 @@ int vs_pick_init(struct pick *p, const struct vs_lib *lib, const char *name,
 
 /* A member of lo..hi: the shared prefix, then a number between the digit
  * tails (zero-padded to their width). */
-static void draw_range(const struct vs_entry *e, struct rng *r, char *out)
+static void draw_range(const struct code_entry *e, struct rng *r, char *out)
 {
 	size_t n = strlen(e->lo), k = 0;
 	long lo = 0, hi = 0;
@@ -226,7 +230,7 @@ static void draw_range(const struct vs_entry *e, struct rng *r, char *out)
 		out[i] = (char)('0' + v % 10);
 }
 
-static void draw_prefix(const struct vs_entry *e, struct rng *r, char *out)
+static void draw_prefix(const struct code_entry *e, struct rng *r, char *out)
 {
 	size_t n = strlen(e->lo);
 	int extra = strcmp(e->system, "ICD10CM") == 0 ? 1 + (n < 4 && rng_chance(r, 0.5)) : 1;
@@ -239,14 +243,14 @@ static void draw_prefix(const struct vs_entry *e, struct rng *r, char *out)
 
 void pick_code(const struct pick *p, struct rng *r, char *dst, size_t size)
 {
-	const struct vs_entry *e = p->e[p->n == 1 ? 0 : rng_below(r, (uint32_t)p->n)];
+	const struct code_entry *e = p->e[p->n == 1 ? 0 : rng_below(r, (uint32_t)p->n)];
 	char out[40];
 	size_t n;
 
 	switch (e->kind) {
-	case VS_EXACT: memcpy(out, e->lo, strlen(e->lo) + 1); break;
-	case VS_RANGE: draw_range(e, r, out); break;
-	case VS_PREFIX: draw_prefix(e, r, out); break;
+	case CODE_EXACT: memcpy(out, e->lo, strlen(e->lo) + 1); break;
+	case CODE_RANGE: draw_range(e, r, out); break;
+	case CODE_PREFIX: draw_prefix(e, r, out); break;
 	}
 	n = strlen(out);
 	if (e->system[0] == 'I' && strcmp(e->system, "ICD10CM") == 0 && n > 3) {
