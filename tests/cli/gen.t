@@ -97,6 +97,11 @@ test_expect_success 'member ids are unique and sorted' '
 	head -1 ids >first && echo M0000001 >expect && test_cmp expect first
 '
 
+test_expect_success 'the NPI check used below knows the CMS example' '
+	$AUDIT luhn 1234567893 1234567890 >out &&
+	printf "1234567893 1\n1234567890 0\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'members exist, NPIs check, dates are valid, versions refer to claims' '
 	$AUDIT check a/b >counts &&
 	cat counts

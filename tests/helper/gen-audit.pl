@@ -6,6 +6,7 @@
 #                               damaged, judged from the text alone
 #   gen-audit.pl check DIR      check a clean extract: members exist, NPIs,
 #                               dates, claim versions; print churn counts
+#   gen-audit.pl luhn NPI...    print "NPI 1|0" (known-answer check)
 #   gen-audit.pl codes DIR VS   every code in DIR's claims, registry and
 #                               providers is in a value set of VS (bar the
 #                               billing-structure revenue codes)
@@ -91,7 +92,7 @@ sub read_lines {
 }
 
 my %member;
-for my $l (@{ read_lines("$dir/members.csv") }) {
+for my $l ($mode eq 'luhn' ? () : @{ read_lines("$dir/members.csv") }) {
 	my ($id) = split /,/, $l;
 	$member{$id} = 1;
 }
@@ -295,6 +296,10 @@ sub codes {
 	}
 }
 
+if ($mode eq 'luhn') {
+	print "$_ ", luhn_ok($_), "\n" for @ARGV[1 .. $#ARGV];
+	exit 0;
+}
 if ($mode eq 'codes') {
 	codes();
 } elsif ($mode eq 'classify') {
