@@ -297,7 +297,7 @@ sub codes {
 }
 
 if ($mode eq 'luhn') {
-	print "$_ ", luhn_ok($_), "\n" for @ARGV[1 .. $#ARGV];
+	print "$_ ", (luhn_ok($_) ? 1 : 0), "\n" for @ARGV[1 .. $#ARGV];
 	exit 0;
 }
 if ($mode eq 'codes') {
