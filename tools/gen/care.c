@@ -94,6 +94,25 @@ struct claim *care_visit(struct care *k, int day, enum role role, const char *po
 	return claim_prof(k, day, org_of(k->g, p), p, pos);
 }
 
+void care_preventive_line(struct care *k, struct claim *c, int day)
+{
+	const struct codes *cs = &k->g->c;
+	int age = member_age(k->m, day);
+	char code[6] = "9939";
+	struct cline *l;
+
+	if (rng_chance(k->r, 0.15))
+		code[3] = '8';  /* a new patient */
+	code[4] = (char)(age < 1 ? '1' : age < 5 ? '2' : age < 12 ? '3' : age < 18 ? '4' :
+			 age < 40 ? '5' : age < 65 ? '6' : '7');
+	if (!pick_contains(&cs->well_cpt, code) && !pick_contains(&cs->adult_prev, code)) {
+		claim_line(c, k, &cs->well_cpt, 14000);
+		return;
+	}
+	if ((l = claim_line(c, k, NULL, 14000)))
+		memcpy(l->proc, code, sizeof(code));
+}
+
 static void fixed_line(struct claim *c, struct care *k, const char *rev, long cents)
 {
 	struct cline *l = claim_line(c, k, NULL, cents);

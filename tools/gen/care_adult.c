@@ -262,7 +262,7 @@ void care_adults(struct care *k)
 
 			if (c) {
 				claim_dx(c, k, &g->c.well_dx);
-				claim_line(c, k, rng_chance(k->r, 0.5) ? &g->c.adult_prev : &g->c.well_cpt, 16000);
+				care_preventive_line(k, c, day);
 			}
 		}
 		if (m->sex == 'F')

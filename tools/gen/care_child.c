@@ -64,7 +64,7 @@ static struct claim *well_visit(struct care *k, int day, int months)
 		return NULL;
 	claim_dx(c, k, &cs->well_dx);
 	if (rng_chance(k->r, 0.8))
-		claim_line(c, k, &cs->well_cpt, 14000);
+		care_preventive_line(k, c, day);
 	else
 		claim_line(c, k, &cs->office, 11000);
 	if ((months == 9 || months == 18 || months == 24 || months == 30) &&

@@ -263,3 +263,29 @@ void pick_code(const struct pick *p, struct rng *r, char *dst, size_t size)
 	memcpy(dst, out, n);
 	dst[n] = '\0';
 }
+
+int pick_contains(const struct pick *p, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (int i = 0; i < p->n; i++) {
+		const struct code_entry *e = p->e[i];
+
+		switch (e->kind) {
+		case CODE_EXACT:
+			if (strcmp(e->lo, code) == 0)
+				return 1;
+			break;
+		case CODE_RANGE:
+			if (strlen(e->lo) == n && strcmp(e->lo, code) <= 0 &&
+			    strcmp(code, e->hi) <= 0)
+				return 1;
+			break;
+		case CODE_PREFIX:
+			if (strncmp(e->lo, code, strlen(e->lo)) == 0)
+				return 1;
+			break;
+		}
+	}
+	return 0;
+}

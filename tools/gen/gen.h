@@ -76,6 +76,8 @@ int pick_init(struct pick *p, const struct codelist *lib, const char *name,
  * range, a prefix with plausible digits appended; ICD-10-CM codes get their
  * dot, as extracts write them. */
 void pick_code(const struct pick *p, struct rng *r, char *out, size_t size);
+/* 1 if code (without dots) is one of p's codes, else 0. */
+int pick_contains(const struct pick *p, const char *code);
 
 /* ---- codes.c: the value sets the generator draws from ---- */
 
@@ -371,6 +373,11 @@ struct claim *care_visit(struct care *k, int day, enum role role, const char *po
  * to an admission; dx is the principal diagnosis set.  Returns 1 if it
  * happened. */
 int care_ed_visit(struct care *k, int day, const struct pick *dx);
+/* Add the preventive visit line for the member's age on day: the
+ * age-banded CPT code (99381-99387 new, 99391-99397 established) when the
+ * well-care or adult preventive value set holds it, else one drawn from
+ * the well-care set. */
+void care_preventive_line(struct care *k, struct claim *c, int day);
 /* An inpatient stay: returns the discharge day, or DATE_NONE. */
 int care_inpatient(struct care *k, int admit, int los, const struct pick *dx);
 
