@@ -166,6 +166,20 @@ test_expect_success '--bad-rows: the rest of the output is unchanged' '
 	test $n_bad -eq $(wc -l <clean/medical_claims.csv)
 '
 
+test_expect_success '--bad-rows 0: an empty manifest and the clean output' '
+	gen --members 400 --year 2025 --seed 11 --bad-rows 0 --out zero &&
+	echo file,line,damage,expected >expect &&
+	test_cmp expect zero/bad_rows_manifest.csv &&
+	rm zero/bad_rows_manifest.csv &&
+	diff -r a/b zero
+'
+
+test_expect_success 'an output directory that cannot be made is a run failure' '
+	echo x >plainfile &&
+	test_must_fail --code 1 cco-gen -q --valuesets "$VS" --members 5 --year 2025 --out plainfile/sub 2>err &&
+	test_grep "plainfile/sub" err
+'
+
 test_expect_success '--months: monthly files hold exactly the single files rows' '
 	gen --members 400 --year 2025 --seed 11 --months --out m &&
 	test ! -e m/medical_claims.csv &&

@@ -414,6 +414,7 @@ struct gen_opts {
 	int year, history, months;
 	uint64_t seed;
 	double bad_rate;
+	int bad_rows;             /* --bad-rows given (even 0): write a manifest */
 	const char *out;
 };
 

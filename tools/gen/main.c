@@ -130,7 +130,10 @@ static void parse_args(struct cli *cli, struct args *a, int argc, char **argv)
 			a->o.seed = parse_num(cli, "--seed", optarg, ~0ULL);
 			break;
 		case OPT_OUT: a->o.out = optarg; break;
-		case OPT_BAD: a->o.bad_rate = parse_rate(cli, optarg); break;
+		case OPT_BAD:
+			a->o.bad_rate = parse_rate(cli, optarg);
+			a->o.bad_rows = 1;
+			break;
 		case OPT_MONTHS: a->o.months = 1; break;
 		case OPT_VALUESETS: a->valuesets = optarg; break;
 		}
@@ -197,7 +200,7 @@ static void open_outputs(struct gen *g)
 		     "member_id,immunization_date,cvx") < 0 ||
 	    out_open(&g->labs, g->o.out, "lab_results.csv",
 		     "member_id,result_date,loinc,value,unit") < 0 ||
-	    (g->dmg.rate > 0 && out_open(&g->dmg.man, g->o.out, "bad_rows_manifest.csv",
+	    (g->o.bad_rows && out_open(&g->dmg.man, g->o.out, "bad_rows_manifest.csv",
 					 "file,line,damage,expected") < 0))
 		die(CCO_EXIT_FAIL, "%s", err_msg());
 	g->med = files_open(g, "medical_claims", medical_header);
@@ -230,7 +233,7 @@ static int close_outputs(struct gen *g)
 	ok = commit(&g->pcp, ok) && ok;
 	ok = commit(&g->imm, ok) && ok;
 	ok = commit(&g->labs, ok) && ok;
-	if (g->dmg.rate > 0)
+	if (g->o.bad_rows)
 		ok = commit(&g->dmg.man, ok) && ok;
 	free(g->med);
 	free(g->rx);
@@ -299,7 +302,7 @@ static void report(const struct gen *g)
 
 	msg_info("%llu members, %llu claims in %llu medical claim lines, %llu pharmacy claims",
 		 g->o.members, g->nclaims, g->nmed, g->nrx);
-	if (g->dmg.rate <= 0)
+	if (!g->o.bad_rows)
 		return;
 	for (int d = 1; d < D_N; d++) {
 		total += g->dmg.count[d];
