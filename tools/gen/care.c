@@ -79,10 +79,13 @@ struct claim *care_office(struct care *k, int day)
 {
 	const struct provider *pcp = care_pcp(k, day);
 
+	char pos[4] = "11";
+
 	if (!pcp)
 		return NULL;
-	return claim_prof(k, day, org_of(k->g, pcp), pcp,
-			  rng_chance(k->r, 0.06) ? "02" : "11");
+	if (rng_chance(k->r, 0.06))
+		pick_code(&k->g->c.tele_pos, k->r, pos, sizeof(pos));
+	return claim_prof(k, day, org_of(k->g, pcp), pcp, pos);
 }
 
 struct claim *care_visit(struct care *k, int day, enum role role, const char *pos)

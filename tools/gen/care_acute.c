@@ -18,7 +18,12 @@ static int year_first(const struct care *k)
 static void mh_visit(struct care *k, int day)
 {
 	const struct codes *cs = &k->g->c;
-	struct claim *c = care_visit(k, day, R_MH, rng_chance(k->r, 0.15) ? "02" : "11");
+	char pos[4] = "11";
+	struct claim *c;
+
+	if (rng_chance(k->r, 0.15))
+		pick_code(&k->g->c.tele_pos, k->r, pos, sizeof(pos));
+	c = care_visit(k, day, R_MH, pos);
 
 	if (!c)
 		return;
@@ -29,10 +34,13 @@ static void mh_visit(struct care *k, int day)
 static void mh_stay(struct care *k, int admit)
 {
 	const struct codes *cs = &k->g->c;
+	int stay = k->b->nclaim;
 	int dis = care_inpatient(k, admit, rng_range(k->r, 2, 10), &cs->mental);
 
 	if (dis == DATE_NONE)
 		return;
+	if (rng_chance(k->r, 0.12))
+		claim_dx(&k->b->claim[stay], k, &cs->self_harm);
 	if (rng_chance(k->r, 0.08))
 		mh_visit(k, dis);  /* on the discharge day: does not count */
 	if (rng_chance(k->r, care_p(k, dis, 0.68)))

@@ -103,7 +103,7 @@ struct cline *claim_line(struct claim *c, struct care *k, const struct pick *p,
 	memset(l, 0, sizeof(*l));
 	if (p)
 		pick_code(p, k->r, l->proc, sizeof(l->proc));
-	if (c->nlines == 1 && strcmp(c->pos, "02") == 0)
+	if (c->nlines == 1 && c->pos[0] && pick_contains(&k->g->c.tele_pos, c->pos))
 		pick_code(&k->g->c.tele_mod, k->r, l->mod[0], sizeof(l->mod[0]));
 	l->cents = cents + (long)rng_below(k->r, (uint32_t)(cents / 4 + 1));
 	return l;

@@ -82,6 +82,8 @@ static const struct code_source sources[] = {
 	{ AT(newborn_rev), "newborn_birth", "REV" },
 	{ AT(mental), "mental_illness", "ICD10CM" },
 	{ AT(smi), "serious_mental_illness", "ICD10CM" },
+	{ AT(self_harm), "intentional_self_harm", "ICD10CM" },
+	{ AT(tele_pos), "telehealth_pos", "POS" },
 	{ AT(sud), "sud_diagnosis", "ICD10CM" },
 	{ AT(sud_tx), "sud_treatment", "HCPCS" },
 	{ AT(mh_visit), "mental_health_visit", "CPT" },

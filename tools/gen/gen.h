@@ -97,7 +97,7 @@ struct codes {
 	struct pick ed_cpt, ed_rev, ip_rev, ip_bill, op_bill, ip_visit;
 	struct pick delivery_pcs, delivery_cpt, live_birth, delivery_dx, newborn_dx,
 		    newborn_rev;
-	struct pick mental, smi, sud, sud_tx, mh_visit;
+	struct pick mental, smi, self_harm, sud, sud_tx, mh_visit, tele_pos;
 	struct pick prev_dental, oral_eval, dental_other;
 	struct pick diabetes, diab_med, metformin;
 	struct pick sick_dx, chronic_dx, ed_dx, lab_cpt, vax_admin, imm_dx;
