@@ -148,11 +148,26 @@ static int code_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* LOINC codes end in "-" and a check digit (4548-4): for them a hyphen is
+ * part of the code, never a range. */
+static int hyphen_in_code(const char *system)
+{
+	return strcmp(system, "LOINC") == 0;
+}
+
+static int loinc_ok(const char *s, size_t n)
+{
+	const char *dash = memchr(s, '-', n);
+
+	return dash && dash > s && code_ok(s, (size_t)(dash - s)) &&
+	       code_ok(dash + 1, n - (size_t)(dash - s) - 1);
+}
+
 /* Add one code spec to set.  Returns 0 or -1 with err_msg() (no location). */
 static int add_code(struct valueset *set, const char *system, const char *code)
 {
 	size_t n = strlen(code);
-	const char *dash = strchr(code, '-');
+	const char *dash = hyphen_in_code(system) ? NULL : strchr(code, '-');
 
 	if (n > 1 && code[n - 1] == '*') {
 		if (!code_ok(code, n - 1) || n - 1 > 31)
@@ -165,16 +180,6 @@ static int add_code(struct valueset *set, const char *system, const char *code)
 			i++;
 		if (i == set->nplen)
 			set->plen[set->nplen++] = (unsigned char)(n - 1);
-		return 0;
-	}
-	/* A LOINC code carries a hyphen before its check digit (4548-4); LOINC
-	 * has no ranges, so there the hyphen is part of the code. */
-	if (dash && strcmp(system, "LOINC") == 0) {
-		if (n - (size_t)(dash - code) != 2 || !code_ok(code, (size_t)(dash - code)) ||
-		    !code_ok(dash + 1, 1))
-			return err_set("bad LOINC code '%s'", code);
-		xgrow(&set->exact, &set->exact_cap, set->nexact + 1, sizeof(char *));
-		set->exact[set->nexact++] = make_key(system, code, n);
 		return 0;
 	}
 	if (dash) {
@@ -197,7 +202,7 @@ static int add_code(struct valueset *set, const char *system, const char *code)
 		if (code[i] != '.')
 			nodot[m++] = code[i];
 	nodot[m] = '\0';
-	if (!code_ok(nodot, m)) {
+	if (hyphen_in_code(system) ? !loinc_ok(nodot, m) : !code_ok(nodot, m)) {
 		free(nodot);
 		return err_set("bad code '%s'", code);
 	}
