@@ -2,7 +2,8 @@
  * care_child.c: children's care: the birth stay, well-child visits with
  * developmental screening, and the immunization series (complete for
  * many, incomplete for some, some doses only in the registry, now and
- * then a dose given too early), plus the adolescent vaccines.
+ * then a dose given too early: MMR/VZV before the first birthday, the
+ * first DTaP/IPV/HiB/PCV before 42 days), plus the adolescent vaccines.
  */
 #include <string.h>
 
@@ -133,7 +134,9 @@ static void infant_care(struct care *k)
 		if (!c && rng_chance(k->r, 0.5))
 			day += rng_range(k->r, 20, 90);   /* a catch-up visit */
 		if (s->months == 12 && rng_chance(k->r, 0.04))
-			day = birth + rng_range(k->r, 330, 364);  /* too early */
+			day = birth + rng_range(k->r, 330, 364);  /* before age 1 */
+		if (s->months == 2 && rng_chance(k->r, 0.03))
+			day = birth + rng_range(k->r, 35, 41);    /* before 42 days */
 		if (day <= g->win_end)
 			vaccinate(k, day, given, c && day == c->from ? c : NULL);
 	}
