@@ -32,12 +32,13 @@ SCHEMA(pharmacy_claims, 1, "source", "extract", "member_id", "claim_id",
 SCHEMA(immunizations, 1, "source", "extract", "member_id", "imm_date", "cvx");
 SCHEMA(lab_results, 1, "source", "extract", "member_id", "result_date",
        "loinc", "value", "unit");
+SCHEMA(partners, 1, "source", "partner_id", "partner_name");
 SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",
        "message", "raw");
 
 static const struct rec_schema *const all_schemas[] = {
 	&enrollment, &immunizations, &lab_results, &medical_claims, &members,
-	&pcp_assignments, &pharmacy_claims, &providers, &rejects, NULL
+	&pcp_assignments, &pharmacy_claims, &providers, &rejects, &partners, NULL
 };
 
 const struct rec_schema *const *rec_schema_all(void)
