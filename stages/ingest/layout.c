@@ -260,9 +260,13 @@ static int field_key(struct layout *l, struct lfield *f, const char *key,
 		f->lcase = !strcmp(v, "lower");
 		if (!f->ucase && !f->lcase)
 			return err_set("case must be upper or lower, not '%s'", v);
-	} else if (!strcmp(key, "strip"))
+	} else if (!strcmp(key, "strip")) {
 		replace(&f->strip, v);
-	else if (!strcmp(key, "map"))
+	} else if (!strcmp(key, "zero_pad")) {
+		f->zero_pad = atoi(v);
+		if (f->zero_pad < 1 || f->zero_pad > 64)
+			return err_set("zero_pad must be a width from 1 to 64");
+	} else if (!strcmp(key, "map"))
 		return set_map(f, v);
 	else if (!strcmp(key, "values"))
 		set_values(f, v);

@@ -52,6 +52,7 @@ struct lfield {
 	int trim;            /* strip surrounding blanks (default yes) */
 	int ucase, lcase;
 	char *strip;         /* characters removed, e.g. "." */
+	int zero_pad;        /* left-pad shorter non-empty values with 0s */
 	struct map_entry *map;
 	int nmap;
 	/* checks */

@@ -129,6 +129,16 @@ static void clean(struct validator *v, const struct lfield *f, const char *s,
 		p[o++] = c;
 	}
 	*len = o;
+	if (o > 0 && o < (size_t)f->zero_pad) {
+		size_t pad = (size_t)f->zero_pad - o;
+
+		xgrow(&v->arena, &v->arena_cap, *off + o + pad + 1, 1);
+		p = v->arena + *off;
+		memmove(p + pad, p, o);
+		memset(p, '0', pad);
+		o += pad;
+		*len = o;
+	}
 	for (int i = 0; i < f->nmap; i++) {
 		size_t fl = strlen(f->map[i].from);
 
