@@ -315,6 +315,7 @@ static void split_plain(struct csvin *r, const char *line, size_t n)
 static void finish(struct csvin *r, struct csvin_row *row,
 		   enum csvin_status st, const char *raw, size_t raw_len)
 {
+	row->plain = 0;
 	xgrow(&r->fptr, &r->fptr_cap, (size_t)r->nf + 1, sizeof(char *));
 	for (int i = 0; i < r->nf; i++)
 		r->fptr[i] = r->fbuf + r->foff[i];
@@ -389,6 +390,8 @@ int csvin_next(struct csvin *r, struct csvin_row *row)
 			if (!r->o.quote || !memchr(line, r->o.quote, n)) {
 				split_plain(r, line, n);
 				finish(r, row, CSVIN_OK, line, n);
+				row->plain = !memchr(line, '\r', n) &&
+					     (r->o.delim == '\t' || !memchr(line, '\t', n));
 				return 1;
 			}
 		} else {

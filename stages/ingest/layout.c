@@ -277,9 +277,9 @@ static int field_key(struct layout *l, struct lfield *f, const char *key,
 	else if (!strcmp(key, "date_format"))
 		replace(&f->date_format, v);
 	else if (!strcmp(key, "reason")) {
-		f->reason = !strcmp(v, "invalid_code") ? "invalid_code" :
-			    !strcmp(v, "invalid_npi") ? "invalid_npi" :
-			    !strcmp(v, "invalid_value") ? "invalid_value" : NULL;
+		f->reason = !strcmp(v, "invalid_code") ? R_INVALID_CODE :
+			    !strcmp(v, "invalid_npi") ? R_INVALID_NPI :
+			    !strcmp(v, "invalid_value") ? R_INVALID_VALUE : 0;
 		if (!f->reason)
 			return err_set("reason must be invalid_code, invalid_npi "
 				       "or invalid_value, not '%s'", v);
@@ -387,10 +387,12 @@ static int check_field(struct layout *l, struct lfield *f)
 		f->check = f->pat ? CHECK_PATTERN : CHECK_NONE;
 	}
 	if (f->check == CHECK_PATTERN && !f->reason)
-		f->reason = !strcmp(f->pat_name, "npi") ? "invalid_npi" :
+		f->reason = !strcmp(f->pat_name, "npi") ? R_INVALID_NPI :
 			    in_list((const char *const[]){ "amount", "integer",
 				    "number", "zip", NULL }, f->pat_name) ?
-			    "invalid_value" : "invalid_code";
+			    R_INVALID_VALUE : R_INVALID_CODE;
+	f->is_npi = f->check == CHECK_PATTERN && !strcmp(f->pat_name, "npi");
+	f->plain = !f->strip && !f->ucase && !f->lcase && !f->nmap && !f->zero_pad;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "csvin.h"
 #include "pattern.h"
 #include "rec.h"
+#include "reason.h"
 
 #define LAYOUT_MAX_OUTPUTS 4
 
@@ -60,7 +61,9 @@ struct lfield {
 	enum check check;
 	const struct pattern *pat;
 	char *pat_name;
-	const char *reason;  /* reject reason of a pattern mismatch */
+	enum reason reason;  /* of a pattern mismatch; 0 until set */
+	int is_npi;          /* pattern npi: the check digit is verified too */
+	int plain;           /* no strip, case, map or padding: copy as is */
 	char *date_format;   /* NULL: the file's */
 	char **values;       /* allowed values, NULL-terminated, or NULL */
 	int member_check;    /* the member must be known (claims) */

@@ -114,6 +114,10 @@ static void clean(struct validator *v, const struct lfield *f, const char *s,
 			n--;
 	}
 	*off = arena_put(v, s, n);
+	if (f->plain && v->row_plain) {
+		*len = n;
+		return;
+	}
 	p = v->arena + *off;
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
@@ -176,6 +180,8 @@ static int check(struct validator *v, const struct lfield *f, size_t off,
 		if (days < v->date_min || days > v->date_max)
 			return reject(v, R_INVALID_DATE, f->name, "%s is outside "
 				      "the plausible range", f->name);
+		if (!strcmp(fmt, "YYYY-MM-DD"))
+			return 0; /* parsed as YYYY-MM-DD: already ISO */
 		/* the value is the arena's last, so it may grow in place */
 		xgrow(&v->arena, &v->arena_cap, off + DATE_ISO_LEN + 1, 1);
 		v->arena_len = off + DATE_ISO_LEN;
@@ -183,11 +189,9 @@ static int check(struct validator *v, const struct lfield *f, size_t off,
 		*len = DATE_ISO_LEN;
 	} else if (f->check == CHECK_PATTERN) {
 		if (!pattern_match(f->pat, s, *len))
-			return reject(v, !strcmp(f->reason, "invalid_npi") ? R_INVALID_NPI :
-				      !strcmp(f->reason, "invalid_value") ?
-				      R_INVALID_VALUE : R_INVALID_CODE, f->name,
+			return reject(v, f->reason, f->name,
 				      "%s does not match pattern %s", f->name, f->pat_name);
-		if (!strcmp(f->pat_name, "npi") && (*len != 10 || !npi_check_digit_ok(s)))
+		if (f->is_npi && (*len != 10 || !npi_check_digit_ok(s)))
 			return reject(v, R_INVALID_NPI, f->name, "%s has a wrong "
 				      "check digit", f->name);
 	}
@@ -225,6 +229,8 @@ static int list_value(struct validator *v, const struct lfield *f,
 		size_t n, eo, el;
 		const char *s = column_text(f, row, k, &n);
 
+		if (n == 0)
+			continue;
 		clean(v, f, s, n, &eo, &el);
 		if (el == 0) {
 			v->arena_len = eo;
@@ -383,6 +389,7 @@ int validate_record(struct validator *v, const struct csvin_row *row)
 
 	v->nrows = 0;
 	v->arena_len = 0;
+	v->row_plain = row->plain;
 	switch (row->status) {
 	case CSVIN_MALFORMED:
 		return reject(v, R_MALFORMED_CSV, "", "the record is not valid "

@@ -10,15 +10,7 @@
 #include "csvin.h"
 #include "layout.h"
 #include "memberset.h"
-
-/* Reject reasons, in the order the summary and the man page list them. */
-enum reason {
-	R_MALFORMED_CSV, R_COLUMN_COUNT, R_INVALID_ENCODING, R_MISSING_FIELD,
-	R_INVALID_DATE, R_INVALID_CODE, R_INVALID_NPI, R_INVALID_VALUE,
-	R_UNKNOWN_MEMBER, R_COUNT
-};
-
-const char *reason_name(enum reason r);
+#include "reason.h"
 
 #define VALIDATE_MAX_COLS 32
 
@@ -35,6 +27,8 @@ struct validator {
 	const struct memberset *known;    /* NULL: no member check */
 	const struct memberset *pending;  /* members of this file so far */
 	int ncols;                        /* expected input columns; 0 any */
+	int row_plain;                    /* the record's fields need no
+					     TAB/CR/LF clean-up */
 	char *arena;                      /* the current record's values */
 	size_t arena_len, arena_cap;
 	struct vrow *rows;
