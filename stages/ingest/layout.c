@@ -407,9 +407,13 @@ static int check_layout(struct layout *l, const struct pattern_set *shared)
 	if (!l->csv.delim)
 		return err_set("[file] delimiter must not be none");
 	(void)shared;
-	for (int i = 0; i < l->nfield; i++)
+	l->member_field = -1;
+	for (int i = 0; i < l->nfield; i++) {
 		if (check_field(l, &l->field[i]) < 0)
 			return -1;
+		if (l->field[i].member_check && l->member_field < 0)
+			l->member_field = i;
+	}
 	for (int i = 0; i < l->ngroup; i++) {
 		struct lgroup *g = &l->group[i];
 

@@ -96,6 +96,7 @@ struct layout {
 	struct pattern_set *patterns; /* shared set plus the layout's own */
 	struct lfield *field;
 	int nfield;
+	int member_field;    /* the field checked against members, or -1 */
 	struct lgroup *group;
 	int ngroup;
 };

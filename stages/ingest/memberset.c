@@ -59,6 +59,12 @@ int memberset_has(const struct memberset *m, const char *s, size_t n)
 	return 0;
 }
 
+void memberset_prefetch(const struct memberset *m, const char *s, size_t n)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slot[(size_t)key_of(s, n) & (m->cap - 1)]);
+}
+
 void memberset_merge(struct memberset *dst, const struct memberset *src)
 {
 	for (size_t i = 0; i < src->cap; i++)

@@ -23,6 +23,9 @@ void memberset_add(struct memberset *m, const char *s, size_t n);
 /* 1 if s[0..n) was added. */
 int memberset_has(const struct memberset *m, const char *s, size_t n);
 
+/* Hint that s[0..n) will be looked up soon (starts the cache load). */
+void memberset_prefetch(const struct memberset *m, const char *s, size_t n);
+
 /* Add every member of src to dst. */
 void memberset_merge(struct memberset *dst, const struct memberset *src);
 

@@ -99,10 +99,21 @@ static size_t arena_put(struct validator *v, const char *s, size_t n)
 	return off;
 }
 
-/* Copy s, then clean it in the arena: line breaks and tabs to spaces,
- * trim, strip characters, case, value map.  Sets *off and *len. */
+/* A staged value's offset: in the arena, or (with this bit) in the
+ * record's own field buffer, for values taken as they are. */
+#define IN_ROW ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+static const char *val(const struct validator *v, size_t off)
+{
+	return off & IN_ROW ? v->row_base + (off & ~IN_ROW) : v->arena + off;
+}
+
+/* Trim s, then (if anything more is to do) copy and clean it in the arena:
+ * line breaks and tabs to spaces, strip characters, case, padding, value
+ * map.  A value of the record (from_row) needing none of that is not
+ * copied.  Sets *off and *len. */
 static void clean(struct validator *v, const struct lfield *f, const char *s,
-		  size_t n, size_t *off, size_t *len)
+		  size_t n, int from_row, size_t *off, size_t *len)
 {
 	char *p;
 	size_t o = 0;
@@ -113,11 +124,12 @@ static void clean(struct validator *v, const struct lfield *f, const char *s,
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 			n--;
 	}
-	*off = arena_put(v, s, n);
-	if (f->plain && v->row_plain) {
+	if (f->plain && v->row_plain && from_row) {
+		*off = IN_ROW | (size_t)(s - v->row_base);
 		*len = n;
 		return;
 	}
+	*off = arena_put(v, s, n);
 	p = v->arena + *off;
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
@@ -165,10 +177,10 @@ static int in_values(char *const *values, const char *s, size_t n)
 }
 
 /* Check one cleaned, non-empty value in place (dates rewritten as ISO). */
-static int check(struct validator *v, const struct lfield *f, size_t off,
+static int check(struct validator *v, const struct lfield *f, size_t *off,
 		 size_t *len)
 {
-	const char *s = v->arena + off;
+	const char *s = val(v, *off);
 	int days;
 
 	if (f->check == CHECK_DATE) {
@@ -182,11 +194,14 @@ static int check(struct validator *v, const struct lfield *f, size_t off,
 				      "the plausible range", f->name);
 		if (!strcmp(fmt, "YYYY-MM-DD"))
 			return 0; /* parsed as YYYY-MM-DD: already ISO */
-		/* the value is the arena's last, so it may grow in place */
-		xgrow(&v->arena, &v->arena_cap, off + DATE_ISO_LEN + 1, 1);
-		v->arena_len = off + DATE_ISO_LEN;
-		date_format(days, v->arena + off);
+		/* rewritten in place if the value is the arena's last */
+		if (*off & IN_ROW)
+			*off = v->arena_len;
+		xgrow(&v->arena, &v->arena_cap, *off + DATE_ISO_LEN + 1, 1);
+		v->arena_len = *off + DATE_ISO_LEN;
+		date_format(days, v->arena + *off);
 		*len = DATE_ISO_LEN;
+		return 0;
 	} else if (f->check == CHECK_PATTERN) {
 		if (!pattern_match(f->pat, s, *len))
 			return reject(v, f->reason, f->name,
@@ -231,12 +246,12 @@ static int list_value(struct validator *v, const struct lfield *f,
 
 		if (n == 0)
 			continue;
-		clean(v, f, s, n, &eo, &el);
+		clean(v, f, s, n, 0, &eo, &el);
 		if (el == 0) {
 			v->arena_len = eo;
 			continue;
 		}
-		if (check(v, f, eo, &el) < 0)
+		if (check(v, f, &eo, &el) < 0)
 			return -1;
 		if (total > 0) {
 			/* move the element right by one to make room for '|' */
@@ -256,7 +271,7 @@ static int list_value(struct validator *v, const struct lfield *f,
 static int derived_value(struct validator *v, const struct lfield *f,
 			 const struct csvin_row *row, size_t *off, size_t *len)
 {
-	const char *y = v->arena + *off;
+	const char *y = val(v, *off);
 	char buf[DATE_ISO_LEN + 1];
 	int year, days, months = 12;
 
@@ -304,7 +319,7 @@ static int field_value(struct validator *v, const struct lfield *f,
 	} else {
 		s = column_text(f, row, f->ncols > 1 ? idx : 0, &n);
 	}
-	clean(v, f, s, n, off, len);
+	clean(v, f, s, n, !f->fixed && !f->slot_number, off, len);
 	if (*len == 0) {
 		if (f->required)
 			return reject(v, R_MISSING_FIELD, f->name, "%s is required "
@@ -313,7 +328,7 @@ static int field_value(struct validator *v, const struct lfield *f,
 	}
 	if (f->derive != DERIVE_NONE)
 		return derived_value(v, f, row, off, len);
-	return check(v, f, *off, len);
+	return check(v, f, off, len);
 }
 
 static struct vrow *new_row(struct validator *v, int out)
@@ -326,8 +341,7 @@ static struct vrow *new_row(struct validator *v, int out)
 	}
 	r = &v->rows[v->nrows++];
 	r->out = out;
-	for (int c = 0; c < VALIDATE_MAX_COLS; c++)
-		r->len[c] = 0, r->off[c] = 0;
+	memset(r->len, 0, sizeof(r->len));
 	return r;
 }
 
@@ -390,6 +404,7 @@ int validate_record(struct validator *v, const struct csvin_row *row)
 	v->nrows = 0;
 	v->arena_len = 0;
 	v->row_plain = row->plain;
+	v->row_base = row->nfields > 0 ? row->field[0] : NULL;
 	switch (row->status) {
 	case CSVIN_MALFORMED:
 		return reject(v, R_MALFORMED_CSV, "", "the record is not valid "
@@ -406,6 +421,13 @@ int validate_record(struct validator *v, const struct csvin_row *row)
 	if (v->ncols && row->nfields != v->ncols)
 		return reject(v, R_COLUMN_COUNT, "", "the record has %d fields, "
 			      "expected %d", row->nfields, v->ncols);
+	if (v->known && l->member_field >= 0) {
+		const struct lfield *m = &l->field[l->member_field];
+		int c = m->cols ? m->cols[0] : -1;
+
+		if (c >= 0 && c < row->nfields)
+			memberset_prefetch(v->known, row->field[c], row->len[c]);
+	}
 	for (int out = 0; out < l->nout; out++) {
 		int g = output_group(l, out), filled = 0;
 
@@ -431,7 +453,7 @@ const char *validate_value(const struct validator *v, const struct vrow *r,
 			   int c, size_t *len)
 {
 	*len = r->len[c];
-	return v->arena + r->off[c];
+	return val(v, r->off[c]);
 }
 
 void validator_release(struct validator *v)

@@ -27,6 +27,7 @@ struct validator {
 	const struct memberset *known;    /* NULL: no member check */
 	const struct memberset *pending;  /* members of this file so far */
 	int ncols;                        /* expected input columns; 0 any */
+	const char *row_base;             /* the record's field buffer */
 	int row_plain;                    /* the record's fields need no
 					     TAB/CR/LF clean-up */
 	char *arena;                      /* the current record's values */
