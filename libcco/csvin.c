@@ -167,6 +167,10 @@ static int next_line(struct csvin *r, char **line, size_t *n)
 
 	for (;;) {
 		nl = memchr(r->buf + r->pos + scanned, '\n', r->end - r->pos - scanned);
+		if (nl && (size_t)(nl - (r->buf + r->pos)) > CSVIN_MAX_RECORD) {
+			r->lines++;
+			return skip_long_line(r) < 0 ? -1 : 2;
+		}
 		if (nl) {
 			*line = r->buf + r->pos;
 			*n = (size_t)(nl - *line);
