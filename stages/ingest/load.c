@@ -128,7 +128,11 @@ static void write_reject(struct file_load *f, const struct csvin_row *row)
 	for (size_t i = 0; i < row->raw_len; i++) {
 		char c = row->raw[i];
 
-		f->clean[i] = c == '\t' || c == '\r' || c == '\n' ? ' ' : c;
+		if (c == '\t' || c == '\r' || c == '\n')
+			c = ' ';
+		else if (f->v.reason == R_INVALID_ENCODING && (c == 0 || c & 0x80))
+			c = '?'; /* the record file stays UTF-8 text */
+		f->clean[i] = c;
 	}
 	snprintf(line, sizeof(line), "%ld", row->line);
 	rec_put_str(w, f->name);

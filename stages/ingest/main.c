@@ -49,13 +49,14 @@ struct layouts {
 static int kind_priority(const struct layout *l)
 {
 	static const char *const order[] = {
-		"members", "enrollment", "providers", "pcp_assignments", NULL
+		"members", "enrollment", "partners", "providers", "pcp_assignments",
+		NULL
 	};
 
 	for (int i = 0; order[i]; i++)
 		if (strcmp(l->out[0]->kind, order[i]) == 0)
 			return i;
-	return 4;
+	return 5;
 }
 
 static const char *base_name(const char *path)
