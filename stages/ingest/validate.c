@@ -292,7 +292,8 @@ static int derived_value(struct validator *v, const struct lfield *f,
 		days = date_add_months(days, months) - 1;
 	}
 	date_format(days, buf);
-	v->arena_len = *off;
+	if (!(*off & IN_ROW))
+		v->arena_len = *off; /* the year text is not needed */
 	*off = arena_put(v, buf, DATE_ISO_LEN);
 	*len = DATE_ISO_LEN;
 	return 0;
