@@ -20,6 +20,13 @@ struct ini_state {
 	void *user;
 };
 
+static int current_line;
+
+int inifile_line(void)
+{
+	return current_line;
+}
+
 static char *read_line(char *str, int num, void *stream)
 {
 	struct ini_state *st = stream;
@@ -28,6 +35,7 @@ static char *read_line(char *str, int num, void *stream)
 	if (!s)
 		return NULL;
 	st->line++;
+	current_line = st->line;
 	if (!strchr(s, '\n') && !feof(st->fp) && !st->error)
 		st->error = xasprintf("%s:%d: line too long", st->path, st->line);
 	return s;

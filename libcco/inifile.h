@@ -15,4 +15,8 @@ typedef int (*inifile_fn)(void *user, const char *section, const char *key,
  * than libinih accepts, or fn's error). */
 int inifile_parse(const char *path, inifile_fn fn, void *user);
 
+/* During a callback: the line the key is on (for messages about things
+ * checked after the parse).  Not reentrant: one parse at a time. */
+int inifile_line(void);
+
 #endif

@@ -2,7 +2,7 @@
 # pipeline.ini: every key validated, errors name file and line.
 . "$(dirname "$0")/../lib.sh"
 
-mkdir -p cfg/layouts extracts && : >cfg/patterns.ini
+mkdir -p cfg/layouts cfg/valuesets extracts
 cat >cfg/good.ini <<'INI'
 ; a comment
 [run]
@@ -99,6 +99,14 @@ test_expect_success '--set overrides a key and is validated' '
 	test_must_fail $TEST_TOOL config-get cfg/good.ini all run.as_of=tomorrow 2>err &&
 	test_grep "run.as_of must be a date" err &&
 	test_must_fail $TEST_TOOL config-get cfg/good.ini all noequals 2>err
+'
+
+test_expect_success 'a key with fixed choices takes only those' '
+	$TEST_TOOL config-get cfg/good.ini attribute.plurality attribute.plurality=allowed >out &&
+	echo allowed >expect && test_cmp expect out &&
+	test_must_fail $TEST_TOOL config-get cfg/good.ini all attribute.plurality=allow 2>err &&
+	test_grep "attribute.plurality must be one of visits|allowed, not .allow." err &&
+	test_must_fail $TEST_TOOL config-get cfg/good.ini all attribute.plurality= 2>err
 '
 
 test_expect_success 'a missing config file is an error' '
