@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "err.h"
 #include "inifile.h"
 #include "layout.h"
@@ -105,6 +106,8 @@ static int set_kinds(struct layout *l, const char *v)
 	return rc;
 }
 
+static void replace(char **slotp, const char *v);
+
 static int file_key(struct layout *l, const char *key, const char *v)
 {
 	if (!strcmp(key, "kind"))
@@ -141,6 +144,21 @@ static int file_key(struct layout *l, const char *key, const char *v)
 	if (!strcmp(key, "date_format")) {
 		free(l->date_format);
 		l->date_format = xstrdup(v);
+		return 0;
+	}
+	if (!strcmp(key, "period")) {
+		replace(&l->period_re, v);
+		return 0;
+	}
+	if (!strcmp(key, "period_from") || !strcmp(key, "period_to")) {
+		int *d = key[7] == 'f' ? &l->period_from : &l->period_to;
+
+		if (date_parse_iso(v, strlen(v), d) < 0)
+			return err_set("%s must be a date YYYY-MM-DD, not '%s'", key, v);
+		return 0;
+	}
+	if (!strcmp(key, "period_field")) {
+		replace(&l->period_field, v);
 		return 0;
 	}
 	if (!strcmp(key, "dx_system")) {
@@ -414,6 +432,20 @@ static int check_layout(struct layout *l, const struct pattern_set *shared)
 		if (l->field[i].member_check && l->member_field < 0)
 			l->member_field = i;
 	}
+	l->period_col = -1;
+	if (l->period_re || l->period_from != DATE_NONE || l->period_to != DATE_NONE) {
+		static const char *const dflt[] = { "svc_from", "fill_date", "imm_date",
+						    "result_date", "start_date", NULL };
+		const char *name = l->period_field;
+
+		for (int i = 0; !name && dflt[i]; i++)
+			if (rec_schema_col(l->out[0], dflt[i]) >= 0)
+				name = dflt[i];
+		l->period_col = name ? rec_schema_col(l->out[0], name) : -1;
+		if (l->period_col < 0)
+			return err_set("[file] period_field: %s has no date column '%s'",
+				       l->out[0]->kind, name ? name : "");
+	}
 	for (int i = 0; i < l->ngroup; i++) {
 		struct lgroup *g = &l->group[i];
 
@@ -445,6 +477,7 @@ struct layout *layout_load(const char *path, const struct pattern_set *ps)
 	l->header = 1;
 	l->date_format = xstrdup("YYYY-MM-DD");
 	l->patterns = NULL;
+	l->period_from = l->period_to = DATE_NONE;
 	if (inifile_parse(path, on_key, &st) < 0) {
 		layout_free(l);
 		return NULL;
@@ -478,29 +511,58 @@ static char *slot_name(const char *tmpl, int k)
 	return xasprintf("%.*s%d%s", (int)(at - tmpl), tmpl, k, at + 3);
 }
 
-static int filename_capture(struct lfield *f, const char *basename)
+/* Capture group 1 of regex re on the file name, in *out (replaced).
+ * Returns 0, or -1 with err_msg() set. */
+static int capture1(const char *what, const char *re_text, const char *basename,
+		    char **out)
 {
 	int code;
 	PCRE2_SIZE off, *ov;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)f->filename_re,
-				       PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)re_text, PCRE2_ZERO_TERMINATED,
+				       0, &code, &off, NULL);
 	pcre2_match_data *md;
 	int rc;
 
 	if (!re)
-		return err_set("%s: filename regex does not compile", f->name);
+		return err_set("%s: regex does not compile", what);
 	md = pcre2_match_data_create_from_pattern(re, NULL);
 	rc = pcre2_match(re, (PCRE2_SPTR)basename, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
 	if (rc >= 2) {
 		ov = pcre2_get_ovector_pointer(md);
-		free(f->fixed);
-		f->fixed = xstrndup(basename + ov[2], ov[3] - ov[2]);
+		free(*out);
+		*out = xstrndup(basename + ov[2], ov[3] - ov[2]);
 	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	if (rc < 2)
-		return err_set("%s: file name '%s' does not match the field's "
-			       "filename regex (with one capture)", f->name, basename);
+		return err_set("%s: file name '%s' does not match the regex (with "
+			       "one capture)", what, basename);
+	return 0;
+}
+
+/* The period of a file: from period_re's capture (YYYYMM: that month;
+ * YYYY: that year), else period_from/period_to; a name period_re does not
+ * match has no period.  Returns 0, or -1 for a capture not a period. */
+static int bind_period(struct layout *l, const char *basename)
+{
+	char *cap = NULL;
+	int y, m = 0;
+
+	l->bound_from = l->period_from;
+	l->bound_to = l->period_to;
+	if (!l->period_re)
+		return 0;
+	if (capture1("period", l->period_re, basename, &cap) < 0)
+		return 0; /* a name without a period: no check */
+	if ((strlen(cap) != 6 || sscanf(cap, "%4d%2d", &y, &m) != 2 || m < 1 || m > 12) &&
+	    (strlen(cap) != 4 || sscanf(cap, "%4d", &y) != 1)) {
+		err_set("period: '%s' from the file name is not YYYYMM or YYYY", cap);
+		free(cap);
+		return -1;
+	}
+	free(cap);
+	l->bound_from = date_from_ymd(y, m ? m : 1, 1);
+	l->bound_to = date_add_months(l->bound_from, m ? 1 : 12) - 1;
 	return 0;
 }
 
@@ -544,13 +606,16 @@ static int bind_columns(struct layout *l, struct lfield *f, char *const *header,
 int layout_bind(struct layout *l, const char *basename, char *const *header,
 		int n)
 {
+	if (bind_period(l, basename) < 0)
+		return -1;
 	for (int i = 0; i < l->nfield; i++) {
 		struct lfield *f = &l->field[i];
 
 		if (f->constant) {
 			free(f->fixed);
 			f->fixed = xstrdup(f->constant);
-		} else if (f->filename_re && filename_capture(f, basename) < 0) {
+		} else if (f->filename_re &&
+			   capture1(f->name, f->filename_re, basename, &f->fixed) < 0) {
 			return -1;
 		} else if ((f->column || f->position) && bind_columns(l, f, header, n) < 0) {
 			return -1;
@@ -624,5 +689,7 @@ void layout_free(struct layout *l)
 	free(l->source);
 	free(l->date_format);
 	free(l->dx_system);
+	free(l->period_re);
+	free(l->period_field);
 	free(l);
 }

@@ -93,6 +93,13 @@ struct layout {
 	char *source;        /* data-source name, the `source` column */
 	char *date_format;   /* default "YYYY-MM-DD" */
 	char *dx_system;     /* documentation only, e.g. "ICD9" */
+	/* the period the extract claims to cover: rows dated outside it are
+	 * counted (a warning, not a reject) */
+	char *period_re;     /* capture 1 of this on the file name: YYYYMM or YYYY */
+	int period_from, period_to;     /* as set, or DATE_NONE */
+	char *period_field;  /* the date column checked (of the first kind) */
+	int period_col;      /* its output column, or -1: no check */
+	int bound_from, bound_to;       /* the period of the bound file */
 	struct pattern_set *patterns; /* shared set plus the layout's own */
 	struct lfield *field;
 	int nfield;

@@ -11,6 +11,7 @@
 
 #include "afile.h"
 #include "csvin.h"
+#include "date.h"
 #include "err.h"
 #include "ingest.h"
 #include "msg.h"
@@ -92,6 +93,29 @@ static int commit_outputs(struct file_load *f)
 		rec_writer_abort(f->rejects);
 	f->rejects = NULL;
 	return rc;
+}
+
+/* Count a record whose date (of the first kind's period column) falls
+ * outside the period the file covers: a warning, the row is kept. */
+static void check_period(struct file_load *f)
+{
+	const struct layout *l = f->l;
+
+	for (int r = 0; l->period_col >= 0 && r < f->v.nrows; r++) {
+		size_t n;
+		const char *s;
+		int d;
+
+		if (f->v.rows[r].out != 0)
+			continue;
+		s = validate_value(&f->v, &f->v.rows[r], l->period_col, &n);
+		if (date_parse_iso(s, n, &d) == 0 &&
+		    ((l->bound_from != DATE_NONE && d < l->bound_from) ||
+		     (l->bound_to != DATE_NONE && d > l->bound_to))) {
+			f->rec.out_of_period++;
+			return;
+		}
+	}
 }
 
 static void write_accepted(struct file_load *f)
@@ -185,6 +209,7 @@ static int stream(struct file_load *f, struct csvin *r)
 	while ((rc = csvin_next(r, &row)) > 0) {
 		f->rec.rows_read++;
 		if (validate_record(&f->v, &row) == 0) {
+			check_period(f);
 			write_accepted(f);
 			f->rec.accepted++;
 		} else {
@@ -202,6 +227,20 @@ static int by_count(const void *a, const void *b, void *counts)
 	if (c[x] != c[y])
 		return c[x] < c[y] ? 1 : -1;
 	return x - y;
+}
+
+static void warn_period(const struct file_load *f)
+{
+	char from[DATE_ISO_LEN + 1] = "", to[DATE_ISO_LEN + 1] = "";
+
+	if (!f->rec.out_of_period)
+		return;
+	if (f->l->bound_from != DATE_NONE)
+		date_format(f->l->bound_from, from);
+	if (f->l->bound_to != DATE_NONE)
+		date_format(f->l->bound_to, to);
+	msg_warn("%s: %ld accepted rows dated outside the period %s..%s",
+		 f->name, f->rec.out_of_period, from, to);
 }
 
 static void summary(const struct file_load *f)
@@ -227,6 +266,7 @@ static void summary(const struct file_load *f)
 		msg_info("%s:   %s: %ld (e.g. line %ld)", f->name,
 			 reason_name(order[i]), f->rec.reject_count[order[i]],
 			 f->rec.reject_line[order[i]]);
+	warn_period(f);
 }
 
 /* Decide the file's fate once read: already loaded, failed or loaded.

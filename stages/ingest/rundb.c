@@ -21,6 +21,8 @@ static const char schema_sql[] =
 	"  accepted INTEGER NOT NULL,\n"
 	"  rejected INTEGER NOT NULL,\n"
 	"  rows_out INTEGER NOT NULL,      -- output rows (slots make several)\n"
+	"  out_of_period INTEGER NOT NULL, -- accepted rows dated outside the\n"
+	"                                  -- period the file covers (warning)\n"
 	"  status TEXT NOT NULL CHECK (status IN ('loaded', 'failed')),\n"
 	"  CHECK (rows_read = accepted + rejected));\n"
 	"CREATE INDEX IF NOT EXISTS extract_hash ON extract (hash);\n"
@@ -103,7 +105,7 @@ static int record_rejects(sqlite3 *db, const struct load_record *r)
 int rundb_record(sqlite3 *db, const struct load_record *r)
 {
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO extract VALUES (?1, ?2, "
-				      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+				      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
 	int rc;
 
 	if (!st)
@@ -119,7 +121,8 @@ int rundb_record(sqlite3 *db, const struct load_record *r)
 	sqlite3_bind_int64(st, 9, r->accepted);
 	sqlite3_bind_int64(st, 10, r->rejected);
 	sqlite3_bind_int64(st, 11, r->rows_out);
-	sqlite3_bind_text(st, 12, r->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, r->out_of_period);
+	sqlite3_bind_text(st, 13, r->status, -1, SQLITE_STATIC);
 	rc = db_step_done(st);
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : record_rejects(db, r);

@@ -21,6 +21,7 @@ struct load_record {
 	const char *layout;
 	const char *source;
 	long rows_read, accepted, rejected, rows_out;
+	long out_of_period;        /* accepted rows dated outside the period */
 	const char *status;        /* "loaded" or "failed" */
 	long reject_count[R_COUNT];
 	long reject_line[R_COUNT]; /* first line rejected for each reason */

@@ -49,6 +49,11 @@ test_expect_success 'repeated column groups to rows, lists joined with |' '
 	test_cmp expect out
 '
 
+test_expect_success 'rows dated outside period_from..period_to are counted, kept' '
+	test_grep "^cco-ingest: warning: wide.csv: 1 accepted rows dated outside the period 2025-01-01..2025-01-02$" "$FIX/opts-expect/stderr" &&
+	test_grep "^wide	4	M1	W2	" "$FIX/opts-expect/000004-medical_claims.tsv"
+'
+
 test_expect_success 'spans derived from the file name year and a month count' '
 	test_grep "^years	A		2024-01-01	2024-12-31	$" "$FIX/opts-expect/000002-enrollment.tsv" &&
 	test_grep "^years	B		2024-01-01	2024-03-31	$" "$FIX/opts-expect/000002-enrollment.tsv" &&

@@ -106,6 +106,9 @@ test_expect_success 'a new file for the same kind is a further extract' '
 	sed "s/^C1,/C101,/; s/^C2,/C102,/" "$FIX/cco/medical_claims_202501.csv" >feb/medical_claims_202502.csv &&
 	cco-ingest -c cfg.ini feb/medical_claims_202502.csv 2>err &&
 	test_grep "extract 10 (cco-medical-claims): 2 rows, 2 accepted" err &&
+	test_grep "warning: medical_claims_202502.csv: 2 accepted rows dated outside the period 2025-02-01..2025-02-28" err &&
+	sql "SELECT out_of_period FROM extract WHERE seq IN (8, 10)" >out &&
+	printf "0\n2\n" >expect && test_cmp expect out &&
 	cco-cat -H ws/ingest/000010-medical_claims.rec.zst | cut -f2,4 >out &&
 	printf "extract\tclaim_id\n10\tC101\n10\tC102\n" >expect &&
 	test_cmp expect out
