@@ -272,9 +272,21 @@ static void from_latin1(struct csvin *r, char **line, size_t *n)
 	*n = o;
 }
 
+/* Room for need bytes of field values.  New space is zeroed, so readers
+ * that look a word ahead of a value (JIT regex matchers) see no garbage. */
+static void fbuf_reserve(struct csvin *r, size_t need)
+{
+	size_t old = r->fbuf_cap;
+
+	if (need + 32 <= old)
+		return;
+	xgrow(&r->fbuf, &r->fbuf_cap, need + 32, 1);
+	memset(r->fbuf + old, 0, r->fbuf_cap - old);
+}
+
 static void add_field(struct csvin *r, const char *s, size_t n)
 {
-	xgrow(&r->fbuf, &r->fbuf_cap, r->fbuf_len + n + 1, 1);
+	fbuf_reserve(r, r->fbuf_len + n + 1);
 	xgrow(&r->foff, &r->nf_cap, (size_t)r->nf + 1, sizeof(size_t));
 	r->flen = xrealloc(r->flen, r->nf_cap * sizeof(size_t));
 	memcpy(r->fbuf + r->fbuf_len, s, n);
@@ -315,7 +327,7 @@ static int split_fast(struct csvin *r, const char *line, size_t n)
 	size_t start = 0;
 	char *out;
 
-	xgrow(&r->fbuf, &r->fbuf_cap, n + 1, 1);
+	fbuf_reserve(r, n + 1);
 	out = r->fbuf;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char k = cls[s[i]];
@@ -342,7 +354,7 @@ static void split_plain(struct csvin *r, const char *line, size_t n)
 {
 	char *p, *d, *stop;
 
-	xgrow(&r->fbuf, &r->fbuf_cap, n + 1, 1);
+	fbuf_reserve(r, n + 1);
 	memcpy(r->fbuf, line, n);
 	r->fbuf[n] = '\0';
 	r->fbuf_len = n + 1;

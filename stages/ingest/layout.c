@@ -632,8 +632,15 @@ int layout_bind(struct layout *l, const char *basename, char *const *header,
 
 int layout_matches(const struct layout *l, const char *basename)
 {
-	return pattern_match(pattern_find(l->match, "match"), basename,
-			     strlen(basename));
+	/* the JIT matcher reads whole words: give it zeroed bytes after the
+	 * name rather than whatever follows it on the heap */
+	char buf[320] = { 0 };
+	size_t n = strlen(basename);
+
+	if (n + 32 > sizeof(buf))
+		return pattern_match(pattern_find(l->match, "match"), basename, n);
+	memcpy(buf, basename, n);
+	return pattern_match(pattern_find(l->match, "match"), buf, n);
 }
 
 const char *layout_kinds(const struct layout *l, char *buf, size_t n)

@@ -89,12 +89,25 @@ int date_parse_fmt(const char *fmt, const char *s, size_t n, int *days)
 	return 0;
 }
 
+/* Make room for need bytes.  New space is zeroed: the JIT matchers read
+ * ahead of a value's end in whole words, and must not read garbage. */
+static void arena_reserve(struct validator *v, size_t need)
+{
+	size_t old = v->arena_cap;
+
+	if (need + 32 <= old)
+		return;
+	xgrow(&v->arena, &v->arena_cap, need + 32, 1);
+	memset(v->arena + old, 0, v->arena_cap - old);
+}
+
 static size_t arena_put(struct validator *v, const char *s, size_t n)
 {
 	size_t off = v->arena_len;
 
-	xgrow(&v->arena, &v->arena_cap, v->arena_len + n + 1, 1);
+	arena_reserve(v, v->arena_len + n + 1);
 	memcpy(v->arena + off, s, n);
+	v->arena[off + n] = '\0'; /* matchers may look one byte on */
 	v->arena_len += n;
 	return off;
 }
@@ -144,15 +157,17 @@ static void clean(struct validator *v, const struct lfield *f, const char *s,
 			c = (char)(c + 32);
 		p[o++] = c;
 	}
+	p[o] = '\0';
 	*len = o;
 	if (o > 0 && o < (size_t)f->zero_pad) {
 		size_t pad = (size_t)f->zero_pad - o;
 
-		xgrow(&v->arena, &v->arena_cap, *off + o + pad + 1, 1);
+		arena_reserve(v, *off + o + pad + 1);
 		p = v->arena + *off;
 		memmove(p + pad, p, o);
 		memset(p, '0', pad);
 		o += pad;
+		p[o] = '\0';
 		*len = o;
 	}
 	for (int i = 0; i < f->nmap; i++) {
@@ -197,7 +212,7 @@ static int check(struct validator *v, const struct lfield *f, size_t *off,
 		/* rewritten in place if the value is the arena's last */
 		if (*off & IN_ROW)
 			*off = v->arena_len;
-		xgrow(&v->arena, &v->arena_cap, *off + DATE_ISO_LEN + 1, 1);
+		arena_reserve(v, *off + DATE_ISO_LEN + 1);
 		v->arena_len = *off + DATE_ISO_LEN;
 		date_format(days, v->arena + *off);
 		*len = DATE_ISO_LEN;
@@ -255,7 +270,7 @@ static int list_value(struct validator *v, const struct lfield *f,
 			return -1;
 		if (total > 0) {
 			/* move the element right by one to make room for '|' */
-			xgrow(&v->arena, &v->arena_cap, eo + el + 2, 1);
+			arena_reserve(v, eo + el + 2);
 			memmove(v->arena + eo + 1, v->arena + eo, el);
 			v->arena[eo] = '|';
 			el++;
@@ -275,7 +290,10 @@ static int derived_value(struct validator *v, const struct lfield *f,
 	char buf[DATE_ISO_LEN + 1];
 	int year, days, months = 12;
 
-	if (*len != 4 || sscanf(y, "%4d", &year) != 1 || year < 1900 || year > 2100)
+	year = 0;
+	for (size_t i = 0; i < *len && i < 4; i++)
+		year = isdigit((unsigned char)y[i]) ? year * 10 + (y[i] - '0') : -1000000;
+	if (*len != 4 || year < 1900 || year > 2100)
 		return reject(v, R_INVALID_DATE, f->name, "%s: not a year", f->name);
 	days = date_from_ymd(year, 1, 1);
 	if (f->derive == DERIVE_YEAR_MONTHS) {
@@ -454,7 +472,7 @@ const char *validate_value(const struct validator *v, const struct vrow *r,
 			   int c, size_t *len)
 {
 	*len = r->len[c];
-	return val(v, r->off[c]);
+	return *len ? val(v, r->off[c]) : "";
 }
 
 void validator_release(struct validator *v)
