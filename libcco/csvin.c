@@ -307,9 +307,9 @@ static void on_row(int c, void *data)
 	((struct csvin *)data)->row_done = 1;
 }
 
-static void add_offset(struct csvin *r, size_t off, size_t len)
+static inline void add_offset(struct csvin *r, size_t off, size_t len)
 {
-	if (r->nf + 1 > (int)r->nf_cap) {
+	if (__builtin_expect(r->nf + 1 > (int)r->nf_cap, 0)) {
 		xgrow(&r->foff, &r->nf_cap, (size_t)r->nf + 1, sizeof(size_t));
 		r->flen = xrealloc(r->flen, r->nf_cap * sizeof(size_t));
 	}

@@ -410,6 +410,8 @@ static int check_field(struct layout *l, struct lfield *f)
 				    "number", "zip", NULL }, f->pat_name) ?
 			    R_INVALID_VALUE : R_INVALID_CODE;
 	f->is_npi = f->check == CHECK_PATTERN && !strcmp(f->pat_name, "npi");
+	for (const char *c = f->strip; c && *c; c++)
+		f->drop[(unsigned char)*c] = 1;
 	f->plain = !f->strip && !f->ucase && !f->lcase && !f->nmap && !f->zero_pad;
 	return 0;
 }

@@ -53,6 +53,7 @@ struct lfield {
 	int trim;            /* strip surrounding blanks (default yes) */
 	int ucase, lcase;
 	char *strip;         /* characters removed, e.g. "." */
+	unsigned char drop[256]; /* the same as a table: 1 = remove */
 	int zero_pad;        /* left-pad shorter non-empty values with 0s */
 	struct map_entry *map;
 	int nmap;

@@ -149,7 +149,7 @@ static void clean(struct validator *v, const struct lfield *f, const char *s,
 
 		if (c == '\t' || c == '\r' || c == '\n')
 			c = ' ';
-		if (f->strip && strchr(f->strip, c))
+		if (f->drop[(unsigned char)c])
 			continue;
 		if (f->ucase && c >= 'a' && c <= 'z')
 			c = (char)(c - 32);
