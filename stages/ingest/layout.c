@@ -284,6 +284,8 @@ static int field_key(struct layout *l, struct lfield *f, const char *key,
 		f->zero_pad = atoi(v);
 		if (f->zero_pad < 1 || f->zero_pad > 64)
 			return err_set("zero_pad must be a width from 1 to 64");
+	} else if (!strcmp(key, "ndc_pad")) {
+		return parse_bool(key, v, &f->ndc_pad);
 	} else if (!strcmp(key, "map"))
 		return set_map(f, v);
 	else if (!strcmp(key, "values"))
@@ -412,7 +414,8 @@ static int check_field(struct layout *l, struct lfield *f)
 	f->is_npi = f->check == CHECK_PATTERN && !strcmp(f->pat_name, "npi");
 	for (const char *c = f->strip; c && *c; c++)
 		f->drop[(unsigned char)*c] = 1;
-	f->plain = !f->strip && !f->ucase && !f->lcase && !f->nmap && !f->zero_pad;
+	f->plain = !f->strip && !f->ucase && !f->lcase && !f->nmap && !f->zero_pad &&
+		   !f->ndc_pad;
 	return 0;
 }
 

@@ -55,6 +55,7 @@ struct lfield {
 	char *strip;         /* characters removed, e.g. "." */
 	unsigned char drop[256]; /* the same as a table: 1 = remove */
 	int zero_pad;        /* left-pad shorter non-empty values with 0s */
+	int ndc_pad;         /* hyphenated NDC (4-4-2, 5-3-2, 5-4-1) to 5-4-2 */
 	struct map_entry *map;
 	int nmap;
 	/* checks */

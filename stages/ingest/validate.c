@@ -121,6 +121,40 @@ static const char *val(const struct validator *v, size_t off)
 	return off & IN_ROW ? v->row_base + (off & ~IN_ROW) : v->arena + off;
 }
 
+/* An NDC written with hyphens in any of the 10-digit forms (4-4-2, 5-3-2,
+ * 5-4-1) or as 5-4-2, rewritten in place as the 11 digits of 5-4-2.
+ * Anything else is left as it is, for the pattern to judge. */
+static size_t ndc_to_11(char *p, size_t n)
+{
+	static const size_t width[3] = { 5, 4, 2 };
+	size_t seg[3], start[3], k = 0, o = 0;
+	char out[11];
+
+	start[0] = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && p[i] != '-')
+			continue;
+		if (k == 3)
+			return n;
+		seg[k] = i - start[k];
+		if (seg[k] == 0 || seg[k] > width[k])
+			return n;
+		if (++k < 3)
+			start[k] = i + 1;
+	}
+	if (k != 3)
+		return n;
+	for (k = 0; k < 3; k++) {
+		for (size_t z = seg[k]; z < width[k]; z++)
+			out[o++] = '0';
+		memcpy(out + o, p + start[k], seg[k]);
+		o += seg[k];
+	}
+	memcpy(p, out, 11);
+	p[11] = '\0';
+	return 11;
+}
+
 /* Trim s, then (if anything more is to do) copy and clean it in the arena:
  * line breaks and tabs to spaces, strip characters, case, padding, value
  * map.  A value of the record (from_row) needing none of that is not
@@ -143,7 +177,10 @@ static void clean(struct validator *v, const struct lfield *f, const char *s,
 		return;
 	}
 	*off = arena_put(v, s, n);
+	arena_reserve(v, *off + 12);
 	p = v->arena + *off;
+	if (f->ndc_pad && memchr(p, '-', n))
+		n = ndc_to_11(p, n);
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
 

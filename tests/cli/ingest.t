@@ -84,7 +84,7 @@ test_expect_success 'the run database records each file' '
 	6 immunizations.csv 78 immunizations cco-immunizations cco 2 2 0 2 loaded
 	7 lab_results.csv 72 lab_results cco-lab-results cco 1 1 0 1 loaded
 	8 medical_claims_202501.csv 818 medical_claims cco-medical-claims cco 2 2 0 2 loaded
-	9 pharmacy_claims.csv 231 pharmacy_claims cco-pharmacy-claims cco 2 2 0 2 loaded
+	9 pharmacy_claims.csv 232 pharmacy_claims cco-pharmacy-claims cco 2 2 0 2 loaded
 	EOF
 	test_cmp expect out &&
 	sql "SELECT hash FROM extract WHERE seq = 1" >out &&
