@@ -30,6 +30,7 @@ static const struct key_def keys[] = {
 	{ "paths.layouts", T_DIR, "layouts", 0, 0, "extract layout files (*.ini)" },
 	{ "paths.patterns", T_FILE, "patterns.ini", 0, 0, "field validation patterns (PCRE2)" },
 	{ "paths.valuesets", T_DIR, "valuesets", 0, 0, "value sets (*.csv): the codes" },
+	{ "paths.measures", T_DIR, "measures", 0, 0, "measure definitions (*.ini)" },
 	{ "attribute.partner_rule", T_CHOICE, "last_day", 0, 0, "last_day|first_day|most_days" },
 	{ "attribute.lookback_months", T_INT, "18", 1, 60, "months of claims for PCP attribution" },
 	{ "attribute.plurality", T_CHOICE, "visits", 0, 0, "visits|allowed" },
@@ -197,13 +198,11 @@ static int apply_defaults(struct config *c)
 		if (!keys[k].dflt)
 			return err_set("%s: required key '%s' is not set", c->file,
 				       keys[k].name);
-		/* a file by default is looked for only by the program that
-		 * reads it, so configurations of other stages need not have it */
-		if (keys[k].type == T_FILE) {
+		/* A defaulted path is not checked here: it has no line to
+		 * name, and only the program that reads it needs it. */
+		if (keys[k].type >= T_DIR)
 			c->value[k] = resolve(c->dir, keys[k].dflt);
-			continue;
-		}
-		if (check_value(c, (int)k, keys[k].dflt, c->dir) < 0)
+		else if (check_value(c, (int)k, keys[k].dflt, c->dir) < 0)
 			return err_set("%s: default for %s", c->file, err_msg());
 	}
 	return 0;

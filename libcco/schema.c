@@ -56,6 +56,12 @@ SCHEMA(attribution, 1, "member_id", "partner_id", "pcp_npi", "clinic_id",
        "clinic_partner_id", "rule", "visits", "last_visit");
 SCHEMA(attribution_audit, 1, "member_id", "rank", "npi", "clinic_id", "visits",
        "allowed", "last_visit", "chosen");
+/* measure outputs */
+SCHEMA(measure_results, 1, "member_id", "measure_id", "submeasure", "stratum",
+       "partner_id", "clinic_id", "excluded", "exclusion", "numerator",
+       "missing", "evidence", "evidence_date", "deadline", "episode");
+SCHEMA(measure_aggregates, 1, "measure_id", "submeasure", "stratum",
+       "partner_id", "clinic_id", "denominator", "exclusions", "numerator");
 SCHEMA(partners, 1, "source", "partner_id", "partner_name");
 SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",
        "message", "raw");
@@ -63,8 +69,9 @@ SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",
 static const struct rec_schema *const all_schemas[] = {
 	&attribution, &attribution_audit, &claims, &ed_visits, &enrollment,
 	&enrollment_spans, &immunizations, &lab_results, &medical_claims,
-	&member_months, &members, &partner_months, &partners, &pcp_assignments,
-	&pharmacy, &pharmacy_claims, &providers, &rejects, &stays, NULL
+	&measure_aggregates, &measure_results, &member_months, &members,
+	&partner_months, &partners, &pcp_assignments, &pharmacy,
+	&pharmacy_claims, &providers, &rejects, &stays, NULL
 };
 
 const struct rec_schema *const *rec_schema_all(void)

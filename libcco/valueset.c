@@ -148,11 +148,26 @@ static int code_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* LOINC codes end in "-" and a check digit (4548-4): for them a hyphen is
+ * part of the code, never a range. */
+static int hyphen_in_code(const char *system)
+{
+	return strcmp(system, "LOINC") == 0;
+}
+
+static int loinc_ok(const char *s, size_t n)
+{
+	const char *dash = memchr(s, '-', n);
+
+	return dash && dash > s && code_ok(s, (size_t)(dash - s)) &&
+	       code_ok(dash + 1, n - (size_t)(dash - s) - 1);
+}
+
 /* Add one code spec to set.  Returns 0 or -1 with err_msg() (no location). */
 static int add_code(struct valueset *set, const char *system, const char *code)
 {
 	size_t n = strlen(code);
-	const char *dash = strchr(code, '-');
+	const char *dash = hyphen_in_code(system) ? NULL : strchr(code, '-');
 
 	if (n > 1 && code[n - 1] == '*') {
 		if (!code_ok(code, n - 1) || n - 1 > 31)
@@ -187,7 +202,7 @@ static int add_code(struct valueset *set, const char *system, const char *code)
 		if (code[i] != '.')
 			nodot[m++] = code[i];
 	nodot[m] = '\0';
-	if (!code_ok(nodot, m)) {
+	if (hyphen_in_code(system) ? !loinc_ok(nodot, m) : !code_ok(nodot, m)) {
 		free(nodot);
 		return err_set("bad code '%s'", code);
 	}
@@ -447,4 +462,32 @@ const char *vs_procedure_system(const char *code)
 	if (code[0] == 'D')
 		return "CDT";
 	return isalpha((unsigned char)code[0]) ? "HCPCS" : "CPT";
+}
+
+const struct valueset *vs_at(const struct valuesets *v, int i)
+{
+	return i >= 0 && (size_t)i < v->n ? v->set[i] : NULL;
+}
+
+const char *vs_name(const struct valueset *set)
+{
+	return set->name;
+}
+
+void vs_digest(const struct valueset *set, char out[HASH_HEX_LEN + 1])
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	/* the tables are sorted once loaded, so equal contents give equal text */
+	for (size_t i = 0; i < set->nexact; i++)
+		fprintf(f, "=%s\n", set->exact[i]);
+	for (size_t i = 0; i < set->nprefix; i++)
+		fprintf(f, "*%s\n", set->prefix[i]);
+	for (size_t i = 0; i < set->nrange; i++)
+		fprintf(f, "%s-%s\n", set->range[i].lo, set->range[i].hi);
+	fclose(f);
+	hash_bytes(text, size, out);
+	free(text);
 }

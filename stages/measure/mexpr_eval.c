@@ -28,6 +28,15 @@ static int base_date(const struct mx_date *d, const struct mx_ctx *c)
 	case MXD_BIRTHDAY:
 		return c->birth == DATE_NONE ? DATE_NONE :
 		       date_birthday(c->birth, d->arg);
+	case MXD_MY_BIRTHDAY: {
+		int y, m, dd, by, bm, bd;
+
+		if (c->birth == DATE_NONE)
+			return DATE_NONE;
+		date_to_ymd(c->my_start, &y, &m, &dd);
+		date_to_ymd(c->birth, &by, &bm, &bd);
+		return y > by ? date_birthday(c->birth, y - by) : DATE_NONE;
+	}
 	}
 	return DATE_NONE;
 }
@@ -152,6 +161,11 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 		       c->death >= from && c->death <= to;
 	case MX_COUNT:
 		return eval_count(n, c, t);
+	case MX_INDEX_DX:
+		for (int i = 0; c->index_bits && i < n->nvs; i++)
+			if (c->index_bits[n->vs[i] / 64] >> (n->vs[i] % 64) & 1)
+				return 1;
+		return 0;
 	}
 	return 0;
 }

@@ -99,7 +99,7 @@ static int parse_int(struct parser *ps, int *out)
 
 static int is_date_keyword(const char *tok)
 {
-	static const char *const words[] = { "my.start", "my.end", "as_of", "birth",
+	static const char *const words[] = { "my.start", "my.end", "my.birthday", "as_of", "birth",
 					     "death", "index", "index.end",
 					     "birthday", NULL };
 
@@ -109,12 +109,13 @@ static int is_date_keyword(const char *tok)
 	return 0;
 }
 
-/* dterm := my.start | my.end | as_of | birth | death | index | index.end
+/* dterm := my.start | my.end | my.birthday | as_of | birth | death | index | index.end
  *        | birthday ( NUMBER ) | NAME */
 static int parse_dterm(struct parser *ps, struct mx_date *d)
 {
 	static const struct { const char *word; enum mx_base base; } words[] = {
 		{ "my.start", MXD_MY_START }, { "my.end", MXD_MY_END },
+		{ "my.birthday", MXD_MY_BIRTHDAY },
 		{ "as_of", MXD_AS_OF }, { "birth", MXD_BIRTH },
 		{ "death", MXD_DEATH }, { "index", MXD_INDEX },
 		{ "index.end", MXD_INDEX_END },
@@ -328,6 +329,13 @@ static struct mx_node *parse_keyword(struct parser *ps, int *matched)
 						  parse_date(ps, &n->date);
 		if (rc == 0)
 			rc = expect(ps, ")");
+	} else if (is(ps, "index_dx")) {
+		if (!ps->names->allow_index)
+			rc = fail(ps, "'index_dx' is only for episode measures");
+		n = node(MX_INDEX_DX);
+		next(ps);
+		if (rc == 0 && (rc = expect(ps, "(")) == 0 && (rc = parse_vslist(ps, n)) == 0)
+			rc = expect(ps, ")");
 	} else if (is(ps, "count") || is(ps, "any")) {
 		int any = is(ps, "any");
 
@@ -483,6 +491,24 @@ int mx_parse_date(const char *text, const struct mx_names *names,
 	if (*ps.tok)
 		return fail(&ps, "unexpected text after the date");
 	return 0;
+}
+
+int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
+{
+	struct parser ps;
+	struct mx_node n = { 0 };
+
+	parser_init(&ps, text, names);
+	if (parse_vslist(&ps, &n) < 0) {
+		free(n.vs);
+		return -1;
+	}
+	if (*ps.tok) {
+		free(n.vs);
+		return fail(&ps, "unexpected '%s' after the value sets", ps.tok);
+	}
+	*slots = n.vs;
+	return n.nvs;
 }
 
 void mx_free(struct mx_node *n)

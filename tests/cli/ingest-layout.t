@@ -7,7 +7,6 @@ FIX=$CCO_ROOT/tests/fixtures/ingest
 
 # config LAYOUTS: cfg.ini reading the option fixtures with LAYOUTS
 config() {
-	mkdir -p valuesets # paths.valuesets must exist
 	printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n' >cfg.ini
 	printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' \
 		"$FIX/opts" "$1" "$CCO_ROOT/config/patterns.ini" >>cfg.ini

@@ -14,7 +14,6 @@ fi
 # load DIR: ingest every file of DIR into a fresh workspace
 load() {
 	rm -rf ws
-	mkdir -p valuesets # paths.valuesets must exist
 	printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n' >cfg.ini
 	printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' "$1" \
 		"$CCO_ROOT/config/layouts" "$CCO_ROOT/config/patterns.ini" >>cfg.ini

@@ -10,7 +10,6 @@ FIX=$CCO_ROOT/tests/fixtures/ingest
 config() {
 	dir=$1
 	shift
-	mkdir -p valuesets # paths.valuesets must exist
 	{
 		printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n'
 		printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' \
