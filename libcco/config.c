@@ -28,6 +28,7 @@ static const struct key_def keys[] = {
 	{ "run.workspace", T_NEWDIR, "work", 0, 0, "where stage outputs go" },
 	{ "paths.extracts", T_DIR, "../sample-data/extracts", 0, 0, "raw extract files to load" },
 	{ "paths.layouts", T_DIR, "layouts", 0, 0, "extract layout files (*.ini)" },
+	{ "paths.patterns", T_FILE, "patterns.ini", 0, 0, "field validation patterns (PCRE2)" },
 	{ "paths.valuesets", T_DIR, "valuesets", 0, 0, "value sets (*.csv): the codes" },
 	{ "paths.measures", T_DIR, "measures", 0, 0, "measure definitions (*.ini)" },
 	{ "attribute.partner_rule", T_CHOICE, "last_day", 0, 0, "last_day|first_day|most_days" },
