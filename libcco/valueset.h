@@ -1,0 +1,35 @@
+/*
+ * valueset.h: named code lists from the CSV files in config/valuesets, the single
+ * source of truth for codes (claim categories, measure numerators ...).
+ *
+ * Each file is CSV with the header `valueset,code_system,code,description`.
+ * A code is exact ("99213", compared without dots), an inclusive range of
+ * codes of the same length ("0100-0219", compared as strings) or a prefix
+ * ("D*").  A value set's rows may span lines of one file but not files:
+ * the same name in two files is an error.
+ */
+#ifndef CCO_VALUESET_H
+#define CCO_VALUESET_H
+
+struct valuesets;
+struct valueset;
+
+/* Load every .csv file in dir (in name order).  Returns NULL with err_msg()
+ * set as "FILE:LINE: what" on any malformed row, unknown code system or
+ * duplicate value-set name.  Free with vs_free(). */
+struct valuesets *vs_load(const char *dir);
+
+/* The value set called name, or NULL. */
+const struct valueset *vs_find(const struct valuesets *v, const char *name);
+
+/* 1 if code (NUL-terminated) of code system `system` is in set, else 0.
+ * A NULL set contains nothing.  O(log n) per exact/range lookup plus one
+ * lookup per distinct prefix length. */
+int vs_contains(const struct valueset *set, const char *system, const char *code);
+
+/* Number of value sets loaded. */
+int vs_count(const struct valuesets *v);
+
+void vs_free(struct valuesets *v);
+
+#endif
