@@ -28,7 +28,9 @@ static const struct key_def keys[] = {
 	{ "run.workspace", T_NEWDIR, "work", 0, 0, "where stage outputs go" },
 	{ "paths.extracts", T_DIR, "../sample-data/extracts", 0, 0, "raw extract files to load" },
 	{ "paths.layouts", T_DIR, "layouts", 0, 0, "extract layout files (*.ini)" },
+	{ "paths.valuesets", T_DIR, "valuesets", 0, 0, "code value sets (*.csv)" },
 	{ "limits.memory_mb", T_INT, "256", 8, 65536, "sort buffer and cache limit, MB" },
+	{ "limits.sort_buffer_kb", T_INT, "0", 0, 67108864, "sort buffer, KB (0: from memory_mb)" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
 	{ "output.compression_level", T_INT, "1", 0, 19, "zstd level of record files (0: none)" },
 };

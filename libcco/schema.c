@@ -32,12 +32,32 @@ SCHEMA(pharmacy_claims, 1, "source", "extract", "member_id", "claim_id",
 SCHEMA(immunizations, 1, "source", "extract", "member_id", "imm_date", "cvx");
 SCHEMA(lab_results, 1, "source", "extract", "member_id", "result_date",
        "loinc", "value", "unit");
+/* normalize outputs (members, providers, pcp_assignments, immunizations
+ * and lab_results keep their ingest schemas) */
+SCHEMA(claims, 1, "member_id", "svc_date", "source", "claim_id", "line_no",
+       "extract", "freq_code", "orig_claim_id", "status", "denied",
+       "adjudicated_date", "claim_type", "category", "svc_from", "svc_to",
+       "admit_date", "discharge_date", "discharge_status", "bill_type", "pos",
+       "revenue_code", "procedure_code", "modifiers", "dx_codes", "icd_procs",
+       "billing_npi", "rendering_npi", "allowed_amount", "paid_amount");
+SCHEMA(pharmacy, 1, "member_id", "fill_date", "source", "claim_id", "extract",
+       "freq_code", "orig_claim_id", "status", "denied", "ndc", "days_supply",
+       "quantity", "prescriber_npi");
+SCHEMA(enrollment_spans, 1, "member_id", "start_date", "end_date",
+       "partner_id", "benefit");
+SCHEMA(member_months, 1, "member_id", "month", "partner_id", "days");
+SCHEMA(stays, 1, "member_id", "admit_date", "discharge_date", "stay_id",
+       "discharge_status", "principal_dx", "claims", "transfers");
+SCHEMA(ed_visits, 1, "member_id", "ed_date", "admitted", "denied",
+       "principal_dx", "claims");
 SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",
        "message", "raw");
 
 static const struct rec_schema *const all_schemas[] = {
-	&enrollment, &immunizations, &lab_results, &medical_claims, &members,
-	&pcp_assignments, &pharmacy_claims, &providers, &rejects, NULL
+	&claims, &ed_visits, &enrollment, &enrollment_spans, &immunizations,
+	&lab_results, &medical_claims, &member_months, &members,
+	&pcp_assignments, &pharmacy, &pharmacy_claims, &providers, &rejects,
+	&stays, NULL
 };
 
 const struct rec_schema *const *rec_schema_all(void)

@@ -2,7 +2,7 @@
 # pipeline.ini: every key validated, errors name file and line.
 . "$(dirname "$0")/../lib.sh"
 
-mkdir -p cfg/layouts extracts
+mkdir -p cfg/layouts cfg/valuesets extracts
 cat >cfg/good.ini <<'INI'
 ; a comment
 [run]
