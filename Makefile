@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 SHELL_TESTS = $(sort $(wildcard tests/cli/*.t tests/e2e/*.t))
 TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD))
 
-.PHONY: all check asan valgrind units deps install clean help
+.PHONY: all check asan valgrind units deps install clean help bench
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS)
@@ -60,7 +60,11 @@ endef
 $(foreach m,$(PROG_MANS),$(eval $(call PROGRAM_RULE,$(m))))
 
 $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LIBS)
+
+# Unit tests of a stage's internals link that stage's objects too.
+MEASURE_LANG := $(BUILD)/stages/measure/mexpr_parse.o $(BUILD)/stages/measure/mexpr_eval.o
+$(BUILD)/tests/unit/test-mexpr: $(MEASURE_LANG)
 
 TEST_TOOL := $(BUILD)/tests/test-tool
 $(TEST_TOOL): $(BUILD)/tests/helper/test-tool.o $(LIBCCO)
@@ -91,6 +95,15 @@ valgrind: deps
 	CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BUILD))/vg CCO_BUILD=$(abspath $(BUILD)) \
 		$(PROVE) $(PROVE_OPTS) $(addprefix $(BUILD)/vg/,$(notdir $(UNIT_TESTS))) $(SHELL_TESTS)
 
+# Benchmarks report figures; they never fail on a timing.
+BENCH_ROWS ?= 10000000
+$(BUILD)/bench/rec-bench: $(BUILD)/bench/rec-bench.o $(LIBCCO)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: $(BUILD)/bench/rec-bench
+	@mkdir -p $(BUILD)/bench/tmp
+	/usr/bin/time -f 'peak RSS %M KB' $(BUILD)/bench/rec-bench $(BENCH_ROWS) 1 $(BUILD)/bench/tmp
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5
@@ -106,6 +119,7 @@ help:
 	@echo 'make check      install missing packages, build, run the test suite'
 	@echo 'make asan       the test suite under AddressSanitizer and UBSan'
 	@echo 'make valgrind   the test suite under valgrind (leaks are errors)'
+	@echo 'make bench      record-file throughput (BENCH_ROWS=10000000)'
 	@echo 'make install    install programs and manual pages (PREFIX, DESTDIR)'
 	@echo 'make deps       install missing Debian packages (as root)'
 	@echo 'make clean      remove build outputs'

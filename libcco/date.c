@@ -117,6 +117,13 @@ int date_age_years(int birth, int on)
 	return age;
 }
 
+int date_birthday(int birth, int n)
+{
+	int day = date_add_months(birth, 12 * n);
+
+	return date_age_years(birth, day) < n ? day + 1 : day;
+}
+
 int date_age_months(int birth, int on)
 {
 	int by, bm, bd, y, m, d, months;

@@ -40,6 +40,10 @@ int date_add_months(int days, int months);
  * born on Feb 29 turns a year older on Mar 1 in common years. */
 int date_age_years(int birth, int on);
 
+/* The nth birthday: the first day on which date_age_years() is n.  For a
+ * Feb 29 birth that is Mar 1 in common years. */
+int date_birthday(int birth, int n);
+
 /* Whole months of age on date `on` for someone born on `birth`. */
 int date_age_months(int birth, int on);
 

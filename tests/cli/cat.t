@@ -10,6 +10,13 @@ test_expect_success 'write a record file with the library' '
 	test ! -e imm.rec.tmp
 '
 
+test_expect_success 'the same rows give the same bytes' '
+	awk "BEGIN { for (i = 0; i < 50000; i++) printf \"gen\t1\tM%07d\t2024-01-01\t03\n\", i }" >many.tsv &&
+	$TEST_TOOL rec-write immunizations 1 a.rec <many.tsv &&
+	$TEST_TOOL rec-write immunizations 1 b.rec <many.tsv &&
+	cmp a.rec b.rec
+'
+
 test_expect_success 'zstdcat shows it to a person' '
 	zstdcat imm.rec | head -2 >head &&
 	printf "#cco-record\tkind=immunizations\tschema=1\tsort=none\nsource\textract\tmember_id\timm_date\tcvx\n" >expect &&

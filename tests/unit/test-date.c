@@ -57,6 +57,11 @@ static void test_months_and_ages(void)
 	       "Feb 29 birthday: still 0 on Feb 28");
 	is_int(date_age_years(iso("2020-02-29"), iso("2021-03-01")), 1,
 	       "Feb 29 birthday: 1 on Mar 1");
+	is_int(date_birthday(iso("2021-06-15"), 2), iso("2023-06-15"), "2nd birthday");
+	is_int(date_birthday(iso("2020-02-29"), 1), iso("2021-03-01"),
+	       "Feb 29 birth: 1st birthday is Mar 1 in a common year");
+	is_int(date_birthday(iso("2020-02-29"), 4), iso("2024-02-29"),
+	       "Feb 29 birth: 4th birthday is Feb 29");
 	is_int(date_age_months(iso("2022-01-10"), iso("2023-04-09")), 14,
 	       "14 months the day before 15");
 	is_int(date_age_months(iso("2022-01-10"), iso("2023-04-10")), 15,

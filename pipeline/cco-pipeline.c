@@ -1,0 +1,352 @@
+/*
+ * cco-pipeline: run the stages in order for cron, rerunning only what an
+ * edit or a new extract made stale.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "cli.h"
+#include "err.h"
+#include "msg.h"
+#include "pipeline.h"
+#include "xalloc.h"
+
+static const char usage[] =
+	"usage: cco-pipeline run [-c FILE] [--set KEY=VALUE] [--from STAGE] [--to STAGE] [--only STAGE] [--dry-run] [--force] [--json] [-q] [-v]\n"
+	"       cco-pipeline status [-c FILE] [--json]\n"
+	"       cco-pipeline log [-c FILE] [--json] [RUN]\n"
+	"\n"
+	"Run the pipeline's stages in order, skipping those whose inputs have not\n"
+	"changed since their last successful run.\n"
+	"\n"
+	"  run             run the stages (all, or those selected)\n"
+	"  status          the latest run, and what a run would do now\n"
+	"  log [RUN]       the stages of a run (default: the latest)\n"
+	"\n"
+	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
+	"      --set KEY=VALUE override a configuration key, for every stage\n"
+	"      --from STAGE    start at STAGE\n"
+	"      --to STAGE      stop after STAGE\n"
+	"      --only STAGE    run STAGE alone\n"
+	"  -n, --dry-run       say what would run and why; run nothing\n"
+	"  -f, --force         run the selected stages even if up to date\n"
+	"      --json          print the run's summary as JSON\n"
+	"  -q, --quiet         print nothing on success\n"
+	"  -v, --verbose       say more\n"
+	"  -h, --help          show this help\n"
+	"      --version       show the version\n"
+	"\n"
+	"Stages: ingest normalize\n"
+	"Exit status: 0 success, 1 a stage failed or the workspace is locked,\n"
+	"2 usage or configuration error.\n";
+
+struct opts {
+	struct cli cli;
+	const char *command;
+	int from, to, dry_run, force, json;
+	long long run;
+};
+
+struct plan {
+	int run;                               /* 1: must run */
+	char reason[256];
+	struct fingerprint fp;
+	char *prog;
+	char out_digest[HASH_HEX_LEN + 1];     /* current outputs, when skipping */
+	long long rows;
+};
+
+static int stage_arg(const struct cli *cli, const char *name)
+{
+	int i = stage_find(name);
+
+	if (i < 0)
+		cli_usage_error(cli, "no stage '%s'", name);
+	return i;
+}
+
+static void parse_args(struct opts *o, int argc, char **argv)
+{
+	enum { OPT_FROM = CLI_OPT_PRIVATE, OPT_TO, OPT_ONLY, OPT_JSON };
+	static const struct option longopts[] = {
+		CLI_LONG_OPTS,
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	o->from = 0;
+	o->to = stage_count() - 1;
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS "nf", longopts, NULL)) != -1) {
+		if (cli_common(&o->cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_FROM: o->from = stage_arg(&o->cli, optarg); break;
+		case OPT_TO: o->to = stage_arg(&o->cli, optarg); break;
+		case OPT_ONLY: o->from = o->to = stage_arg(&o->cli, optarg); break;
+		case 'n': o->dry_run = 1; break;
+		case 'f': o->force = 1; break;
+		case OPT_JSON: o->json = 1; break;
+		}
+	}
+	if (optind == argc)
+		cli_usage_error(&o->cli, "no command (run, status or log)");
+	o->command = argv[optind++];
+	if (strcmp(o->command, "log") == 0 && optind < argc) {
+		char *end;
+
+		o->run = strtoll(argv[optind++], &end, 10);
+		if (*end || o->run <= 0)
+			cli_usage_error(&o->cli, "RUN must be a run number");
+	}
+	if (optind < argc)
+		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
+	if (strcmp(o->command, "run") && strcmp(o->command, "status") &&
+	    strcmp(o->command, "log"))
+		cli_usage_error(&o->cli, "unknown command '%s'", o->command);
+	if (o->from > o->to)
+		cli_usage_error(&o->cli, "--from comes after --to");
+}
+
+/* Decide whether stage s must run, and why.  Returns 0 or -1. */
+static int plan_stage(const struct stage_def *s, const struct config *c,
+		      const char *ws, struct ledger *l, int force, struct plan *p)
+{
+	struct stage_record last;
+	char *out_dir = xasprintf("%s/%s", ws, s->output);
+	int rc;
+
+	p->prog = runner_locate(s->program);
+	rc = stage_fingerprint(s, c, ws, p->prog, &p->fp);
+	if (rc == 0)
+		rc = ledger_last_ok(l, s->name, &last);
+	if (rc == 0 && last.found)
+		rc = stage_output_digest(out_dir, p->out_digest, &p->rows);
+	free(out_dir);
+	if (rc < 0)
+		return -1;
+	p->run = 1;
+	if (force)
+		snprintf(p->reason, sizeof(p->reason), "forced");
+	else if (!last.found)
+		snprintf(p->reason, sizeof(p->reason), "no successful run yet");
+	else if (strcmp(last.input_hash, p->fp.digest) != 0)
+		fingerprint_diff(last.inputs, p->fp.lines, p->reason, sizeof(p->reason));
+	else if (strcmp(last.output_hash, p->out_digest) != 0)
+		snprintf(p->reason, sizeof(p->reason), "outputs changed since run %lld",
+			 last.run_id);
+	else {
+		p->run = 0;
+		snprintf(p->reason, sizeof(p->reason), "up to date (run %lld)", last.run_id);
+	}
+	stage_record_release(&last);
+	return 0;
+}
+
+static void plan_release(struct plan *p)
+{
+	fingerprint_release(&p->fp);
+	free(p->prog);
+}
+
+/* argv for a stage: the program, the same configuration and overrides. */
+static char **stage_argv(const struct opts *o, const char *prog)
+{
+	char **args = xcalloc((size_t)(4 + 2 * o->cli.nsets), sizeof(char *));
+	int n = 0;
+
+	args[n++] = (char *)prog;
+	args[n++] = "-c";
+	args[n++] = (char *)o->cli.config_path;
+	for (int i = 0; i < o->cli.nsets; i++) {
+		args[n++] = "--set";
+		args[n++] = (char *)o->cli.sets[i];
+	}
+	return args;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Run one planned stage and record it.  Returns 0, or 1 after printing the
+ * one-line failure summary. */
+static int run_stage(const struct opts *o, const struct stage_def *s,
+		     struct plan *p, const char *ws, struct ledger *l,
+		     long long run, const char *log_path)
+{
+	char **args = stage_argv(o, p->prog);
+	char last[512], digest[HASH_HEX_LEN + 1], line[1024];
+	struct timespec t0;
+	long long rows = 0;
+	char *out_dir;
+	int rc;
+
+	msg_debug("%s: running: %s", s->name, p->reason);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = runner_run(p->prog, args, log_path, last, sizeof(last));
+	free(args);
+	if (rc < 0)
+		snprintf(last, sizeof(last), "%s", err_msg());
+	if (rc != 0) {
+		snprintf(line, sizeof(line), "run %lld failed at %s (%s %d): %s; log: %s",
+			 run, s->name, rc > 128 ? "signal" : "exit", rc > 128 ? rc - 128 : rc,
+			 *last ? last : "no message", log_path);
+		ledger_stage(l, run, s->name, "failed", rc, p->reason, &p->fp, NULL, -1,
+			     last, seconds_since(&t0));
+		ledger_run_end(l, run, "failed", line);
+		msg_error("%s", line);
+		return 1;
+	}
+	out_dir = xasprintf("%s/%s", ws, s->output);
+	rc = stage_output_digest(out_dir, digest, &rows);
+	free(out_dir);
+	if (rc < 0 || ledger_stage(l, run, s->name, "ok", 0, p->reason, &p->fp, digest,
+				   rows, last, seconds_since(&t0)) < 0) {
+		msg_error("run %lld: %s", run, err_msg());
+		ledger_run_end(l, run, "failed", err_msg());
+		return 1;
+	}
+	return 0;
+}
+
+static long long start_run(struct ledger *l, const char *ws, char **log_path)
+{
+	int abandoned = ledger_abandon_unfinished(l);
+	long long run;
+	char *dir = xasprintf("%s/logs", ws);
+
+	if (abandoned > 0)
+		msg_warn("%d earlier run(s) did not finish; their stages run again", abandoned);
+	run = ledger_run_begin(l, "run");
+	if (run < 0 || fs_mkdirs(dir, AFILE_PHI_DIR) < 0) {
+		free(dir);
+		return -1;
+	}
+	*log_path = xasprintf("%s/run-%lld.log", dir, run);
+	free(dir);
+	return run;
+}
+
+/* run, or --dry-run / status (run == 0): plan each stage, then run it. */
+static int run_stages(const struct opts *o, const struct config *c, const char *ws,
+		      struct ledger *l, int dry)
+{
+	const struct stage_def *stages = stage_table();
+	char summary[1024] = "";
+	size_t used = 0;
+	char *log_path = NULL;
+	long long run = 0;
+	int status = 0;
+
+	if (!dry && (run = start_run(l, ws, &log_path)) < 0) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	for (int i = o->from; i <= o->to && status == 0; i++) {
+		struct plan p = { 0 };
+
+		if (plan_stage(&stages[i], c, ws, l, o->force, &p) < 0) {
+			msg_error("%s: %s", stages[i].name, err_msg());
+			status = CCO_EXIT_FAIL;
+		} else if (dry) {
+			printf("%-10s %-4s %s\n", stages[i].name, p.run ? "run" : "skip", p.reason);
+		} else if (!p.run) {
+			ledger_stage(l, run, stages[i].name, "skipped", 0, p.reason, &p.fp,
+				     p.out_digest, p.rows, NULL, 0);
+		} else {
+			status = run_stage(o, &stages[i], &p, ws, l, run, log_path);
+		}
+		if (!dry && status == 0)
+			used += (size_t)snprintf(summary + used, sizeof(summary) - used, "%s%s %s",
+						 used ? ", " : "", stages[i].name,
+						 p.run ? "ran" : "skipped");
+		plan_release(&p);
+	}
+	if (!dry && status == 0) {
+		ledger_run_end(l, run, "ok", summary);
+		if (o->json)
+			ledger_print(l, run, 1, stdout);
+		else if (o->cli.verbosity >= 0)
+			printf("cco-pipeline: run %lld ok: %s\n", run, summary);
+	} else if (status != 0 && o->json && run > 0) {
+		ledger_print(l, run, 1, stdout);
+	}
+	free(log_path);
+	return status;
+}
+
+static int command(const struct opts *o, const struct config *c, const char *ws)
+{
+	char *db_path = xasprintf("%s/cco.db", ws);
+	struct ledger *l = ledger_open(db_path);
+	int status = CCO_EXIT_OK, lock = -1;
+
+	free(db_path);
+	if (!l) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	if (strcmp(o->command, "log") == 0) {
+		if (ledger_print(l, o->run, o->json, stdout) < 0) {
+			msg_error("%s", err_msg());
+			status = CCO_EXIT_FAIL;
+		}
+	} else if (strcmp(o->command, "status") == 0) {
+		if (ledger_print(l, 0, o->json, stdout) < 0)
+			printf("%s\n", err_msg());
+		if (!o->json) {
+			printf("a run now would:\n");
+			status = run_stages(o, c, ws, l, 1);
+		}
+	} else if (o->dry_run) {
+		status = run_stages(o, c, ws, l, 1);
+	} else if ((lock = lock_take(ws)) < 0) {
+		msg_error("%s", err_msg());
+		status = CCO_EXIT_FAIL;
+	} else {
+		status = run_stages(o, c, ws, l, 0);
+		close(lock);
+	}
+	ledger_close(l);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct config *c;
+	const char *ws;
+	int status;
+
+	cli_init(&o.cli, "cco-pipeline", usage);
+	parse_args(&o, argc, argv);
+	c = cli_load_config(&o.cli);
+	ws = config_str(c, "run.workspace");
+	if (fs_mkdirs(ws, AFILE_PHI_DIR) < 0) {
+		msg_error("%s", err_msg());
+		status = CCO_EXIT_FAIL;
+	} else {
+		status = command(&o, c, ws);
+	}
+	config_free(c);
+	free(o.cli.sets);
+	if (fclose(stdout) != 0 && status == 0) {
+		msg_error("write error on standard output");
+		status = CCO_EXIT_FAIL;
+	}
+	return status;
+}

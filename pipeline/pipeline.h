@@ -1,0 +1,105 @@
+/*
+ * pipeline.h: the driver's parts.  stages.c knows what each stage reads
+ * and writes and fingerprints it; ledger.c records runs in SQLite;
+ * runner.c runs one stage as a child process; lock.c keeps two runs
+ * from sharing a workspace.
+ */
+#ifndef CCO_PIPELINE_H
+#define CCO_PIPELINE_H
+
+#include "config.h"
+#include "hash.h"
+
+
+
+/* What one stage reads and writes; the table is in stages.c. */
+struct stage_def {
+	const char *name;                /* "ingest" */
+	const char *program;             /* "cco-ingest" */
+	const char *const *config_paths; /* config keys naming files or dirs it reads */
+	const char *const *inputs;       /* workspace dirs it reads */
+	const char *output;              /* workspace dir it writes */
+};
+
+const struct stage_def *stage_table(void);
+
+/* Number of stages in the table. */
+int stage_count(void);
+
+/* Index of the stage called name, or -1. */
+int stage_find(const char *name);
+
+/* A stage's inputs as "path<TAB>hash" lines, sorted, and their digest. */
+struct fingerprint {
+	char *lines;                    /* owned */
+	char digest[HASH_HEX_LEN + 1];
+};
+
+/* Fingerprint stage s: its program binary (at prog_path), the resolved
+ * configuration, every file under its config paths and workspace inputs.
+ * Returns 0 or -1 with err_msg() set.  Release with fingerprint_release. */
+int stage_fingerprint(const struct stage_def *s, const struct config *c,
+		      const char *workspace, const char *prog_path,
+		      struct fingerprint *fp);
+
+/* Digest and row count of everything under a stage's output directory
+ * (absent: the digest of nothing).  Returns 0 or -1 with err_msg(). */
+int stage_output_digest(const char *dir, char digest[HASH_HEX_LEN + 1],
+			long long *rows);
+
+void fingerprint_release(struct fingerprint *fp);
+
+/* The first path whose hash differs between two fingerprints' lines (or
+ * that is only in one), in buf; "" if none. */
+void fingerprint_diff(const char *old_lines, const char *new_lines, char *buf,
+		      size_t n);
+
+/* ---- ledger.c ---- */
+
+struct ledger;
+
+/* A stage's last successful run, as recorded. */
+struct stage_record {
+	int found;
+	char input_hash[HASH_HEX_LEN + 1];
+	char output_hash[HASH_HEX_LEN + 1];
+	char *inputs;  /* owned; NULL if !found */
+	long long run_id;
+};
+
+struct ledger *ledger_open(const char *path);
+void ledger_close(struct ledger *l);
+long long ledger_run_begin(struct ledger *l, const char *argv_line);
+int ledger_run_end(struct ledger *l, long long run, const char *status,
+		   const char *summary);
+int ledger_stage(struct ledger *l, long long run, const char *stage,
+		 const char *status, int exit_code, const char *reason,
+		 const struct fingerprint *fp, const char *output_hash,
+		 long long rows, const char *summary, double seconds);
+int ledger_last_ok(struct ledger *l, const char *stage, struct stage_record *r);
+void stage_record_release(struct stage_record *r);
+/* Mark runs that never finished (killed) as abandoned; returns how many. */
+int ledger_abandon_unfinished(struct ledger *l);
+/* Print runs: the latest `limit` runs, or one run's stages (run > 0). */
+int ledger_print(struct ledger *l, long long run, int json, void *out);
+
+/* ---- runner.c ---- */
+
+/* Run prog with args, stderr appended to log_path.  Returns the exit
+ * status (0-255), 128+signal if it died, or -1 with err_msg() if it could
+ * not be started.  last_line gets the last non-empty line it wrote to
+ * stderr (for the cron summary). */
+int runner_run(const char *prog, char *const *args, const char *log_path,
+	       char *last_line, size_t n);
+
+/* Full path of program name: beside this executable if there, else name
+ * (left to PATH).  Caller frees. */
+char *runner_locate(const char *name);
+
+/* ---- lock.c ---- */
+
+/* Take the workspace lock (WORKSPACE/.lock) without waiting.  Returns an
+ * fd to keep open for the run, or -1 with err_msg() naming the holder. */
+int lock_take(const char *workspace);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * mexpr.h: the measure expression language (see cco-measure(5)).
+ *
+ * A measure definition states its populations as named criteria, each an
+ * expression such as
+ *
+ *   enrolled(b2 - 1y + 1d .. b2, gaps = 1, gap_days = 45)
+ *   count(dtap_vaccine, birth + 42d .. b2) >= 4
+ *   age(my.end) in 3..6 and not died(my)
+ *
+ * parse_expr() turns the text into a tree once, at load time, resolving
+ * names of dates, value sets and other criteria through callbacks; then
+ * mx_eval() evaluates the tree for each member (or episode) with no
+ * further parsing or lookups.
+ */
+#ifndef CCO_MEXPR_H
+#define CCO_MEXPR_H
+
+#include "enroll.h"
+
+/* Where a date expression starts from. */
+enum mx_base {
+	MXD_MY_START, MXD_MY_END, MXD_AS_OF, MXD_BIRTH, MXD_DEATH,
+	MXD_BIRTHDAY, /* arg: which birthday */
+	MXD_INDEX, MXD_INDEX_END,
+	MXD_NAMED     /* arg: slot of a named date of the measure */
+};
+
+/* A date: base, then `months` added (clamped to month end), then `days`. */
+struct mx_date {
+	enum mx_base base;
+	int arg;
+	int months;
+	int days;
+};
+
+/* An inclusive window of dates. */
+struct mx_window {
+	struct mx_date from, to;
+};
+
+#define MX_MAX_VS 8 /* value sets one count() may join with | */
+
+enum mx_op { MXO_GE, MXO_GT, MXO_LE, MXO_LT, MXO_EQ };
+
+enum mx_kind {
+	MX_TRUE, MX_AND, MX_OR, MX_NOT,
+	MX_DATE_IN,     /* date in window */
+	MX_AGE,         /* age(date) in lo..hi (years; months if `months`) */
+	MX_SEX,         /* sex = c */
+	MX_ENROLLED,    /* enrolled(window, gaps, gap_days) */
+	MX_ENROLLED_ON, /* enrolled_on(date) */
+	MX_DIED,        /* died(window) */
+	MX_COUNT,       /* count(vs|vs, window, apart) op k */
+	MX_REF          /* another named criterion or sub-result */
+};
+
+struct mx_node {
+	enum mx_kind kind;
+	struct mx_node *a, *b;   /* operands of and/or/not */
+	struct mx_date date;     /* DATE_IN, AGE, ENROLLED_ON */
+	struct mx_window win;    /* DATE_IN, ENROLLED, DIED, COUNT */
+	int lo, hi;              /* AGE bounds; ENROLLED gaps (lo), gap_days (hi) */
+	int months;              /* AGE in months instead of years */
+	char sex;                /* SEX */
+	int *vs;                 /* COUNT: value-set slots, nvs of them */
+	int nvs;
+	int apart;               /* COUNT: minimum days between counted dates */
+	enum mx_op op;           /* COUNT comparison */
+	int k;                   /* COUNT threshold */
+	int ref;                 /* REF: slot of the criterion */
+};
+
+/* Name resolution for the parser: return a slot >= 0, or -1 if unknown. */
+struct mx_names {
+	int (*date)(void *arg, const char *name);     /* named dates */
+	int (*valueset)(void *arg, const char *name); /* value sets */
+	int (*ref)(void *arg, const char *name);      /* criteria, sub-results */
+	void *arg;
+	int allow_index;  /* index and index.end are allowed (episode measures) */
+};
+
+/* Parse text into a tree.  Returns NULL with err_msg() set to
+ * "column N: what is wrong".  Free the tree with mx_free(). */
+struct mx_node *mx_parse(const char *text, const struct mx_names *names);
+
+/* Parse a date expression alone (for a measure's [dates] section). */
+int mx_parse_date(const char *text, const struct mx_names *names,
+		  struct mx_date *out);
+
+void mx_free(struct mx_node *n);
+
+/* ---- evaluation ---- */
+
+/* One date on which a member had a service in a value set. */
+struct mx_hit {
+	int date;
+	int denied;    /* from a denied claim line */
+	int evidence;  /* the caller's reference to the claim (for reports) */
+};
+
+/* A member's hits for one value set, sorted by date, then evidence. */
+struct mx_hits {
+	const struct mx_hit *v;
+	int n;
+};
+
+/* Everything an expression can look at, for one member or episode. */
+struct mx_ctx {
+	int my_start, my_end, as_of; /* the run */
+	int count_denied;            /* the measure counts denied claims */
+	int birth, death;            /* death: DATE_NONE if alive */
+	char sex;
+	const struct enr_span *spans; /* sorted by start */
+	int nspans;
+	const struct mx_hits *hits;  /* by value-set slot */
+	int index, index_end;        /* the episode's dates, or DATE_NONE */
+	const int *named;            /* named dates by slot, computed in order */
+	const signed char *refs;     /* criteria results by slot (0 or 1) */
+};
+
+/* What decided a result, for evidence and gap lists. */
+struct mx_trace {
+	int evidence;       /* the hit that completed a count, or -1 */
+	int evidence_date;  /* its date, or DATE_NONE */
+	int deadline;       /* latest window end among failed counts, or DATE_NONE */
+};
+
+void mx_trace_init(struct mx_trace *t);
+
+/* The date d stands for in c, or DATE_NONE (no death date, no episode). */
+int mx_date_eval(const struct mx_date *d, const struct mx_ctx *c);
+
+/* 1 if n holds for c, else 0.  t, if not NULL, collects evidence and the
+ * deadline of counts that failed. */
+int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t);
+
+#endif

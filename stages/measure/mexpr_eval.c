@@ -1,0 +1,157 @@
+/*
+ * mexpr_eval.c: evaluate measure expressions for one member or episode.
+ * Pure functions of the context: no I/O, no allocation, no clock, so a
+ * result depends only on the member's data and the run's dates.
+ */
+#include "date.h"
+#include "enroll.h"
+#include "mexpr.h"
+
+void mx_trace_init(struct mx_trace *t)
+{
+	t->evidence = -1;
+	t->evidence_date = DATE_NONE;
+	t->deadline = DATE_NONE;
+}
+
+static int base_date(const struct mx_date *d, const struct mx_ctx *c)
+{
+	switch (d->base) {
+	case MXD_MY_START: return c->my_start;
+	case MXD_MY_END: return c->my_end;
+	case MXD_AS_OF: return c->as_of;
+	case MXD_BIRTH: return c->birth;
+	case MXD_DEATH: return c->death;
+	case MXD_INDEX: return c->index;
+	case MXD_INDEX_END: return c->index_end;
+	case MXD_NAMED: return c->named[d->arg];
+	case MXD_BIRTHDAY:
+		return c->birth == DATE_NONE ? DATE_NONE :
+		       date_birthday(c->birth, d->arg);
+	}
+	return DATE_NONE;
+}
+
+int mx_date_eval(const struct mx_date *d, const struct mx_ctx *c)
+{
+	int day = base_date(d, c);
+
+	if (day == DATE_NONE)
+		return DATE_NONE;
+	if (d->months)
+		day = date_add_months(day, d->months);
+	return day + d->days;
+}
+
+/* Window bounds; 0 if either end is undefined. */
+static int window(const struct mx_window *w, const struct mx_ctx *c, int *from, int *to)
+{
+	*from = mx_date_eval(&w->from, c);
+	*to = mx_date_eval(&w->to, c);
+	return *from != DATE_NONE && *to != DATE_NONE;
+}
+
+static int compare(int count, enum mx_op op, int k)
+{
+	switch (op) {
+	case MXO_GE: return count >= k;
+	case MXO_GT: return count > k;
+	case MXO_LE: return count <= k;
+	case MXO_LT: return count < k;
+	case MXO_EQ: return count == k;
+	}
+	return 0;
+}
+
+/* The earliest usable hit at or after each list's cursor, across the
+ * node's value sets; NULL when none is left. */
+static const struct mx_hit *next_hit(const struct mx_node *n, const struct mx_ctx *c,
+				     int *cursor)
+{
+	const struct mx_hit *best = 0;
+	int best_list = -1;
+
+	for (int i = 0; i < n->nvs; i++) {
+		const struct mx_hits *h = &c->hits[n->vs[i]];
+
+		while (cursor[i] < h->n && h->v[cursor[i]].denied && !c->count_denied)
+			cursor[i]++;
+		if (cursor[i] < h->n && (!best || h->v[cursor[i]].date < best->date)) {
+			best = &h->v[cursor[i]];
+			best_list = i;
+		}
+	}
+	if (best)
+		cursor[best_list]++;
+	return best;
+}
+
+/* count(): distinct dates in the window, each at least `apart` days after
+ * the previous counted one (earliest first, which maximises the count). */
+static int eval_count(const struct mx_node *n, const struct mx_ctx *c,
+		      struct mx_trace *t)
+{
+	int cursor[MX_MAX_VS] = { 0 };
+	int from, to, count = 0, last = DATE_NONE, result;
+	const struct mx_hit *h, *completing = 0;
+
+	if (!window(&n->win, c, &from, &to))
+		return 0;
+	while ((h = next_hit(n, c, cursor)) && h->date <= to) {
+		if (h->date < from || (last != DATE_NONE && h->date < last + (n->apart ? n->apart : 1)))
+			continue;
+		last = h->date;
+		if (++count == n->k)
+			completing = h;
+		if (n->op == MXO_GE && count >= n->k)
+			break;
+	}
+	result = compare(count, n->op, n->k);
+	if (t && result && completing && t->evidence < 0) {
+		t->evidence = completing->evidence;
+		t->evidence_date = completing->date;
+	}
+	if (t && !result && (t->deadline == DATE_NONE || to > t->deadline))
+		t->deadline = to;
+	return result;
+}
+
+int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
+{
+	int from, to, day;
+
+	switch (n->kind) {
+	case MX_TRUE: return 1;
+	case MX_AND: return mx_eval(n->a, c, t) && mx_eval(n->b, c, t);
+	case MX_OR: return mx_eval(n->a, c, t) || mx_eval(n->b, c, t);
+	case MX_NOT: return !mx_eval(n->a, c, NULL);
+	case MX_REF: return c->refs[n->ref] == 1;
+	case MX_SEX: return c->sex == n->sex;
+	case MX_DATE_IN:
+		day = mx_date_eval(&n->date, c);
+		return day != DATE_NONE && window(&n->win, c, &from, &to) &&
+		       day >= from && day <= to;
+	case MX_AGE: {
+		int age;
+
+		day = mx_date_eval(&n->date, c);
+		if (day == DATE_NONE || c->birth == DATE_NONE)
+			return 0;
+		age = n->months ? date_age_months(c->birth, day) :
+				  date_age_years(c->birth, day);
+		return age >= n->lo && age <= n->hi;
+	}
+	case MX_ENROLLED:
+		return window(&n->win, c, &from, &to) &&
+		       enr_continuous(c->spans, c->nspans, from, to, n->lo, n->hi);
+	case MX_ENROLLED_ON:
+		day = mx_date_eval(&n->date, c);
+		return day != DATE_NONE && enr_on_date(c->spans, c->nspans, day);
+	case MX_DIED:
+		return c->death != DATE_NONE && window(&n->win, c, &from, &to) &&
+		       c->death >= from && c->death <= to;
+	case MX_COUNT:
+		return eval_count(n, c, t);
+	}
+	return 0;
+}

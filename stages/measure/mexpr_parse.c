@@ -1,0 +1,496 @@
+/*
+ * mexpr_parse.c: recursive-descent parser for the measure expression
+ * language.  The grammar is in cco-measure(5); each parse_* function below
+ * handles one rule and names it in its comment.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "mexpr.h"
+#include "xalloc.h"
+
+struct parser {
+	const char *text;
+	const char *p;       /* next unread character */
+	const struct mx_names *names;
+	char tok[64];        /* the current token */
+	const char *tok_at;  /* where it starts */
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct parser *ps, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return err_set("column %d: %s", (int)(ps->tok_at - ps->text) + 1, what);
+}
+
+/* Read the next token into ps->tok: a word ([a-z_][a-z0-9_.]*), a number
+ * with an optional unit letter (12, 90d, 1y), an operator, or "" at end. */
+static void next(struct parser *ps)
+{
+	static const char *const ops[] = { "..", ">=", "<=", "(", ")", ",", "=",
+					    ">", "<", "+", "-", "|", NULL };
+	size_t n = 0;
+
+	while (isspace((unsigned char)*ps->p))
+		ps->p++;
+	ps->tok_at = ps->p;
+	if (isalpha((unsigned char)*ps->p) || *ps->p == '_') {
+		while (isalnum((unsigned char)ps->p[n]) || ps->p[n] == '_' ||
+		       (ps->p[n] == '.' && ps->p[n + 1] != '.'))
+			n++;
+	} else if (isdigit((unsigned char)*ps->p)) {
+		while (isdigit((unsigned char)ps->p[n]))
+			n++;
+		if (ps->p[n] == 'd' || ps->p[n] == 'm' || ps->p[n] == 'y')
+			n++;
+	} else {
+		for (int i = 0; ops[i]; i++)
+			if (strncmp(ps->p, ops[i], strlen(ops[i])) == 0) {
+				n = strlen(ops[i]);
+				break;
+			}
+		if (n == 0 && *ps->p)
+			n = 1; /* an unknown character: reported by the caller */
+	}
+	if (n >= sizeof(ps->tok))
+		n = sizeof(ps->tok) - 1;
+	memcpy(ps->tok, ps->p, n);
+	ps->tok[n] = '\0';
+	ps->p += n;
+}
+
+static int is(const struct parser *ps, const char *tok)
+{
+	return strcmp(ps->tok, tok) == 0;
+}
+
+static int expect(struct parser *ps, const char *tok)
+{
+	if (is(ps, tok)) {
+		next(ps);
+		return 0;
+	}
+	return fail(ps, "expected '%s', found '%s'", tok,
+		    *ps->tok ? ps->tok : "end of text");
+}
+
+/* NUMBER (no unit) into *out. */
+static int parse_int(struct parser *ps, int *out)
+{
+	char *end;
+	long v = strtol(ps->tok, &end, 10);
+
+	if (!isdigit((unsigned char)ps->tok[0]) || *end || v > 100000)
+		return fail(ps, "expected a whole number");
+	*out = (int)v;
+	next(ps);
+	return 0;
+}
+
+static int is_date_keyword(const char *tok)
+{
+	static const char *const words[] = { "my.start", "my.end", "as_of", "birth",
+					     "death", "index", "index.end",
+					     "birthday", NULL };
+
+	for (int i = 0; words[i]; i++)
+		if (strcmp(tok, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* dterm := my.start | my.end | as_of | birth | death | index | index.end
+ *        | birthday ( NUMBER ) | NAME */
+static int parse_dterm(struct parser *ps, struct mx_date *d)
+{
+	static const struct { const char *word; enum mx_base base; } words[] = {
+		{ "my.start", MXD_MY_START }, { "my.end", MXD_MY_END },
+		{ "as_of", MXD_AS_OF }, { "birth", MXD_BIRTH },
+		{ "death", MXD_DEATH }, { "index", MXD_INDEX },
+		{ "index.end", MXD_INDEX_END },
+	};
+
+	memset(d, 0, sizeof(*d));
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (!is(ps, words[i].word))
+			continue;
+		if (words[i].base >= MXD_INDEX && !ps->names->allow_index)
+			return fail(ps, "'index' is only for episode measures");
+		d->base = words[i].base;
+		next(ps);
+		return 0;
+	}
+	if (is(ps, "birthday")) {
+		d->base = MXD_BIRTHDAY;
+		next(ps);
+		if (expect(ps, "(") < 0 || parse_int(ps, &d->arg) < 0)
+			return -1;
+		return expect(ps, ")");
+	}
+	d->base = MXD_NAMED;
+	d->arg = ps->names->date ? ps->names->date(ps->names->arg, ps->tok) : -1;
+	if (d->arg < 0) {
+		return fail(ps, "unknown date '%s'", ps->tok);
+	}
+	next(ps);
+	return 0;
+}
+
+/* date := dterm (('+' | '-') DURATION)*, DURATION := NUMBER (d | m | y) */
+static int parse_date(struct parser *ps, struct mx_date *d)
+{
+	if (parse_dterm(ps, d) < 0)
+		return -1;
+	while (is(ps, "+") || is(ps, "-")) {
+		int sign = is(ps, "+") ? 1 : -1;
+		size_t n;
+		long v;
+
+		next(ps);
+		n = strlen(ps->tok);
+		v = strtol(ps->tok, NULL, 10);
+		if (n < 2 || !isdigit((unsigned char)ps->tok[0]) ||
+		    !strchr("dmy", ps->tok[n - 1]) || v > 100000)
+			return fail(ps, "expected a duration such as 30d, 6m or 1y");
+		if (ps->tok[n - 1] == 'd')
+			d->days += sign * (int)v;
+		else
+			d->months += sign * (int)v * (ps->tok[n - 1] == 'y' ? 12 : 1);
+		next(ps);
+	}
+	return 0;
+}
+
+/* window := my | ever | date .. date */
+static int parse_window(struct parser *ps, struct mx_window *w)
+{
+	if (is(ps, "my") || is(ps, "ever")) {
+		w->from.base = is(ps, "my") ? MXD_MY_START : MXD_BIRTH;
+		w->to.base = is(ps, "my") ? MXD_MY_END : MXD_AS_OF;
+		w->from.arg = w->from.months = w->from.days = 0;
+		w->to.arg = w->to.months = w->to.days = 0;
+		next(ps);
+		return 0;
+	}
+	if (parse_date(ps, &w->from) < 0 || expect(ps, "..") < 0)
+		return -1;
+	return parse_date(ps, &w->to);
+}
+
+static struct mx_node *parse_or(struct parser *ps);
+
+static struct mx_node *node(enum mx_kind kind)
+{
+	struct mx_node *n = xcalloc(1, sizeof(*n));
+
+	n->kind = kind;
+	return n;
+}
+
+/* Parse `name = NUMBER` as an optional argument. */
+static int parse_named_int(struct parser *ps, const char *name, int *out)
+{
+	if (!is(ps, name))
+		return 1;
+	next(ps);
+	if (expect(ps, "=") < 0 || parse_int(ps, out) < 0)
+		return -1;
+	return 0;
+}
+
+/* enrolled ( window [, gaps = N] [, gap_days = N] ) */
+static int parse_enrolled(struct parser *ps, struct mx_node *n)
+{
+	if (expect(ps, "(") < 0 || parse_window(ps, &n->win) < 0)
+		return -1;
+	while (is(ps, ",")) {
+		next(ps);
+		int r = parse_named_int(ps, "gaps", &n->lo);
+
+		if (r > 0)
+			r = parse_named_int(ps, "gap_days", &n->hi);
+		if (r > 0)
+			return fail(ps, "expected gaps = N or gap_days = N");
+		if (r < 0)
+			return -1;
+	}
+	return expect(ps, ")");
+}
+
+/* vslist := NAME ('|' NAME)* */
+static int parse_vslist(struct parser *ps, struct mx_node *n)
+{
+	for (;;) {
+		int slot = ps->names->valueset ?
+			   ps->names->valueset(ps->names->arg, ps->tok) : -1;
+
+		if (slot < 0) {
+			return fail(ps, "unknown value set '%s'", ps->tok);
+		}
+		if (n->nvs == MX_MAX_VS)
+			return fail(ps, "too many value sets in one count");
+		n->vs = xrealloc(n->vs, sizeof(int) * (size_t)(n->nvs + 1));
+		n->vs[n->nvs++] = slot;
+		next(ps);
+		if (!is(ps, "|"))
+			return 0;
+		next(ps);
+	}
+}
+
+/* count ( vslist , window [, apart = N] ) op NUMBER | any ( vslist , window ) */
+static int parse_count(struct parser *ps, struct mx_node *n, int any)
+{
+	static const struct { const char *tok; enum mx_op op; } ops[] = {
+		{ ">=", MXO_GE }, { ">", MXO_GT }, { "<=", MXO_LE },
+		{ "<", MXO_LT }, { "=", MXO_EQ },
+	};
+
+	if (expect(ps, "(") < 0 || parse_vslist(ps, n) < 0 || expect(ps, ",") < 0 ||
+	    parse_window(ps, &n->win) < 0)
+		return -1;
+	if (!any && is(ps, ",")) {
+		next(ps);
+		if (parse_named_int(ps, "apart", &n->apart) != 0)
+			return is(ps, "apart") ? -1 : fail(ps, "expected apart = N");
+	}
+	if (expect(ps, ")") < 0)
+		return -1;
+	if (any) {
+		n->op = MXO_GE;
+		n->k = 1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (is(ps, ops[i].tok)) {
+			n->op = ops[i].op;
+			next(ps);
+			return parse_int(ps, &n->k);
+		}
+	}
+	return fail(ps, "expected a comparison (>=, >, <=, <, =) after count(...)");
+}
+
+/* age ( date ) in NUMBER .. NUMBER, in years or months */
+static int parse_age(struct parser *ps, struct mx_node *n)
+{
+	if (expect(ps, "(") < 0 || parse_date(ps, &n->date) < 0 ||
+	    expect(ps, ")") < 0 || expect(ps, "in") < 0 || parse_int(ps, &n->lo) < 0 ||
+	    expect(ps, "..") < 0 || parse_int(ps, &n->hi) < 0)
+		return -1;
+	return n->lo > n->hi ? fail(ps, "age range is empty") : 0;
+}
+
+/* The built-in predicates that start with a keyword. */
+static struct mx_node *parse_keyword(struct parser *ps, int *matched)
+{
+	struct mx_node *n = NULL;
+	int rc = 0;
+
+	*matched = 1;
+	if (is(ps, "true")) {
+		next(ps);
+		return node(MX_TRUE);
+	} else if (is(ps, "sex")) {
+		n = node(MX_SEX);
+		next(ps);
+		if ((rc = expect(ps, "=")) == 0) {
+			if (!is(ps, "F") && !is(ps, "M") && !is(ps, "U"))
+				rc = fail(ps, "sex is F, M or U");
+			n->sex = ps->tok[0];
+			next(ps);
+		}
+	} else if (is(ps, "age") || is(ps, "age_months")) {
+		n = node(MX_AGE);
+		n->months = is(ps, "age_months");
+		next(ps);
+		rc = parse_age(ps, n);
+	} else if (is(ps, "enrolled")) {
+		n = node(MX_ENROLLED);
+		next(ps);
+		rc = parse_enrolled(ps, n);
+	} else if (is(ps, "enrolled_on") || is(ps, "died")) {
+		n = node(is(ps, "died") ? MX_DIED : MX_ENROLLED_ON);
+		next(ps);
+		rc = expect(ps, "(");
+		if (rc == 0)
+			rc = n->kind == MX_DIED ? parse_window(ps, &n->win) :
+						  parse_date(ps, &n->date);
+		if (rc == 0)
+			rc = expect(ps, ")");
+	} else if (is(ps, "count") || is(ps, "any")) {
+		int any = is(ps, "any");
+
+		n = node(MX_COUNT);
+		next(ps);
+		rc = parse_count(ps, n, any);
+	} else {
+		*matched = 0;
+	}
+	if (rc < 0) {
+		mx_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* atom := ( expr ) | keyword predicate | date in window | NAME */
+static struct mx_node *parse_atom(struct parser *ps)
+{
+	struct mx_node *n;
+	int matched;
+	const char *save_p = ps->p, *save_at = ps->tok_at;
+	char save_tok[sizeof(ps->tok)];
+
+	if (is(ps, "(")) {
+		next(ps);
+		n = parse_or(ps);
+		if (n && expect(ps, ")") < 0) {
+			mx_free(n);
+			return NULL;
+		}
+		return n;
+	}
+	n = parse_keyword(ps, &matched);
+	if (matched)
+		return n;
+	if (!isalpha((unsigned char)ps->tok[0]) && ps->tok[0] != '_') {
+		if (*ps->tok)
+			fail(ps, "unexpected '%s'", ps->tok);
+		else
+			fail(ps, "unexpected end of text");
+		return NULL;
+	}
+	/* A date keyword, or NAME followed by in/+/-, starts a date; any
+	 * other NAME refers to a criterion. */
+	memcpy(save_tok, ps->tok, sizeof(save_tok));
+	int keyword = is_date_keyword(save_tok);
+
+	next(ps);
+	if (!keyword && !is(ps, "in") && !is(ps, "+") && !is(ps, "-")) {
+		n = node(MX_REF);
+		n->ref = ps->names->ref ? ps->names->ref(ps->names->arg, save_tok) : -1;
+		if (n->ref < 0) {
+			ps->tok_at = save_at;
+			fail(ps, "unknown name '%s'", save_tok);
+			mx_free(n);
+			return NULL;
+		}
+		return n;
+	}
+	ps->p = save_p;
+	ps->tok_at = save_at;
+	memcpy(ps->tok, save_tok, sizeof(save_tok));
+	n = node(MX_DATE_IN);
+	if (parse_date(ps, &n->date) < 0 || expect(ps, "in") < 0 ||
+	    parse_window(ps, &n->win) < 0) {
+		mx_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* unary := not unary | atom */
+static struct mx_node *parse_unary(struct parser *ps)
+{
+	if (is(ps, "not")) {
+		struct mx_node *n = node(MX_NOT);
+
+		next(ps);
+		n->a = parse_unary(ps);
+		if (!n->a) {
+			mx_free(n);
+			return NULL;
+		}
+		return n;
+	}
+	return parse_atom(ps);
+}
+
+/* and := unary (and unary)*;  or := and (or and)* */
+static struct mx_node *parse_binary(struct parser *ps, const char *word,
+				    enum mx_kind kind,
+				    struct mx_node *(*operand)(struct parser *))
+{
+	struct mx_node *left = operand(ps);
+
+	while (left && is(ps, word)) {
+		struct mx_node *n = node(kind);
+
+		next(ps);
+		n->a = left;
+		n->b = operand(ps);
+		left = n;
+		if (!n->b) {
+			mx_free(n);
+			return NULL;
+		}
+	}
+	return left;
+}
+
+static struct mx_node *parse_and(struct parser *ps)
+{
+	return parse_binary(ps, "and", MX_AND, parse_unary);
+}
+
+static struct mx_node *parse_or(struct parser *ps)
+{
+	return parse_binary(ps, "or", MX_OR, parse_and);
+}
+
+static void parser_init(struct parser *ps, const char *text,
+			const struct mx_names *names)
+{
+	ps->text = ps->p = text;
+	ps->names = names;
+	next(ps);
+}
+
+struct mx_node *mx_parse(const char *text, const struct mx_names *names)
+{
+	struct parser ps;
+	struct mx_node *n;
+
+	parser_init(&ps, text, names);
+	n = parse_or(&ps);
+	if (n && *ps.tok) {
+		fail(&ps, "unexpected '%s' after the expression", ps.tok);
+		mx_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+int mx_parse_date(const char *text, const struct mx_names *names,
+		  struct mx_date *out)
+{
+	struct parser ps;
+
+	parser_init(&ps, text, names);
+	if (parse_date(&ps, out) < 0)
+		return -1;
+	if (*ps.tok)
+		return fail(&ps, "unexpected text after the date");
+	return 0;
+}
+
+void mx_free(struct mx_node *n)
+{
+	if (!n)
+		return;
+	mx_free(n->a);
+	mx_free(n->b);
+	free(n->vs);
+	free(n);
+}

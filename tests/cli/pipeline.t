@@ -1,0 +1,91 @@
+#!/bin/bash
+# cco-pipeline's own behaviour: usage, the workspace lock, a failing
+# stage, runs killed before they finished, the ledger and its JSON.
+# Whole runs over real stages are in tests/e2e/.
+. "$(dirname "$0")/../lib.sh"
+
+mkdir -p cfg/layouts extracts
+cat >cfg/p.ini <<'INI'
+[run]
+measurement_year = 2025
+as_of = 2026-03-31
+workspace = ../ws
+[paths]
+extracts = ../extracts
+INI
+# No stage programs on this PATH: every stage fails to start.
+export PATH=/usr/bin:/bin
+P=$CCO_BIN/cco-pipeline
+
+test_expect_success 'usage errors exit 2' '
+	test_must_fail --code 2 $P &&
+	test_must_fail --code 2 $P fly -c cfg/p.ini &&
+	test_must_fail --code 2 $P run --only nosuch -c cfg/p.ini 2>err &&
+	test_grep "no stage .nosuch." err &&
+	test_must_fail --code 2 $P run --from normalize --to ingest -c cfg/p.ini &&
+	test_must_fail --code 2 $P log x -c cfg/p.ini
+'
+
+test_expect_success 'a configuration error exits 2' '
+	test_must_fail --code 2 $P run -c cfg/p.ini --set run.as_of=never 2>err &&
+	test_grep "run.as_of must be a date" err
+'
+
+test_expect_success 'dry run before any run: every stage would run' '
+	$P run --dry-run -c cfg/p.ini >out &&
+	test_grep "^ingest .*run  no successful run yet" out &&
+	test_grep "^normalize .*run  no successful run yet" out
+'
+
+test_expect_success 'a stage that fails stops the run with one line and exit 1' '
+	test_must_fail --code 1 $P run -c cfg/p.ini >out 2>err &&
+	test $(wc -l <err) -eq 1 &&
+	test_grep "run 1 failed at ingest (exit 127).*log: .*run-1.log" err &&
+	test_grep "cannot run .cco-ingest." ws/logs/run-1.log &&
+	! test -s out
+'
+
+test_expect_success 'the ledger records the failed run and stage' '
+	$P log -c cfg/p.ini >out &&
+	test_grep "^run 1 .* failed" out &&
+	test_grep "ingest .*failed" out &&
+	! grep -q normalize out &&
+	sqlite3 ws/cco.db "SELECT status, exit_code FROM stage_run" >db &&
+	echo "failed|127" >expect && test_cmp expect db
+'
+
+test_expect_success 'log --json is one JSON object' '
+	$P log --json -c cfg/p.ini >out &&
+	sqlite3 :memory: "SELECT json_valid(readfile(\"out\")),
+		json_extract(readfile(\"out\"), \"\$.run\"),
+		json_extract(readfile(\"out\"), \"\$.stages[0].exit_code\")" >db &&
+	echo "1|1|127" >expect && test_cmp expect db &&
+	test_must_fail --code 1 $P log 9 -c cfg/p.ini 2>err &&
+	test_grep "no run 9" err
+'
+
+test_expect_success 'a second run is refused while one holds the lock' '
+	flock ws/.lock -c "$P run -c cfg/p.ini" >out 2>err
+	test $? -eq 1 &&
+	test_grep "another run (pid [0-9]*) holds the workspace lock" err
+'
+
+test_expect_success 'a run killed before it finished is marked abandoned' '
+	sqlite3 ws/cco.db "INSERT INTO run (started, status) VALUES (\"x\", \"running\")" &&
+	test_must_fail --code 1 $P run -c cfg/p.ini 2>err &&
+	test_grep "1 earlier run(s) did not finish" err &&
+	sqlite3 ws/cco.db "SELECT status FROM run WHERE started = \"x\"" >db &&
+	echo abandoned >expect && test_cmp expect db
+'
+
+test_expect_success 'the workspace and logs are private' '
+	test_mode ws 700 && test_mode ws/logs 700 && test_mode ws/logs/run-1.log 600
+'
+
+test_expect_success 'status shows the latest run and what would run' '
+	$P status -c cfg/p.ini >out &&
+	test_grep "failed" out &&
+	test_grep "^a run now would:" out
+'
+
+test_done

@@ -1,0 +1,177 @@
+/*
+ * The measure expression language: parsing (and its error messages) and
+ * evaluation at the edges that measures depend on.
+ */
+#include <stdlib.h>
+
+#include "../../stages/measure/mexpr.h"
+#include "date.h"
+#include "err.h"
+#include "tap.h"
+
+static const char *const valuesets[] = { "dtap_vaccine", "hpv_vaccine", "hospice",
+					  "well_care_visit", NULL };
+static const char *const dates[] = { "b2", "b13", NULL };
+static const char *const refs[] = { "dtap", "hpv", NULL };
+
+static int lookup(const char *const *list, const char *name)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(list[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int vs_slot(void *arg, const char *name) { (void)arg; return lookup(valuesets, name); }
+static int date_slot(void *arg, const char *name) { (void)arg; return lookup(dates, name); }
+static int ref_slot(void *arg, const char *name) { (void)arg; return lookup(refs, name); }
+
+static const struct mx_names names = { date_slot, vs_slot, ref_slot, NULL, 0 };
+
+#define D(y, m, d) date_from_ymd(y, m, d)
+
+/* Parse must fail with a message containing want. */
+static void parse_fails(const char *text, const char *want)
+{
+	struct mx_node *n = mx_parse(text, &names);
+
+	ok(!n && strstr(err_msg(), want), "'%s' fails: %s", text, n ? "(parsed)" : err_msg());
+	mx_free(n);
+}
+
+static void test_parse_errors(void)
+{
+	parse_fails("count(dtap_vaccine, my) >= ", "column 28: expected a whole number");
+	parse_fails("count(nope, my) >= 1", "column 7: unknown value set 'nope'");
+	parse_fails("age(my.end) in 6..3", "age range is empty");
+	parse_fails("enrolled(my, gapz = 1)", "expected gaps = N or gap_days = N");
+	parse_fails("b2 + 3w in my", "expected a duration");
+	parse_fails("sex = X", "sex is F, M or U");
+	parse_fails("(true", "expected ')'");
+	parse_fails("true true", "unexpected 'true' after the expression");
+	parse_fails("unknown_thing", "column 1: unknown name 'unknown_thing'");
+	parse_fails("index in my", "only for episode measures");
+	parse_fails("count(dtap_vaccine, my)", "expected a comparison");
+	parse_fails("", "unexpected end of text");
+	parse_fails("died(my) @", "unexpected '@'");
+}
+
+/* A child born 2023-03-10: b2 = 2025-03-10. */
+static struct mx_hit dtap[7], hpv[2];
+static struct mx_hits hits[4];
+static struct enr_span spans[2];
+static int named[2];
+static signed char ref_results[2];
+
+static void fill_fixture(void)
+{
+	struct mx_hit d[] = {
+		{ D(2023, 4, 20), 0, 1 },  /* 41 days old: too early with a 42-day rule */
+		{ D(2023, 5, 12), 0, 2 }, { D(2023, 5, 12), 0, 3 }, /* two on one date */
+		{ D(2023, 7, 12), 0, 4 }, { D(2023, 9, 12), 1, 5 }, /* a denied one */
+		{ D(2024, 6, 1), 0, 6 }, { D(2025, 3, 11), 0, 7 },  /* day after b2 */
+	};
+	struct mx_hit h[] = { { D(2024, 1, 1), 0, 8 }, { D(2024, 5, 25), 0, 9 } };
+	struct enr_span e[] = { { D(2024, 3, 1), D(2024, 4, 14), 0 },
+				{ D(2024, 4, 15), D(2025, 12, 31), 1 } };
+
+	memcpy(dtap, d, sizeof(d));
+	memcpy(hpv, h, sizeof(h));
+	memcpy(spans, e, sizeof(e));
+	hits[0] = (struct mx_hits){ dtap, 7 };
+	hits[1] = (struct mx_hits){ hpv, 2 };
+}
+
+static struct mx_ctx child(void)
+{
+	struct mx_ctx c = { 0 };
+
+	fill_fixture();
+	c.my_start = D(2025, 1, 1);
+	c.my_end = D(2025, 12, 31);
+	c.as_of = D(2026, 3, 31);
+	c.birth = D(2023, 3, 10);
+	c.death = DATE_NONE;
+	c.sex = 'F';
+	c.spans = spans;
+	c.nspans = 2;
+	c.hits = hits;
+	c.index = c.index_end = DATE_NONE;
+	named[0] = date_birthday(c.birth, 2);
+	c.named = named;
+	c.refs = ref_results;
+	return c;
+}
+
+static int eval_text(const char *text, const struct mx_ctx *c, struct mx_trace *t)
+{
+	struct mx_node *n = mx_parse(text, &names);
+	int r;
+
+	if (!n) {
+		printf("# parse error in '%s': %s\n", text, err_msg());
+		return -1;
+	}
+	r = mx_eval(n, c, t);
+	mx_free(n);
+	return r;
+}
+
+#define holds(c, text) ok(eval_text(text, &(c), NULL) == 1, "holds: %s", text)
+#define fails(c, text) ok(eval_text(text, &(c), NULL) == 0, "does not hold: %s", text)
+
+static void test_eval(void)
+{
+	struct mx_ctx c = child();
+	struct mx_trace t;
+
+	holds(c, "b2 in my");
+	holds(c, "birthday(2) in my and age(my.end) in 2..2");
+	fails(c, "age(b2 - 1d) in 2..2");
+	holds(c, "age_months(birthday(1) + 3m) in 15..15");
+	holds(c, "age_months(birthday(1) + 90d) in 14..14"); /* HEDIS 15 months is not calendar */
+	holds(c, "sex = F and not sex = M");
+	/* enrollment: spans start 2024-03-01, b2 - 1y + 1d = 2024-03-11 */
+	holds(c, "enrolled(b2 - 1y + 1d .. b2)");
+	fails(c, "enrolled(b2 - 1y - 10d .. b2)");
+	holds(c, "enrolled(b2 - 1y - 10d .. b2, gaps = 1, gap_days = 10)");
+	/* 2024 is a leap year: from Feb 20 the gap to Mar 1 is 10 days */
+	holds(c, "enrolled(b2 - 1y - 19d .. b2, gaps = 1, gap_days = 10)");
+	fails(c, "enrolled(b2 - 1y - 20d .. b2, gaps = 1, gap_days = 10)");
+	holds(c, "enrolled_on(b2)");
+	fails(c, "enrolled_on(my.end + 1d)");
+	/* doses: distinct dates, denied excluded by default, window edges */
+	holds(c, "count(dtap_vaccine, birth .. b2) = 4");
+	holds(c, "count(dtap_vaccine, birth + 42d .. b2) = 3");
+	c.count_denied = 1;
+	holds(c, "count(dtap_vaccine, birth + 42d .. b2) = 4");
+	c.count_denied = 0;
+	holds(c, "count(dtap_vaccine, birth .. b2 + 1d) = 5");
+	holds(c, "count(hpv_vaccine, my.start - 1y .. my.end, apart = 146) = 1");
+	holds(c, "count(hpv_vaccine, my.start - 1y .. my.end, apart = 145) = 2");
+	holds(c, "count(dtap_vaccine | hpv_vaccine, birth .. b2) = 6");
+	fails(c, "any(hospice, ever)");
+	fails(c, "died(ever)");
+	c.death = D(2025, 6, 1);
+	holds(c, "died(my)");
+	c.death = DATE_NONE;
+	fails(c, "death in ever");
+	ref_results[1] = 1;
+	holds(c, "hpv or dtap");
+	fails(c, "dtap");
+
+	mx_trace_init(&t);
+	ok(eval_text("count(dtap_vaccine, birth + 42d .. b2) >= 3", &c, &t) == 1 &&
+	   t.evidence == 6 && t.evidence_date == D(2024, 6, 1),
+	   "evidence is the dose that completed the count");
+	mx_trace_init(&t);
+	ok(eval_text("count(dtap_vaccine, birth + 42d .. b2) >= 4", &c, &t) == 0 &&
+	   t.deadline == D(2025, 3, 10), "a missing dose's deadline is the window end");
+}
+
+int main(void)
+{
+	test_parse_errors();
+	test_eval();
+	return done_testing();
+}
