@@ -83,6 +83,19 @@ int claims_denied(const char *status)
 	return !strcasecmp(status, "denied") || !strcasecmp(status, "D");
 }
 
+static const char *const required[] = {
+	"cat_ed_revenue", "cat_ed_cpt", "cat_ed_pos", "cat_inpatient_revenue",
+	"cat_inpatient_bill_type", "cat_dental_cdt", "cat_transfer_status", NULL
+};
+
+int claims_check_valuesets(const struct valuesets *vs)
+{
+	for (int i = 0; required[i]; i++)
+		if (!vs_find(vs, required[i]))
+			return err_set("value set '%s' is not defined", required[i]);
+	return 0;
+}
+
 static const struct valueset *need(const struct valuesets *vs, const char *name,
 				   int *missing)
 {

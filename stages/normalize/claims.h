@@ -15,6 +15,10 @@ struct claims *claims_new(struct norm *n, struct rec_writer *out,
 			  struct events *ev);
 void claims_free(struct claims *c);
 
+/* 0 if every value set the categories need is defined, else -1 with
+ * err_msg() naming the first missing one. */
+int claims_check_valuesets(const struct valuesets *vs);
+
 /* prep_fn for medical_claims: canonical codes. */
 void claims_prep(char **f, size_t *len, struct scratch *s);
 

@@ -140,7 +140,7 @@ static void setup(struct norm *n, const struct config *cfg)
 	n->sort_mem = kb > 0 ? (size_t)kb << 10
 			     : ((size_t)config_int(cfg, "limits.memory_mb") << 20) / 8 * 5;
 	n->vs = vs_load(config_str(cfg, "paths.valuesets"));
-	if (!n->vs)
+	if (!n->vs || claims_check_valuesets(n->vs) < 0)
 		die(CCO_EXIT_USAGE, "%s", err_msg());
 	n->ingest_dir = xasprintf("%s/ingest", ws);
 	n->out_dir = xasprintf("%s/normalize", ws);
