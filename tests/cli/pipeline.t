@@ -4,7 +4,7 @@
 # Whole runs over real stages are in tests/e2e/.
 . "$(dirname "$0")/../lib.sh"
 
-mkdir -p cfg/layouts extracts
+mkdir -p cfg/layouts cfg/valuesets extracts
 cat >cfg/p.ini <<'INI'
 [run]
 measurement_year = 2025
