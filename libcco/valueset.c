@@ -271,9 +271,12 @@ static void finish_set(struct valueset *s)
 {
 	size_t m = 0;
 
-	qsort(s->exact, s->nexact, sizeof(char *), cmp_key);
-	qsort(s->prefix, s->nprefix, sizeof(char *), cmp_key);
-	qsort(s->range, s->nrange, sizeof(struct range), cmp_range);
+	if (s->nexact)
+		qsort(s->exact, s->nexact, sizeof(char *), cmp_key);
+	if (s->nprefix)
+		qsort(s->prefix, s->nprefix, sizeof(char *), cmp_key);
+	if (s->nrange)
+		qsort(s->range, s->nrange, sizeof(struct range), cmp_range);
 	for (size_t i = 0; i < s->nrange; i++) {
 		struct range *last = m ? &s->range[m - 1] : NULL;
 
@@ -327,7 +330,8 @@ struct valuesets *vs_load(const char *dir)
 	}
 	for (size_t i = 0; i < v->n; i++)
 		finish_set(v->set[i]);
-	qsort(v->set, v->n, sizeof(*v->set), cmp_set);
+	if (v->n)
+		qsort(v->set, v->n, sizeof(*v->set), cmp_set);
 	return v;
 }
 

@@ -292,7 +292,8 @@ int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
 	cg = g;
 	qsort(c->kept, nkept, sizeof(size_t), cmp_claim_line);
 	no = derive(c, g, nkept, cnt);
-	qsort(c->lines, no, sizeof(*c->lines), cmp_out);
+	if (no)
+		qsort(c->lines, no, sizeof(*c->lines), cmp_out);
 	for (size_t i = 0; i < no; i++)
 		write_line(c, g, &c->lines[i]);
 	cnt->final += no;

@@ -173,7 +173,8 @@ static void span_months(const struct span *s, int as_of, struct mm **mm,
 static void write_months(struct rec_writer *w, const char *member, struct mm *mm,
 			 size_t n)
 {
-	qsort(mm, n, sizeof(*mm), cmp_mm);
+	if (n)
+		qsort(mm, n, sizeof(*mm), cmp_mm);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		int days = 0;

@@ -149,7 +149,8 @@ static void flush_stays(struct events *e, const char *member)
 {
 	size_t i = 0;
 
-	qsort(e->stay, e->nstay, sizeof(*e->stay), cmp_item);
+	if (e->nstay)
+		qsort(e->stay, e->nstay, sizeof(*e->stay), cmp_item);
 	while (i < e->nstay) {
 		const struct item *first = &e->stay[i], *last = first;
 		int to = first->to, transfers = 0;
@@ -186,7 +187,8 @@ static void flush_ed(struct events *e, const char *member)
 {
 	size_t i = 0;
 
-	qsort(e->ed, e->ned, sizeof(*e->ed), cmp_item);
+	if (e->ned)
+		qsort(e->ed, e->ned, sizeof(*e->ed), cmp_item);
 	while (i < e->ned) {
 		const struct item *first = &e->ed[i];
 		int denied = 1;
