@@ -7,6 +7,7 @@
  * as soon as there are 2 * fanin of them, so the number of open temp files
  * stays bounded whatever the input size.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,12 +21,14 @@
 struct line {
 	const char *p;
 	size_t n;
+	uint64_t key;        /* first 8 bytes, big-endian: most compares end here */
 };
 
 struct source {          /* one input of a merge */
 	struct runfile *run;
 	char *line;          /* current line, or NULL when exhausted */
 	size_t n;
+	uint64_t key;
 };
 
 struct extsort {
@@ -58,6 +61,26 @@ static int cmp_lines(const struct extsort *s, const char *a, size_t an,
 	return an < bn ? -1 : an > bn;
 }
 
+/* The byte-order key of a line; 0 (no shortcut) with a custom comparator. */
+static uint64_t prefix_key(const struct extsort *s, const char *p, size_t n)
+{
+	uint64_t k = 0;
+
+	if (s->cfg.cmp)
+		return 0;
+	for (size_t i = 0; i < 8; i++)
+		k = k << 8 | (i < n ? (unsigned char)p[i] : 0);
+	return k;
+}
+
+static int cmp_keyed(const struct extsort *s, uint64_t ka, const char *a, size_t an,
+		     uint64_t kb, const char *b, size_t bn)
+{
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return cmp_lines(s, a, an, b, bn);
+}
+
 /* Bottom-up merge sort of s->lines, with s->scratch as the second array. */
 static void sort_buffer(struct extsort *s)
 {
@@ -71,8 +94,9 @@ static void sort_buffer(struct extsort *s)
 			size_t i = lo, j = mid, k = lo;
 
 			while (i < mid && j < hi)
-				dst[k++] = cmp_lines(s, src[j].p, src[j].n, src[i].p,
-						     src[i].n) < 0 ? src[j++] : src[i++];
+				dst[k++] = cmp_keyed(s, src[j].key, src[j].p, src[j].n,
+						     src[i].key, src[i].p, src[i].n) < 0 ?
+						   src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
@@ -120,7 +144,7 @@ static void add_run(struct extsort *s, struct runfile *run)
 static int src_less(const struct extsort *s, const struct source *a,
 		    const struct source *b)
 {
-	return cmp_lines(s, a->line, a->n, b->line, b->n) < 0;
+	return cmp_keyed(s, a->key, a->line, a->n, b->key, b->line, b->n) < 0;
 }
 
 static void sift_down(struct extsort *s, int i)
@@ -156,8 +180,10 @@ static int heap_build(struct extsort *s, struct runfile **runs, int k)
 		rc = runfile_next(src->run, &src->line, &src->n);
 		if (rc < 0)
 			return -1;
-		if (rc > 0)
+		if (rc > 0) {
+			src->key = prefix_key(s, src->line, src->n);
 			s->nheap++;
+		}
 	}
 	for (int i = s->nheap / 2 - 1; i >= 0; i--)
 		sift_down(s, i);
@@ -174,6 +200,8 @@ static int heap_advance(struct extsort *s)
 		return -1;
 	if (rc == 0)
 		s->heap[0] = s->heap[--s->nheap];
+	else
+		top->key = prefix_key(s, top->line, top->n);
 	if (s->nheap > 0)
 		sift_down(s, 0);
 	return 0;
@@ -248,6 +276,7 @@ int extsort_add(struct extsort *s, const char *line, size_t n)
 	s->arena[s->arena_used + n] = '\0';
 	s->lines[s->nlines].p = s->arena + s->arena_used;
 	s->lines[s->nlines].n = n;
+	s->lines[s->nlines].key = prefix_key(s, line, n);
 	s->nlines++;
 	s->arena_used += n + 1;
 	return 0;

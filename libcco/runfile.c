@@ -16,6 +16,8 @@
 #include "xalloc.h"
 
 #define STAGE_CAP (1u << 17)
+#define RUN_WINDOW_LOG 16
+#define READ_CAP (1u << 15)
 
 struct runfile {
 	struct afile out;   /* the temp file; out.tmp is its name */
@@ -45,6 +47,8 @@ struct runfile *runfile_create(const char *dir, int level)
 	}
 	f->cctx = ZSTD_createCCtx();
 	ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_compressionLevel, level);
+	/* A small window keeps each reader of a many-way merge small. */
+	ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_windowLog, RUN_WINDOW_LOG);
 	f->cap = STAGE_CAP;
 	f->text = xmalloc(f->cap);
 	f->zcap = ZSTD_CStreamOutSize();
@@ -101,8 +105,10 @@ int runfile_rewind(struct runfile *f)
 			       strerror(errno));
 	f->dctx = ZSTD_createDCtx();
 	free(f->zbuf);
-	f->zcap = ZSTD_DStreamInSize();
+	free(f->text);
+	f->zcap = f->cap = READ_CAP;
 	f->zbuf = xmalloc(f->zcap);
+	f->text = xmalloc(f->cap);
 	f->zin = (ZSTD_inBuffer){ f->zbuf, 0, 0 };
 	f->used = f->start = 0;
 	return 0;

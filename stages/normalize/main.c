@@ -138,7 +138,7 @@ static void setup(struct norm *n, const struct config *cfg)
 	n->cfg = cfg;
 	n->level = (int)config_int(cfg, "output.compression_level");
 	n->sort_mem = kb > 0 ? (size_t)kb << 10
-			     : ((size_t)config_int(cfg, "limits.memory_mb") << 20) / 8 * 5;
+			     : ((size_t)config_int(cfg, "limits.memory_mb") << 20) / 2;
 	n->vs = vs_load(config_str(cfg, "paths.valuesets"));
 	if (!n->vs || claims_check_valuesets(n->vs) < 0)
 		die(CCO_EXIT_USAGE, "%s", err_msg());
