@@ -26,7 +26,9 @@ struct events {
 	const struct valueset *transfer;
 	struct item *stay, *ed;
 	size_t nstay, stay_cap, ned, ed_cap;
-	int *span_from, *span_to;  /* the member's stays, after joining */
+	struct span {              /* the member's stays, after joining */
+		int from, to;
+	} *span;
 	size_t nspan, span_cap;
 	char *list;                /* claim list being built */
 	size_t list_used, list_cap;
@@ -139,10 +141,9 @@ static void write_stay(struct events *e, const char *member, const struct item *
 	rec_put_int(e->stays_out, transfers);
 	rec_end(e->stays_out);
 	free(id);
-	xgrow(&e->span_from, &e->span_cap, e->nspan + 1, sizeof(int));
-	e->span_to = xrealloc(e->span_to, e->span_cap * sizeof(int));
-	e->span_from[e->nspan] = first->from;
-	e->span_to[e->nspan++] = to;
+	xgrow(&e->span, &e->span_cap, e->nspan + 1, sizeof(*e->span));
+	e->span[e->nspan].from = first->from;
+	e->span[e->nspan++].to = to;
 }
 
 static void flush_stays(struct events *e, const char *member)
@@ -178,7 +179,7 @@ static void flush_stays(struct events *e, const char *member)
 static int admitted(const struct events *e, int d)
 {
 	for (size_t s = 0; s < e->nspan; s++)
-		if (d >= e->span_from[s] - 1 && d <= e->span_to[s])
+		if (d >= e->span[s].from - 1 && d <= e->span[s].to)
 			return 1;
 	return 0;
 }
@@ -222,8 +223,7 @@ void events_free(struct events *e)
 		return;
 	free(e->stay);
 	free(e->ed);
-	free(e->span_from);
-	free(e->span_to);
+	free(e->span);
 	free(e->list);
 	free(e);
 }

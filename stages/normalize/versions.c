@@ -21,15 +21,16 @@ struct vclaim {
 	int freq;
 	size_t first, nrows; /* its rows: order[first .. first + nrows) */
 	size_t parent;       /* union-find */
+	size_t next, tail;   /* family list from the root; tail on roots only */
 	int superseded, dangling;
 };
 
 static const struct group *vg;  /* qsort context */
 static const struct vcols *vcc;
 
-static const char *col(const struct group *g, const struct vcols *vc, size_t r, int c)
+/* Column c of row r, or "" for a column the kind does not have. */
+static const char *col(const struct group *g, size_t r, int c)
 {
-	(void)vc;
 	return c < 0 ? "" : group_cols(g, r)[c];
 }
 
@@ -39,10 +40,10 @@ static int cmp_rows(const void *pa, const void *pb)
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 	int c;
 
-	if ((c = strcmp(col(vg, vcc, a, vcc->source), col(vg, vcc, b, vcc->source))) ||
-	    (c = strcmp(col(vg, vcc, a, vcc->claim_id), col(vg, vcc, b, vcc->claim_id))) ||
+	if ((c = strcmp(col(vg, a, vcc->source), col(vg, b, vcc->source))) ||
+	    (c = strcmp(col(vg, a, vcc->claim_id), col(vg, b, vcc->claim_id))) ||
 	    (c = strcmp(group_row(vg, b)[1], group_row(vg, a)[1])) ||
-	    (c = norm_cmp_num(col(vg, vcc, a, vcc->line_no), col(vg, vcc, b, vcc->line_no))))
+	    (c = norm_cmp_num(col(vg, a, vcc->line_no), col(vg, b, vcc->line_no))))
 		return c;
 	return (a > b) - (a < b);
 }
@@ -109,7 +110,7 @@ static const char *header(const struct group *g, const size_t *order,
 			  const struct vclaim *v, int c)
 {
 	for (size_t k = 0; k < v->nrows; k++) {
-		const char *s = col(g, vcc, order[v->first + k], c);
+		const char *s = col(g, order[v->first + k], c);
 
 		if (*s)
 			return s;
@@ -128,10 +129,10 @@ static size_t build_claims(const struct group *g, const size_t *order, size_t n,
 		size_t r = order[i], j = i + 1;
 		struct vclaim *v = &cl[nc];
 
-		while (j < n && !strcmp(col(g, vcc, order[j], vcc->source),
-					col(g, vcc, r, vcc->source)) &&
-		       !strcmp(col(g, vcc, order[j], vcc->claim_id),
-			       col(g, vcc, r, vcc->claim_id))) {
+		while (j < n && !strcmp(col(g, order[j], vcc->source),
+					col(g, r, vcc->source)) &&
+		       !strcmp(col(g, order[j], vcc->claim_id),
+			       col(g, r, vcc->claim_id))) {
 			if (strcmp(group_row(g, order[j])[1], group_row(g, r)[1]) != 0) {
 				fate[order[j]] = FATE_REPLACED;
 				c->replaced++;
@@ -139,8 +140,8 @@ static size_t build_claims(const struct group *g, const size_t *order, size_t n,
 			j++;
 		}
 		memset(v, 0, sizeof(*v));
-		v->source = col(g, vcc, r, vcc->source);
-		v->id = col(g, vcc, r, vcc->claim_id);
+		v->source = col(g, r, vcc->source);
+		v->id = col(g, r, vcc->claim_id);
 		v->seq = group_row(g, r)[1];
 		v->first = i;
 		v->nrows = 1;
@@ -172,16 +173,33 @@ static void link_claims(struct vclaim *cl, size_t nc)
 	}
 }
 
-/* Settle one family (all claims with root `root`). */
-static void settle(const size_t *order, struct vclaim *cl, size_t nc, size_t root,
+#define NONE ((size_t)-1)
+
+/* Chain each family's claims into a list that starts at its root. */
+static void chain_families(struct vclaim *cl, size_t nc)
+{
+	for (size_t i = 0; i < nc; i++) {
+		cl[i].next = NONE;
+		cl[i].tail = i;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		size_t r = find_root(cl, i);
+
+		if (r != i) {
+			cl[cl[r].tail].next = i;
+			cl[r].tail = i;
+		}
+	}
+}
+
+/* Settle one family: the claims listed from root. */
+static void settle(const size_t *order, struct vclaim *cl, size_t root,
 		   unsigned char *fate, struct counts *c)
 {
 	long best = -1;
 	int dangling = 0, original = 0;
 
-	for (size_t i = 0; i < nc; i++) {
-		if (find_root(cl, i) != root)
-			continue;
+	for (size_t i = root; i != NONE; i = cl[i].next) {
 		dangling |= cl[i].dangling;
 		original |= cl[i].freq == 1;
 		if (best < 0 || ranks_above(&cl[i], &cl[best]))
@@ -195,9 +213,7 @@ static void settle(const size_t *order, struct vclaim *cl, size_t nc, size_t roo
 		else
 			c->orphan_replacements++;
 	}
-	for (size_t i = 0; i < nc; i++) {
-		if (find_root(cl, i) != root)
-			continue;
+	for (size_t i = root; i != NONE; i = cl[i].next) {
 		for (size_t k = 0; k < cl[i].nrows; k++) {
 			size_t r = order[cl[i].first + k];
 
@@ -230,9 +246,10 @@ void versions_resolve(const struct group *g, const struct vcols *vc,
 	cl = xmalloc((n ? n : 1) * sizeof(*cl));
 	nc = build_claims(g, order, n, cl, fate, c);
 	link_claims(cl, nc);
+	chain_families(cl, nc);
 	for (size_t i = 0; i < nc; i++)
-		if (find_root(cl, i) == i)
-			settle(order, cl, nc, i, fate, c);
+		if (cl[i].parent == i)
+			settle(order, cl, i, fate, c);
 	free(cl);
 	free(order);
 }
