@@ -138,16 +138,18 @@ void claims_free(struct claims *c)
 	free(c);
 }
 
-/* source, claim_id, line number. */
+/* source, claim_id, line number; then the row's place in the group (its
+ * byte order), so even repeated line numbers sort the same every run. */
 static int cmp_claim_line(const void *pa, const void *pb)
 {
-	char **a = group_cols(cg, *(const size_t *)pa);
-	char **b = group_cols(cg, *(const size_t *)pb);
+	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
+	char **a = group_cols(cg, ra), **b = group_cols(cg, rb);
 	int c;
 
-	if ((c = strcmp(a[SOURCE], b[SOURCE])) || (c = strcmp(a[CLAIM_ID], b[CLAIM_ID])))
+	if ((c = strcmp(a[SOURCE], b[SOURCE])) || (c = strcmp(a[CLAIM_ID], b[CLAIM_ID])) ||
+	    (c = norm_cmp_num(a[LINE_NO], b[LINE_NO])))
 		return c;
-	return norm_cmp_num(a[LINE_NO], b[LINE_NO]);
+	return (ra > rb) - (ra < rb);
 }
 
 /* Output order: service date, source, claim id, line number. */

@@ -28,17 +28,17 @@ void pharmacy_prep(char **f, size_t *len, struct scratch *s)
 	}
 }
 
-/* fill date, source, claim id */
+/* fill date, source, claim id, then the row's place in the group */
 static int cmp_fill(const void *pa, const void *pb)
 {
-	char **a = group_cols(pg, *(const size_t *)pa);
-	char **b = group_cols(pg, *(const size_t *)pb);
+	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
+	char **a = group_cols(pg, ra), **b = group_cols(pg, rb);
 	int c;
 
 	if ((c = strcmp(a[FILL_DATE], b[FILL_DATE])) ||
-	    (c = strcmp(a[SOURCE], b[SOURCE])))
+	    (c = strcmp(a[SOURCE], b[SOURCE])) || (c = strcmp(a[CLAIM_ID], b[CLAIM_ID])))
 		return c;
-	return strcmp(a[CLAIM_ID], b[CLAIM_ID]);
+	return (ra > rb) - (ra < rb); /* group order: byte order of the rows */
 }
 
 static void write_row(struct rec_writer *w, char **f)

@@ -61,4 +61,19 @@ test_expect_success 'the memory limit picks the buffer: 8 MB holds this input' '
 	for f in mem/*; do cmp $f ws/normalize/${f#mem/} || return 1; done
 '
 
+test_expect_success 'killed while spilling: temp runs and outputs removed, old outputs kept' '
+	gen_claims 60000 5 | $TEST_TOOL rec-write medical_claims 1 ws/ingest/000005-medical_claims.rec.zst &&
+	{ cco-normalize -q -c cfg.ini --set limits.sort_buffer_kb=16 & pid=$!; } &&
+	for i in $(seq 100); do
+		test -n "$(ls ws/tmp)" && break
+		sleep 0.05
+	done &&
+	test -n "$(ls ws/tmp)" &&
+	kill -TERM $pid &&
+	{ wait $pid; test $? -eq 143; } &&
+	test -z "$(ls ws/tmp)" &&
+	! ls ws/normalize | grep -q tmp &&
+	for f in mem/*; do cmp $f ws/normalize/${f#mem/} || return 1; done
+'
+
 test_done
