@@ -65,6 +65,7 @@ $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 # Unit tests of a stage's internals link that stage's objects too.
 MEASURE_LANG := $(BUILD)/stages/measure/mexpr_parse.o $(BUILD)/stages/measure/mexpr_eval.o
 $(BUILD)/tests/unit/test-mexpr: $(MEASURE_LANG)
+$(BUILD)/tests/unit/test-mdef: $(MEASURE_LANG) $(BUILD)/stages/measure/mdef.o
 
 TEST_TOOL := $(BUILD)/tests/test-tool
 $(TEST_TOOL): $(BUILD)/tests/helper/test-tool.o $(LIBCCO)

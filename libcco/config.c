@@ -11,14 +11,14 @@
 #include "err.h"
 #include "xalloc.h"
 
-enum key_type { T_INT, T_REAL, T_DATE, T_STR, T_DIR, T_FILE, T_NEWDIR };
+enum key_type { T_INT, T_REAL, T_DATE, T_STR, T_CHOICE, T_DIR, T_FILE, T_NEWDIR };
 
 struct key_def {
 	const char *name;  /* "section.key" */
 	enum key_type type;
 	const char *dflt;  /* default text, or NULL when the key is required */
 	double min, max;   /* for T_INT and T_REAL */
-	const char *help;
+	const char *help;  /* for T_CHOICE: the choices, "a|b|c" */
 };
 
 /* The one list of configuration keys.  cco-config(5) documents each. */
@@ -28,7 +28,13 @@ static const struct key_def keys[] = {
 	{ "run.workspace", T_NEWDIR, "work", 0, 0, "where stage outputs go" },
 	{ "paths.extracts", T_DIR, "../sample-data/extracts", 0, 0, "raw extract files to load" },
 	{ "paths.layouts", T_DIR, "layouts", 0, 0, "extract layout files (*.ini)" },
-	{ "paths.valuesets", T_DIR, "valuesets", 0, 0, "code value sets (*.csv)" },
+	{ "paths.valuesets", T_DIR, "valuesets", 0, 0, "value sets (*.csv): the codes" },
+	{ "paths.measures", T_DIR, "measures", 0, 0, "measure definitions (*.ini)" },
+	{ "attribute.partner_rule", T_CHOICE, "last_day", 0, 0, "last_day|first_day|most_days" },
+	{ "attribute.lookback_months", T_INT, "18", 1, 60, "months of claims for PCP attribution" },
+	{ "attribute.plurality", T_CHOICE, "visits", 0, 0, "visits|allowed" },
+	{ "attribute.visit_valueset", T_STR, "primary_care_visit", 0, 0, "qualifying PCP services" },
+	{ "attribute.taxonomy_valueset", T_STR, "primary_care_taxonomy", 0, 0, "PCP taxonomies" },
 	{ "limits.memory_mb", T_INT, "256", 8, 65536, "sort buffer and cache limit, MB" },
 	{ "limits.sort_buffer_kb", T_INT, "0", 0, 67108864, "sort buffer, KB (0: from memory_mb)" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
@@ -107,6 +113,16 @@ static int check_value(struct config *c, int k, const char *text, const char *di
 				       d->name, text);
 		break;
 	}
+	case T_CHOICE: {
+		size_t n = strlen(text);
+		const char *p = d->help;
+
+		while (n && p && !(strncmp(p, text, n) == 0 && (p[n] == '|' || !p[n])))
+			p = (p = strchr(p, '|')) ? p + 1 : NULL;
+		if (!n || !p)
+			return err_set("%s must be one of %s, not '%s'", d->name, d->help, text);
+		break;
+	}
 	case T_STR:
 	case T_NEWDIR:
 		if (!*text)
@@ -182,7 +198,11 @@ static int apply_defaults(struct config *c)
 		if (!keys[k].dflt)
 			return err_set("%s: required key '%s' is not set", c->file,
 				       keys[k].name);
-		if (check_value(c, (int)k, keys[k].dflt, c->dir) < 0)
+		/* A defaulted path is not checked here: it has no line to
+		 * name, and only the program that reads it needs it. */
+		if (keys[k].type >= T_DIR)
+			c->value[k] = resolve(c->dir, keys[k].dflt);
+		else if (check_value(c, (int)k, keys[k].dflt, c->dir) < 0)
 			return err_set("%s: default for %s", c->file, err_msg());
 	}
 	return 0;
@@ -260,6 +280,18 @@ const char *config_str(const struct config *c, const char *key)
 	if (k < 0)
 		must_key(key, T_STR, T_STR);
 	return c->value[k];
+}
+
+int config_choice(const struct config *c, const char *key)
+{
+	const char *v = c->value[must_key(key, T_CHOICE, T_CHOICE)];
+	const char *p = keys[key_index(key)].help;
+	size_t n = strlen(v);
+
+	for (int i = 0; p; i++, p = (p = strchr(p, '|')) ? p + 1 : NULL)
+		if (strncmp(p, v, n) == 0 && (p[n] == '|' || !p[n]))
+			return i;
+	return -1;
 }
 
 long config_int(const struct config *c, const char *key)

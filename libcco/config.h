@@ -27,6 +27,9 @@ long config_int(const struct config *c, const char *key);
 double config_real(const struct config *c, const char *key);
 int config_date(const struct config *c, const char *key);
 
+/* For a key with a fixed set of choices ("a|b|c"): the index of its value. */
+int config_choice(const struct config *c, const char *key);
+
 /* The file the configuration was loaded from. */
 const char *config_file(const struct config *c);
 

@@ -50,14 +50,27 @@ SCHEMA(stays, 1, "member_id", "admit_date", "discharge_date", "stay_id",
        "discharge_status", "principal_dx", "claims", "transfers");
 SCHEMA(ed_visits, 1, "member_id", "ed_date", "admitted", "denied",
        "principal_dx", "claims");
+/* attribute outputs */
+SCHEMA(partner_months, 1, "member_id", "month", "partner_id", "rule", "reason");
+SCHEMA(attribution, 1, "member_id", "partner_id", "pcp_npi", "clinic_id",
+       "clinic_partner_id", "rule", "visits", "last_visit");
+SCHEMA(attribution_audit, 1, "member_id", "rank", "npi", "clinic_id", "visits",
+       "allowed", "last_visit", "chosen");
+/* measure outputs */
+SCHEMA(measure_results, 1, "member_id", "measure_id", "submeasure", "stratum",
+       "partner_id", "clinic_id", "excluded", "exclusion", "numerator",
+       "missing", "evidence", "evidence_date", "deadline");
+SCHEMA(measure_aggregates, 1, "measure_id", "submeasure", "stratum",
+       "partner_id", "clinic_id", "denominator", "exclusions", "numerator");
 SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",
        "message", "raw");
 
 static const struct rec_schema *const all_schemas[] = {
-	&claims, &ed_visits, &enrollment, &enrollment_spans, &immunizations,
-	&lab_results, &medical_claims, &member_months, &members,
-	&pcp_assignments, &pharmacy, &pharmacy_claims, &providers, &rejects,
-	&stays, NULL
+	&attribution, &attribution_audit, &claims, &ed_visits, &enrollment,
+	&enrollment_spans, &immunizations, &lab_results, &medical_claims,
+	&measure_aggregates, &measure_results, &member_months, &members,
+	&partner_months, &pcp_assignments, &pharmacy,
+	&pharmacy_claims, &providers, &rejects, &stays, NULL
 };
 
 const struct rec_schema *const *rec_schema_all(void)

@@ -5,6 +5,7 @@
  * search finds the only range that can hold a code; prefixes are exact
  * keys probed once per distinct prefix length.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -147,11 +148,26 @@ static int code_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* LOINC codes end in "-" and a check digit (4548-4): for them a hyphen is
+ * part of the code, never a range. */
+static int hyphen_in_code(const char *system)
+{
+	return strcmp(system, "LOINC") == 0;
+}
+
+static int loinc_ok(const char *s, size_t n)
+{
+	const char *dash = memchr(s, '-', n);
+
+	return dash && dash > s && code_ok(s, (size_t)(dash - s)) &&
+	       code_ok(dash + 1, n - (size_t)(dash - s) - 1);
+}
+
 /* Add one code spec to set.  Returns 0 or -1 with err_msg() (no location). */
 static int add_code(struct valueset *set, const char *system, const char *code)
 {
 	size_t n = strlen(code);
-	const char *dash = strchr(code, '-');
+	const char *dash = hyphen_in_code(system) ? NULL : strchr(code, '-');
 
 	if (n > 1 && code[n - 1] == '*') {
 		if (!code_ok(code, n - 1) || n - 1 > 31)
@@ -186,7 +202,7 @@ static int add_code(struct valueset *set, const char *system, const char *code)
 		if (code[i] != '.')
 			nodot[m++] = code[i];
 	nodot[m] = '\0';
-	if (!code_ok(nodot, m)) {
+	if (hyphen_in_code(system) ? !loinc_ok(nodot, m) : !code_ok(nodot, m)) {
 		free(nodot);
 		return err_set("bad code '%s'", code);
 	}
@@ -439,4 +455,11 @@ void vs_free(struct valuesets *v)
 		set_free(v->set[i]);
 	free(v->set);
 	free(v);
+}
+
+const char *vs_procedure_system(const char *code)
+{
+	if (code[0] == 'D')
+		return "CDT";
+	return isalpha((unsigned char)code[0]) ? "HCPCS" : "CPT";
 }

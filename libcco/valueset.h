@@ -27,6 +27,11 @@ const struct valueset *vs_find(const struct valuesets *v, const char *name);
  * lookup per distinct prefix length. */
 int vs_contains(const struct valueset *set, const char *system, const char *code);
 
+/* The code system of a procedure code as claims carry it: a CDT code
+ * starts with D, another HCPCS Level II code with a letter, a CPT code with
+ * a digit (Category II and III codes end in a letter). */
+const char *vs_procedure_system(const char *code);
+
 /* Number of value sets loaded. */
 int vs_count(const struct valuesets *v);
 

@@ -15,13 +15,19 @@
 #include "xalloc.h"
 
 static const char *const ingest_config[] = { "paths.extracts", "paths.layouts", NULL };
+static const char *const valuesets[] = { "paths.valuesets", NULL };
 static const char *const none[] = { NULL };
 static const char *const after_ingest[] = { "ingest", NULL };
+static const char *const after_normalize[] = { "normalize", NULL };
+static const char *const measure_config[] = { "paths.valuesets", "paths.measures", NULL };
+static const char *const after_attribute[] = { "normalize", "attribute", NULL };
 
 /* The stages in order.  A stage reruns when anything it reads changes. */
 static const struct stage_def stages[] = {
 	{ "ingest", "cco-ingest", ingest_config, none, "ingest" },
-	{ "normalize", "cco-normalize", none, after_ingest, "normalize" },
+	{ "normalize", "cco-normalize", valuesets, after_ingest, "normalize" },
+	{ "attribute", "cco-attribute", valuesets, after_normalize, "attribute" },
+	{ "measure", "cco-measure", measure_config, after_attribute, "measure" },
 };
 
 const struct stage_def *stage_table(void)

@@ -79,6 +79,21 @@ test_mode() {
 	[ "$got" = "$2" ] || { echo "test_mode: $1 is $got, wanted $2" >&2; return 1; }
 }
 
+# test_config: write cfg/p.ini, a minimal run configuration (MY 2025, as of
+# 2026-03-31) with empty layouts, value sets and extracts directories and
+# the workspace in ws/.  Tests add files to those directories as needed.
+test_config() {
+	mkdir -p cfg/layouts cfg/valuesets extracts &&
+	cat >cfg/p.ini <<-'INI'
+	[run]
+	measurement_year = 2025
+	as_of = 2026-03-31
+	workspace = ../ws
+	[paths]
+	extracts = ../extracts
+	INI
+}
+
 test_done() {
 	echo "1..$test_count"
 	cd /

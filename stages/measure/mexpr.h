@@ -22,6 +22,7 @@
 enum mx_base {
 	MXD_MY_START, MXD_MY_END, MXD_AS_OF, MXD_BIRTH, MXD_DEATH,
 	MXD_BIRTHDAY, /* arg: which birthday */
+	MXD_MY_BIRTHDAY, /* the birthday that falls in the measurement year */
 	MXD_INDEX, MXD_INDEX_END,
 	MXD_NAMED     /* arg: slot of a named date of the measure */
 };

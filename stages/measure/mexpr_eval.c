@@ -28,6 +28,15 @@ static int base_date(const struct mx_date *d, const struct mx_ctx *c)
 	case MXD_BIRTHDAY:
 		return c->birth == DATE_NONE ? DATE_NONE :
 		       date_birthday(c->birth, d->arg);
+	case MXD_MY_BIRTHDAY: {
+		int y, m, dd, by, bm, bd;
+
+		if (c->birth == DATE_NONE)
+			return DATE_NONE;
+		date_to_ymd(c->my_start, &y, &m, &dd);
+		date_to_ymd(c->birth, &by, &bm, &bd);
+		return y > by ? date_birthday(c->birth, y - by) : DATE_NONE;
+	}
 	}
 	return DATE_NONE;
 }

@@ -99,7 +99,7 @@ static int parse_int(struct parser *ps, int *out)
 
 static int is_date_keyword(const char *tok)
 {
-	static const char *const words[] = { "my.start", "my.end", "as_of", "birth",
+	static const char *const words[] = { "my.start", "my.end", "my.birthday", "as_of", "birth",
 					     "death", "index", "index.end",
 					     "birthday", NULL };
 
@@ -109,12 +109,13 @@ static int is_date_keyword(const char *tok)
 	return 0;
 }
 
-/* dterm := my.start | my.end | as_of | birth | death | index | index.end
+/* dterm := my.start | my.end | my.birthday | as_of | birth | death | index | index.end
  *        | birthday ( NUMBER ) | NAME */
 static int parse_dterm(struct parser *ps, struct mx_date *d)
 {
 	static const struct { const char *word; enum mx_base base; } words[] = {
 		{ "my.start", MXD_MY_START }, { "my.end", MXD_MY_END },
+		{ "my.birthday", MXD_MY_BIRTHDAY },
 		{ "as_of", MXD_AS_OF }, { "birth", MXD_BIRTH },
 		{ "death", MXD_DEATH }, { "index", MXD_INDEX },
 		{ "index.end", MXD_INDEX_END },

@@ -101,6 +101,14 @@ test_expect_success '--set overrides a key and is validated' '
 	test_must_fail $TEST_TOOL config-get cfg/good.ini all noequals 2>err
 '
 
+test_expect_success 'a key with fixed choices takes only those' '
+	$TEST_TOOL config-get cfg/good.ini attribute.plurality attribute.plurality=allowed >out &&
+	echo allowed >expect && test_cmp expect out &&
+	test_must_fail $TEST_TOOL config-get cfg/good.ini all attribute.plurality=allow 2>err &&
+	test_grep "attribute.plurality must be one of visits|allowed, not .allow." err &&
+	test_must_fail $TEST_TOOL config-get cfg/good.ini all attribute.plurality= 2>err
+'
+
 test_expect_success 'a missing config file is an error' '
 	test_must_fail $TEST_TOOL config-get cfg/none.ini all 2>err &&
 	test_grep "cannot open config .cfg/none.ini." err

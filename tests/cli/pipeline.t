@@ -4,15 +4,7 @@
 # Whole runs over real stages are in tests/e2e/.
 . "$(dirname "$0")/../lib.sh"
 
-mkdir -p cfg/layouts cfg/valuesets extracts
-cat >cfg/p.ini <<'INI'
-[run]
-measurement_year = 2025
-as_of = 2026-03-31
-workspace = ../ws
-[paths]
-extracts = ../extracts
-INI
+test_config
 # No stage programs on this PATH: every stage fails to start.
 export PATH=/usr/bin:/bin
 P=$CCO_BIN/cco-pipeline

@@ -15,12 +15,16 @@ static int tap_count, tap_failed;
 __attribute__((format(printf, 2, 3)))
 static int ok(int pass, const char *fmt, ...)
 {
+	char desc[512];
 	va_list ap;
 
-	printf("%s %d - ", pass ? "ok" : "not ok", ++tap_count);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
+	/* A description is one TAP line: show line breaks as \n. */
+	printf("%s %d - ", pass ? "ok" : "not ok", ++tap_count);
+	for (const char *p = desc; *p; p++)
+		fputs(*p == '\n' ? "\\n" : (char[]){ *p, 0 }, stdout);
 	putchar('\n');
 	if (!pass)
 		tap_failed++;

@@ -131,6 +131,7 @@ static void test_eval(void)
 	holds(c, "age_months(birthday(1) + 3m) in 15..15");
 	holds(c, "age_months(birthday(1) + 90d) in 14..14"); /* HEDIS 15 months is not calendar */
 	holds(c, "sex = F and not sex = M");
+	holds(c, "my.birthday in b2 .. b2 and age(my.birthday) in 2..2");
 	/* enrollment: spans start 2024-03-01, b2 - 1y + 1d = 2024-03-11 */
 	holds(c, "enrolled(b2 - 1y + 1d .. b2)");
 	fails(c, "enrolled(b2 - 1y - 10d .. b2)");

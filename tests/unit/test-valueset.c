@@ -44,12 +44,15 @@ static void test_membership(void)
 	put("b.csv", HDR "dental,CDT,D*,any CDT\n"
 		     "dx,ICD10CM,F32.9,dot is dropped\n"
 		     "dx,ICD10CM,C18*,\n"
-		     "dx,ICD10CM,Z00.00,\n");
+		     "dx,ICD10CM,Z00.00,\n"
+		     "a1c,LOINC,4548-4,a hyphen before the check digit\n");
 	v = vs_load(dir);
 	ok(v != NULL, "two files load: %s", v ? "" : err_msg());
 	if (!v)
 		return;
-	is_int(vs_count(v), 4, "four value sets");
+	is_int(vs_count(v), 5, "five value sets");
+	ok(vs_contains(vs_find(v, "a1c"), "LOINC", "4548-4"), "a LOINC code is not a range");
+	ok(!vs_contains(vs_find(v, "a1c"), "LOINC", "4548"), "nor a prefix of one");
 	ed = vs_find(v, "ed_rev");
 	ok(vs_contains(ed, "REV", "0450"), "exact code");
 	ok(vs_contains(ed, "REV", "0452"), "range end is inclusive");

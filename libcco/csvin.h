@@ -1,0 +1,73 @@
+/*
+ * csvin.h: streaming delimited-text input (CSV, pipe, tab ...) on libcsv,
+ * one record at a time, with the physical line each record starts on.
+ *
+ * Physical lines are read with a bounded buffer: a byte-order mark at the
+ * start is skipped, CRLF becomes LF, Latin-1 can be converted to UTF-8.  A
+ * line without the quote character (outside a quoted field) is split on the
+ * delimiter directly; any other line goes through libcsv in strict mode, so
+ * quoted fields may hold delimiters, doubled quotes and line breaks.  A
+ * malformed record (libcsv strict error, unterminated quote at end of file,
+ * a record over CSVIN_MAX_RECORD bytes) or one with bad text (invalid UTF-8,
+ * NUL bytes) is still returned, flagged, and reading resumes at the next
+ * physical line: the rest of the file is never lost.
+ */
+#ifndef CCO_CSVIN_H
+#define CCO_CSVIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hash.h"
+
+#define CSVIN_MAX_RECORD (8u << 20) /* longest record kept, bytes */
+
+enum csvin_status {
+	CSVIN_OK,        /* fields are valid */
+	CSVIN_MALFORMED, /* CSV syntax error; fields unusable */
+	CSVIN_TOO_LONG,  /* over CSVIN_MAX_RECORD; fields unusable, raw cut */
+	CSVIN_ENCODING,  /* invalid UTF-8 or a NUL byte; fields unusable */
+};
+
+struct csvin_opts {
+	unsigned char delim; /* field separator, e.g. ',' '|' '\t' */
+	unsigned char quote; /* quote character, 0 for none */
+	int latin1;          /* input is ISO-8859-1: convert to UTF-8 */
+};
+
+struct csvin_row {
+	char **field;            /* NUL-terminated values, valid until next read */
+	size_t *len;             /* their lengths */
+	int nfields;
+	long line;               /* physical line the record starts on (1-based) */
+	enum csvin_status status;
+	const char *raw;         /* the record's text (UTF-8 after conversion),
+				    lines joined by LF, not NUL-terminated */
+	size_t raw_len;
+};
+
+struct csvin;
+
+/* Open path ("-" for standard input) for reading with options o.
+ * Returns NULL with err_msg() set. */
+struct csvin *csvin_open(const char *path, const struct csvin_opts *o);
+
+/* Read the next record into *row.  Returns 1 for a record (check
+ * row->status), 0 at end of input, -1 on a read error (err_msg() set).
+ * Blank lines outside quoted fields are skipped and are not records. */
+int csvin_next(struct csvin *r, struct csvin_row *row);
+
+/* Physical lines read so far. */
+long csvin_lines(const struct csvin *r);
+
+/* Bytes read so far. */
+uint64_t csvin_bytes(const struct csvin *r);
+
+/* Content hash (as hash_file() gives) of every byte read; meaningful once
+ * csvin_next() has returned 0. */
+void csvin_hash(const struct csvin *r, char out[HASH_HEX_LEN + 1]);
+
+/* Close and free; NULL is allowed. */
+void csvin_close(struct csvin *r);
+
+#endif

@@ -1,0 +1,119 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "mstream.h"
+#include "xalloc.h"
+
+struct mstream {
+	struct rec_reader *r;
+	const struct rec_schema *schema;
+	int member_col;
+	struct rec_row row;  /* the lookahead row, when pending */
+	int pending;
+	int eof;
+	int failed;
+	char *last;          /* member id of the last row read, for order */
+	size_t last_alloc;
+};
+
+struct mstream *mstream_open(const char *path, const struct rec_schema *s)
+{
+	struct mstream *ms;
+	struct rec_reader *r = rec_reader_open(path);
+
+	if (!r)
+		return NULL;
+	if (rec_reader_expect(r, s) < 0) {
+		rec_reader_close(r);
+		return NULL;
+	}
+	ms = xcalloc(1, sizeof(*ms));
+	ms->r = r;
+	ms->schema = s;
+	ms->member_col = rec_schema_col(s, "member_id");
+	if (ms->member_col < 0) {
+		err_set("%s: kind '%s' has no member_id", path, s->kind);
+		mstream_close(ms);
+		return NULL;
+	}
+	return ms;
+}
+
+/* Make a row pending if one is left.  Returns 1, 0 at end, -1 on error. */
+static int fill(struct mstream *ms)
+{
+	int rc;
+	const char *id;
+	size_t n;
+
+	if (ms->pending)
+		return 1;
+	if (ms->eof || ms->failed)
+		return ms->failed ? -1 : 0;
+	rc = rec_reader_next(ms->r, &ms->row);
+	if (rc <= 0) {
+		ms->eof = rc == 0;
+		ms->failed = rc < 0;
+		return rc;
+	}
+	id = ms->row.field[ms->member_col];
+	n = ms->row.len[ms->member_col];
+	if (ms->last && strcmp(id, ms->last) < 0) {
+		ms->failed = 1;
+		return err_set("%s:%ld: not sorted by member_id",
+			       rec_reader_path(ms->r), rec_reader_line(ms->r));
+	}
+	xgrow(&ms->last, &ms->last_alloc, n + 1, 1);
+	memcpy(ms->last, id, n + 1);
+	ms->pending = 1;
+	return 1;
+}
+
+const char *mstream_peek(struct mstream *ms)
+{
+	return fill(ms) > 0 ? ms->row.field[ms->member_col] : NULL;
+}
+
+int mstream_next(struct mstream *ms, const char *member, struct rec_row *row)
+{
+	int rc = fill(ms);
+
+	if (rc <= 0)
+		return rc;
+	if (strcmp(ms->row.field[ms->member_col], member) != 0)
+		return 0;
+	*row = ms->row;
+	ms->pending = 0;
+	return 1;
+}
+
+long mstream_skip(struct mstream *ms, const char *member)
+{
+	struct rec_row row;
+	long n = 0;
+	int rc;
+
+	while ((rc = mstream_next(ms, member, &row)) > 0)
+		n++;
+	return rc < 0 ? -1 : n;
+}
+
+int mstream_failed(const struct mstream *ms)
+{
+	return ms->failed;
+}
+
+int mstream_col(const struct mstream *ms, const char *name)
+{
+	return rec_schema_col(ms->schema, name);
+}
+
+void mstream_close(struct mstream *ms)
+{
+	if (!ms)
+		return;
+	rec_reader_close(ms->r);
+	free(ms->last);
+	free(ms);
+}

@@ -1,0 +1,406 @@
+/*
+ * cco-attribute: who is accountable for each member, month by month, and
+ * which PCP and clinic the member belongs to.  One streaming pass over the
+ * member-sorted outputs of cco-normalize.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afile.h"
+#include "attribute.h"
+#include "cli.h"
+#include "date.h"
+#include "db.h"
+#include "err.h"
+#include "msg.h"
+#include "mstream.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+static const char usage[] =
+	"usage: cco-attribute [-c FILE] [--set KEY=VALUE] [-q] [-v]\n"
+	"\n"
+	"Give each member-month of the measurement year its partner, and each\n"
+	"member a PCP and clinic, from the outputs of cco-normalize.\n"
+	"\n"
+	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
+	"      --set KEY=VALUE override a configuration key\n"
+	"  -q, --quiet         print errors only\n"
+	"  -v, --verbose       say more\n"
+	"  -h, --help          show this help\n"
+	"      --version       show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
+
+enum { IN_MEMBERS, IN_ENROLLMENT, IN_PCP, IN_CLAIMS, NIN };
+enum { OUT_MONTHS, OUT_ATTR, OUT_AUDIT, NOUT };
+
+static const char *const in_files[NIN] = { "members", "enrollment", "pcp_assignments", "claims" };
+static const char *const in_kinds[NIN] = { "members", "enrollment_spans", "pcp_assignments", "claims" };
+static const char *const out_files[NOUT] = { "partner_months", "attribution", "attribution_audit" };
+
+struct run {
+	const struct config *cfg;
+	char *ws;
+	int my, as_of;
+	struct pcp_options pcp;
+	enum month_rule month_rule;
+	const struct valueset *visit;   /* qualifying services */
+	struct roster roster;
+	struct partners partners;
+	struct mstream *in[NIN];
+	struct rec_writer *out[NOUT];
+	struct member m;
+	/* counts */
+	long long by_rule[PCP_NRULES];
+	long long members, orphan_rows;
+	long long *by_partner;          /* attribution rows per partner */
+	int by_partner_n;
+	struct month_counts months;
+};
+
+/* Parse an ISO date field; empty gives dflt. */
+static int field_date(const struct rec_row *row, int col, int dflt, int *out, const char *what)
+{
+	if (row->len[col] == 0) {
+		*out = dflt;
+		return 0;
+	}
+	if (date_parse_iso(row->field[col], row->len[col], out) < 0)
+		return err_set("%s: a malformed date (normalize writes ISO dates)", what);
+	return 0;
+}
+
+static int load_spans(struct run *r)
+{
+	struct mstream *ms = r->in[IN_ENROLLMENT];
+	int cs = mstream_col(ms, "start_date"), ce = mstream_col(ms, "end_date");
+	int cp = mstream_col(ms, "partner_id");
+	struct member *m = &r->m;
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		struct enr_span *s;
+
+		xgrow(&m->spans, &m->spans_alloc, (size_t)m->nspans + 1, sizeof(*m->spans));
+		s = &m->spans[m->nspans++];
+		/* an open span runs through the as-of date */
+		if (field_date(&row, cs, DATE_NONE, &s->start, "enrollment") < 0 ||
+		    field_date(&row, ce, r->as_of, &s->end, "enrollment") < 0)
+			return -1;
+		s->partner = partners_intern(&r->partners, row.field[cp]);
+	}
+	return rc;
+}
+
+static int load_assignments(struct run *r)
+{
+	struct mstream *ms = r->in[IN_PCP];
+	int cn = mstream_col(ms, "pcp_npi"), cc = mstream_col(ms, "clinic_id");
+	int cs = mstream_col(ms, "start_date"), ce = mstream_col(ms, "end_date");
+	struct member *m = &r->m;
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		struct assignment *a;
+
+		xgrow(&m->asg, &m->asg_alloc, (size_t)m->nasg + 1, sizeof(*m->asg));
+		a = &m->asg[m->nasg++];
+		a->pcp_npi = xstrdup(row.field[cn]);
+		a->clinic_id = xstrdup(row.field[cc]);
+		if (field_date(&row, cs, DATE_NONE, &a->start, "pcp_assignments") < 0 ||
+		    field_date(&row, ce, DATE_NONE, &a->end, "pcp_assignments") < 0)
+			return -1;
+		if (a->start == DATE_NONE)
+			return err_set("pcp_assignments: an assignment has no start date");
+	}
+	return rc;
+}
+
+/* The member's qualifying primary-care services: paid lines in the
+ * lookback window, with a code in the visit value set, by a provider the
+ * roster marks as primary care. */
+static int load_services(struct run *r)
+{
+	struct mstream *ms = r->in[IN_CLAIMS];
+	int cd = mstream_col(ms, "svc_date"), cp = mstream_col(ms, "procedure_code");
+	int cr = mstream_col(ms, "rendering_npi"), cb = mstream_col(ms, "billing_npi");
+	int cx = mstream_col(ms, "denied"), ca = mstream_col(ms, "allowed_amount");
+	struct member *m = &r->m;
+	struct rec_row row;
+	int rc, day;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		const char *code = row.field[cp];
+		const struct provider *prov;
+
+		if (strcmp(row.field[cx], "0") != 0 || !*code ||
+		    field_date(&row, cd, DATE_NONE, &day, "claims") < 0 ||
+		    day == DATE_NONE || day < r->pcp.from || day > r->as_of ||
+		    !vs_contains(r->visit, vs_procedure_system(code), code))
+			continue;
+		prov = roster_find(&r->roster, *row.field[cr] ? row.field[cr] : row.field[cb]);
+		if (!prov || !prov->primary_care)
+			continue;
+		xgrow(&m->svc, &m->svc_alloc, (size_t)m->nsvc + 1, sizeof(*m->svc));
+		m->svc[m->nsvc++] = (struct service){ prov, day, strtod(row.field[ca], NULL) };
+	}
+	return rc;
+}
+
+/* Skip rows of members that come before id in every input but members:
+ * normalize only writes members it knows, so these are counted, not lost. */
+static int skip_orphans(struct run *r, const char *id)
+{
+	for (int i = IN_ENROLLMENT; i < NIN; i++) {
+		const char *next;
+
+		while ((next = mstream_peek(r->in[i])) && (!id || strcmp(next, id) < 0)) {
+			char *skip = xstrdup(next);
+			long n = mstream_skip(r->in[i], skip);
+
+			free(skip);
+			if (n < 0)
+				return -1;
+			r->orphan_rows += n;
+		}
+		if (mstream_failed(r->in[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static void count_partner(struct run *r, const struct member *m)
+{
+	int p = enr_partner(m->spans, m->nspans, date_from_ymd(1900, 1, 1), r->as_of,
+			    0, ENR_LAST);
+
+	if (p < 0)
+		return;
+	if (p >= r->by_partner_n) {
+		r->by_partner = xrealloc(r->by_partner, sizeof(long long) * (size_t)(p + 1));
+		memset(r->by_partner + r->by_partner_n, 0,
+		       sizeof(long long) * (size_t)(p + 1 - r->by_partner_n));
+		r->by_partner_n = p + 1;
+	}
+	r->by_partner[p]++;
+}
+
+/* One member: gather its rows from every input, write its outputs. */
+static int attribute_member(struct run *r, const char *id)
+{
+	struct rec_row row;
+
+	member_reset(&r->m, id);
+	if (skip_orphans(r, r->m.id) < 0)
+		return -1;
+	if (mstream_next(r->in[IN_MEMBERS], r->m.id, &row) <= 0 ||
+	    mstream_next(r->in[IN_MEMBERS], r->m.id, &row) != 0)
+		return err_set("members: a member id appears twice (normalize keeps one row)");
+	if (load_spans(r) < 0 || load_assignments(r) < 0 || load_services(r) < 0)
+		return -1;
+	months_write(r->out[OUT_MONTHS], &r->m, r->my, r->month_rule, &r->partners, &r->months);
+	r->by_rule[pcp_attribute(r->out[OUT_ATTR], r->out[OUT_AUDIT], &r->m, &r->pcp,
+				 &r->roster, &r->partners)]++;
+	count_partner(r, &r->m);
+	r->members++;
+	return 0;
+}
+
+/* Value sets named by attribute.visit_valueset and .taxonomy_valueset. */
+static int find_valuesets(struct run *r, const struct valuesets *vs,
+			  const struct valueset **taxonomy)
+{
+	static const char *const keys[] = { "attribute.visit_valueset",
+					    "attribute.taxonomy_valueset" };
+	const struct valueset **dst[] = { &r->visit, taxonomy };
+
+	for (int i = 0; i < 2; i++) {
+		const char *name = config_str(r->cfg, keys[i]);
+
+		*dst[i] = vs_find(vs, name);
+		if (!*dst[i])
+			return err_set("%s: no value set '%s' in %s", keys[i], name,
+				       config_str(r->cfg, "paths.valuesets"));
+	}
+	return 0;
+}
+
+static int open_inputs(struct run *r, const struct valueset *taxonomy)
+{
+	char *path = xasprintf("%s/normalize/providers.rec.zst", r->ws);
+	int rc = roster_load(&r->roster, path, taxonomy);
+
+	free(path);
+	for (int i = 0; rc == 0 && i < NIN; i++) {
+		path = xasprintf("%s/normalize/%s.rec.zst", r->ws, in_files[i]);
+		r->in[i] = mstream_open(path, rec_schema_find(in_kinds[i]));
+		free(path);
+		if (!r->in[i])
+			rc = -1;
+	}
+	return rc;
+}
+
+static int open_outputs(struct run *r)
+{
+	static const char *const sort[NOUT] = { "member_id,month", "member_id",
+						"member_id,rank" };
+	char *dir = xasprintf("%s/attribute", r->ws);
+	int level = (int)config_int(r->cfg, "output.compression_level");
+	int rc = fs_mkdirs(dir, AFILE_PHI_DIR);
+
+	for (int i = 0; rc == 0 && i < NOUT; i++) {
+		char *path = xasprintf("%s/%s.rec.zst", dir, out_files[i]);
+
+		r->out[i] = rec_writer_open(path, rec_schema_find(out_files[i]), sort[i],
+					    level, AFILE_PHI);
+		free(path);
+		if (!r->out[i])
+			rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+/* Commit every output, or none. */
+static int close_outputs(struct run *r, int ok)
+{
+	int rc = ok ? 0 : -1;
+
+	for (int i = 0; i < NOUT; i++) {
+		if (!r->out[i])
+			continue;
+		if (rc == 0)
+			rc = rec_writer_close(r->out[i]);
+		else
+			rec_writer_abort(r->out[i]);
+		r->out[i] = NULL;
+	}
+	return rc;
+}
+
+static int record_counts(struct run *r)
+{
+	struct db_count *c = xcalloc((size_t)(8 + r->by_partner_n), sizeof(*c));
+	char *db = xasprintf("%s/cco.db", r->ws);
+	int n = 0, rc;
+
+	c[n++] = (struct db_count){ "members", "", r->members };
+	for (int i = 0; i < PCP_NRULES; i++)
+		c[n++] = (struct db_count){ "rule", pcp_rule_name(i), r->by_rule[i] };
+	c[n++] = (struct db_count){ "member_months", "attributed", r->months.attributed };
+	c[n++] = (struct db_count){ "member_months", "unattributed", r->months.unattributed };
+	c[n++] = (struct db_count){ "orphan_rows", "", r->orphan_rows };
+	for (int i = 0; i < r->by_partner_n; i++)
+		c[n++] = (struct db_count){ "partner", r->partners.id[i], r->by_partner[i] };
+	rc = db_replace_counts(db, "attribute_count", c, n);
+	free(db);
+	free(c);
+	return rc;
+}
+
+static void print_summary(const struct run *r)
+{
+	msg_info("%lld members: %lld assignment, %lld plurality, %lld tie-break, %lld none",
+		 r->members, r->by_rule[PCP_ASSIGNMENT], r->by_rule[PCP_PLURALITY],
+		 r->by_rule[PCP_TIE_BREAK], r->by_rule[PCP_NONE]);
+	msg_info("%lld member-months in %d: %lld attributed, %lld unattributed (enrolled, "
+		 "but not on the rule's day)", r->months.attributed + r->months.unattributed,
+		 r->my, r->months.attributed, r->months.unattributed);
+	for (int i = 0; i < r->by_partner_n; i++)
+		msg_info("partner %s: %lld members", r->partners.id[i], r->by_partner[i]);
+	if (r->orphan_rows)
+		msg_warn("%lld rows for members not in the members file were skipped",
+			 r->orphan_rows);
+}
+
+/* The pass over members.  Returns 0 or -1 with err_msg() set. */
+static int attribute_all(struct run *r)
+{
+	const char *id;
+
+	while ((id = mstream_peek(r->in[IN_MEMBERS]))) {
+		char *copy = xstrdup(id);
+		int rc = attribute_member(r, copy);
+
+		free(copy);
+		if (rc < 0)
+			return -1;
+	}
+	if (mstream_failed(r->in[IN_MEMBERS]) || skip_orphans(r, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+static void run_release(struct run *r)
+{
+	for (int i = 0; i < NIN; i++)
+		mstream_close(r->in[i]);
+	close_outputs(r, 0);
+	member_release(&r->m);
+	roster_release(&r->roster);
+	partners_release(&r->partners);
+	free(r->by_partner);
+	free(r->ws);
+}
+
+static int run_stage(struct run *r)
+{
+	struct valuesets *vs = vs_load(config_str(r->cfg, "paths.valuesets"));
+	const struct valueset *taxonomy = NULL;
+	int rc;
+
+	if (!vs || find_valuesets(r, vs, &taxonomy) < 0) {
+		msg_error("%s", err_msg());
+		vs_free(vs);
+		return CCO_EXIT_USAGE;
+	}
+	rc = open_inputs(r, taxonomy);
+	if (rc == 0)
+		rc = open_outputs(r);
+	if (rc == 0)
+		rc = attribute_all(r);
+	rc = close_outputs(r, rc == 0);
+	if (rc == 0)
+		rc = record_counts(r);
+	vs_free(vs);
+	if (rc < 0) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	print_summary(r);
+	return CCO_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = { CLI_LONG_OPTS, { NULL, 0, NULL, 0 } };
+	struct cli cli;
+	struct run r = { 0 };
+	struct config *cfg;
+	int opt, status;
+
+	cli_init(&cli, "cco-attribute", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
+		cli_common(&cli, opt, optarg);
+	if (optind < argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+	cfg = cli_load_config(&cli);
+	r.cfg = cfg;
+	r.ws = xstrdup(config_str(cfg, "run.workspace"));
+	r.my = (int)config_int(cfg, "run.measurement_year");
+	r.as_of = config_date(cfg, "run.as_of");
+	r.month_rule = (enum month_rule)config_choice(cfg, "attribute.partner_rule");
+	r.pcp.as_of = r.as_of;
+	r.pcp.from = date_add_months(r.as_of, -(int)config_int(cfg, "attribute.lookback_months")) + 1;
+	r.pcp.by_allowed = config_choice(cfg, "attribute.plurality") == 1;
+	status = run_stage(&r);
+	run_release(&r);
+	config_free(cfg);
+	free(cli.sets);
+	return status;
+}

@@ -1,0 +1,277 @@
+/*
+ * cco-measure: apply the measure definitions in config to every member, in
+ * one streaming pass over the normalize and attribute outputs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "afile.h"
+#include "cli.h"
+#include "codeidx.h"
+#include "date.h"
+#include "db.h"
+#include "err.h"
+#include "evaluate.h"
+#include "msg.h"
+#include "progress.h"
+#include "rec.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+static const char usage[] =
+	"usage: cco-measure [-c FILE] [--set KEY=VALUE] [--check] [-q] [-v]\n"
+	"\n"
+	"Apply the measure definitions (paths.measures) to every member, from the\n"
+	"outputs of cco-normalize and cco-attribute.\n"
+	"\n"
+	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
+	"      --set KEY=VALUE override a configuration key\n"
+	"      --check         load and check the definitions and value sets only\n"
+	"  -q, --quiet         print errors only\n"
+	"  -v, --verbose       say more\n"
+	"  -h, --help          show this help\n"
+	"      --version       show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
+
+enum { OUT_RESULTS, OUT_AGGREGATES, NOUT };
+
+struct stage {
+	const struct config *cfg;
+	const char *ws;
+	struct valuesets *vs;
+	struct measure_set *ms;
+	struct codeidx *codes;
+	struct member_reader reader;
+	struct rec_writer *out[NOUT];
+	struct eval_run e;
+	long long members;
+};
+
+static int load_definitions(struct stage *st)
+{
+	st->vs = vs_load(config_str(st->cfg, "paths.valuesets"));
+	if (st->vs)
+		st->ms = mdef_load_dir(config_str(st->cfg, "paths.measures"), st->vs);
+	return st->ms ? 0 : -1;
+}
+
+static int open_outputs(struct stage *st)
+{
+	static const char *const name[NOUT] = { "results", "aggregates" };
+	static const char *const kind[NOUT] = { "measure_results", "measure_aggregates" };
+	static const char *const sort[NOUT] = {
+		"member_id", "measure_id,submeasure,stratum,partner_id,clinic_id"
+	};
+	char *dir = xasprintf("%s/measure", st->ws);
+	int level = (int)config_int(st->cfg, "output.compression_level");
+	int rc = fs_mkdirs(dir, AFILE_PHI_DIR);
+
+	for (int i = 0; rc == 0 && i < NOUT; i++) {
+		char *path = xasprintf("%s/%s.rec.zst", dir, name[i]);
+
+		/* aggregates hold no member data, but sit with the results */
+		st->out[i] = rec_writer_open(path, rec_schema_find(kind[i]), sort[i], level,
+					     AFILE_PHI);
+		free(path);
+		if (!st->out[i])
+			rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+static void setup_eval(struct stage *st)
+{
+	struct eval_run *e = &st->e;
+	int my = (int)config_int(st->cfg, "run.measurement_year");
+	int maxdates = 1, maxsubs = 1;
+
+	for (int i = 0; i < st->ms->n; i++) {
+		if (st->ms->m[i].ndates > maxdates)
+			maxdates = st->ms->m[i].ndates;
+		if (st->ms->m[i].nnum > maxsubs)
+			maxsubs = st->ms->m[i].nnum;
+	}
+	e->ms = st->ms;
+	e->my_start = date_from_ymd(my, 1, 1);
+	e->my_end = date_from_ymd(my, 12, 31);
+	e->as_of = config_date(st->cfg, "run.as_of");
+	e->results = st->out[OUT_RESULTS];
+	e->agg = agg_new();
+	e->reader = &st->reader;
+	e->named = xcalloc((size_t)maxdates, sizeof(int));
+	e->refs = xcalloc((size_t)maxsubs, 1);
+	e->not_in_denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
+	e->denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
+	e->excluded = xcalloc((size_t)st->ms->n, sizeof(long long));
+	e->numerator = xcalloc((size_t)st->ms->n, sizeof(long long *));
+	for (int i = 0; i < st->ms->n; i++)
+		e->numerator[i] = xcalloc((size_t)st->ms->m[i].nnum, sizeof(long long));
+}
+
+/* The pass over members.  Returns 0 or -1 with err_msg() set. */
+static int measure_all(struct stage *st)
+{
+	struct mmember m;
+	struct progress pr;
+	int rc;
+
+	mmember_init(&m, st->ms->nvs);
+	progress_start(&pr, "members", 0);
+	while ((rc = member_read(&st->reader, &m)) > 0) {
+		evaluate_member(&st->e, &m);
+		progress_update(&pr, (uint64_t)++st->members, 0);
+	}
+	progress_end(&pr);
+	mmember_release(&m);
+	if (rc == 0)
+		agg_write(st->e.agg, st->out[OUT_AGGREGATES], st->ms);
+	return rc;
+}
+
+/* Commit every output, or none. */
+static int close_outputs(struct stage *st, int ok)
+{
+	int rc = ok ? 0 : -1;
+
+	for (int i = 0; i < NOUT; i++) {
+		if (!st->out[i])
+			continue;
+		if (rc == 0)
+			rc = rec_writer_close(st->out[i]);
+		else
+			rec_writer_abort(st->out[i]);
+		st->out[i] = NULL;
+	}
+	return rc;
+}
+
+static int record_counts(struct stage *st)
+{
+	const struct eval_run *e = &st->e;
+	int cap = 2 + 3 * st->ms->n, n = 0, rc;
+	struct db_count *c;
+	char **keys;
+	char *db = xasprintf("%s/cco.db", st->ws);
+
+	for (int i = 0; i < st->ms->n; i++)
+		cap += st->ms->m[i].nnum;
+	c = xcalloc((size_t)cap, sizeof(*c));
+	keys = xcalloc((size_t)cap, sizeof(char *));
+	c[n++] = (struct db_count){ "members", "", st->members };
+	c[n++] = (struct db_count){ "orphan_rows", "", st->reader.orphan_rows };
+	for (int i = 0; i < st->ms->n; i++) {
+		const struct measure *m = &st->ms->m[i];
+
+		c[n++] = (struct db_count){ "not_in_denominator", m->id, e->not_in_denominator[i] };
+		c[n++] = (struct db_count){ "denominator", m->id, e->denominator[i] };
+		c[n++] = (struct db_count){ "excluded", m->id, e->excluded[i] };
+		for (int j = 0; j < m->nnum; j++) {
+			keys[n] = xasprintf("%s/%s", m->id, m->num[j].name);
+			c[n] = (struct db_count){ "numerator", keys[n], e->numerator[i][j] };
+			n++;
+		}
+	}
+	rc = db_replace_counts(db, "measure_count", c, n);
+	for (int i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(c);
+	free(db);
+	return rc;
+}
+
+static void print_summary(const struct stage *st)
+{
+	msg_info("%lld members", st->members);
+	for (int i = 0; i < st->ms->n; i++) {
+		const struct measure *m = &st->ms->m[i];
+
+		msg_info("%s: %lld in the denominator, %lld excluded", m->id,
+			 st->e.denominator[i], st->e.excluded[i]);
+		for (int j = 0; j < m->nnum; j++)
+			msg_debug("%s %s: %lld in the numerator", m->id, m->num[j].name,
+				  st->e.numerator[i][j]);
+	}
+	if (st->reader.orphan_rows)
+		msg_warn("%lld rows for members not in the members file were skipped",
+			 st->reader.orphan_rows);
+}
+
+static void stage_release(struct stage *st)
+{
+	close_outputs(st, 0);
+	member_reader_close(&st->reader);
+	codeidx_free(st->codes);
+	agg_free(st->e.agg);
+	for (int i = 0; st->ms && st->e.numerator && i < st->ms->n; i++)
+		free(st->e.numerator[i]);
+	free(st->e.numerator);
+	free(st->e.denominator);
+	free(st->e.excluded);
+	free(st->e.not_in_denominator);
+	free(st->e.named);
+	free(st->e.refs);
+	mdef_free(st->ms);
+	vs_free(st->vs);
+}
+
+static int run(struct stage *st, int check_only)
+{
+	int rc;
+
+	if (load_definitions(st) < 0) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_USAGE;
+	}
+	if (check_only) {
+		msg_info("%d measures and %d value sets are valid", st->ms->n, st->ms->nvs);
+		return CCO_EXIT_OK;
+	}
+	st->codes = codeidx_new(st->ms, 1 << 18);
+	rc = member_reader_open(&st->reader, st->ws, st->codes,
+				config_date(st->cfg, "run.as_of"));
+	if (rc == 0)
+		rc = open_outputs(st);
+	if (rc == 0) {
+		setup_eval(st);
+		rc = measure_all(st);
+	}
+	rc = close_outputs(st, rc == 0);
+	if (rc == 0)
+		rc = record_counts(st);
+	if (rc < 0) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	print_summary(st);
+	return CCO_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_CHECK = CLI_OPT_PRIVATE };
+	static const struct option longopts[] = {
+		CLI_LONG_OPTS, { "check", no_argument, NULL, OPT_CHECK }, { NULL, 0, NULL, 0 }
+	};
+	struct cli cli;
+	struct stage st = { 0 };
+	struct config *cfg;
+	int opt, check_only = 0, status;
+
+	cli_init(&cli, "cco-measure", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
+		if (!cli_common(&cli, opt, optarg) && opt == OPT_CHECK)
+			check_only = 1;
+	if (optind < argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+	cfg = cli_load_config(&cli);
+	st.cfg = cfg;
+	st.ws = config_str(cfg, "run.workspace");
+	status = run(&st, check_only);
+	stage_release(&st);
+	config_free(cfg);
+	free(cli.sets);
+	return status;
+}

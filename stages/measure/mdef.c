@@ -1,0 +1,458 @@
+/*
+ * mdef.c: load measure definitions.  Keys are collected while the INI file
+ * is read (an indented continuation line repeats its key and is appended);
+ * expressions are parsed afterwards, in file order, so a name can only
+ * refer to a date or sub-result defined above it: no cycles.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "err.h"
+#include "inifile.h"
+#include "mdef.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+enum section { SEC_NONE, SEC_MEASURE, SEC_DATES, SEC_DENOM, SEC_EXCL, SEC_NUM, SEC_STRATA };
+
+struct loader {
+	struct measure_set *set;
+	const struct valuesets *vsets;
+	struct measure *m;
+	enum section sec;
+	char *section;            /* the current section's name */
+	struct crit_list *list;   /* where this section's criteria go */
+	struct criterion *last;   /* the last key read, for continuations */
+	struct crit_list dates;   /* [dates] as text, parsed at the end */
+	struct crit_list meta;    /* [measure] keys seen, for duplicates */
+	int date_limit;           /* names visible while parsing: dates < this */
+	struct subresult *refs;   /* sub-results visible: the first ref_limit */
+	int ref_limit;
+};
+
+static struct criterion *crit_add(struct crit_list *l, const char *name,
+				  const char *text)
+{
+	struct criterion *c;
+
+	xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
+	c = &l->v[l->n++];
+	memset(c, 0, sizeof(*c));
+	c->name = xstrdup(name);
+	c->text = xstrdup(text);
+	c->line = inifile_line();
+	return c;
+}
+
+static struct criterion *crit_find(const struct crit_list *l, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].name, name) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+static void crit_list_free(struct crit_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].text);
+		mx_free(l->v[i].expr);
+	}
+	free(l->v);
+}
+
+/* ---- name resolution while parsing expressions ---- */
+
+static int date_slot(void *arg, const char *name)
+{
+	struct loader *ld = arg;
+
+	for (int i = 0; i < ld->date_limit; i++)
+		if (strcmp(ld->dates.v[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static int vs_slot(void *arg, const char *name)
+{
+	struct loader *ld = arg;
+	struct measure_set *s = ld->set;
+	const struct valueset *v;
+
+	for (int i = 0; i < s->nvs; i++)
+		if (strcmp(s->vs_names[i], name) == 0)
+			return i;
+	if (!(v = vs_find(ld->vsets, name)))
+		return -1;
+	s->vs = xrealloc(s->vs, sizeof(*s->vs) * (size_t)(s->nvs + 1));
+	s->vs_names = xrealloc(s->vs_names, sizeof(char *) * (size_t)(s->nvs + 1));
+	s->vs[s->nvs] = v;
+	s->vs_names[s->nvs] = xstrdup(name);
+	return s->nvs++;
+}
+
+static int ref_slot(void *arg, const char *name)
+{
+	struct loader *ld = arg;
+
+	for (int i = 0; i < ld->ref_limit; i++)
+		if (strcmp(ld->refs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- [measure] ---- */
+
+/* Index of value in words, or -1 with "key must be 'a' or 'b', not 'x'". */
+static int one_of(const char *key, const char *value, const char *const *words)
+{
+	char list[128] = "";
+	size_t used = 0;
+
+	for (int i = 0; words[i]; i++) {
+		if (strcmp(value, words[i]) == 0)
+			return i;
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s'%s'",
+					 i == 0 ? "" : words[i + 1] ? ", " : " or ", words[i]);
+	}
+	return err_set("%s must be %s, not '%s'", key, list, value);
+}
+
+static int set_text(char **field, const char *key, const char *value)
+{
+	if (!*value)
+		return err_set("%s must not be empty", key);
+	*field = xstrdup(value);
+	return 0;
+}
+
+static int measure_key(struct loader *ld, const char *key, const char *value)
+{
+	static const char *const direction[] = { "lower", "higher", NULL };
+	static const char *const yes_no[] = { "no", "yes", NULL };
+	static const char *const rules[] = { "anchor", "last", "most_days", NULL };
+	static const enum enr_partner_rule rule_of[] = { ENR_ANCHOR, ENR_LAST, ENR_MOST_DAYS };
+	struct measure *m = ld->m;
+	int i;
+
+	if (strcmp(key, "id") == 0) {
+		for (const char *p = value; *p; p++)
+			if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", *p))
+				return err_set("id may hold letters, digits, '_' and '-' only");
+		return set_text(&m->id, key, value);
+	}
+	if (strcmp(key, "name") == 0)
+		return set_text(&m->name, key, value);
+	if (strcmp(key, "version") == 0)
+		return set_text(&m->version, key, value);
+	if (strcmp(key, "steward") == 0)
+		return set_text(&m->steward, key, value);
+	if (strcmp(key, "direction") == 0) {
+		if ((i = one_of(key, value, direction)) < 0)
+			return -1;
+		m->higher_is_better = i;
+	} else if (strcmp(key, "denied_claims") == 0) {
+		if ((i = one_of(key, value, yes_no)) < 0)
+			return -1;
+		m->count_denied = i;
+	} else if (strcmp(key, "partner_rule") == 0) {
+		if ((i = one_of(key, value, rules)) < 0)
+			return -1;
+		m->partner_rule = rule_of[i];
+	} else if (strcmp(key, "partner_anchor") == 0) {
+		/* parsed after [dates], whose names it may use */
+	} else {
+		return err_set("unknown key '%s' in [measure]", key);
+	}
+	return 0;
+}
+
+/* ---- sections ---- */
+
+static int enter_section(struct loader *ld, const char *section)
+{
+	struct measure *m = ld->m;
+
+	free(ld->section);
+	ld->section = xstrdup(section);
+	ld->last = NULL;
+	ld->list = NULL;
+	if (strcmp(section, "measure") == 0)
+		ld->sec = SEC_MEASURE;
+	else if (strcmp(section, "dates") == 0)
+		ld->sec = SEC_DATES, ld->list = &ld->dates;
+	else if (strcmp(section, "denominator") == 0)
+		ld->sec = SEC_DENOM, ld->list = &m->denominator;
+	else if (strcmp(section, "exclusions") == 0)
+		ld->sec = SEC_EXCL, ld->list = &m->exclusions;
+	else if (strcmp(section, "strata") == 0)
+		ld->sec = SEC_STRATA;
+	else if (strncmp(section, "numerator.", 10) == 0 && section[10]) {
+		for (int i = 0; i < m->nnum; i++)
+			if (strcmp(m->num[i].name, section + 10) == 0)
+				return err_set("sub-result '%s' is defined twice", section + 10);
+		m->num = xrealloc(m->num, sizeof(*m->num) * (size_t)(m->nnum + 1));
+		memset(&m->num[m->nnum], 0, sizeof(*m->num));
+		m->num[m->nnum].name = xstrdup(section + 10);
+		ld->list = &m->num[m->nnum++].crit;
+		ld->sec = SEC_NUM;
+	} else
+		return err_set("unknown section [%s]", section);
+	return 0;
+}
+
+static int add_stratum(struct loader *ld, const char *key, const char *value)
+{
+	struct measure *m = ld->m;
+
+	m->strata = xrealloc(m->strata, sizeof(*m->strata) * (size_t)(m->nstrata + 1));
+	memset(&m->strata[m->nstrata], 0, sizeof(*m->strata));
+	m->strata[m->nstrata].name = xstrdup(key);
+	ld->last = crit_add(&m->strata[m->nstrata++].crit, key, value);
+	return 0;
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct loader *ld = user;
+	struct crit_list *list;
+	struct criterion *dup;
+
+	if ((!ld->section || strcmp(section, ld->section) != 0) &&
+	    enter_section(ld, section) < 0)
+		return -1;
+	/* An indented continuation line repeats the key it continues. */
+	if (ld->last && strcmp(ld->last->name, key) == 0) {
+		char *text = xasprintf("%s %s", ld->last->text, value);
+
+		free(ld->last->text);
+		ld->last->text = text;
+		return 0;
+	}
+	list = ld->sec == SEC_MEASURE ? &ld->meta : ld->list;
+	if (ld->sec == SEC_STRATA) {
+		for (int i = 0; i < ld->m->nstrata; i++)
+			if (strcmp(ld->m->strata[i].name, key) == 0)
+				return err_set("'%s' already set on line %d", key,
+					       ld->m->strata[i].crit.v[0].line);
+		return add_stratum(ld, key, value);
+	}
+	if ((dup = crit_find(list, key)))
+		return err_set("'%s' already set on line %d", key, dup->line);
+	if (ld->sec == SEC_MEASURE) {
+		ld->last = NULL;
+		crit_add(&ld->meta, key, value);
+		return measure_key(ld, key, value);
+	}
+	ld->last = crit_add(list, key, value);
+	return 0;
+}
+
+/* ---- after reading: parse and check ---- */
+
+static int parse_crit(struct loader *ld, struct criterion *c, const struct mx_names *names)
+{
+	c->expr = mx_parse(c->text, names);
+	if (!c->expr)
+		return err_set("%s:%d: '%s': %s", ld->m->file, c->line, c->name, err_msg());
+	return 0;
+}
+
+static int parse_list(struct loader *ld, struct crit_list *l, const struct mx_names *names)
+{
+	for (int i = 0; i < l->n; i++)
+		if (parse_crit(ld, &l->v[i], names) < 0)
+			return -1;
+	return 0;
+}
+
+static int parse_dates(struct loader *ld, const struct mx_names *names)
+{
+	struct measure *m = ld->m;
+	struct criterion *anchor = crit_find(&ld->meta, "partner_anchor");
+
+	m->ndates = ld->dates.n;
+	m->dates = xcalloc((size_t)m->ndates + 1, sizeof(*m->dates));
+	m->date_names = xcalloc((size_t)m->ndates + 1, sizeof(char *));
+	for (int i = 0; i < m->ndates; i++) {
+		struct criterion *c = &ld->dates.v[i];
+
+		ld->date_limit = i;
+		m->date_names[i] = xstrdup(c->name);
+		if (mx_parse_date(c->text, names, &m->dates[i]) < 0)
+			return err_set("%s:%d: date '%s': %s", m->file, c->line, c->name,
+				       err_msg());
+	}
+	ld->date_limit = m->ndates;
+	m->partner_anchor.base = MXD_MY_END;
+	if (anchor && mx_parse_date(anchor->text, names, &m->partner_anchor) < 0)
+		return err_set("%s:%d: partner_anchor: %s", m->file, anchor->line, err_msg());
+	return 0;
+}
+
+static int check_required(const struct loader *ld)
+{
+	static const char *const keys[] = { "id", "name", "version", "steward",
+					    "direction", NULL };
+	const struct measure *m = ld->m;
+
+	for (int i = 0; keys[i]; i++)
+		if (!crit_find(&ld->meta, keys[i]))
+			return err_set("%s: [measure] %s is required", m->file, keys[i]);
+	if (m->denominator.n == 0)
+		return err_set("%s: [denominator] needs at least one criterion", m->file);
+	if (m->nnum == 0)
+		return err_set("%s: needs at least one [numerator.NAME] section", m->file);
+	for (int i = 0; i < m->nnum; i++)
+		if (m->num[i].crit.n == 0)
+			return err_set("%s: [numerator.%s] has no criterion", m->file,
+				       m->num[i].name);
+	return 0;
+}
+
+static int parse_all(struct loader *ld)
+{
+	struct measure *m = ld->m;
+	struct mx_names names = { date_slot, vs_slot, ref_slot, ld, 0 };
+
+	if (check_required(ld) < 0 || parse_dates(ld, &names) < 0 ||
+	    parse_list(ld, &m->denominator, &names) < 0 ||
+	    parse_list(ld, &m->exclusions, &names) < 0)
+		return -1;
+	for (int i = 0; i < m->nstrata; i++)
+		if (parse_list(ld, &m->strata[i].crit, &names) < 0)
+			return -1;
+	ld->refs = m->num;
+	for (int i = 0; i < m->nnum; i++) {
+		ld->ref_limit = i;
+		if (parse_list(ld, &m->num[i].crit, &names) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void measure_release(struct measure *m)
+{
+	free(m->file);
+	free(m->id);
+	free(m->name);
+	free(m->version);
+	free(m->steward);
+	for (int i = 0; i < m->ndates; i++)
+		free(m->date_names[i]);
+	free(m->date_names);
+	free(m->dates);
+	crit_list_free(&m->denominator);
+	crit_list_free(&m->exclusions);
+	for (int i = 0; i < m->nnum; i++) {
+		free(m->num[i].name);
+		crit_list_free(&m->num[i].crit);
+	}
+	free(m->num);
+	for (int i = 0; i < m->nstrata; i++) {
+		free(m->strata[i].name);
+		crit_list_free(&m->strata[i].crit);
+	}
+	free(m->strata);
+}
+
+/* Load path as the next measure of set.  Returns 0 or -1 with err_msg(). */
+static int load_one(struct measure_set *set, const struct valuesets *vs, const char *path)
+{
+	struct loader ld = { 0 };
+	int rc;
+
+	set->m = xrealloc(set->m, sizeof(*set->m) * (size_t)(set->n + 1));
+	ld.m = &set->m[set->n++];
+	memset(ld.m, 0, sizeof(*ld.m));
+	ld.m->file = xstrdup(path);
+	ld.m->higher_is_better = 1;
+	ld.set = set;
+	ld.vsets = vs;
+	rc = inifile_parse(path, on_key, &ld);
+	if (rc == 0)
+		rc = parse_all(&ld);
+	for (int i = 0; rc == 0 && i < set->n - 1; i++)
+		if (strcmp(set->m[i].id, ld.m->id) == 0)
+			rc = err_set("%s: measure id '%s' is also used by %s", path,
+				     ld.m->id, set->m[i].file);
+	crit_list_free(&ld.dates);
+	crit_list_free(&ld.meta);
+	free(ld.section);
+	return rc;
+}
+
+struct measure_set *mdef_load_file(const char *path, const struct valuesets *vs)
+{
+	struct measure_set *set = xcalloc(1, sizeof(*set));
+
+	if (load_one(set, vs, path) < 0) {
+		mdef_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct measure_set *mdef_load_dir(const char *dir, const struct valuesets *vs)
+{
+	struct measure_set *set = xcalloc(1, sizeof(*set));
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	int rc = 0;
+
+	if (!d) {
+		err_set("cannot read measures directory '%s': %s", dir, strerror(errno));
+		free(set);
+		return NULL;
+	}
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 4 && strcmp(e->d_name + len - 4, ".ini") == 0) {
+			xgrow(&names, &alloc, n + 1, sizeof(*names));
+			names[n++] = xasprintf("%s/%s", dir, e->d_name);
+		}
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = load_one(set, vs, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	if (rc == 0 && set->n == 0)
+		rc = err_set("%s: no measure definitions (*.ini)", dir);
+	if (rc < 0) {
+		mdef_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+void mdef_free(struct measure_set *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++)
+		measure_release(&s->m[i]);
+	free(s->m);
+	for (int i = 0; i < s->nvs; i++)
+		free(s->vs_names[i]);
+	free(s->vs_names);
+	free(s->vs);
+	free(s);
+}

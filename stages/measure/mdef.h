@@ -1,0 +1,74 @@
+/*
+ * mdef.h: measure definitions, one INI file per measure in config/measures
+ * (format in cco-measure(5)).  Loading checks everything a run could trip
+ * on later: sections and keys, every expression, every name of a date,
+ * value set or sub-result, so a bad edit fails at once with FILE:LINE.
+ */
+#ifndef CCO_MDEF_H
+#define CCO_MDEF_H
+
+#include "enroll.h"
+#include "mexpr.h"
+
+struct valuesets;
+struct valueset;
+
+/* A named criterion: one `name = expression` line. */
+struct criterion {
+	char *name;
+	char *text;           /* the expression as written */
+	struct mx_node *expr;
+	int line;
+};
+
+struct crit_list {
+	struct criterion *v;
+	int n;
+	size_t alloc;
+};
+
+/* A numerator sub-result ([numerator.NAME]) or a stratum ([strata] key). */
+struct subresult {
+	char *name;
+	struct crit_list crit; /* all must hold */
+};
+
+struct measure {
+	char *file;
+	char *id, *name, *version, *steward;
+	int higher_is_better;
+	int count_denied;                 /* denied claim lines count */
+	enum enr_partner_rule partner_rule;
+	struct mx_date partner_anchor;    /* for ENR_ANCHOR; the others use the MY */
+	char **date_names;                /* [dates], in order */
+	struct mx_date *dates;
+	int ndates;
+	struct crit_list denominator;     /* all must hold */
+	struct crit_list exclusions;      /* any excludes */
+	struct subresult *num;            /* numerator sub-results, in order */
+	int nnum;
+	struct subresult *strata;         /* each one criterion */
+	int nstrata;
+};
+
+/* All measures of a run and the value sets they use.  Value sets get one
+ * slot each across measures, so a member's events are matched once. */
+struct measure_set {
+	struct measure *m;
+	int n;
+	const struct valueset **vs; /* by slot */
+	char **vs_names;
+	int nvs;
+};
+
+/* Load every *.ini in dir (name order), resolving value-set names in vs.
+ * Returns NULL with err_msg() "FILE:LINE: what" on the first error.
+ * Free with mdef_free(); vs must outlive the result. */
+struct measure_set *mdef_load_dir(const char *dir, const struct valuesets *vs);
+
+/* Load one file into a set (for tests and single-measure runs). */
+struct measure_set *mdef_load_file(const char *path, const struct valuesets *vs);
+
+void mdef_free(struct measure_set *s);
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * member.c: read one member from the member-sorted inputs.  Every code of
+ * every event is turned into value-set hits through the code index, so a
+ * member is matched once for all measures.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codeidx.h"
+#include "date.h"
+#include "err.h"
+#include "member.h"
+#include "mstream.h"
+#include "rec.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+static const char *const in_path[MI_NINPUTS] = {
+	"normalize/members", "normalize/enrollment", "attribute/attribution",
+	"normalize/claims", "normalize/pharmacy", "normalize/immunizations",
+	"normalize/lab_results"
+};
+static const char *const in_kind[MI_NINPUTS] = {
+	"members", "enrollment_spans", "attribution", "claims", "pharmacy",
+	"immunizations", "lab_results"
+};
+
+int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *codes,
+		       int as_of)
+{
+	memset(r, 0, sizeof(*r));
+	r->codes = codes;
+	r->as_of = as_of;
+	r->acc = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
+	for (int i = 0; i < MI_NINPUTS; i++) {
+		char *path = xasprintf("%s/%s.rec.zst", ws, in_path[i]);
+
+		r->in[i] = mstream_open(path, rec_schema_find(in_kind[i]));
+		free(path);
+		if (!r->in[i])
+			return -1;
+	}
+	return 0;
+}
+
+void member_reader_close(struct member_reader *r)
+{
+	for (int i = 0; i < MI_NINPUTS; i++)
+		mstream_close(r->in[i]);
+	for (int i = 0; i < r->npartners; i++)
+		free(r->partner_ids[i]);
+	free(r->partner_ids);
+	free(r->acc);
+}
+
+void mmember_init(struct mmember *m, int nslots)
+{
+	memset(m, 0, sizeof(*m));
+	m->nslots = nslots;
+	m->lists = xcalloc((size_t)nslots + 1, sizeof(*m->lists));
+	m->hits = xcalloc((size_t)nslots + 1, sizeof(*m->hits));
+}
+
+static void mmember_reset(struct mmember *m, const char *id)
+{
+	free(m->id);
+	m->id = xstrdup(id);
+	free(m->clinic_id);
+	m->clinic_id = xstrdup("");
+	m->birth = m->death = DATE_NONE;
+	m->sex = 'U';
+	m->nspans = 0;
+	for (int i = 0; i < m->nslots; i++)
+		m->lists[i].n = 0;
+	for (int i = 0; i < m->nevidence; i++)
+		free(m->evidence[i]);
+	m->nevidence = 0;
+}
+
+void mmember_release(struct mmember *m)
+{
+	mmember_reset(m, "");
+	free(m->id);
+	free(m->clinic_id);
+	for (int i = 0; i < m->nslots; i++)
+		free(m->lists[i].v);
+	free(m->lists);
+	free(m->hits);
+	free(m->spans);
+	free(m->evidence);
+}
+
+static int parse_date(const char *s, size_t n, int dflt)
+{
+	int d;
+
+	if (n == 0 || date_parse_iso(s, n, &d) < 0)
+		return dflt;
+	return d;
+}
+
+static int partner_index(struct member_reader *r, const char *id)
+{
+	for (int i = 0; i < r->npartners; i++)
+		if (strcmp(r->partner_ids[i], id) == 0)
+			return i;
+	r->partner_ids = xrealloc(r->partner_ids, sizeof(char *) * (size_t)(r->npartners + 1));
+	r->partner_ids[r->npartners] = xstrdup(id);
+	return r->npartners++;
+}
+
+/* Evidence number for "a:b", reusing the last one when it is the same
+ * claim (a claim's lines come together). */
+static int evidence(struct mmember *m, const char *a, const char *b)
+{
+	char *e = xasprintf("%s:%s", a, b);
+
+	if (m->nevidence && strcmp(m->evidence[m->nevidence - 1], e) == 0) {
+		free(e);
+		return m->nevidence - 1;
+	}
+	xgrow(&m->evidence, &m->evidence_alloc, (size_t)m->nevidence + 1, sizeof(char *));
+	m->evidence[m->nevidence] = e;
+	return m->nevidence++;
+}
+
+/* ---- events to hits ---- */
+
+static void or_code(struct member_reader *r, const char *system, const char *code, int *any)
+{
+	const uint64_t *bits;
+	int words = codeidx_words(r->codes);
+
+	if (!*code || !(bits = codeidx_lookup(r->codes, system, code)))
+		return;
+	for (int i = 0; i < words; i++)
+		r->acc[i] |= bits[i];
+	*any = 1;
+}
+
+/* Each item of a '|'-separated list field. */
+static void or_list(struct member_reader *r, const char *system, const char *list, int *any)
+{
+	char item[64];
+
+	while (*list) {
+		size_t n = strcspn(list, "|");
+
+		if (n < sizeof(item)) {
+			memcpy(item, list, n);
+			item[n] = '\0';
+			or_code(r, system, item, any);
+		}
+		list += n + (list[n] == '|');
+	}
+}
+
+/* Add a hit on date to every slot set in r->acc, and clear it. */
+static void add_hits(struct member_reader *r, struct mmember *m, int date, int denied, int ev)
+{
+	int words = codeidx_words(r->codes);
+
+	for (int w = 0; w < words; w++) {
+		for (uint64_t bits = r->acc[w]; bits; bits &= bits - 1) {
+			struct hit_list *l = &m->lists[w * 64 + __builtin_ctzll(bits)];
+
+			xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
+			l->v[l->n++] = (struct mx_hit){ date, denied, ev };
+		}
+		r->acc[w] = 0;
+	}
+}
+
+static int read_claims(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ms = r->in[MI_CLAIMS];
+	int cd = mstream_col(ms, "svc_date"), cx = mstream_col(ms, "denied");
+	int cs = mstream_col(ms, "source"), cc = mstream_col(ms, "claim_id");
+	int cp = mstream_col(ms, "procedure_code"), cm = mstream_col(ms, "modifiers");
+	int cdx = mstream_col(ms, "dx_codes"), cip = mstream_col(ms, "icd_procs");
+	int cr = mstream_col(ms, "revenue_code"), cpos = mstream_col(ms, "pos");
+	int cb = mstream_col(ms, "bill_type");
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		char **f = row.field;
+		int date = parse_date(f[cd], row.len[cd], DATE_NONE), any = 0;
+
+		if (date == DATE_NONE)
+			continue;
+		if (*f[cp])
+			or_code(r, vs_procedure_system(f[cp]), f[cp], &any);
+		or_list(r, "MODIFIER", f[cm], &any);
+		or_list(r, "ICD10CM", f[cdx], &any);
+		or_list(r, "ICD10PCS", f[cip], &any);
+		or_code(r, "REV", f[cr], &any);
+		or_code(r, "POS", f[cpos], &any);
+		or_code(r, "BILLTYPE", f[cb], &any);
+		if (any)
+			add_hits(r, m, date, strcmp(f[cx], "1") == 0, evidence(m, f[cs], f[cc]));
+	}
+	return rc;
+}
+
+/* Pharmacy, immunizations, labs: one code per row. */
+static int read_coded(struct member_reader *r, struct mmember *m, enum member_input in,
+		      const char *date_col, const char *code_col, const char *system)
+{
+	struct mstream *ms = r->in[in];
+	int cd = mstream_col(ms, date_col), cc = mstream_col(ms, code_col);
+	int cs = mstream_col(ms, "source"), cid = mstream_col(ms, "claim_id");
+	int cx = mstream_col(ms, "denied");
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		int date = parse_date(row.field[cd], row.len[cd], DATE_NONE), any = 0;
+
+		if (date == DATE_NONE)
+			continue;
+		or_code(r, system, row.field[cc], &any);
+		if (any)
+			add_hits(r, m, date, cx >= 0 && strcmp(row.field[cx], "1") == 0,
+				 evidence(m, row.field[cs], cid >= 0 ? row.field[cid] : system));
+	}
+	return rc;
+}
+
+static int by_date(const void *a, const void *b)
+{
+	const struct mx_hit *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return (x->evidence > y->evidence) - (x->evidence < y->evidence);
+}
+
+/* ---- one member ---- */
+
+static int read_demographics(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ms = r->in[MI_MEMBERS];
+	int cb = mstream_col(ms, "birth_date"), cs = mstream_col(ms, "sex");
+	int cd = mstream_col(ms, "death_date");
+	struct rec_row row;
+
+	if (mstream_next(ms, m->id, &row) <= 0)
+		return -1;
+	m->birth = parse_date(row.field[cb], row.len[cb], DATE_NONE);
+	m->death = parse_date(row.field[cd], row.len[cd], DATE_NONE);
+	m->sex = row.len[cs] == 1 ? row.field[cs][0] : 'U';
+	if (mstream_next(ms, m->id, &row) != 0)
+		return err_set("members: a member id appears twice (normalize keeps one row)");
+	return 0;
+}
+
+static int read_spans(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ms = r->in[MI_ENROLLMENT];
+	int cs = mstream_col(ms, "start_date"), ce = mstream_col(ms, "end_date");
+	int cp = mstream_col(ms, "partner_id");
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		struct enr_span *sp;
+		int start = parse_date(row.field[cs], row.len[cs], DATE_NONE);
+
+		if (start == DATE_NONE)
+			continue;
+		xgrow(&m->spans, &m->spans_alloc, (size_t)m->nspans + 1, sizeof(*m->spans));
+		sp = &m->spans[m->nspans++];
+		sp->start = start;
+		/* an open span runs through the as-of date */
+		sp->end = parse_date(row.field[ce], row.len[ce], r->as_of);
+		sp->partner = partner_index(r, row.field[cp]);
+	}
+	return rc;
+}
+
+static int read_attribution(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ms = r->in[MI_ATTRIBUTION];
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		free(m->clinic_id);
+		m->clinic_id = xstrdup(row.field[mstream_col(ms, "clinic_id")]);
+	}
+	return rc;
+}
+
+/* Skip rows of members before id (or all rows, id NULL) in every input
+ * but members, counting them. */
+static int skip_orphans(struct member_reader *r, const char *id)
+{
+	for (int i = MI_ENROLLMENT; i < MI_NINPUTS; i++) {
+		const char *next;
+
+		while ((next = mstream_peek(r->in[i])) && (!id || strcmp(next, id) < 0)) {
+			char *skip = xstrdup(next);
+			long n = mstream_skip(r->in[i], skip);
+
+			free(skip);
+			if (n < 0)
+				return -1;
+			r->orphan_rows += n;
+		}
+		if (mstream_failed(r->in[i]))
+			return -1;
+	}
+	return 0;
+}
+
+int member_read(struct member_reader *r, struct mmember *m)
+{
+	const char *id = mstream_peek(r->in[MI_MEMBERS]);
+
+	if (!id) {
+		if (mstream_failed(r->in[MI_MEMBERS]))
+			return -1;
+		return skip_orphans(r, NULL) < 0 ? -1 : 0;
+	}
+	mmember_reset(m, id);
+	if (skip_orphans(r, m->id) < 0 || read_demographics(r, m) < 0 ||
+	    read_spans(r, m) < 0 || read_attribution(r, m) < 0 ||
+	    read_claims(r, m) < 0 ||
+	    read_coded(r, m, MI_PHARMACY, "fill_date", "ndc", "NDC") < 0 ||
+	    read_coded(r, m, MI_IMMUNIZATIONS, "imm_date", "cvx", "CVX") < 0 ||
+	    read_coded(r, m, MI_LABS, "result_date", "loinc", "LOINC") < 0)
+		return -1;
+	for (int i = 0; i < m->nslots; i++) {
+		if (m->lists[i].n > 1)
+			qsort(m->lists[i].v, (size_t)m->lists[i].n, sizeof(struct mx_hit), by_date);
+		m->hits[i] = (struct mx_hits){ m->lists[i].v, m->lists[i].n };
+	}
+	return 1;
+}

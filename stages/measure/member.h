@@ -1,0 +1,70 @@
+/*
+ * member.h: one member as the measures see it: demographics, enrollment
+ * spans, the attributed clinic, and for every value set the run uses the
+ * dates on which the member had a service in it, with the claim that shows
+ * it.  Built from the member-sorted normalize and attribute outputs.
+ */
+#ifndef CCO_MEMBER_H
+#define CCO_MEMBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "enroll.h"
+#include "mexpr.h"
+
+struct mstream;
+struct codeidx;
+
+struct hit_list {
+	struct mx_hit *v;
+	int n;
+	size_t alloc;
+};
+
+struct mmember {
+	char *id;
+	int birth, death;
+	char sex;
+	struct enr_span *spans;
+	int nspans;
+	size_t spans_alloc;
+	char *clinic_id;          /* from attribution; "" if none */
+	struct hit_list *lists;   /* by value-set slot */
+	struct mx_hits *hits;     /* views of lists, for mx_ctx */
+	int nslots;
+	char **evidence;          /* "source:claim_id", by hit evidence number */
+	int nevidence;
+	size_t evidence_alloc;
+};
+
+/* The inputs a member is read from, in the order of enum member_input. */
+enum member_input {
+	MI_MEMBERS, MI_ENROLLMENT, MI_ATTRIBUTION, MI_CLAIMS, MI_PHARMACY,
+	MI_IMMUNIZATIONS, MI_LABS, MI_NINPUTS
+};
+
+struct member_reader {
+	struct mstream *in[MI_NINPUTS];
+	struct codeidx *codes;
+	int as_of;
+	char **partner_ids;       /* interned partner ids; spans index them */
+	int npartners;
+	long long orphan_rows;    /* rows of members not in the members file */
+	uint64_t *acc;            /* one event's value-set bits */
+};
+
+/* Open the inputs under ws.  Returns 0 or -1 with err_msg() set. */
+int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *codes,
+		       int as_of);
+
+/* Read the next member into m.  Returns 1, 0 when no member is left, or -1
+ * with err_msg() set. */
+int member_read(struct member_reader *r, struct mmember *m);
+
+void member_reader_close(struct member_reader *r);
+
+void mmember_init(struct mmember *m, int nslots);
+void mmember_release(struct mmember *m);
+
+#endif

@@ -1,0 +1,116 @@
+#!/bin/bash
+# cco-attribute on hand-written normalize outputs: each rule's edges.
+. "$(dirname "$0")/../lib.sh"
+
+FIX=$CCO_ROOT/tests/fixtures/attribute
+test_config
+mkdir -p ws/normalize
+cp "$FIX"/valuesets/* cfg/valuesets/
+
+# claims.txt holds "member date npi code denied allowed"; the claims kind
+# has 29 columns, the rest empty.
+to_claims() {
+	awk 'BEGIN { OFS = "\t" } {
+		n++
+		print $1, $2, "cco", "C" n, 1, 1, 1, "", ($5 ? "denied" : "paid"), $5, $2, "P",
+		      "professional", $2, $2, "", "", "", "", "11", "", $4, "", "Z0000", "",
+		      $3, $3, $6, $6
+	}' "$1"
+}
+
+write() { $TEST_TOOL rec-write "$1" 1 "ws/normalize/$2.rec.zst" <"$3"; }
+
+test_expect_success 'set up normalize outputs' '
+	write providers providers "$FIX/providers.tsv" &&
+	write members members "$FIX/members.tsv" &&
+	write enrollment_spans enrollment "$FIX/enrollment.tsv" &&
+	write pcp_assignments pcp_assignments "$FIX/pcp.tsv" &&
+	to_claims "$FIX/claims.txt" >claims.tsv &&
+	write claims claims claims.tsv
+'
+
+test_expect_success 'attribution: assignment, plurality, tie-breaks, none' '
+	cco-attribute -c cfg/p.ini 2>err &&
+	cco-cat -H ws/attribute/attribution.rec.zst >out &&
+	test_cmp "$FIX/expect-attribution" out
+'
+
+test_expect_success 'the summary counts rules and partners, skips orphans, names no member' '
+	test_grep "8 members: 1 assignment, 3 plurality, 2 tie-break, 2 none" err &&
+	test_grep "partner P1: 5 members" err &&
+	test_grep "1 rows for members not in the members file were skipped" err &&
+	! grep -q "M[A-Z]\b" err
+'
+
+test_expect_success 'the counts are in the workspace database' '
+	sqlite3 ws/cco.db "SELECT value FROM attribute_count WHERE metric = \"rule\" AND key = \"tie-break\"" >out &&
+	echo 2 >expect && test_cmp expect out
+'
+
+test_expect_success 'the audit ranks every candidate and marks the chosen one' '
+	cco-cat -H ws/attribute/attribution_audit.rec.zst | grep "^MC	" >out &&
+	printf "MC\t1\t1000000002\tC2\t2\t20.00\t2025-06-01\t1\nMC\t2\t1000000001\tC1\t2\t20.00\t2025-05-01\t0\n" >expect &&
+	test_cmp expect out &&
+	cco-cat -H ws/attribute/attribution_audit.rec.zst | grep "^MA	" >out &&
+	printf "MA\t1\t1000000001\tC1\t2\t200.00\t2025-03-01\t0\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'partner by month: switch mid-month, a month not ending enrolled' '
+	cco-cat -H ws/attribute/partner_months.rec.zst | grep "^MG	" >out &&
+	test_cmp "$FIX/expect-months-MG" out
+'
+
+test_expect_success 'first_day and most_days rules' '
+	cco-attribute -q -c cfg/p.ini --set attribute.partner_rule=first_day &&
+	cco-cat -H ws/attribute/partner_months.rec.zst | grep "^MG	2025-0[378]" >out &&
+	printf "MG\t2025-03\tP1\tfirst_day\t\nMG\t2025-07\tP2\tfirst_day\t\nMG\t2025-08\t\tfirst_day\tnot enrolled on the month'"'"'s first day\n" >expect &&
+	test_cmp expect out &&
+	cco-attribute -q -c cfg/p.ini --set attribute.partner_rule=most_days &&
+	cco-cat -H ws/attribute/partner_months.rec.zst | grep "^MG	2025-0[378]" | cut -f3 >out &&
+	printf "P2\nP2\nP2\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'plurality of allowed dollars changes the winner' '
+	cco-attribute -q -c cfg/p.ini --set attribute.plurality=allowed &&
+	cco-cat -H ws/attribute/attribution.rec.zst | grep "^MB	" | cut -f3,6 >out &&
+	printf "1000000002\tplurality\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'a shorter lookback drops older services' '
+	cco-attribute -q -c cfg/p.ini --set attribute.lookback_months=12 &&
+	cco-cat -H ws/attribute/attribution.rec.zst | grep "^MH	" | cut -f6 >out &&
+	echo none >expect && test_cmp expect out
+'
+
+test_expect_success 'outputs are private and deterministic' '
+	cco-attribute -q -c cfg/p.ini &&
+	cp ws/attribute/attribution_audit.rec.zst first &&
+	cco-attribute -q -c cfg/p.ini &&
+	cmp first ws/attribute/attribution_audit.rec.zst &&
+	test_mode ws/attribute 700 &&
+	test_mode ws/attribute/attribution.rec.zst 600
+'
+
+test_expect_success 'an unknown value set name is a configuration error' '
+	test_must_fail --code 2 cco-attribute -c cfg/p.ini --set attribute.visit_valueset=nope 2>err &&
+	test_grep "attribute.visit_valueset: no value set .nope." err
+'
+
+test_expect_success 'a missing input fails, and leaves the previous outputs' '
+	cp ws/attribute/attribution.rec.zst before &&
+	mv ws/normalize/claims.rec.zst claims.bak &&
+	test_must_fail --code 1 cco-attribute -c cfg/p.ini 2>err &&
+	test_grep "cannot open .*claims.rec.zst" err &&
+	cmp before ws/attribute/attribution.rec.zst &&
+	mv claims.bak ws/normalize/claims.rec.zst
+'
+
+test_expect_success 'input not sorted by member is refused' '
+	sort -r claims.tsv >unsorted.tsv &&
+	$TEST_TOOL rec-write claims 1 ws/normalize/claims.rec.zst <unsorted.tsv &&
+	test_must_fail --code 1 cco-attribute -c cfg/p.ini 2>err &&
+	test_grep "not sorted by member_id" err
+'
+
+test_done

@@ -1,0 +1,168 @@
+/*
+ * Measure definition files: a good one loads with every name resolved;
+ * each kind of mistake fails with the file, line and what is wrong.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../stages/measure/mdef.h"
+#include "err.h"
+#include "tap.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+static char dir[] = "/tmp/cco-test-mdef-XXXXXX";
+static struct valuesets *vs;
+
+static const char good[] =
+	"; a two-antigen combo\n"
+	"[measure]\n"
+	"id = CIS-T\n"
+	"name = Test immunization combo\n"
+	"version = 2025\n"
+	"steward = test\n"
+	"direction = higher\n"
+	"denied_claims = yes\n"
+	"partner_rule = anchor\n"
+	"partner_anchor = b2\n"
+	"\n"
+	"[dates]\n"
+	"b1 = birthday(1)\n"
+	"b2 = b1 + 1y\n"
+	"\n"
+	"[denominator]\n"
+	"turns_2 = b2 in my\n"
+	"enrolled = enrolled(b2 - 1y + 1d .. b2,\n"
+	"    gaps = 1, gap_days = 45)\n"
+	"\n"
+	"[exclusions]\n"
+	"hospice = any(hospice, my)\n"
+	"\n"
+	"[numerator.dtap]\n"
+	"doses = count(dtap_vaccine, birth + 42d .. b2) >= 4\n"
+	"\n"
+	"[numerator.mmr]\n"
+	"dose = count(mmr_vaccine, b1 .. b2) >= 1\n"
+	"\n"
+	"[numerator.combo]\n"
+	"all = dtap and mmr\n"
+	"\n"
+	"[strata]\n"
+	"girls = sex = F\n";
+
+static char *write_file(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_good(void)
+{
+	char *path = write_file("good.ini", good);
+	struct measure_set *s = mdef_load_file(path, vs);
+	const struct measure *m;
+
+	if (!ok(s != NULL, "a good definition loads: %s", s ? "" : err_msg())) {
+		free(path);
+		return;
+	}
+	m = &s->m[0];
+	is_str(m->id, "CIS-T", "id");
+	is_int(m->count_denied, 1, "denied claims count");
+	is_int(m->ndates, 2, "two named dates");
+	is_int(m->partner_anchor.base, MXD_NAMED, "partner anchor names a date");
+	is_int(m->denominator.n, 2, "two denominator criteria");
+	is_str(m->denominator.v[1].text, "enrolled(b2 - 1y + 1d .. b2, gaps = 1, gap_days = 45)",
+	       "a continuation line joins its key");
+	is_int(m->denominator.v[1].line, 18, "a criterion knows its line");
+	is_int(m->nnum, 3, "three sub-results");
+	is_int(m->num[2].crit.v[0].expr->kind, MX_AND, "combo refers to earlier sub-results");
+	is_int(m->nstrata, 1, "one stratum");
+	is_int(s->nvs, 3, "three value sets referenced");
+	mdef_free(s);
+	free(path);
+}
+
+/* The definition `good` with line `from` replaced by `to` must fail with
+ * a message containing want. */
+static void fails(const char *from, const char *to, const char *want)
+{
+	char *text = xstrdup(good), *p = strstr(text, from), *path;
+	char *edited;
+	struct measure_set *s;
+
+	if (!p) {
+		ok(0, "fixture has no '%s'", from);
+		free(text);
+		return;
+	}
+	*p = '\0';
+	edited = xasprintf("%s%s%s", text, to, p + strlen(from));
+	path = write_file("bad.ini", edited);
+	s = mdef_load_file(path, vs);
+	ok(!s && strstr(err_msg(), want), "%s -> %s", to, s ? "(loaded)" : err_msg());
+	mdef_free(s);
+	free(path);
+	free(edited);
+	free(text);
+}
+
+static void test_errors(void)
+{
+	fails("direction = higher", "direction = up", "bad.ini:7: direction must be 'lower' or 'higher', not 'up'");
+	fails("id = CIS-T", "id = CIS T", "bad.ini:3: id may hold");
+	fails("id = CIS-T\n", "", "[measure] id is required");
+	fails("version = 2025", "colour = red", "bad.ini:5: unknown key 'colour' in [measure]");
+	/* libinih reports a section with its first key */
+	fails("[exclusions]", "[exclude]", "bad.ini:22: unknown section [exclude]");
+	fails("doses = count(dtap_vaccine, birth + 42d .. b2) >= 4",
+	      "doses = count(dtap_vacine, birth + 42d .. b2) >= 4",
+	      "bad.ini:25: 'doses': column 7: unknown value set 'dtap_vacine'");
+	fails("all = dtap and mmr", "all = dtap and combo",
+	      "bad.ini:31: 'all': column 10: unknown name 'combo'");
+	fails("turns_2 = b2 in my", "turns_2 = dtap", "unknown name 'dtap'");
+	fails("b1 = birthday(1)", "b1 = b2 - 1y", "bad.ini:13: date 'b1': column 1: unknown date 'b2'");
+	fails("partner_anchor = b2", "partner_anchor = b9", "bad.ini:10: partner_anchor");
+	/* a key repeated on the next line continues it, so this joins into
+	 * one expression that does not parse */
+	fails("hospice = any(hospice, my)\n", "hospice = any(hospice, my)\nhospice = died(my)\n",
+	      "bad.ini:22: 'hospice': column 18: unexpected 'died' after the expression");
+	fails("[numerator.combo]", "[numerator.dtap]", "bad.ini:31: sub-result 'dtap' is defined twice");
+	fails("turns_2 = b2 in my\nenrolled = enrolled(b2 - 1y + 1d .. b2,\n    gaps = 1, gap_days = 45)\n",
+	      "", "[denominator] needs at least one criterion");
+	fails("[numerator.dtap]\ndoses = count(dtap_vaccine, birth + 42d .. b2) >= 4\n\n"
+	      "[numerator.mmr]\ndose = count(mmr_vaccine, b1 .. b2) >= 1\n\n[numerator.combo]\nall = dtap and mmr\n",
+	      "", "needs at least one [numerator.NAME] section");
+	fails("[strata]\ngirls = sex = F\n", "[strata]\ngirls = sex = F\nx = 1\ngirls = sex = M\n",
+	      "bad.ini:36: 'girls' already set on line 34");
+}
+
+int main(void)
+{
+	char *vsdir;
+	const char *root = getenv("CCO_ROOT");
+
+	if (!mkdtemp(dir))
+		return 1;
+	vsdir = xasprintf("%s/tests/fixtures/measure/valuesets", root ? root : ".");
+	vs = vs_load(vsdir);
+	ok(vs != NULL, "fixture value sets load: %s", vs ? vsdir : err_msg());
+	free(vsdir);
+	if (vs) {
+		test_good();
+		test_errors();
+	}
+	vs_free(vs);
+	if (tap_failed == 0) {
+		char *cmd = xasprintf("rm -rf %s", dir);
+
+		if (system(cmd) != 0)
+			tap_failed++;
+		free(cmd);
+	}
+	return done_testing();
+}
