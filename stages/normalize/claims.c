@@ -164,7 +164,7 @@ static int cmp_out(const void *pa, const void *pb)
 static int is_ed_line(const struct claims *c, char **f)
 {
 	return vs_contains(c->ed_rev, "REV", f[REV]) ||
-	       vs_contains(c->ed_cpt, "CPT", f[PROC]) ||
+	       vs_contains(c->ed_cpt, vs_procedure_system(f[PROC]), f[PROC]) ||
 	       (f[PROC][0] && vs_contains(c->ed_pos, "POS", f[POS]));
 }
 
@@ -203,7 +203,7 @@ static const char *category(const struct claims *c, const struct hdr *h, char **
 		return "inpatient";
 	if (is_ed_line(c, f))
 		return "ed";
-	if (vs_contains(c->dental, "CDT", f[PROC]))
+	if (vs_contains(c->dental, vs_procedure_system(f[PROC]), f[PROC]))
 		return "dental";
 	return strcmp(h->v[CLAIM_TYPE], "I") == 0 ? "outpatient" : "professional";
 }
