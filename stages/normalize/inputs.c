@@ -33,13 +33,28 @@ struct line {
 	size_t used, cap;
 };
 
-static void line_add(struct line *l, const char *s, size_t n, int tab)
+static char *put_field(char *w, const char *s, size_t n)
 {
-	xgrow(&l->p, &l->cap, l->used + n + 2, 1);
-	if (tab)
-		l->p[l->used++] = '\t';
-	memcpy(l->p + l->used, s, n);
-	l->used += n;
+	*w++ = '\t';
+	memcpy(w, s, n);
+	return w + n;
+}
+
+/* Build "KEY<TAB>SEQ<TAB>fields..." in l. */
+static void make_line(struct line *l, const struct rec_row *row, int key_col,
+		      const char *seq)
+{
+	size_t need = row->len[key_col] + SEQ_WIDTH + 2;
+	char *w;
+
+	for (int i = 0; i < row->nfields; i++)
+		need += row->len[i] + 1;
+	xgrow(&l->p, &l->cap, need, 1);
+	memcpy(l->p, row->field[key_col], row->len[key_col]);
+	w = put_field(l->p + row->len[key_col], seq, SEQ_WIDTH);
+	for (int i = 0; i < row->nfields; i++)
+		w = put_field(w, row->field[i], row->len[i]);
+	l->used = (size_t)(w - l->p);
 }
 
 /* Feed one file's rows to the sort.  Returns 0 or -1. */
@@ -63,11 +78,7 @@ static int load_file(const char *path, const char *seq, const struct rec_schema 
 		c->in++;
 		if (prep)
 			prep(row.field, row.len, &scr);
-		l.used = 0;
-		line_add(&l, row.field[key_col], row.len[key_col], 0);
-		line_add(&l, seq, SEQ_WIDTH, 1);
-		for (int i = 0; i < row.nfields; i++)
-			line_add(&l, row.field[i], row.len[i], 1);
+		make_line(&l, &row, key_col, seq);
 		if (extsort_add(sort, l.p, l.used) < 0) {
 			rc = err_set("%s: %s", path, err_msg());
 			break;
