@@ -59,7 +59,7 @@ SCHEMA(attribution_audit, 1, "member_id", "rank", "npi", "clinic_id", "visits",
 /* measure outputs */
 SCHEMA(measure_results, 1, "member_id", "measure_id", "submeasure", "stratum",
        "partner_id", "clinic_id", "excluded", "exclusion", "numerator",
-       "missing", "evidence", "evidence_date", "deadline");
+       "missing", "evidence", "evidence_date", "deadline", "episode");
 SCHEMA(measure_aggregates, 1, "measure_id", "submeasure", "stratum",
        "partner_id", "clinic_id", "denominator", "exclusions", "numerator");
 SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",

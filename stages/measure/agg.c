@@ -86,7 +86,8 @@ static void grow(struct agg *a)
 	free(old);
 }
 
-void agg_add(struct agg *a, const struct agg_key *k, int excluded, int numerator)
+void agg_add(struct agg *a, const struct agg_key *k, long long denominator,
+	     long long exclusions, long long numerator)
 {
 	struct cell *c;
 
@@ -98,9 +99,9 @@ void agg_add(struct agg *a, const struct agg_key *k, int excluded, int numerator
 		c->key = *k;
 		a->used++;
 	}
-	c->denominator++;
-	c->exclusions += excluded != 0;
-	c->numerator += numerator != 0;
+	c->denominator += denominator;
+	c->exclusions += exclusions;
+	c->numerator += numerator;
 }
 
 /* Sorting needs the names: a file-scope pointer, set only by agg_write. */

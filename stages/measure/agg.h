@@ -23,8 +23,10 @@ struct agg *agg_new(void);
 int agg_partner(struct agg *a, const char *id);
 int agg_clinic(struct agg *a, const char *id);
 
-/* Count one member (or episode) under key. */
-void agg_add(struct agg *a, const struct agg_key *k, int excluded, int numerator);
+/* Add to the counts under key: for proportions one member (or episode)
+ * at a time, for rates member months and events. */
+void agg_add(struct agg *a, const struct agg_key *k, long long denominator,
+	     long long exclusions, long long numerator);
 
 /* Write every row, sorted by measure id, sub-result, stratum, partner and
  * clinic.  Errors are the writer's. */

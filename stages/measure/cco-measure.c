@@ -117,7 +117,7 @@ static int measure_all(struct stage *st)
 	struct progress pr;
 	int rc;
 
-	mmember_init(&m, st->ms->nvs);
+	mmember_init(&m, st->ms->nvs, codeidx_words(st->codes));
 	progress_start(&pr, "members", 0);
 	while ((rc = member_read(&st->reader, &m)) > 0) {
 		evaluate_member(&st->e, &m);
@@ -230,7 +230,8 @@ static int run(struct stage *st, int check_only)
 		return CCO_EXIT_OK;
 	}
 	st->codes = codeidx_new(st->ms, 1 << 18);
-	rc = member_reader_open(&st->reader, st->ws, st->codes,
+	rc = member_reader_open(&st->reader, st->ws, st->codes, st->ms,
+				(int)config_int(st->cfg, "run.measurement_year"),
 				config_date(st->cfg, "run.as_of"));
 	if (rc == 0)
 		rc = open_outputs(st);

@@ -6,14 +6,23 @@
  * excludes); then each numerator sub-result, never met by an excluded
  * member, with the evidence that met it or what is missing and by when.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "evaluate.h"
 #include "rec.h"
+#include "xalloc.h"
+
+/* One index event of an episode measure. */
+struct episode {
+	int date;              /* the index date (a stay's discharge) */
+	int admit;             /* a stay's admission; the date otherwise */
+	const uint64_t *bits;  /* principal diagnosis's value sets, or NULL */
+};
 
 static void fill_ctx(const struct eval_run *e, const struct measure *me,
-		     const struct mmember *m, struct mx_ctx *c)
+		     const struct mmember *m, struct mx_ctx *c, const struct episode *ep)
 {
 	memset(c, 0, sizeof(*c));
 	c->my_start = e->my_start;
@@ -26,7 +35,8 @@ static void fill_ctx(const struct eval_run *e, const struct measure *me,
 	c->spans = m->spans;
 	c->nspans = m->nspans;
 	c->hits = m->hits;
-	c->index = c->index_end = DATE_NONE;
+	c->index = c->index_end = ep ? ep->date : DATE_NONE;
+	c->index_bits = ep ? ep->bits : NULL;
 	c->named = e->named;
 	c->refs = e->refs;
 	/* each date may use the ones above it, which are already set */
@@ -59,6 +69,7 @@ struct outcome {
 	const char *partner, *stratum;
 	const struct criterion *excluded_by;
 	int stratum_index;
+	int episode;          /* the episode's index date, or DATE_NONE */
 };
 
 static void write_row(const struct eval_run *e, const struct measure *me, int sub,
@@ -80,7 +91,58 @@ static void write_row(const struct eval_run *e, const struct measure *me, int su
 	rec_put_str(w, num && t->evidence >= 0 ? m->evidence[t->evidence] : NULL);
 	rec_put_date(w, num ? t->evidence_date : DATE_NONE);
 	rec_put_date(w, !num && !o->excluded_by ? t->deadline : DATE_NONE);
+	rec_put_date(w, o->episode);
 	rec_end(w);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void sort_unique(int *v, int *n)
+{
+	int m = 0;
+
+	if (*n > 1)
+		qsort(v, (size_t)*n, sizeof(int), cmp_int);
+	for (int i = 0; i < *n; i++)
+		if (m == 0 || v[i] != v[m - 1])
+			v[m++] = v[i];
+	*n = m;
+}
+
+/* Credit a rate's counts to the partner of month mo (sub -1: every
+ * sub-result, for member months), in total and in the member's stratum. */
+static void credit(struct eval_run *e, int mi, int sub, const struct outcome *o,
+		   const struct mmember *m, int mo, long long den, long long excl,
+		   long long num)
+{
+	const struct measure *me = &e->ms->m[mi];
+	struct agg_key k = { mi, 0, -1,
+			     agg_partner(e->agg, e->reader->partner_ids[m->month_partner[mo]]),
+			     agg_clinic(e->agg, m->clinic_id) };
+
+	for (k.sub = sub < 0 ? 0 : sub; k.sub < (sub < 0 ? me->nnum : sub + 1); k.sub++) {
+		k.stratum = -1;
+		agg_add(e->agg, &k, den, excl, num);
+		if (o->stratum_index >= 0) {
+			k.stratum = o->stratum_index;
+			agg_add(e->agg, &k, den, excl, num);
+		}
+	}
+}
+
+/* A rate's member row: the member's events in attributed months. */
+static void write_rate_row(const struct eval_run *e, const struct measure *me, int sub,
+			   const struct mmember *m, const struct outcome *o, int events)
+{
+	struct mx_trace t;
+
+	mx_trace_init(&t);
+	write_row(e, me, sub, m, o, events, NULL, &t);
 }
 
 static void count(struct eval_run *e, int measure, int sub, const struct outcome *o,
@@ -89,46 +151,189 @@ static void count(struct eval_run *e, int measure, int sub, const struct outcome
 	struct agg_key k = { measure, sub, -1, agg_partner(e->agg, o->partner),
 			     agg_clinic(e->agg, m->clinic_id) };
 
-	agg_add(e->agg, &k, o->excluded_by != NULL, num);
+	agg_add(e->agg, &k, 1, o->excluded_by != NULL, num);
 	if (o->stratum_index >= 0) {
 		k.stratum = o->stratum_index;
-		agg_add(e->agg, &k, o->excluded_by != NULL, num);
+		agg_add(e->agg, &k, 1, o->excluded_by != NULL, num);
 	}
 }
 
-static void evaluate_measure(struct eval_run *e, int mi, const struct mmember *m)
+/* Denominator, partner, exclusion and stratum of m for measure me.
+ * Returns 0 if m is not in the denominator. */
+static int population(struct eval_run *e, int mi, const struct mmember *m,
+		      struct mx_ctx *c, struct outcome *o, const struct episode *ep)
 {
 	const struct measure *me = &e->ms->m[mi];
-	struct outcome o = { "", "", NULL, -1 };
-	struct mx_ctx c;
 
-	fill_ctx(e, me, m, &c);
-	if (first(&me->denominator, &c, 1, NULL)) {
+	fill_ctx(e, me, m, c, ep);
+	if (first(&me->denominator, c, 1, NULL)) {
 		e->not_in_denominator[mi]++;
-		return;
+		return 0;
 	}
-	o.partner = partner_of(e, me, m, &c);
-	o.excluded_by = first(&me->exclusions, &c, 0, NULL);
-	e->denominator[mi]++;
-	e->excluded[mi] += o.excluded_by != NULL;
-	for (int s = 0; s < me->nstrata && o.stratum_index < 0; s++)
-		if (!first(&me->strata[s].crit, &c, 1, NULL)) {
-			o.stratum_index = s;
-			o.stratum = me->strata[s].name;
+	o->partner = partner_of(e, me, m, c);
+	o->excluded_by = first(&me->exclusions, c, 0, NULL);
+	for (int s = 0; s < me->nstrata && o->stratum_index < 0; s++)
+		if (!first(&me->strata[s].crit, c, 1, NULL)) {
+			o->stratum_index = s;
+			o->stratum = me->strata[s].name;
 		}
+	return 1;
+}
+
+/* Distinct dates in the MY with an event of sub's slots, sorted, in a
+ * new array *out (the caller frees); returns how many. */
+static int event_dates(const struct eval_run *e, const struct subresult *sub,
+		       const struct mmember *m, int count_denied, int **out)
+{
+	int n = 0, total = 0, *dates;
+
+	for (int i = 0; i < sub->nevents; i++)
+		total += m->hits[sub->events[i]].n;
+	dates = *out = xmalloc(sizeof(int) * (size_t)(total + 1));
+	for (int i = 0; i < sub->nevents; i++) {
+		const struct mx_hits *h = &m->hits[sub->events[i]];
+
+		for (int j = 0; j < h->n; j++)
+			if (h->v[j].date >= e->my_start && h->v[j].date <= e->my_end &&
+			    (count_denied || !h->v[j].denied))
+				dates[n++] = h->v[j].date;
+	}
+	sort_unique(dates, &n);
+	return n;
+}
+
+/* A rate: the member's attributed member-months go to each month's
+ * partner, and so do the events of those months. */
+static void evaluate_rate(struct eval_run *e, int mi, const struct mmember *m,
+			  const struct outcome *o)
+{
+	const struct measure *me = &e->ms->m[mi];
+	int excluded = o->excluded_by != NULL, months = 0;
+	int *dates;
+
+	for (int mo = 1; mo <= 12; mo++) {
+		if (m->month_partner[mo] < 0)
+			continue;
+		months++;
+		credit(e, mi, -1, o, m, mo, 1, excluded, 0);
+	}
+	e->denominator[mi] += months;
+	e->excluded[mi] += excluded ? months : 0;
+	for (int sub = 0; sub < me->nnum; sub++) {
+		int n = event_dates(e, &me->num[sub], m, me->count_denied, &dates), events = 0;
+
+		for (int i = 0; i < n && !excluded; i++) {
+			int y, mo, d;
+
+			date_to_ymd(dates[i], &y, &mo, &d);
+			if (m->month_partner[mo] < 0)
+				continue;
+			events++;
+			credit(e, mi, sub, o, m, mo, 0, 0, 1);
+		}
+		free(dates);
+		e->numerator[mi][sub] += events;
+		write_rate_row(e, me, sub, m, o, events);
+	}
+}
+
+/* A proportion's sub-results for a member (or one of its episodes). */
+static void proportion(struct eval_run *e, int mi, const struct mmember *m,
+		       const struct mx_ctx *c, const struct outcome *o)
+{
+	const struct measure *me = &e->ms->m[mi];
+
+	e->denominator[mi]++;
+	e->excluded[mi] += o->excluded_by != NULL;
 	for (int sub = 0; sub < me->nnum; sub++) {
 		struct mx_trace t;
 		const struct criterion *missing;
 		int num;
 
 		mx_trace_init(&t);
-		missing = first(&me->num[sub].crit, &c, 1, &t);
-		num = !missing && !o.excluded_by;
+		missing = first(&me->num[sub].crit, c, 1, &t);
+		num = !missing && !o->excluded_by;
 		e->refs[sub] = (signed char)!missing;
 		e->numerator[mi][sub] += num;
-		write_row(e, me, sub, m, &o, num, o.excluded_by ? NULL : missing, &t);
-		count(e, mi, sub, &o, m, num);
+		write_row(e, me, sub, m, o, num, o->excluded_by ? NULL : missing, &t);
+		count(e, mi, sub, o, m, num);
 	}
+}
+
+static int by_episode_date(const void *a, const void *b)
+{
+	const struct episode *x = a, *y = b;
+
+	if (x->date != y->date)
+		return (x->date > y->date) - (x->date < y->date);
+	return (x->admit > y->admit) - (x->admit < y->admit);
+}
+
+/* The measure's index events, by date: stays for event.discharge, else
+ * the dates of the named value sets.  An event followed by another whose
+ * admission (or date) is within collapse_days is dropped: the later one
+ * stands (readmissions, clustered deliveries).  Returns the count; *out is
+ * the caller's to free. */
+static int episodes_of(const struct eval_run *e, const struct measure *me,
+		       const struct mmember *m, struct episode **out)
+{
+	int n = 0, total = m->nstays, kept = 0;
+	struct episode *ep;
+
+	for (int i = 0; i < me->nindex_events; i++)
+		total += m->hits[me->index_events[i]].n;
+	ep = *out = xmalloc(sizeof(*ep) * (size_t)(total + 1));
+	for (int i = 0; i < me->nindex_events; i++) {
+		int slot = me->index_events[i];
+
+		if (e->ms->builtin[slot] == EV_DISCHARGE) {
+			for (int j = 0; j < m->nstays; j++)
+				ep[n++] = (struct episode){ m->stays[j].discharge,
+							    m->stays[j].admit, m->stays[j].bits };
+			continue;
+		}
+		for (int j = 0; j < m->hits[slot].n; j++)
+			if (me->count_denied || !m->hits[slot].v[j].denied)
+				ep[n++] = (struct episode){ m->hits[slot].v[j].date,
+							    m->hits[slot].v[j].date, NULL };
+	}
+	if (n > 1)
+		qsort(ep, (size_t)n, sizeof(*ep), by_episode_date);
+	for (int i = 0; i < n; i++) {
+		if (i + 1 < n && ep[i + 1].date == ep[i].date)
+			continue; /* one episode per date: keep the last */
+		if (i + 1 < n && ep[i + 1].admit <= ep[i].date + me->collapse_days)
+			continue;
+		ep[kept++] = ep[i];
+	}
+	return kept;
+}
+
+static void evaluate_measure(struct eval_run *e, int mi, const struct mmember *m)
+{
+	const struct measure *me = &e->ms->m[mi];
+	struct outcome o = { "", "", NULL, -1, DATE_NONE };
+	struct mx_ctx c;
+
+	if (me->episodes) {
+		struct episode *ep;
+		int n = episodes_of(e, me, m, &ep);
+
+		for (int i = 0; i < n; i++) {
+			struct outcome oe = { "", "", NULL, -1, ep[i].date };
+
+			if (population(e, mi, m, &c, &oe, &ep[i]))
+				proportion(e, mi, m, &c, &oe);
+		}
+		free(ep);
+		return;
+	}
+	if (!population(e, mi, m, &c, &o, NULL))
+		return;
+	if (me->kind == MEASURE_RATE)
+		evaluate_rate(e, mi, m, &o);
+	else
+		proportion(e, mi, m, &c, &o);
 }
 
 void evaluate_member(struct eval_run *e, const struct mmember *m)

@@ -17,7 +17,7 @@
 #include "valueset.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_MEASURE, SEC_DATES, SEC_DENOM, SEC_EXCL, SEC_NUM, SEC_STRATA };
+enum section { SEC_NONE, SEC_MEASURE, SEC_EPISODE, SEC_DATES, SEC_DENOM, SEC_EXCL, SEC_NUM, SEC_STRATA };
 
 struct loader {
 	struct measure_set *set;
@@ -78,20 +78,34 @@ static int date_slot(void *arg, const char *name)
 	return -1;
 }
 
+static enum builtin_event builtin_named(const char *name)
+{
+	static const char *const names[] = { "", "event.ed_visit", "event.ed_visit_all",
+					     "event.discharge" };
+
+	for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strcmp(name, names[i]) == 0)
+			return (enum builtin_event)i;
+	return EV_NONE;
+}
+
 static int vs_slot(void *arg, const char *name)
 {
 	struct loader *ld = arg;
 	struct measure_set *s = ld->set;
-	const struct valueset *v;
+	enum builtin_event ev = builtin_named(name);
+	const struct valueset *v = NULL;
 
 	for (int i = 0; i < s->nvs; i++)
 		if (strcmp(s->vs_names[i], name) == 0)
 			return i;
-	if (!(v = vs_find(ld->vsets, name)))
+	if (ev == EV_NONE && !(v = vs_find(ld->vsets, name)))
 		return -1;
 	s->vs = xrealloc(s->vs, sizeof(*s->vs) * (size_t)(s->nvs + 1));
+	s->builtin = xrealloc(s->builtin, sizeof(*s->builtin) * (size_t)(s->nvs + 1));
 	s->vs_names = xrealloc(s->vs_names, sizeof(char *) * (size_t)(s->nvs + 1));
 	s->vs[s->nvs] = v;
+	s->builtin[s->nvs] = ev;
 	s->vs_names[s->nvs] = xstrdup(name);
 	return s->nvs++;
 }
@@ -136,6 +150,7 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 	static const char *const direction[] = { "lower", "higher", NULL };
 	static const char *const yes_no[] = { "no", "yes", NULL };
 	static const char *const rules[] = { "anchor", "last", "most_days", NULL };
+	static const char *const kinds[] = { "proportion", "rate_per_1000_mm", NULL };
 	static const enum enr_partner_rule rule_of[] = { ENR_ANCHOR, ENR_LAST, ENR_MOST_DAYS };
 	struct measure *m = ld->m;
 	int i;
@@ -156,6 +171,10 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 		if ((i = one_of(key, value, direction)) < 0)
 			return -1;
 		m->higher_is_better = i;
+	} else if (strcmp(key, "kind") == 0) {
+		if ((i = one_of(key, value, kinds)) < 0)
+			return -1;
+		m->kind = (enum measure_kind)i;
 	} else if (strcmp(key, "denied_claims") == 0) {
 		if ((i = one_of(key, value, yes_no)) < 0)
 			return -1;
@@ -172,6 +191,24 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 	return 0;
 }
 
+/* ---- [episode] ---- */
+
+static int episode_key(struct loader *ld, const char *key, const char *value)
+{
+	char *end;
+	long v;
+
+	if (strcmp(key, "events") == 0)
+		return 0; /* parsed at the end, with the other names */
+	if (strcmp(key, "collapse_days") != 0)
+		return err_set("unknown key '%s' in [episode]", key);
+	v = strtol(value, &end, 10);
+	if (end == value || *end || v < 0 || v > 3660)
+		return err_set("collapse_days must be a whole number of days, not '%s'", value);
+	ld->m->collapse_days = (int)v;
+	return 0;
+}
+
 /* ---- sections ---- */
 
 static int enter_section(struct loader *ld, const char *section)
@@ -184,6 +221,8 @@ static int enter_section(struct loader *ld, const char *section)
 	ld->list = NULL;
 	if (strcmp(section, "measure") == 0)
 		ld->sec = SEC_MEASURE;
+	else if (strcmp(section, "episode") == 0)
+		ld->sec = SEC_EPISODE, ld->m->episodes = 1;
 	else if (strcmp(section, "dates") == 0)
 		ld->sec = SEC_DATES, ld->list = &ld->dates;
 	else if (strcmp(section, "denominator") == 0)
@@ -234,7 +273,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		ld->last->text = text;
 		return 0;
 	}
-	list = ld->sec == SEC_MEASURE ? &ld->meta : ld->list;
+	list = ld->sec == SEC_MEASURE || ld->sec == SEC_EPISODE ? &ld->meta : ld->list;
 	if (ld->sec == SEC_STRATA) {
 		for (int i = 0; i < ld->m->nstrata; i++)
 			if (strcmp(ld->m->strata[i].name, key) == 0)
@@ -244,10 +283,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	}
 	if ((dup = crit_find(list, key)))
 		return err_set("'%s' already set on line %d", key, dup->line);
-	if (ld->sec == SEC_MEASURE) {
+	if (ld->sec == SEC_MEASURE || ld->sec == SEC_EPISODE) {
 		ld->last = NULL;
 		crit_add(&ld->meta, key, value);
-		return measure_key(ld, key, value);
+		return ld->sec == SEC_MEASURE ? measure_key(ld, key, value) :
+						episode_key(ld, key, value);
 	}
 	ld->last = crit_add(list, key, value);
 	return 0;
@@ -268,6 +308,20 @@ static int parse_list(struct loader *ld, struct crit_list *l, const struct mx_na
 	for (int i = 0; i < l->n; i++)
 		if (parse_crit(ld, &l->v[i], names) < 0)
 			return -1;
+	return 0;
+}
+
+/* A rate's sub-result counts events: one key, `events = vs | vs`. */
+static int parse_events(struct loader *ld, struct subresult *sub, const struct mx_names *names)
+{
+	struct criterion *c = &sub->crit.v[0];
+
+	if (sub->crit.n != 1 || strcmp(c->name, "events") != 0)
+		return err_set("%s:%d: [numerator.%s] of a rate measure has one key, "
+			       "events = VALUESET | ...", ld->m->file, c->line, sub->name);
+	sub->nevents = mx_parse_vslist(c->text, names, &sub->events);
+	if (sub->nevents < 0)
+		return err_set("%s:%d: 'events': %s", ld->m->file, c->line, err_msg());
 	return 0;
 }
 
@@ -315,12 +369,28 @@ static int check_required(const struct loader *ld)
 	return 0;
 }
 
+static int parse_episode(struct loader *ld, const struct mx_names *names)
+{
+	struct measure *m = ld->m;
+	struct criterion *c = crit_find(&ld->meta, "events");
+
+	if (!m->episodes)
+		return 0;
+	if (!c)
+		return err_set("%s: [episode] needs events = EVENTS | ...", m->file);
+	m->nindex_events = mx_parse_vslist(c->text, names, &m->index_events);
+	if (m->nindex_events < 0)
+		return err_set("%s:%d: events: %s", m->file, c->line, err_msg());
+	return 0;
+}
+
 static int parse_all(struct loader *ld)
 {
 	struct measure *m = ld->m;
-	struct mx_names names = { date_slot, vs_slot, ref_slot, ld, 0 };
+	struct mx_names names = { date_slot, vs_slot, ref_slot, ld, m->episodes };
 
-	if (check_required(ld) < 0 || parse_dates(ld, &names) < 0 ||
+	if (check_required(ld) < 0 || parse_episode(ld, &names) < 0 ||
+	    parse_dates(ld, &names) < 0 ||
 	    parse_list(ld, &m->denominator, &names) < 0 ||
 	    parse_list(ld, &m->exclusions, &names) < 0)
 		return -1;
@@ -330,7 +400,8 @@ static int parse_all(struct loader *ld)
 	ld->refs = m->num;
 	for (int i = 0; i < m->nnum; i++) {
 		ld->ref_limit = i;
-		if (parse_list(ld, &m->num[i].crit, &names) < 0)
+		if (m->kind == MEASURE_RATE ? parse_events(ld, &m->num[i], &names) < 0 :
+					      parse_list(ld, &m->num[i].crit, &names) < 0)
 			return -1;
 	}
 	return 0;
@@ -351,6 +422,7 @@ static void measure_release(struct measure *m)
 	crit_list_free(&m->exclusions);
 	for (int i = 0; i < m->nnum; i++) {
 		free(m->num[i].name);
+		free(m->num[i].events);
 		crit_list_free(&m->num[i].crit);
 	}
 	free(m->num);
@@ -359,6 +431,7 @@ static void measure_release(struct measure *m)
 		crit_list_free(&m->strata[i].crit);
 	}
 	free(m->strata);
+	free(m->index_events);
 }
 
 /* Load path as the next measure of set.  Returns 0 or -1 with err_msg(). */
@@ -454,5 +527,6 @@ void mdef_free(struct measure_set *s)
 		free(s->vs_names[i]);
 	free(s->vs_names);
 	free(s->vs);
+	free(s->builtin);
 	free(s);
 }

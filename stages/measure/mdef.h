@@ -30,13 +30,30 @@ struct crit_list {
 /* A numerator sub-result ([numerator.NAME]) or a stratum ([strata] key). */
 struct subresult {
 	char *name;
-	struct crit_list crit; /* all must hold */
+	struct crit_list crit; /* all must hold (proportions) */
+	int *events;           /* rate measures: the event slots counted */
+	int nevents;
+};
+
+enum measure_kind {
+	MEASURE_PROPORTION,   /* members (or episodes) meeting the numerator */
+	MEASURE_RATE          /* events per 1,000 member months */
+};
+
+/* Event lists derived by cco-normalize, usable wherever a value set is:
+ * the member reader fills them instead of matching codes. */
+enum builtin_event {
+	EV_NONE,          /* a value set */
+	EV_ED_VISIT,      /* event.ed_visit: ED visits not leading to a stay */
+	EV_ED_VISIT_ALL,  /* event.ed_visit_all: every ED visit */
+	EV_DISCHARGE      /* event.discharge: inpatient stays, on discharge */
 };
 
 struct measure {
 	char *file;
 	char *id, *name, *version, *steward;
 	int higher_is_better;
+	enum measure_kind kind;
 	int count_denied;                 /* denied claim lines count */
 	enum enr_partner_rule partner_rule;
 	struct mx_date partner_anchor;    /* for ENR_ANCHOR; the others use the MY */
@@ -49,6 +66,11 @@ struct measure {
 	int nnum;
 	struct subresult *strata;         /* each one criterion */
 	int nstrata;
+	int episodes;                     /* [episode]: one unit per index event */
+	int *index_events;                /* slots whose hits are index events */
+	int nindex_events;
+	int collapse_days;                /* drop an index event followed by
+					     another within this many days */
 };
 
 /* All measures of a run and the value sets they use.  Value sets get one
@@ -56,7 +78,8 @@ struct measure {
 struct measure_set {
 	struct measure *m;
 	int n;
-	const struct valueset **vs; /* by slot */
+	const struct valueset **vs; /* by slot; NULL for a built-in event list */
+	enum builtin_event *builtin; /* by slot */
 	char **vs_names;
 	int nvs;
 };

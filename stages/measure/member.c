@@ -9,6 +9,7 @@
 #include "codeidx.h"
 #include "date.h"
 #include "err.h"
+#include "mdef.h"
 #include "member.h"
 #include "mstream.h"
 #include "rec.h"
@@ -17,19 +18,22 @@
 
 static const char *const in_path[MI_NINPUTS] = {
 	"normalize/members", "normalize/enrollment", "attribute/attribution",
-	"normalize/claims", "normalize/pharmacy", "normalize/immunizations",
-	"normalize/lab_results"
+	"attribute/partner_months", "normalize/claims", "normalize/pharmacy",
+	"normalize/immunizations", "normalize/lab_results", "normalize/ed_visits",
+	"normalize/stays"
 };
 static const char *const in_kind[MI_NINPUTS] = {
-	"members", "enrollment_spans", "attribution", "claims", "pharmacy",
-	"immunizations", "lab_results"
+	"members", "enrollment_spans", "attribution", "partner_months", "claims",
+	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays"
 };
 
 int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *codes,
-		       int as_of)
+		       const struct measure_set *ms, int my, int as_of)
 {
 	memset(r, 0, sizeof(*r));
 	r->codes = codes;
+	r->ms = ms;
+	r->my = my;
 	r->as_of = as_of;
 	r->acc = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
 	for (int i = 0; i < MI_NINPUTS; i++) {
@@ -53,10 +57,11 @@ void member_reader_close(struct member_reader *r)
 	free(r->acc);
 }
 
-void mmember_init(struct mmember *m, int nslots)
+void mmember_init(struct mmember *m, int nslots, int words)
 {
 	memset(m, 0, sizeof(*m));
 	m->nslots = nslots;
+	m->words = words;
 	m->lists = xcalloc((size_t)nslots + 1, sizeof(*m->lists));
 	m->hits = xcalloc((size_t)nslots + 1, sizeof(*m->hits));
 }
@@ -69,7 +74,10 @@ static void mmember_reset(struct mmember *m, const char *id)
 	m->clinic_id = xstrdup("");
 	m->birth = m->death = DATE_NONE;
 	m->sex = 'U';
+	for (int i = 0; i < 13; i++)
+		m->month_partner[i] = -1;
 	m->nspans = 0;
+	m->nstays = 0;
 	for (int i = 0; i < m->nslots; i++)
 		m->lists[i].n = 0;
 	for (int i = 0; i < m->nevidence; i++)
@@ -87,6 +95,9 @@ void mmember_release(struct mmember *m)
 	free(m->lists);
 	free(m->hits);
 	free(m->spans);
+	for (size_t i = 0; i < m->stays_alloc; i++)
+		free(m->stays[i].bits);
+	free(m->stays);
 	free(m->evidence);
 }
 
@@ -292,6 +303,95 @@ static int read_attribution(struct member_reader *r, struct mmember *m)
 	return rc;
 }
 
+/* The partner of each MY month, from attribute's partner_months. */
+static int read_partner_months(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ms = r->in[MI_PARTNER_MONTHS];
+	int cm = mstream_col(ms, "month"), cp = mstream_col(ms, "partner_id");
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		const char *mo = row.field[cm];
+		int month;
+
+		if (row.len[cm] != 7 || atoi(mo) != r->my || !*row.field[cp])
+			continue;
+		month = atoi(mo + 5);
+		if (month >= 1 && month <= 12)
+			m->month_partner[month] = partner_index(r, row.field[cp]);
+	}
+	return rc;
+}
+
+/* Append a hit to every slot that is built-in event list ev. */
+static void add_builtin(struct member_reader *r, struct mmember *m,
+			enum builtin_event ev, int date, int denied, int evid)
+{
+	for (int i = 0; i < m->nslots; i++) {
+		struct hit_list *l = &m->lists[i];
+
+		if (r->ms->builtin[i] != ev)
+			continue;
+		xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = (struct mx_hit){ date, denied, evid };
+	}
+}
+
+/* Keep a stay for episode measures, with its principal diagnosis's
+ * value-set bits, and add its discharge as a built-in event. */
+static void add_stay(struct member_reader *r, struct mmember *m, const struct rec_row *row,
+		     int discharge, int evid)
+{
+	struct mstay *s;
+	const uint64_t *bits;
+	struct mstream *st = r->in[MI_STAYS];
+	int ca = mstream_col(st, "admit_date"), cdx = mstream_col(st, "principal_dx");
+	size_t old = m->stays_alloc;
+
+	xgrow(&m->stays, &m->stays_alloc, (size_t)m->nstays + 1, sizeof(*m->stays));
+	for (size_t i = old; i < m->stays_alloc; i++)
+		m->stays[i].bits = xcalloc((size_t)m->words + 1, sizeof(uint64_t));
+	s = &m->stays[m->nstays++];
+	s->admit = parse_date(row->field[ca], row->len[ca], discharge);
+	s->discharge = discharge;
+	s->evidence = evid;
+	bits = *row->field[cdx] ? codeidx_lookup(r->codes, "ICD10CM", row->field[cdx]) : NULL;
+	for (int i = 0; i < m->words; i++)
+		s->bits[i] = bits ? bits[i] : 0;
+	add_builtin(r, m, EV_DISCHARGE, discharge, 0, evid);
+}
+
+/* ED visits (one per date) and inpatient stays, as built-in events. */
+static int read_derived(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ed = r->in[MI_ED_VISITS], *st = r->in[MI_STAYS];
+	int cd = mstream_col(ed, "ed_date"), ca = mstream_col(ed, "admitted");
+	int cx = mstream_col(ed, "denied"), cc = mstream_col(ed, "claims");
+	int cdis = mstream_col(st, "discharge_date"), cid = mstream_col(st, "stay_id");
+	struct rec_row row;
+	int rc, date;
+
+	while ((rc = mstream_next(ed, m->id, &row)) > 0) {
+		int ev, denied = strcmp(row.field[cx], "1") == 0;
+
+		if ((date = parse_date(row.field[cd], row.len[cd], DATE_NONE)) == DATE_NONE)
+			continue;
+		ev = evidence(m, "ed", row.field[cc]);
+		add_builtin(r, m, EV_ED_VISIT_ALL, date, denied, ev);
+		if (strcmp(row.field[ca], "1") != 0)
+			add_builtin(r, m, EV_ED_VISIT, date, denied, ev);
+	}
+	if (rc < 0)
+		return -1;
+	while ((rc = mstream_next(st, m->id, &row)) > 0) {
+		date = parse_date(row.field[cdis], row.len[cdis], DATE_NONE);
+		if (date != DATE_NONE)
+			add_stay(r, m, &row, date, evidence(m, "stay", row.field[cid]));
+	}
+	return rc;
+}
+
 /* Skip rows of members before id (or all rows, id NULL) in every input
  * but members, counting them. */
 static int skip_orphans(struct member_reader *r, const char *id)
@@ -326,6 +426,7 @@ int member_read(struct member_reader *r, struct mmember *m)
 	mmember_reset(m, id);
 	if (skip_orphans(r, m->id) < 0 || read_demographics(r, m) < 0 ||
 	    read_spans(r, m) < 0 || read_attribution(r, m) < 0 ||
+	    read_partner_months(r, m) < 0 || read_derived(r, m) < 0 ||
 	    read_claims(r, m) < 0 ||
 	    read_coded(r, m, MI_PHARMACY, "fill_date", "ndc", "NDC") < 0 ||
 	    read_coded(r, m, MI_IMMUNIZATIONS, "imm_date", "cvx", "CVX") < 0 ||

@@ -15,11 +15,19 @@
 
 struct mstream;
 struct codeidx;
+struct measure_set;
 
 struct hit_list {
 	struct mx_hit *v;
 	int n;
 	size_t alloc;
+};
+
+/* An inpatient stay, an index event for episode measures. */
+struct mstay {
+	int admit, discharge;
+	int evidence;
+	uint64_t *bits;   /* value-set slots holding its principal diagnosis */
 };
 
 struct mmember {
@@ -30,9 +38,14 @@ struct mmember {
 	int nspans;
 	size_t spans_alloc;
 	char *clinic_id;          /* from attribution; "" if none */
+	int month_partner[13];    /* partner of each MY month (1-12), -1: none */
 	struct hit_list *lists;   /* by value-set slot */
 	struct mx_hits *hits;     /* views of lists, for mx_ctx */
 	int nslots;
+	struct mstay *stays;      /* by admission */
+	int nstays;
+	size_t stays_alloc;
+	int words;                /* of each stay's bits */
 	char **evidence;          /* "source:claim_id", by hit evidence number */
 	int nevidence;
 	size_t evidence_alloc;
@@ -40,23 +53,25 @@ struct mmember {
 
 /* The inputs a member is read from, in the order of enum member_input. */
 enum member_input {
-	MI_MEMBERS, MI_ENROLLMENT, MI_ATTRIBUTION, MI_CLAIMS, MI_PHARMACY,
-	MI_IMMUNIZATIONS, MI_LABS, MI_NINPUTS
+	MI_MEMBERS, MI_ENROLLMENT, MI_ATTRIBUTION, MI_PARTNER_MONTHS, MI_CLAIMS,
+	MI_PHARMACY, MI_IMMUNIZATIONS, MI_LABS, MI_ED_VISITS, MI_STAYS, MI_NINPUTS
 };
 
 struct member_reader {
 	struct mstream *in[MI_NINPUTS];
 	struct codeidx *codes;
-	int as_of;
+	const struct measure_set *ms; /* which slots are built-in event lists */
+	int as_of, my;
 	char **partner_ids;       /* interned partner ids; spans index them */
 	int npartners;
 	long long orphan_rows;    /* rows of members not in the members file */
 	uint64_t *acc;            /* one event's value-set bits */
 };
 
-/* Open the inputs under ws.  Returns 0 or -1 with err_msg() set. */
+/* Open the inputs under ws, for the measures of ms in year my.  Returns 0
+ * or -1 with err_msg() set. */
 int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *codes,
-		       int as_of);
+		       const struct measure_set *ms, int my, int as_of);
 
 /* Read the next member into m.  Returns 1, 0 when no member is left, or -1
  * with err_msg() set. */
@@ -64,7 +79,7 @@ int member_read(struct member_reader *r, struct mmember *m);
 
 void member_reader_close(struct member_reader *r);
 
-void mmember_init(struct mmember *m, int nslots);
+void mmember_init(struct mmember *m, int nslots, int words);
 void mmember_release(struct mmember *m);
 
 #endif

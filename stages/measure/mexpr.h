@@ -16,6 +16,8 @@
 #ifndef CCO_MEXPR_H
 #define CCO_MEXPR_H
 
+#include <stdint.h>
+
 #include "enroll.h"
 
 /* Where a date expression starts from. */
@@ -53,6 +55,7 @@ enum mx_kind {
 	MX_ENROLLED_ON, /* enrolled_on(date) */
 	MX_DIED,        /* died(window) */
 	MX_COUNT,       /* count(vs|vs, window, apart) op k */
+	MX_INDEX_DX,    /* index_dx(vs|vs): the episode's principal diagnosis */
 	MX_REF          /* another named criterion or sub-result */
 };
 
@@ -89,6 +92,10 @@ struct mx_node *mx_parse(const char *text, const struct mx_names *names);
 int mx_parse_date(const char *text, const struct mx_names *names,
 		  struct mx_date *out);
 
+/* Parse a list of value sets "a | b" into slots (*slots owned by the
+ * caller).  Returns the count, or -1 with err_msg() set. */
+int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots);
+
 void mx_free(struct mx_node *n);
 
 /* ---- evaluation ---- */
@@ -118,6 +125,8 @@ struct mx_ctx {
 	int index, index_end;        /* the episode's dates, or DATE_NONE */
 	const int *named;            /* named dates by slot, computed in order */
 	const signed char *refs;     /* criteria results by slot (0 or 1) */
+	const uint64_t *index_bits;  /* value-set slots holding the episode's
+					principal diagnosis, or NULL */
 };
 
 /* What decided a result, for evidence and gap lists. */

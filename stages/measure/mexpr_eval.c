@@ -161,6 +161,11 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 		       c->death >= from && c->death <= to;
 	case MX_COUNT:
 		return eval_count(n, c, t);
+	case MX_INDEX_DX:
+		for (int i = 0; c->index_bits && i < n->nvs; i++)
+			if (c->index_bits[n->vs[i] / 64] >> (n->vs[i] % 64) & 1)
+				return 1;
+		return 0;
 	}
 	return 0;
 }

@@ -329,6 +329,13 @@ static struct mx_node *parse_keyword(struct parser *ps, int *matched)
 						  parse_date(ps, &n->date);
 		if (rc == 0)
 			rc = expect(ps, ")");
+	} else if (is(ps, "index_dx")) {
+		if (!ps->names->allow_index)
+			rc = fail(ps, "'index_dx' is only for episode measures");
+		n = node(MX_INDEX_DX);
+		next(ps);
+		if (rc == 0 && (rc = expect(ps, "(")) == 0 && (rc = parse_vslist(ps, n)) == 0)
+			rc = expect(ps, ")");
 	} else if (is(ps, "count") || is(ps, "any")) {
 		int any = is(ps, "any");
 
@@ -484,6 +491,24 @@ int mx_parse_date(const char *text, const struct mx_names *names,
 	if (*ps.tok)
 		return fail(&ps, "unexpected text after the date");
 	return 0;
+}
+
+int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
+{
+	struct parser ps;
+	struct mx_node n = { 0 };
+
+	parser_init(&ps, text, names);
+	if (parse_vslist(&ps, &n) < 0) {
+		free(n.vs);
+		return -1;
+	}
+	if (*ps.tok) {
+		free(n.vs);
+		return fail(&ps, "unexpected '%s' after the value sets", ps.tok);
+	}
+	*slots = n.vs;
+	return n.nvs;
 }
 
 void mx_free(struct mx_node *n)

@@ -6,6 +6,9 @@
  *                                               as a record file of KIND
  *   test-tool config-get CONFIG KEY [SET...]    print a config value
  *   test-tool hash FILE                         print a file's content hash
+ *   test-tool vs-contains DIR SET SYSTEM CODE...
+ *                                               load value sets, print
+ *                                               "CODE 1|0" per code
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include "err.h"
 #include "hash.h"
 #include "rec.h"
+#include "valueset.h"
 #include "xalloc.h"
 
 static int rec_write(const char *kind, const char *level, const char *out)
@@ -68,6 +72,20 @@ static int config_get(int argc, char **argv)
 	return 0;
 }
 
+static int vs_contains_cmd(int argc, char **argv)
+{
+	struct valuesets *v = vs_load(argv[0]);
+	const struct valueset *set;
+
+	if (!v)
+		return fprintf(stderr, "test-tool: %s\n", err_msg()), 1;
+	set = vs_find(v, argv[1]);
+	for (int i = 3; i < argc; i++)
+		printf("%s %d\n", argv[i], vs_contains(set, argv[2], argv[i]));
+	vs_free(v);
+	return set ? 0 : (fprintf(stderr, "test-tool: no value set '%s'\n", argv[1]), 1);
+}
+
 int main(int argc, char **argv)
 {
 	char hex[HASH_HEX_LEN + 1];
@@ -82,6 +100,8 @@ int main(int argc, char **argv)
 		puts(hex);
 		return 0;
 	}
-	fprintf(stderr, "usage: test-tool rec-write|config-get|hash ...\n");
+	if (argc >= 5 && strcmp(argv[1], "vs-contains") == 0)
+		return vs_contains_cmd(argc - 2, argv + 2);
+	fprintf(stderr, "usage: test-tool rec-write|config-get|hash|vs-contains ...\n");
 	return 2;
 }

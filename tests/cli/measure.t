@@ -1,0 +1,126 @@
+#!/bin/bash
+# cco-measure: the shipped measure definitions and value sets, proven on
+# hand-written fixture members at every rule edge (tests/fixtures/measure:
+# NAME.events are the members, NAME.expect the outcome for each member and
+# sub-result).
+. "$(dirname "$0")/../lib.sh"
+
+FIX=$CCO_ROOT/tests/fixtures/measure
+test_config
+cat >>cfg/p.ini <<INI
+valuesets = $CCO_ROOT/config/valuesets
+measures = $CCO_ROOT/config/measures
+INI
+
+# outcome MEASURE: the results of one measure as "member sub excluded
+# exclusion numerator missing", empty fields as "-".
+outcome() {
+	cco-cat -H ws/measure/results.rec.zst | awk -F'\t' -v m="$1" '
+		NR > 1 && $2 == m {
+			for (i = 1; i <= NF; i++) if ($i == "") $i = "-"
+			print $1, $3, $7, $8, $9, $10
+		}'
+}
+
+# fixture NAME: a workspace holding fixture NAME's members
+fixture() {
+	rm -rf ws && "$FIX/mkws" "$FIX/$1.events" ws
+}
+
+# check NAME MEASURE: run the fixture and compare with NAME.expect
+check() {
+	fixture "$1" &&
+	cco-measure -q -c cfg/p.ini &&
+	outcome "$2" >out &&
+	grep -v "^#" "$FIX/$1.expect" >expect &&
+	test_cmp expect out
+}
+
+test_expect_success 'the shipped definitions and value sets are valid' '
+	cco-measure --check -c cfg/p.ini 2>err &&
+	test_grep "measures and [0-9]* value sets are valid" err
+'
+
+test_expect_success 'CIS combo 3: doses, ages, windows, enrollment, exclusions' '
+	check cis CIS
+'
+
+test_expect_success 'CIS: members out of the denominator are counted, not listed' '
+	sqlite3 ws/cco.db "SELECT value FROM measure_count WHERE metric = \"denominator\" AND key = \"CIS\"" >out &&
+	echo 10 >expect && test_cmp expect out
+'
+
+test_expect_success 'CIS: evidence names the claim that completed a count' '
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"C01\" && \$3 == \"mmr\" { print \$11, \$12 }" >out &&
+	echo "fix:L25 2024-03-10" >expect && test_cmp expect out
+'
+
+test_expect_success 'CIS: a missing dose has a deadline, the 2nd birthday' '
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"C02\" && \$3 == \"dtap\" { print \$13 }" >out &&
+	echo 2025-03-10 >expect && test_cmp expect out
+'
+
+test_expect_success 'aggregates per partner and clinic add up to the member rows' '
+	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"CIS\" && \$2 == \"combo3\" && \$3 == \"\" { d += \$6; x += \$7; n += \$8 } END { print d, x, n }" >out &&
+	echo "10 1 5" >expect && test_cmp expect out
+'
+
+test_expect_success 'developmental screening: the birthday in the MY, its window, strata' '
+	check dev DEV &&
+	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"DEV\" && \$3 != \"\" { s[\$3] += \$6; n[\$3] += \$8 } END { for (k in s) print k, s[k], n[k] }" | sort >out &&
+	printf "age_1 1 1\nage_2 2 1\nage_3 1 1\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'well-child 3-6: ages on Dec 31, diagnosis-only visits, gaps, death' '
+	check wcv36 WCV36
+'
+
+test_expect_success 'colorectal screening: lookback windows, ages, gaps, exclusions' '
+	check col COL
+'
+
+test_expect_success 'ED visits per 1,000 member months: visits by month and partner' '
+	check ed AMB-ED &&
+	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"AMB-ED\" && \$3 == \"\" { d[\$4] += \$6; x[\$4] += \$7; n[\$4] += \$8 } END { for (p in d) print p, d[p], x[p], n[p] }" | sort >out &&
+	printf "P1 30 12 3\nP2 9 0 1\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'FUH: episodes by discharge, readmissions, windows after discharge' '
+	check fuh FUH &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"F03\" && \$2 == \"FUH\" { print \$14 }" | sort -u >out &&
+	echo 2025-05-25 >expect && test_cmp expect out
+'
+
+test_expect_success 'a value-set edit changes the result without rebuilding' '
+	fixture cis &&
+	mkdir -p vs2 &&
+	cp "$CCO_ROOT"/config/valuesets/*.csv vs2/ &&
+	sed -i "/^vzv_vaccine,CPT,90716,/d" vs2/*.csv &&
+	cco-measure -q -c cfg/p.ini --set paths.valuesets=vs2 &&
+	outcome CIS | grep "^C01 vzv" >out &&
+	echo "C01 vzv 0 - 0 one_dose" >expect && test_cmp expect out
+'
+
+test_expect_success 'an age-bound edit in a copy of a definition changes the denominator' '
+	mkdir -p m2 && cp "$CCO_ROOT"/config/measures/*.ini m2/ &&
+	sed -i "s/^min_dose = birth + 42d/min_dose = birth/" m2/cis.ini &&
+	cco-measure -q -c cfg/p.ini --set paths.measures=m2 &&
+	outcome CIS | grep "^C02 dtap" >out &&
+	echo "C02 dtap 0 - 1 -" >expect && test_cmp expect out
+'
+
+test_expect_success 'a broken definition fails with file and line, exit 2' '
+	sed -i "s/^four_doses = count(dtap_vaccine/four_doses = count(dtap_vacine/" m2/cis.ini &&
+	test_must_fail --code 2 cco-measure -c cfg/p.ini --set paths.measures=m2 2>err &&
+	test_grep "m2/cis.ini:[0-9]*: .four_doses.: column 7: unknown value set .dtap_vacine." err
+'
+
+test_expect_success 'results are private and deterministic' '
+	cco-measure -q -c cfg/p.ini &&
+	cp ws/measure/results.rec.zst first &&
+	cco-measure -q -c cfg/p.ini &&
+	cmp first ws/measure/results.rec.zst &&
+	test_mode ws/measure/results.rec.zst 600 && test_mode ws/measure 700
+'
+
+test_done

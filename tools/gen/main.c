@@ -1,0 +1,356 @@
+/*
+ * cco-gen: write a synthetic population's extract files (members,
+ * enrollment, providers, PCP assignments, medical and pharmacy claims,
+ * immunization registry, lab results) in the default extract layouts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "date.h"
+#include "err.h"
+#include "gen.h"
+#include "msg.h"
+#include "progress.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+static const char usage[] =
+	"usage: cco-gen [-q] [-v] [-c FILE] [--set KEY=VALUE] [--valuesets DIR] --members N --year YYYY [--history K] [--seed S] [--bad-rows RATE] [--months] --out DIR\n"
+	"\n"
+	"Write a synthetic OHP-like population's extract files into DIR.\n"
+	"\n"
+	"      --members N       number of members (1 to 100000000)\n"
+	"      --year YYYY       the measurement year: the last year of service\n"
+	"      --history K       prior years of claims before it (default 2)\n"
+	"      --seed S          random seed (default 1); same arguments, same bytes\n"
+	"      --out DIR         output directory, created mode 0700 if absent\n"
+	"      --bad-rows RATE   damage this fraction (0 to 1) of member and claim\n"
+	"                        rows and list them in bad_rows_manifest.csv\n"
+	"      --months          monthly claim files by adjudication month\n"
+	"                        (medical_claims_YYYYMM.csv, pharmacy_claims_YYYYMM.csv)\n"
+	"      --valuesets DIR   value set directory (default: paths.valuesets of\n"
+	"                        the config given with -c, else config/valuesets)\n"
+	"  -c, --config FILE     configuration file (read only when given)\n"
+	"      --set KEY=VALUE   override a configuration key (with -c)\n"
+	"  -q, --quiet           print errors only\n"
+	"  -v, --verbose         say more\n"
+	"  -h, --help            show this help\n"
+	"      --version         show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 write or run failure, 2 usage or configuration error.\n";
+
+#define SALT_MEMBER 0x6d656d626572ULL
+#define SALT_DAMAGE 0x64616d616765ULL
+
+static const char medical_header[] =
+	"claim_id,line_number,member_id,claim_type,frequency_code,original_claim_id,"
+	"claim_status,adjudication_date,service_from,service_to,admission_date,"
+	"discharge_date,discharge_status,bill_type,place_of_service,revenue_code,"
+	"procedure_code,modifier_1,modifier_2,modifier_3,modifier_4,diagnosis_1,"
+	"diagnosis_2,diagnosis_3,diagnosis_4,diagnosis_5,diagnosis_6,diagnosis_7,"
+	"diagnosis_8,diagnosis_9,diagnosis_10,diagnosis_11,diagnosis_12,"
+	"icd_procedure_1,icd_procedure_2,icd_procedure_3,billing_npi,rendering_npi,"
+	"allowed_amount,paid_amount";
+static const char pharmacy_header[] =
+	"claim_id,member_id,frequency_code,original_claim_id,claim_status,fill_date,"
+	"ndc,days_supply,quantity,prescriber_npi";
+
+struct args {
+	struct gen_opts o;
+	const char *valuesets;
+	int have_members, have_year, config_given;
+};
+
+static unsigned long long parse_num(const struct cli *cli, const char *opt,
+				    const char *arg, unsigned long long max)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > max)
+		cli_usage_error(cli, "%s needs a whole number up to %llu, not '%s'",
+				opt, max, arg);
+	return v;
+}
+
+static double parse_rate(const struct cli *cli, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0 && v <= 1))
+		cli_usage_error(cli, "--bad-rows needs a fraction from 0 to 1, not '%s'", arg);
+	return v;
+}
+
+static void parse_args(struct cli *cli, struct args *a, int argc, char **argv)
+{
+	enum { OPT_MEMBERS = CLI_OPT_PRIVATE, OPT_YEAR, OPT_HISTORY, OPT_SEED,
+	       OPT_OUT, OPT_BAD, OPT_MONTHS, OPT_VALUESETS };
+	static const struct option longopts[] = {
+		CLI_LONG_OPTS,
+		{ "members", required_argument, NULL, OPT_MEMBERS },
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "history", required_argument, NULL, OPT_HISTORY },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "bad-rows", required_argument, NULL, OPT_BAD },
+		{ "months", no_argument, NULL, OPT_MONTHS },
+		{ "valuesets", required_argument, NULL, OPT_VALUESETS },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1) {
+		if (opt == 'c' || opt == CLI_OPT_SET)
+			a->config_given = 1;
+		if (cli_common(cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_MEMBERS:
+			a->o.members = parse_num(cli, "--members", optarg, 100000000);
+			a->have_members = 1;
+			break;
+		case OPT_YEAR:
+			a->o.year = (int)parse_num(cli, "--year", optarg, 2100);
+			a->have_year = 1;
+			break;
+		case OPT_HISTORY:
+			a->o.history = (int)parse_num(cli, "--history", optarg, 10);
+			break;
+		case OPT_SEED:
+			a->o.seed = parse_num(cli, "--seed", optarg, ~0ULL);
+			break;
+		case OPT_OUT: a->o.out = optarg; break;
+		case OPT_BAD:
+			a->o.bad_rate = parse_rate(cli, optarg);
+			a->o.bad_rows = 1;
+			break;
+		case OPT_MONTHS: a->o.months = 1; break;
+		case OPT_VALUESETS: a->valuesets = optarg; break;
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (!a->have_members || a->o.members == 0)
+		cli_usage_error(cli, "--members N (at least 1) is required");
+	if (!a->have_year || a->o.year < 1900)
+		cli_usage_error(cli, "--year YYYY (1900 to 2100) is required");
+	if (!a->o.out || !*a->o.out)
+		cli_usage_error(cli, "--out DIR is required");
+}
+
+/* The value set directory: --valuesets, else the config's, else the
+ * default config's neighbour.  Returns an allocated path. */
+static char *valueset_dir(const struct cli *cli, const struct args *a)
+{
+	struct config *c;
+	char *dir;
+
+	if (a->valuesets)
+		return xstrdup(a->valuesets);
+	if (!a->config_given)
+		return xstrdup("config/valuesets");
+	c = cli_load_config(cli);
+	dir = xstrdup(config_str(c, "paths.valuesets"));
+	config_free(c);
+	return dir;
+}
+
+static struct out_file *files_open(struct gen *g, const char *prefix,
+				   const char *header)
+{
+	int n = g->o.months ? g->nmonth : 1;
+	struct out_file *f = xcalloc((size_t)n, sizeof(*f));
+
+	for (int i = 0; i < n; i++) {
+		char *name;
+		int mi = g->month0 + i;
+
+		if (g->o.months)
+			name = xasprintf("%s_%04d%02d.csv", prefix, mi / 12, mi % 12 + 1);
+		else
+			name = xasprintf("%s.csv", prefix);
+		if (out_open(&f[i], g->o.out, name, header) < 0)
+			die(CCO_EXIT_FAIL, "%s", err_msg());
+		free(name);
+	}
+	return f;
+}
+
+static void open_outputs(struct gen *g)
+{
+	if (fs_mkdirs(g->o.out, AFILE_PHI_DIR) < 0 || network_write(&g->net, g->o.out) < 0)
+		die(CCO_EXIT_FAIL, "%s", err_msg());
+	if (out_open(&g->members, g->o.out, "members.csv",
+		     "member_id,birth_date,sex,race,ethnicity,language,zip,death_date") < 0 ||
+	    out_open(&g->enrollment, g->o.out, "enrollment.csv",
+		     "member_id,partner_id,start_date,end_date,benefit_package") < 0 ||
+	    out_open(&g->pcp, g->o.out, "pcp_assignments.csv",
+		     "member_id,pcp_npi,clinic_id,start_date,end_date") < 0 ||
+	    out_open(&g->imm, g->o.out, "immunizations.csv",
+		     "member_id,immunization_date,cvx") < 0 ||
+	    out_open(&g->labs, g->o.out, "lab_results.csv",
+		     "member_id,result_date,loinc,value,unit") < 0 ||
+	    (g->o.bad_rows && out_open(&g->dmg.man, g->o.out, "bad_rows_manifest.csv",
+					 "file,line,damage,expected") < 0))
+		die(CCO_EXIT_FAIL, "%s", err_msg());
+	g->med = files_open(g, "medical_claims", medical_header);
+	g->rx = files_open(g, "pharmacy_claims", pharmacy_header);
+}
+
+static int commit(struct out_file *f, int ok)
+{
+	if (!ok) {
+		out_abort(f);
+		return 0;
+	}
+	if (out_commit(f) < 0) {
+		msg_error("%s", err_msg());
+		return 0;
+	}
+	return 1;
+}
+
+static int close_outputs(struct gen *g)
+{
+	int ok = 1, n = g->o.months ? g->nmonth : 1;
+
+	for (int i = 0; i < n; i++)
+		ok = commit(&g->med[i], ok) && ok;
+	for (int i = 0; i < n; i++)
+		ok = commit(&g->rx[i], ok) && ok;
+	ok = commit(&g->members, ok) && ok;
+	ok = commit(&g->enrollment, ok) && ok;
+	ok = commit(&g->pcp, ok) && ok;
+	ok = commit(&g->imm, ok) && ok;
+	ok = commit(&g->labs, ok) && ok;
+	if (g->o.bad_rows)
+		ok = commit(&g->dmg.man, ok) && ok;
+	free(g->med);
+	free(g->rx);
+	return ok;
+}
+
+static int month_index(int day)
+{
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+struct out_file *gen_med_file(struct gen *g, int day)
+{
+	int i;
+
+	if (!g->o.months)
+		return g->med;
+	i = month_index(day) - g->month0;
+	return &g->med[i < 0 ? 0 : i >= g->nmonth ? g->nmonth - 1 : i];
+}
+
+struct out_file *gen_rx_file(struct gen *g, int day)
+{
+	int i;
+
+	if (!g->o.months)
+		return g->rx;
+	i = month_index(day) - g->month0;
+	return &g->rx[i < 0 ? 0 : i >= g->nmonth ? g->nmonth - 1 : i];
+}
+
+static void generate(struct gen *g)
+{
+	struct memberbuf b;
+	struct member m;
+	struct rng r;
+	struct progress p;
+
+	memberbuf_init(&b);
+	progress_start(&p, "members", 0);
+	for (unsigned long long i = 0; i < g->o.members; i++) {
+		struct care k = { g, &m, &r, &b };
+
+		rng_seed(&r, g->o.seed, i, SALT_MEMBER);
+		rng_seed(&g->dmg.r, g->o.seed, i, SALT_DAMAGE);
+		g->cur_idx = i;
+		member_make(g, i, &m, &r);
+		member_write(g, &m, &r);
+		care_children(&k);
+		care_adults(&k);
+		care_routine(&k);
+		care_acute(&k);
+		claims_write(g, &m, &b, &r);
+		progress_update(&p, i + 1, 0);
+	}
+	progress_end(&p);
+	memberbuf_free(&b);
+}
+
+static void report(const struct gen *g)
+{
+	unsigned long long total = 0;
+
+	msg_info("%llu members, %llu claims in %llu medical claim lines, %llu pharmacy claims",
+		 g->o.members, g->nclaims, g->nmed, g->nrx);
+	if (!g->o.bad_rows)
+		return;
+	for (int d = 1; d < D_N; d++) {
+		total += g->dmg.count[d];
+		msg_debug("damage %s: %llu", damage_name((enum damage)d), g->dmg.count[d]);
+	}
+	msg_info("%llu damaged rows listed in bad_rows_manifest.csv", total);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	struct args a;
+	struct gen *g = xcalloc(1, sizeof(*g));
+	struct codelist lib;
+	struct valuesets *vs;
+	char *vsdir;
+	int ok;
+
+	memset(&a, 0, sizeof(a));
+	a.o.history = 2;
+	a.o.seed = 1;
+	cli_init(&cli, "cco-gen", usage);
+	parse_args(&cli, &a, argc, argv);
+	vsdir = valueset_dir(&cli, &a);
+	free(cli.sets);
+	/* The pipeline's own reader must accept what the generator draws from. */
+	if (!(vs = vs_load(vsdir)))
+		die(CCO_EXIT_USAGE, "%s", err_msg());
+	vs_free(vs);
+	if (codelist_load(&lib, vsdir) < 0 || codes_init(&g->c, &lib) < 0)
+		die(CCO_EXIT_USAGE, "%s: %s", vsdir, err_msg());
+	free(vsdir);
+	g->o = a.o;
+	g->dmg.rate = a.o.bad_rate;
+	g->win_start = date_from_ymd(a.o.year - a.o.history, 1, 1);
+	g->win_end = date_from_ymd(a.o.year, 12, 31);
+	g->adj_last = date_add_months(g->win_end, 6);
+	g->month0 = (a.o.year - a.o.history) * 12;
+	g->nmonth = (a.o.history + 1) * 12 + 6;
+	network_build(&g->net, &g->c, a.o.seed, a.o.members);
+	open_outputs(g);
+	generate(g);
+	ok = close_outputs(g);
+	if (ok)
+		report(g);
+	network_free(&g->net);
+	codes_free(&g->c);
+	codelist_free(&lib);
+	free(g);
+	return ok ? CCO_EXIT_OK : CCO_EXIT_FAIL;
+}
