@@ -17,12 +17,18 @@ static void put_cols(struct rec_writer *w, char **f, int n)
 
 int simple_latest(struct norm *n, struct group *g, struct counts *c, void *arg)
 {
+	unsigned char *dup = xmalloc(g->n);
+	size_t ndup = norm_dedupe(g, -1, dup);
+
 	(void)n;
 	/* Rows arrive in byte order of "KEY<TAB>SEQ<TAB>...": the last one
-	 * has the latest extract (and, within it, the greatest content). */
+	 * has the latest extract (and, within it, the greatest content).
+	 * Identical copies count as duplicates, the other rows as replaced. */
 	put_cols(arg, group_cols(g, g->n - 1), g->nf - ROW_PRE);
 	c->final++;
-	c->replaced += g->n - 1;
+	c->duplicates += ndup;
+	c->replaced += g->n - 1 - ndup;
+	free(dup);
 	return 0;
 }
 

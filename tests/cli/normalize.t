@@ -25,6 +25,7 @@ test_expect_success 'normalize succeeds and reports counts without member ids' '
 	cco-normalize -c cfg.ini 2>err &&
 	test_grep "^cco-normalize: medical_claims: in 32, final 18, replaced 5, voided 7, denied 2, duplicates 2, orphan voids 1, orphan replacements 1$" err &&
 	test_grep "^cco-normalize: pharmacy_claims: in 6, final 3, replaced 1, voided 1, denied 1, duplicates 1, orphan voids 1, orphan replacements 0$" err &&
+	test_grep "^cco-normalize: members: in 4, final 2, replaced 1, voided 0, denied 0, duplicates 1, orphan voids 0, orphan replacements 0$" err &&
 	! grep -q "M0[0-9]" err
 '
 
