@@ -37,6 +37,7 @@ static const struct key_def keys[] = {
 	{ "attribute.visit_valueset", T_STR, "primary_care_visit", 0, 0, "qualifying PCP services" },
 	{ "attribute.taxonomy_valueset", T_STR, "primary_care_taxonomy", 0, 0, "PCP taxonomies" },
 	{ "limits.memory_mb", T_INT, "256", 8, 65536, "sort buffer and cache limit, MB" },
+	{ "limits.sort_buffer_kb", T_INT, "0", 0, 67108864, "sort buffer, KB (0: from memory_mb)" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
 	{ "output.compression_level", T_INT, "1", 0, 19, "zstd level of record files (0: none)" },
 };
