@@ -66,12 +66,22 @@ test_expect_success 'a failing stage stops the run, keeps outputs, and the rerun
 	test_grep "ingest skipped, normalize skipped, attribute skipped, measure ran" out
 '
 
+# started N: wait (up to a minute) until run N has begun, by its log file
+started() {
+	for i in $(seq 600); do
+		test -e "ws/logs/run-$1.log" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 test_expect_success 'a run killed with SIGKILL leaves no torn output; a rerun gives the same bytes' '
 	outputs >clean &&
-	for delay in 0.2 0.5 0.8; do
+	for delay in 0 0.3 0.6; do
+		next=$(($(sqlite3 ws/cco.db "SELECT max(id) FROM run") + 1))
 		cco-pipeline run --force -c cfg/pipeline.ini >/dev/null 2>&1 &
 		pid=$!
-		sleep $delay
+		started $next && sleep $delay
 		pkill -KILL -P $pid; kill -KILL $pid 2>/dev/null
 		wait $pid 2>/dev/null
 		run >/dev/null &&
