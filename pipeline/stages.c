@@ -21,6 +21,9 @@ static const char *const after_ingest[] = { "ingest", NULL };
 static const char *const after_normalize[] = { "normalize", NULL };
 static const char *const measure_config[] = { "paths.valuesets", "paths.measures", NULL };
 static const char *const after_attribute[] = { "normalize", "attribute", NULL };
+static const char *const export_config[] = { "paths.valuesets", "paths.measures", "paths.targets",
+					     "paths.baselines", "paths.partners", NULL };
+static const char *const after_measure[] = { "measure", NULL };
 
 /* The stages in order.  A stage reruns when anything it reads changes. */
 static const struct stage_def stages[] = {
@@ -28,6 +31,7 @@ static const struct stage_def stages[] = {
 	{ "normalize", "cco-normalize", valuesets, after_ingest, "normalize" },
 	{ "attribute", "cco-attribute", valuesets, after_normalize, "attribute" },
 	{ "measure", "cco-measure", measure_config, after_attribute, "measure" },
+	{ "export", "cco-export", export_config, after_measure, "export" },
 };
 
 const struct stage_def *stage_table(void)

@@ -1,0 +1,111 @@
+#!/bin/bash
+# cco-export: metric files, suppression, gap lists, the results database
+# and the reports, from hand-written measure outputs
+# (tests/fixtures/export: aggregates.tsv and results.tsv are the measure
+# outputs, *.expect the files cco-export must write).
+. "$(dirname "$0")/../lib.sh"
+
+FIX=$CCO_ROOT/tests/fixtures/export
+test_config
+mkdir -p cfg/targets cfg/baselines &&
+cp "$FIX/targets.csv" cfg/targets/2025.csv &&
+cp "$FIX/baselines.csv" cfg/baselines/2025.csv &&
+cp "$FIX/partners.csv" cfg/partners.csv
+cat >>cfg/p.ini <<INI
+valuesets = $CCO_ROOT/config/valuesets
+measures = $CCO_ROOT/config/measures
+INI
+
+# measure_outputs WS: the fixture's measure outputs in WS/measure
+measure_outputs() {
+	mkdir -p "$1/measure" &&
+	grep -v "^#" "$FIX/aggregates.tsv" |
+		"$TEST_TOOL" rec-write measure_aggregates 1 "$1/measure/aggregates.rec.zst" &&
+	grep -v "^#" "$FIX/results.tsv" |
+		"$TEST_TOOL" rec-write measure_results 1 "$1/measure/results.rec.zst"
+}
+
+test_expect_success 'partner metrics: rates, targets, statuses, needed, suppression' '
+	measure_outputs ws &&
+	cco-export -q -c cfg/p.ini &&
+	test_cmp "$FIX/partner_metrics.expect" ws/export/partner_metrics.csv
+'
+
+test_expect_success 'clinic metrics: clinics summed to the ALL row, suppressed' '
+	test_cmp "$FIX/clinic_metrics.expect" ws/export/clinic_metrics.csv
+'
+
+test_expect_success 'strata metrics: partner level, per stratum' '
+	test_cmp "$FIX/strata_metrics.expect" ws/export/strata_metrics.csv
+'
+
+test_expect_success 'aggregate files are mode 0644' '
+	test_mode ws/export/partner_metrics.csv 644 &&
+	test_mode ws/export/clinic_metrics.csv 644
+'
+
+# row FILE MEASURE PARTNER: that row of a metric file, partner name removed
+row() {
+	sed -e "s/,\"[^\"]*\(\"\"[^\"]*\)*\",/,name,/" "$1" |
+		awk -F, -v m="$2" -v p="$3" "\$1 == m && \$3 == p"
+}
+
+test_expect_success 'target math: higher is better with a pp floor, rounding at the boundary' '
+	f=ws/export/partner_metrics.csv &&
+	row $f COL P01 | grep -q ",1299,65.0,65.0,,,met benchmark,0$" &&
+	row $f COL P03 | grep -q ",40.0,65.0,45.0,47.0,not met,7$" &&
+	row $f COL P05 | grep -q ",40.0,65.0,,,not met,13$"
+'
+
+test_expect_success 'target math: lower is better with a percent floor' '
+	f=ws/export/partner_metrics.csv &&
+	row $f AMB-ED P01 | grep -q ",50.0,43.1,52.0,49.4,not met,7$" &&
+	row $f AMB-ED P02 | grep -q ",40.0,43.1,,,met benchmark,0$" &&
+	row $f AMB-ED P03 | grep -q ",48.0,43.1,51.0,48.5,met improvement target,0$"
+'
+
+test_expect_success 'not enough data below export.min_denominator' '
+	row ws/export/partner_metrics.csv COL P04 | grep -q ",not enough data,$" &&
+	cco-export -q -c cfg/p.ini --set export.min_denominator=20 &&
+	row ws/export/partner_metrics.csv COL P04 | grep -q ",met improvement target,suppressed$"
+'
+
+test_expect_success 'suppression: no count from 1 to 10 is shown, complements hidden' '
+	cco-export -q -c cfg/p.ini &&
+	for f in partner clinic strata; do
+		sed -e "s/,\"[^\"]*\(\"\"[^\"]*\)*\",/,name,/" ws/export/${f}_metrics.csv |
+			awk -F, "NR > 1 { for (i = NF - 9; i <= NF - 7; i++) if (\$i >= 1 && \$i <= 10) bad++ } END { exit bad > 0 }" ||
+			return 1
+	done &&
+	row ws/export/partner_metrics.csv CIS P01 | grep -q ",100,0,suppressed,suppressed," &&
+	row ws/export/partner_metrics.csv CIS P02 | grep -q ",200,0,suppressed,suppressed,"
+'
+
+test_expect_success 'a higher threshold suppresses more, 0 suppresses nothing' '
+	cco-export -q -c cfg/p.ini --set export.suppress_threshold=0 &&
+	! grep -q suppressed ws/export/partner_metrics.csv &&
+	cco-export -q -c cfg/p.ini
+'
+
+test_expect_success '--internal writes unsuppressed files, mode 0600' '
+	cco-export -q -c cfg/p.ini --internal &&
+	test_cmp "$FIX/partner_metrics_internal.expect" ws/export/partner_metrics_internal.csv &&
+	test_mode ws/export/partner_metrics_internal.csv 600 &&
+	! grep -q suppressed ws/export/clinic_metrics_internal.csv
+'
+
+test_expect_success 'a missing targets file is a configuration error' '
+	test_must_fail --code 2 cco-export -c cfg/p.ini --set run.measurement_year=2024 2>err &&
+	test_grep "2024.csv" err
+'
+
+test_expect_success 'missing measure outputs: exit 1, earlier outputs kept' '
+	cp ws/export/partner_metrics.csv before &&
+	mv ws/measure ws/measure.away &&
+	test_must_fail --code 1 cco-export -c cfg/p.ini 2>err &&
+	mv ws/measure.away ws/measure &&
+	test_grep "aggregates.rec.zst" err &&
+	test_cmp before ws/export/partner_metrics.csv
+'
+
+test_done
