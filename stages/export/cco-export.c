@@ -46,6 +46,9 @@ struct stage {
 	char *dir;
 	struct afile out[NOUT];
 	int open[NOUT];
+	struct gap_files gaps;
+	long long gap_rows;   /* for the summary, after the lists are closed */
+	int gap_lists;
 };
 
 /* YEAR.csv in the directory of config key `key`. */
@@ -104,12 +107,16 @@ static int close_outputs(struct stage *st, int ok)
 			afile_abort(&st->out[i]);
 		st->open[i] = 0;
 	}
+	st->gap_rows = st->gaps.rows;
+	st->gap_lists = st->gaps.n;
+	if (gaps_finish(&st->gaps, rc == 0) < 0)
+		rc = -1;
 	return rc;
 }
 
 static int write_outputs(struct stage *st)
 {
-	char *path = xasprintf("%s/measure/aggregates.rec.zst", st->ws);
+	char *path = xasprintf("%s/measure/aggregates.rec.zst", st->ws), *gaps_dir;
 	int rc = metrics_load(&st->mx, path, st->ms);
 
 	free(path);
@@ -124,7 +131,12 @@ static int write_outputs(struct stage *st)
 	csvout_write(st->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA, st->internal);
 	html_write(st->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, NULL,
 		   config_int(st->cfg, "export.suppress_threshold"));
-	return 0;
+	path = xasprintf("%s/measure/results.rec.zst", st->ws);
+	gaps_dir = xasprintf("%s/gaps", st->dir);
+	rc = gaps_write(&st->gaps, path, gaps_dir, st->ms);
+	free(path);
+	free(gaps_dir);
+	return rc;
 }
 
 static void print_summary(const struct stage *st)
@@ -137,6 +149,7 @@ static void print_summary(const struct stage *st)
 	}
 	msg_info("%d measure results, %lld rows, %lld with suppressed cells", st->mx.nblocks,
 		 rows, hidden);
+	msg_info("%lld open gaps in %d gap lists", st->gap_rows, st->gap_lists);
 }
 
 static int run(struct stage *st)

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <sqlite3.h>
 
+#include "afile.h"
+
 #include "../measure/mdef.h"
 
 #define EXPORT_ALL "ALL" /* partner_id of the CCO-wide row */
@@ -119,11 +121,24 @@ enum csv_kind { CSV_PARTNER, CSV_CLINIC, CSV_STRATA };
 void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
 		  enum csv_kind kind, int internal);
 
-/* Write one gap list per partner into dir (mode 0700) from the results
- * file.  Returns the number of gap rows, or -1 with err_msg() set; every
- * file is committed, or none. */
-long long gaps_write(const char *results_path, const char *dir,
-		     const struct measure_set *ms, int *nfiles);
+/* Gap lists: the members in a denominator, not excluded and not in the
+ * numerator of a proportion, one file per partner. */
+struct gap_files {
+	struct afile *f;   /* one per partner, open until gaps_finish() */
+	char **partner;
+	int n;
+	long long rows;
+	char *dir;
+};
+
+/* Read the results file and write every partner's list into dir (made
+ * mode 0700) as uncommitted files.  Returns 0, or -1 with err_msg() set.
+ * Call gaps_finish() either way. */
+int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
+	       const struct measure_set *ms);
+/* Commit every list and remove lists of partners no longer present (ok),
+ * or discard them all.  Returns 0 or -1 with err_msg() set. */
+int gaps_finish(struct gap_files *g, int ok);
 
 /* The run's identity in results.db. */
 struct run_key {

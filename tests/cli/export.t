@@ -108,4 +108,29 @@ test_expect_success 'missing measure outputs: exit 1, earlier outputs kept' '
 	test_cmp before ws/export/partner_metrics.csv
 '
 
+test_expect_success 'gap lists: open gaps of proportions only, outreach order' '
+	cco-export -c cfg/p.ini 2>log &&
+	test_cmp "$FIX/gaps-P01.expect" ws/export/gaps/P01.csv &&
+	test_cmp "$FIX/gaps-P02.expect" ws/export/gaps/P02.csv &&
+	ls ws/export/gaps >out && printf "P01.csv\nP02.csv\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'gap lists are mode 0600 in a 0700 directory' '
+	test_mode ws/export/gaps 700 &&
+	test_mode ws/export/gaps/P01.csv 600 && test_mode ws/export/gaps/P02.csv 600
+'
+
+test_expect_success 'the log names no member, the aggregate files neither' '
+	test_grep "7 open gaps in 2 gap lists" log &&
+	! grep -q "M00" log &&
+	! grep -q "M00" ws/export/partner_metrics.csv ws/export/clinic_metrics.csv \
+		ws/export/strata_metrics.csv ws/export/report.html
+'
+
+test_expect_success 'a partner without open gaps loses its old list' '
+	echo stale >ws/export/gaps/P09.csv &&
+	cco-export -q -c cfg/p.ini &&
+	! test -e ws/export/gaps/P09.csv
+'
+
 test_done
