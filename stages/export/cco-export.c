@@ -47,6 +47,8 @@ struct stage {
 	struct afile out[NOUT];
 	int open[NOUT];
 	struct gap_files gaps;
+	sqlite3 *db;          /* results.db, its transaction open until the end */
+	long long run_id;
 	long long gap_rows;   /* for the summary, after the lists are closed */
 	int gap_lists;
 };
@@ -68,7 +70,10 @@ static int load_config_files(struct stage *st)
 	if (st->vs)
 		st->ms = mdef_load_dir(config_str(st->cfg, "paths.measures"), st->vs);
 	if (st->ms && inputs_load(&st->in, targets, baselines,
-				  config_str(st->cfg, "paths.partners")) == 0)
+				  config_str(st->cfg, "paths.partners")) == 0 &&
+	    config_hash(config_str(st->cfg, "paths.measures"),
+			config_str(st->cfg, "paths.valuesets"), targets, baselines,
+			st->key.config_hash) == 0)
 		rc = 0;
 	free(targets);
 	free(baselines);
@@ -111,6 +116,9 @@ static int close_outputs(struct stage *st, int ok)
 	st->gap_lists = st->gaps.n;
 	if (gaps_finish(&st->gaps, rc == 0) < 0)
 		rc = -1;
+	if (resultsdb_finish(st->db, rc == 0) < 0)
+		rc = -1;
+	st->db = NULL;
 	return rc;
 }
 
@@ -129,14 +137,21 @@ static int write_outputs(struct stage *st)
 	csvout_write(st->out[OUT_PARTNER].fp, &st->mx, &st->in, CSV_PARTNER, st->internal);
 	csvout_write(st->out[OUT_CLINIC].fp, &st->mx, &st->in, CSV_CLINIC, st->internal);
 	csvout_write(st->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA, st->internal);
-	html_write(st->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, NULL,
-		   config_int(st->cfg, "export.suppress_threshold"));
 	path = xasprintf("%s/measure/results.rec.zst", st->ws);
 	gaps_dir = xasprintf("%s/gaps", st->dir);
 	rc = gaps_write(&st->gaps, path, gaps_dir, st->ms);
 	free(path);
 	free(gaps_dir);
-	return rc;
+	if (rc < 0)
+		return -1;
+	path = xasprintf("%s/results.db", st->dir);
+	st->db = resultsdb_store(path, &st->key, &st->mx, &st->run_id);
+	free(path);
+	if (!st->db)
+		return -1;
+	html_write(st->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db,
+		   config_int(st->cfg, "export.suppress_threshold"));
+	return 0;
 }
 
 static void print_summary(const struct stage *st)
@@ -150,6 +165,7 @@ static void print_summary(const struct stage *st)
 	msg_info("%d measure results, %lld rows, %lld with suppressed cells", st->mx.nblocks,
 		 rows, hidden);
 	msg_info("%lld open gaps in %d gap lists", st->gap_rows, st->gap_lists);
+	msg_debug("results.db run %lld, configuration %s", st->run_id, st->key.config_hash);
 }
 
 static int run(struct stage *st)

@@ -147,6 +147,12 @@ struct run_key {
 	char config_hash[33];
 };
 
+/* XXH3 of the measure definitions, value sets (every file of the two
+ * directories, by name), targets and baselines files, as 32 hex digits.
+ * Returns 0 or -1 with err_msg() set. */
+int config_hash(const char *measures, const char *valuesets, const char *targets,
+		const char *baselines, char out[33]);
+
 /* Open results.db (creating the schema), replace the run's rows inside an
  * open transaction.  Returns the handle, or NULL with err_msg() set.
  * resultsdb_finish() commits (ok) or rolls back, and closes. */

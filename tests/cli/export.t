@@ -133,4 +133,48 @@ test_expect_success 'a partner without open gaps loses its old list' '
 	! test -e ws/export/gaps/P09.csv
 '
 
+test_expect_success 'results.db: one run per year, as-of date and configuration' '
+	rm -f ws/export/results.db &&
+	cco-export -q -c cfg/p.ini &&
+	cco-export -q -c cfg/p.ini --set run.as_of=2026-04-30 &&
+	sqlite3 ws/export/results.db "SELECT run_id, measurement_year, as_of, length(config_hash) FROM run ORDER BY run_id" >out &&
+	printf "1|2025|2026-03-31|32\n2|2025|2026-04-30|32\n" >expect && test_cmp expect out &&
+	test_mode ws/export/results.db 600
+'
+
+test_expect_success 'results.db: a rerun replaces its run, a new target adds one' '
+	cco-export -q -c cfg/p.ini &&
+	sqlite3 ws/export/results.db "SELECT run_id, count(*) FROM metric GROUP BY run_id" >out &&
+	printf "1|29\n2|29\n" >expect && test_cmp expect out &&
+	sed -i "s/^COL,screened,65.0/COL,screened,60.0/" cfg/targets/2025.csv &&
+	cco-export -q -c cfg/p.ini &&
+	cp "$FIX/targets.csv" cfg/targets/2025.csv &&
+	sqlite3 ws/export/results.db "SELECT count(*), count(DISTINCT config_hash) FROM run" >out &&
+	echo "3|2" >expect && test_cmp expect out
+'
+
+test_expect_success 'results.db: unsuppressed rows at partner and clinic level' '
+	sqlite3 ws/export/results.db "SELECT level, partner_id, clinic_id, exclusions, rate, status, needed FROM metric WHERE run_id = 1 AND measure_id = \"COL\" AND partner_id IN (\"P02\", \"ALL\") ORDER BY 1, 2" >out &&
+	printf "clinic|P02|C2|5|56.4|met improvement target|0\npartner|ALL||6|62.6|not met|56\npartner|P02||5|56.4|met improvement target|0\n" >expect &&
+	test_cmp expect out
+'
+
+# dump DB: the database content without the run times
+dump() {
+	sqlite3 "$1" .dump | sed "s/[0-9-]*T[0-9:]*Z/TIME/"
+}
+
+test_expect_success 'the same inputs give the same bytes' '
+	measure_outputs ws2 &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws2 &&
+	rm -rf ws && measure_outputs ws &&
+	cco-export -q -c cfg/p.ini &&
+	for f in partner_metrics.csv clinic_metrics.csv strata_metrics.csv report.html \
+		gaps/P01.csv gaps/P02.csv; do
+		cmp ws/export/$f ws2/export/$f || return 1
+	done &&
+	dump ws/export/results.db >db1 && dump ws2/export/results.db >db2 &&
+	test_cmp db1 db2
+'
+
 test_done
