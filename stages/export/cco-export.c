@@ -32,7 +32,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
 
-enum { OUT_PARTNER, OUT_CLINIC, OUT_STRATA, OUT_HTML, NOUT };
+enum { OUT_PARTNER, OUT_CLINIC, OUT_STRATA, OUT_HTML, OUT_XLSX, NOUT };
 
 struct stage {
 	const struct config *cfg;
@@ -83,13 +83,14 @@ static int load_config_files(struct stage *st)
 static int open_outputs(struct stage *st)
 {
 	static const char *const name[NOUT] = { "partner_metrics", "clinic_metrics",
-						"strata_metrics", "report" };
+						"strata_metrics", "report", "report" };
+	static const char *const ext[NOUT] = { "csv", "csv", "csv", "html", "xlsx" };
 	int rc = fs_mkdirs(st->dir, 0755);
 
 	for (int i = 0; rc == 0 && i < NOUT; i++) {
-		int csv = i != OUT_HTML;
+		int csv = i < OUT_HTML;
 		char *path = xasprintf("%s/%s%s.%s", st->dir, name[i],
-				       csv && st->internal ? "_internal" : "", csv ? "csv" : "html");
+				       csv && st->internal ? "_internal" : "", ext[i]);
 
 		/* unsuppressed counts are as sensitive as member data */
 		rc = afile_open(&st->out[i], path, csv && st->internal ? AFILE_PHI : AFILE_PUBLIC);
@@ -151,7 +152,9 @@ static int write_outputs(struct stage *st)
 		return -1;
 	html_write(st->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db,
 		   config_int(st->cfg, "export.suppress_threshold"));
-	return 0;
+	/* libxlsxwriter writes the file itself: into our temp file, which
+	 * afile_commit() then renames like the others */
+	return xlsx_write(st->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key);
 }
 
 static void print_summary(const struct stage *st)

@@ -159,6 +159,16 @@ test_expect_success 'results.db: unsuppressed rows at partner and clinic level' 
 	test_cmp expect out
 '
 
+test_expect_success 'report.xlsx: a valid zip with a Summary and a sheet per partner' '
+	unzip -l ws/export/report.xlsx >list &&
+	test_grep "xl/worksheets/sheet6.xml" list &&
+	unzip -p ws/export/report.xlsx xl/workbook.xml | grep -o "<sheet name=\"[^\"]*\"" >out &&
+	printf "<sheet name=\"%s\"\n" Summary P01 P02 P03 P04 P05 >expect && test_cmp expect out &&
+	unzip -p ws/export/report.xlsx xl/sharedStrings.xml >strings &&
+	test_grep "met improvement target" strings && test_grep "suppressed" strings &&
+	test_mode ws/export/report.xlsx 644
+'
+
 # dump DB: the database content without the run times
 dump() {
 	sqlite3 "$1" .dump | sed "s/[0-9-]*T[0-9:]*Z/TIME/"
@@ -170,7 +180,7 @@ test_expect_success 'the same inputs give the same bytes' '
 	rm -rf ws && measure_outputs ws &&
 	cco-export -q -c cfg/p.ini &&
 	for f in partner_metrics.csv clinic_metrics.csv strata_metrics.csv report.html \
-		gaps/P01.csv gaps/P02.csv; do
+		report.xlsx gaps/P01.csv gaps/P02.csv; do
 		cmp ws/export/$f ws2/export/$f || return 1
 	done &&
 	dump ws/export/results.db >db1 && dump ws2/export/results.db >db2 &&
