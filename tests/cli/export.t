@@ -169,6 +169,60 @@ test_expect_success 'report.xlsx: a valid zip with a Summary and a sheet per par
 	test_mode ws/export/report.xlsx 644
 '
 
+test_expect_success 'report.html: self-contained, a chart per measure and partner' '
+	f=ws/export/report.html &&
+	! grep -qi "<script\|<link\|@import\|url(" $f &&
+	test "$(grep -o "https\?://[^\"]*" $f | sort -u)" = "http://www.w3.org/2000/svg" &&
+	test "$(grep -c "<svg" $f)" = 16 &&
+	test "$(grep -c "<caption>" $f)" = 4 &&
+	grep -q "<th scope=\"col\">Rate</th>" $f &&
+	grep -q "<th scope=\"row\">P01 North Clinic Group</th>" $f &&
+	grep -q "East &quot;Valley&quot; Care" $f &&
+	test_mode $f 644
+'
+
+test_expect_success 'report.html: progress across the runs in results.db' '
+	grep -o "COL screened: [0-9]* runs\?" ws/export/report.html | head -1 >out &&
+	echo "COL screened: 2 runs" >expect && test_cmp expect out
+'
+
+# chromium: the browser for the rendering test, installed when missing
+# and we may (root, Debian); else empty
+chromium() {
+	if ! test -x /usr/bin/chromium && test "$(id -u)" = 0 && command -v apt-get >/dev/null; then
+		apt-get install -y -q chromium >/dev/null 2>&1
+	fi
+	test -x /usr/bin/chromium && echo /usr/bin/chromium
+}
+BROWSER=$(chromium)
+
+# browse ARGS...: headless Chromium on report.html, private profile
+browse() {
+	profile=$(mktemp -d) &&
+	timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$profile" --enable-logging=stderr --v=0 \
+		"$@" "file://$PWD/ws/export/report.html"
+	rc=$?
+	rm -rf "$profile"
+	return $rc
+}
+
+if test -n "$BROWSER"; then
+	test_expect_success 'report.html renders in Chromium: charts drawn, no console errors' '
+		browse --screenshot="$PWD/shot.png" --window-size=1280,2000 2>chrome.log &&
+		! grep -q "Uncaught\|ERROR:CONSOLE" chrome.log &&
+		colours=$(python3 "$CCO_ROOT/tests/helper/png-colours.py" shot.png) &&
+		test "$colours" -gt 20 &&
+		browse --dump-dom >dom 2>chrome.log &&
+		test "$(grep -c "<svg" dom)" = 16 &&
+		grep -q "<rect" dom
+	'
+else
+	echo "ok $((test_count + 1)) # skip no chromium (not root, or apt-get failed)"
+	test_count=$((test_count + 1))
+fi
+
 # dump DB: the database content without the run times
 dump() {
 	sqlite3 "$1" .dump | sed "s/[0-9-]*T[0-9:]*Z/TIME/"
