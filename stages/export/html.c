@@ -108,17 +108,19 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 	free(rows);
 }
 
-/* The partner's reportable rates of this measure across the runs of the
- * year (the latest run of each as-of date).  Returns the count; *pts is
+/* The partner's rates of this measure across the runs of the year (the
+ * latest run of each as-of date) that the public reports of that run
+ * showed: a rate hidden then stays hidden.  Returns the count; *pts is
  * the caller's to free. */
 static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
-		   long threshold, struct chart_point **pts)
+		   struct chart_point **pts)
 {
 	static const char sql[] =
-		"SELECT r.as_of, m.rate, m.denominator, m.exclusions, m.numerator"
+		"SELECT r.as_of, m.rate"
 		" FROM metric m JOIN run r USING (run_id)"
 		" WHERE r.measurement_year = ?1 AND m.level = 'partner' AND m.partner_id = ?2"
 		" AND m.measure_id = ?3 AND m.submeasure = ?4 AND m.rate IS NOT NULL"
+		" AND m.suppressed = 0"
 		" AND r.run_id = (SELECT max(run_id) FROM run x WHERE"
 		" x.measurement_year = r.measurement_year AND x.as_of = r.as_of)"
 		" ORDER BY r.as_of";
@@ -134,15 +136,6 @@ static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
 	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		long long c[4] = { sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-				   sqlite3_column_int64(st, 4), 0 };
-		int small = 0;
-
-		c[3] = c[0] - c[1] - c[2];
-		for (int i = 0; i < (metric_is_proportion(r) ? 4 : 3); i++)
-			small |= c[i] >= 1 && c[i] <= threshold;
-		if (small)
-			continue;
 		xgrow(pts, &alloc, (size_t)n + 1, sizeof(**pts));
 		snprintf((*pts)[n].as_of, sizeof((*pts)[n].as_of), "%s",
 			 (const char *)sqlite3_column_text(st, 0));
@@ -162,10 +155,10 @@ static double unit(long long v, int d)
 }
 
 static void progress_chart(FILE *fp, const struct metric *r, const struct run_key *k,
-			   sqlite3 *db, long threshold)
+			   sqlite3 *db)
 {
 	struct chart_point *pts;
-	int n = history(db, k, r, threshold, &pts);
+	int n = history(db, k, r, &pts);
 	char *title = xasprintf("%s %s %s: rate across runs", r->partner, r->measure_id, r->sub);
 
 	fputs("<figure class=\"small\">", fp);
@@ -183,7 +176,7 @@ static void progress_chart(FILE *fp, const struct metric *r, const struct run_ke
 
 static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 			    const struct export_inputs *in, const struct run_key *k,
-			    sqlite3 *db, long threshold)
+			    sqlite3 *db)
 {
 	fputs("<section><h2>Partner ", fp);
 	html_text(fp, id);
@@ -194,7 +187,7 @@ static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 	for (int i = 0; i < m->n; i++)
 		if (!*m->v[i].stratum && m->v[i].level == LEVEL_PARTNER &&
 		    strcmp(m->v[i].partner, id) == 0)
-			progress_chart(fp, &m->v[i], k, db, threshold);
+			progress_chart(fp, &m->v[i], k, db);
 	fputs("</section>\n", fp);
 }
 
@@ -217,6 +210,6 @@ void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *i
 		if (!*m->v[m->block[b]].stratum)
 			measure_section(fp, m, b, in);
 	for (int p = 0; p < in->npartners; p++)
-		partner_section(fp, m, in->partners[p].id, in, k, db, threshold);
+		partner_section(fp, m, in->partners[p].id, in, k, db);
 	fputs("</body></html>\n", fp);
 }

@@ -165,6 +165,9 @@ void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int
 	if (n) {
 		fprintf(fp, "<text x=\"40\" y=\"%d\" class=\"note\">%s</text>\n", LINE_H - 4,
 			pts[0].as_of);
+		if (n > 1)
+			fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"note\" text-anchor=\"end\">"
+				    "%s</text>\n", LINE_W - 10, LINE_H - 4, pts[n - 1].as_of);
 		fprintf(fp, "<text x=\"%d\" y=\"14\" class=\"note\" text-anchor=\"end\">latest %.*f"
 			    "</text>\n", LINE_W - 10, decimals, pts[n - 1].rate);
 	} else {

@@ -36,7 +36,8 @@ static const char schema[] =
 	"  baseline REAL,\n"
 	"  improvement_target REAL,\n"
 	"  status TEXT NOT NULL,\n"
-	"  needed INTEGER);\n"
+	"  needed INTEGER,\n"
+	"  suppressed INTEGER NOT NULL);\n"
 	"CREATE INDEX IF NOT EXISTS metric_by_run ON metric (run_id, level, measure_id);\n";
 
 static int fail(sqlite3 *db, const char *what)
@@ -105,6 +106,7 @@ static int insert_row(sqlite3_stmt *st, long long run_id, const struct metric *r
 	bind_fixed(st, 13, r->has_target, r->target, r->decimals);
 	sqlite3_bind_text(st, 14, r->status, -1, SQLITE_STATIC);
 	bind_fixed(st, 15, r->has_needed, r->needed, 0);
+	sqlite3_bind_int(st, 16, suppress_row(r));
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
@@ -112,7 +114,7 @@ static int insert_metrics(sqlite3 *db, long long run_id, const struct metrics *m
 {
 	static const char sql[] =
 		"INSERT INTO metric VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		" ?13, ?14, ?15)";
+		" ?13, ?14, ?15, ?16)";
 	sqlite3_stmt *st;
 	int rc = 0;
 

@@ -183,7 +183,9 @@ test_expect_success 'report.html: self-contained, a chart per measure and partne
 
 test_expect_success 'report.html: progress across the runs in results.db' '
 	grep -o "COL screened: [0-9]* runs\?" ws/export/report.html | head -1 >out &&
-	echo "COL screened: 2 runs" >expect && test_cmp expect out
+	echo "COL screened: 2 runs" >expect && test_cmp expect out &&
+	test "$(grep -c "CIS combo3: 0 runs" ws/export/report.html)" = 2 &&
+	grep -q "CIS combo3: 2 runs" ws/export/report.html
 '
 
 # chromium: the browser for the rendering test, installed when missing
