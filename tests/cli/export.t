@@ -225,6 +225,20 @@ else
 	test_count=$((test_count + 1))
 fi
 
+test_expect_success 'the shipped targets, baselines and partners, on cco-measure output' '
+	"$CCO_ROOT/tests/fixtures/measure/mkws" "$CCO_ROOT/tests/fixtures/measure/col.events" ws3 &&
+	cco-measure -q -c cfg/p.ini --set run.workspace=ws3 &&
+	cco-export -c cfg/p.ini --set run.workspace=ws3 \
+		--set paths.targets="$CCO_ROOT/config/targets" \
+		--set paths.baselines="$CCO_ROOT/config/baselines" \
+		--set paths.partners="$CCO_ROOT/config/partners.csv" 2>err &&
+	test_grep "open gaps in" err &&
+	head -1 ws3/export/partner_metrics.csv >out &&
+	echo "measure_id,submeasure,partner_id,partner_name,denominator,exclusions,numerator,rate,benchmark,baseline,improvement_target,status,needed" >expect &&
+	test_cmp expect out &&
+	grep -q "^COL,screened,ALL,CCO total," ws3/export/partner_metrics.csv
+'
+
 # dump DB: the database content without the run times
 dump() {
 	sqlite3 "$1" .dump | sed "s/[0-9-]*T[0-9:]*Z/TIME/"
