@@ -20,9 +20,14 @@
 enum { G_PARTNER, G_CLINIC, G_DEADLINE, G_MEASURE, G_MEMBER, G_SUB, G_MISSING, G_EPISODE,
        G_NFIELDS };
 
+/* One open gap: its fields packed in one allocation, to keep the many
+ * rows held for sorting small. */
 struct gap {
-	char *f[G_NFIELDS];
+	char *s;                  /* the fields, each NUL-terminated */
+	unsigned off[G_NFIELDS];  /* where each starts in s */
 };
+
+#define GF(g, i) ((g)->s + (g)->off[i])
 
 /* Results columns, by their place in the measure_results schema. */
 enum { R_MEMBER, R_MEASURE, R_SUB, R_STRATUM, R_PARTNER, R_CLINIC, R_EXCLUDED,
@@ -35,11 +40,11 @@ static int gap_cmp(const void *a, const void *b)
 
 	for (int i = 0; i < G_NFIELDS; i++) {
 		/* no deadline sorts after every date */
-		int ex = !*x->f[i], ey = !*y->f[i], c;
+		int ex = !*GF(x, i), ey = !*GF(y, i), c;
 
 		if (i == G_DEADLINE && ex != ey)
 			return ex - ey;
-		if ((c = strcmp(x->f[i], y->f[i])))
+		if ((c = strcmp(GF(x, i), GF(y, i))))
 			return c;
 	}
 	return 0;
@@ -54,6 +59,21 @@ static int is_proportion(const struct measure_set *ms, const char *id, int *know
 		}
 	*known = 0;
 	return 0;
+}
+
+static void pack(struct gap *g, const struct rec_row *row, const int *from)
+{
+	size_t size = 0;
+
+	for (int i = 0; i < G_NFIELDS; i++)
+		size += row->len[from[i]] + 1;
+	g->s = xmalloc(size);
+	size = 0;
+	for (int i = 0; i < G_NFIELDS; i++) {
+		g->off[i] = (unsigned)size;
+		memcpy(g->s + size, row->field[from[i]], row->len[from[i]] + 1);
+		size += row->len[from[i]] + 1;
+	}
 }
 
 static int read_gaps(const char *path, const struct measure_set *ms, struct gap **v,
@@ -82,9 +102,7 @@ static int read_gaps(const char *path, const struct measure_set *ms, struct gap 
 		    strcmp(row.field[R_NUMERATOR], "0") != 0)
 			continue;
 		xgrow(v, &alloc, *n + 1, sizeof(**v));
-		for (int i = 0; i < G_NFIELDS; i++)
-			(*v)[*n].f[i] = xstrdup(row.field[from[i]]);
-		(*n)++;
+		pack(&(*v)[(*n)++], &row, from);
 	}
 	rec_reader_close(r);
 	return rc < 0 ? -1 : 0;
@@ -140,20 +158,19 @@ int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
 	if (n > 1)
 		qsort(v, n, sizeof(*v), gap_cmp);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (i == 0 || strcmp(v[i].f[G_PARTNER], v[i - 1].f[G_PARTNER]) != 0)
-			rc = open_list(g, v[i].f[G_PARTNER]);
+		if (i == 0 || strcmp(GF(&v[i], G_PARTNER), GF(&v[i - 1], G_PARTNER)) != 0)
+			rc = open_list(g, GF(&v[i], G_PARTNER));
 		for (size_t k = 0; rc == 0 && k < sizeof(out) / sizeof(out[0]); k++) {
 			if (k)
 				putc(',', g->f[g->n - 1].fp);
-			csv_field(g->f[g->n - 1].fp, v[i].f[out[k]]);
+			csv_field(g->f[g->n - 1].fp, GF(&v[i], out[k]));
 		}
 		if (rc == 0)
 			putc('\n', g->f[g->n - 1].fp);
 	}
 	g->rows = (long long)n;
 	for (size_t i = 0; i < n; i++)
-		for (int k = 0; k < G_NFIELDS; k++)
-			free(v[i].f[k]);
+		free(v[i].s);
 	free(v);
 	return rc;
 }
