@@ -45,6 +45,24 @@ static int fail(sqlite3 *db, const char *what)
 	return err_set("results database: %s: %s", what, sqlite3_errmsg(db));
 }
 
+/* A database from before the suppressed column: add it, counting the old
+ * rows' rates as hidden, since whether they were is not known. */
+static int upgrade(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int has = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('metric')"
+				   " WHERE name = 'suppressed'", -1, &st, NULL) != SQLITE_OK)
+		return fail(db, "read schema");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		has = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (has)
+		return 0;
+	return db_exec(db, "ALTER TABLE metric ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 1");
+}
+
 /* The run's id, reusing (and emptying) the row of an identical run. */
 static int upsert_run(sqlite3 *db, const struct run_key *k, long long *run_id)
 {
@@ -145,8 +163,9 @@ sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
 	close(fd);
 	if (!(db = db_open(path)))
 		return NULL;
-	if (db_exec(db, schema) == 0 && db_exec(db, "BEGIN IMMEDIATE") == 0 &&
-		 upsert_run(db, k, run_id) == 0 && insert_metrics(db, *run_id, m) == 0)
+	if (db_exec(db, "BEGIN IMMEDIATE") == 0 && db_exec(db, schema) == 0 &&
+	    upgrade(db) == 0 && upsert_run(db, k, run_id) == 0 &&
+	    insert_metrics(db, *run_id, m) == 0)
 		return db;
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);

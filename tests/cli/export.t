@@ -239,6 +239,14 @@ test_expect_success 'the shipped targets, baselines and partners, on cco-measure
 	grep -q "^COL,screened,ALL,CCO total," ws3/export/partner_metrics.csv
 '
 
+test_expect_success 'results.db from before the suppressed column is upgraded' '
+	rm -f ws/export/results.db &&
+	sqlite3 ws/export/results.db "CREATE TABLE run (run_id INTEGER PRIMARY KEY, measurement_year INTEGER NOT NULL, as_of TEXT NOT NULL, config_hash TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (measurement_year, as_of, config_hash)); CREATE TABLE metric (run_id INTEGER NOT NULL, level TEXT NOT NULL, measure_id TEXT NOT NULL, submeasure TEXT NOT NULL, partner_id TEXT NOT NULL, clinic_id TEXT NOT NULL, denominator INTEGER NOT NULL, exclusions INTEGER NOT NULL, numerator INTEGER NOT NULL, rate REAL, benchmark REAL, baseline REAL, improvement_target REAL, status TEXT NOT NULL, needed INTEGER); INSERT INTO run VALUES (1, 2025, \"2026-02-28\", \"x\", \"t\"); INSERT INTO metric VALUES (1, \"partner\", \"COL\", \"screened\", \"P01\", \"\", 100, 0, 50, 50.0, NULL, NULL, NULL, \"not met\", 1)" &&
+	cco-export -q -c cfg/p.ini &&
+	sqlite3 ws/export/results.db "SELECT run_id, suppressed FROM metric WHERE partner_id = \"P01\" AND measure_id = \"COL\" AND level = \"partner\"" >out &&
+	printf "1|1\n2|0\n" >expect && test_cmp expect out
+'
+
 # dump DB: the database content without the run times
 dump() {
 	sqlite3 "$1" .dump | sed "s/[0-9-]*T[0-9:]*Z/TIME/"
