@@ -123,9 +123,10 @@ static int close_outputs(struct stage *st, int ok)
 	return rc;
 }
 
-static int write_outputs(struct stage *st)
+/* Read the aggregates and work out every row's goals and suppression. */
+static int load_metrics(struct stage *st)
 {
-	char *path = xasprintf("%s/measure/aggregates.rec.zst", st->ws), *gaps_dir;
+	char *path = xasprintf("%s/measure/aggregates.rec.zst", st->ws);
 	int rc = metrics_load(&st->mx, path, st->ms);
 
 	free(path);
@@ -133,14 +134,16 @@ static int write_outputs(struct stage *st)
 		return -1;
 	goals_compute(&st->mx, &st->in, config_int(st->cfg, "export.min_denominator"));
 	suppress_apply(&st->mx, config_int(st->cfg, "export.suppress_threshold"));
-	if (open_outputs(st) < 0)
-		return -1;
-	csvout_write(st->out[OUT_PARTNER].fp, &st->mx, &st->in, CSV_PARTNER, st->internal);
-	csvout_write(st->out[OUT_CLINIC].fp, &st->mx, &st->in, CSV_CLINIC, st->internal);
-	csvout_write(st->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA, st->internal);
-	path = xasprintf("%s/measure/results.rec.zst", st->ws);
-	gaps_dir = xasprintf("%s/gaps", st->dir);
-	rc = gaps_write(&st->gaps, path, gaps_dir, st->ms);
+	return 0;
+}
+
+/* The gap lists and the database rows, both left uncommitted. */
+static int write_lists_and_db(struct stage *st)
+{
+	char *path = xasprintf("%s/measure/results.rec.zst", st->ws);
+	char *gaps_dir = xasprintf("%s/gaps", st->dir);
+	int rc = gaps_write(&st->gaps, path, gaps_dir, st->ms);
+
 	free(path);
 	free(gaps_dir);
 	if (rc < 0)
@@ -148,8 +151,19 @@ static int write_outputs(struct stage *st)
 	path = xasprintf("%s/results.db", st->dir);
 	st->db = resultsdb_store(path, &st->key, &st->mx, &st->run_id);
 	free(path);
-	if (!st->db)
+	return st->db ? 0 : -1;
+}
+
+static int write_outputs(struct stage *st)
+{
+	if (load_metrics(st) < 0 || open_outputs(st) < 0)
 		return -1;
+	csvout_write(st->out[OUT_PARTNER].fp, &st->mx, &st->in, CSV_PARTNER, st->internal);
+	csvout_write(st->out[OUT_CLINIC].fp, &st->mx, &st->in, CSV_CLINIC, st->internal);
+	csvout_write(st->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA, st->internal);
+	if (write_lists_and_db(st) < 0)
+		return -1;
+	/* after the database rows, so the progress charts include this run */
 	html_write(st->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db,
 		   config_int(st->cfg, "export.suppress_threshold"));
 	/* libxlsxwriter writes the file itself: into our temp file, which
@@ -159,12 +173,18 @@ static int write_outputs(struct stage *st)
 
 static void print_summary(const struct stage *st)
 {
-	long long rows = 0, hidden = 0;
+	long long rows = 0, hidden = 0, unnamed = 0;
 
 	for (int i = 0; i < st->mx.n; i++) {
+		const struct metric *r = &st->mx.v[i];
+
 		rows++;
-		hidden += suppress_row(&st->mx.v[i]);
+		hidden += suppress_row(r);
+		unnamed += r->level == LEVEL_PARTNER && !*inputs_partner_name(&st->in, r->partner);
 	}
+	if (unnamed)
+		msg_warn("%lld partner rows name a partner not in paths.partners: they have no "
+			 "name, workbook sheet or report section", unnamed);
 	msg_info("%d measure results, %lld rows, %lld with suppressed cells", st->mx.nblocks,
 		 rows, hidden);
 	msg_info("%lld open gaps in %d gap lists", st->gap_rows, st->gap_lists);
