@@ -52,6 +52,12 @@ $(LIBCCO): $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# cco-export reads the measure definitions (names, directions, kinds): it
+# links cco-measure's loader, which comes after libcco.a in $^, so the
+# archive is searched once more after it.
+$(BIN)/cco-export: $(addprefix $(BUILD)/stages/measure/,mexpr_parse.o mexpr_eval.o mdef.o)
+$(BIN)/cco-export: LIBS := $(LIBCCO) $(LIBS)
+
 define PROGRAM_RULE
 $(BIN)/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(dir $(1))*.c)) $(LIBCCO)
 	@mkdir -p $$(@D)

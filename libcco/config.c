@@ -31,6 +31,9 @@ static const struct key_def keys[] = {
 	{ "paths.patterns", T_FILE, "patterns.ini", 0, 0, "field validation patterns (PCRE2)" },
 	{ "paths.valuesets", T_DIR, "valuesets", 0, 0, "value sets (*.csv): the codes" },
 	{ "paths.measures", T_DIR, "measures", 0, 0, "measure definitions (*.ini)" },
+	{ "paths.targets", T_DIR, "targets", 0, 0, "benchmarks and target rules: YEAR.csv" },
+	{ "paths.baselines", T_DIR, "baselines", 0, 0, "prior-year rates per partner: YEAR.csv" },
+	{ "paths.partners", T_FILE, "partners.csv", 0, 0, "partner names: partner_id,partner_name" },
 	{ "attribute.partner_rule", T_CHOICE, "last_day", 0, 0, "last_day|first_day|most_days" },
 	{ "attribute.lookback_months", T_INT, "18", 1, 60, "months of claims for PCP attribution" },
 	{ "attribute.plurality", T_CHOICE, "visits", 0, 0, "visits|allowed" },
@@ -39,6 +42,8 @@ static const struct key_def keys[] = {
 	{ "limits.memory_mb", T_INT, "256", 8, 65536, "sort buffer and cache limit, MB" },
 	{ "limits.sort_buffer_kb", T_INT, "0", 0, 67108864, "sort buffer, KB (0: from memory_mb)" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
+	{ "export.suppress_threshold", T_INT, "10", 0, 1000, "counts 1..N are suppressed in reports" },
+	{ "export.min_denominator", T_INT, "30", 0, 1000000, "below it: not enough data" },
 	{ "output.compression_level", T_INT, "1", 0, 19, "zstd level of record files (0: none)" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -41,7 +41,7 @@ static const char usage[] =
 	"  -h, --help          show this help\n"
 	"      --version       show the version\n"
 	"\n"
-	"Stages: ingest normalize attribute measure\n"
+	"Stages: ingest normalize attribute measure export\n"
 	"Exit status: 0 success, 1 a stage failed or the workspace is locked,\n"
 	"2 usage or configuration error.\n";
 

@@ -23,6 +23,9 @@ static const char *const after_ingest[] = { "ingest", NULL };
 static const char *const after_normalize[] = { "normalize", NULL };
 static const char *const measure_config[] = { "paths.valuesets", "paths.measures", NULL };
 static const char *const after_attribute[] = { "normalize", "attribute", NULL };
+static const char *const export_config[] = { "paths.valuesets", "paths.measures", "paths.targets",
+					     "paths.baselines", "paths.partners", NULL };
+static const char *const after_measure[] = { "measure", NULL };
 
 /* The stages in order.  A stage reruns when anything it reads changes:
  * normalize reads only the claim-category value sets (cat_*), attribute
@@ -34,6 +37,7 @@ static const struct stage_def stages[] = {
 	{ "attribute", "cco-attribute", none, after_normalize, "attribute", NULL,
 	  attribute_sets },
 	{ "measure", "cco-measure", measure_config, after_attribute, "measure", NULL, none },
+	{ "export", "cco-export", export_config, after_measure, "export", NULL, none },
 };
 
 const struct stage_def *stage_table(void)

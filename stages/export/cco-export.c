@@ -1,0 +1,250 @@
+/*
+ * cco-export: the measure results as reports for partners and the CCO:
+ * metric files with rates, benchmarks, improvement targets and statuses
+ * (small cells suppressed), gap lists for outreach, a results database
+ * that accumulates runs, a workbook and an HTML report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afile.h"
+#include "cli.h"
+#include "err.h"
+#include "export.h"
+#include "msg.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+static const char usage[] =
+	"usage: cco-export [-c FILE] [--set KEY=VALUE] [--internal] [-q] [-v]\n"
+	"\n"
+	"Report the results of cco-measure per partner and clinic against the\n"
+	"benchmarks and improvement targets, with gap lists for outreach.\n"
+	"\n"
+	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
+	"      --set KEY=VALUE override a configuration key\n"
+	"      --internal      write the unsuppressed *_internal.csv metric files\n"
+	"  -q, --quiet         print errors only\n"
+	"  -v, --verbose       say more\n"
+	"  -h, --help          show this help\n"
+	"      --version       show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
+
+enum { OUT_PARTNER, OUT_CLINIC, OUT_STRATA, OUT_HTML, OUT_XLSX, NOUT };
+
+struct stage {
+	const struct config *cfg;
+	const char *ws;
+	int internal;
+	struct valuesets *vs;
+	struct measure_set *ms;
+	struct export_inputs in;
+	struct metrics mx;
+	struct run_key key;
+	char *dir;
+	struct afile out[NOUT];
+	int open[NOUT];
+	struct gap_files gaps;
+	sqlite3 *db;          /* results.db, its transaction open until the end */
+	long long run_id;
+	long long gap_rows;   /* for the summary, after the lists are closed */
+	int gap_lists;
+};
+
+/* YEAR.csv in the directory of config key `key`. */
+static char *year_file(const struct stage *st, const char *key)
+{
+	return xasprintf("%s/%d.csv", config_str(st->cfg, key), st->key.measurement_year);
+}
+
+/* Definitions and reference files: any failure is a configuration error. */
+static int load_config_files(struct stage *st)
+{
+	char *targets = year_file(st, "paths.targets");
+	char *baselines = year_file(st, "paths.baselines");
+	int rc = -1;
+
+	st->vs = vs_load(config_str(st->cfg, "paths.valuesets"));
+	if (st->vs)
+		st->ms = mdef_load_dir(config_str(st->cfg, "paths.measures"), st->vs);
+	if (st->ms && inputs_load(&st->in, targets, baselines,
+				  config_str(st->cfg, "paths.partners")) == 0 &&
+	    config_hash(config_str(st->cfg, "paths.measures"),
+			config_str(st->cfg, "paths.valuesets"), targets, baselines,
+			st->key.config_hash) == 0)
+		rc = 0;
+	free(targets);
+	free(baselines);
+	return rc;
+}
+
+static int open_outputs(struct stage *st)
+{
+	static const char *const name[NOUT] = { "partner_metrics", "clinic_metrics",
+						"strata_metrics", "report", "report" };
+	static const char *const ext[NOUT] = { "csv", "csv", "csv", "html", "xlsx" };
+	int rc = fs_mkdirs(st->dir, 0755);
+
+	for (int i = 0; rc == 0 && i < NOUT; i++) {
+		int csv = i < OUT_HTML;
+		char *path = xasprintf("%s/%s%s.%s", st->dir, name[i],
+				       csv && st->internal ? "_internal" : "", ext[i]);
+
+		/* unsuppressed counts are as sensitive as member data */
+		rc = afile_open(&st->out[i], path, csv && st->internal ? AFILE_PHI : AFILE_PUBLIC);
+		st->open[i] = rc == 0;
+		free(path);
+	}
+	return rc;
+}
+
+static int close_outputs(struct stage *st, int ok)
+{
+	int rc = ok ? 0 : -1;
+
+	for (int i = 0; i < NOUT; i++) {
+		if (!st->open[i])
+			continue;
+		if (rc == 0)
+			rc = afile_commit(&st->out[i]);
+		else
+			afile_abort(&st->out[i]);
+		st->open[i] = 0;
+	}
+	st->gap_rows = st->gaps.rows;
+	st->gap_lists = st->gaps.n;
+	if (gaps_finish(&st->gaps, rc == 0) < 0)
+		rc = -1;
+	if (resultsdb_finish(st->db, rc == 0) < 0)
+		rc = -1;
+	st->db = NULL;
+	return rc;
+}
+
+/* Read the aggregates and work out every row's goals and suppression. */
+static int load_metrics(struct stage *st)
+{
+	char *path = xasprintf("%s/measure/aggregates.rec.zst", st->ws);
+	int rc = metrics_load(&st->mx, path, st->ms);
+
+	free(path);
+	if (rc < 0)
+		return -1;
+	goals_compute(&st->mx, &st->in, config_int(st->cfg, "export.min_denominator"));
+	suppress_apply(&st->mx, config_int(st->cfg, "export.suppress_threshold"));
+	return 0;
+}
+
+/* The gap lists and the database rows, both left uncommitted. */
+static int write_lists_and_db(struct stage *st)
+{
+	char *path = xasprintf("%s/measure/results.rec.zst", st->ws);
+	char *gaps_dir = xasprintf("%s/gaps", st->dir);
+	int rc = gaps_write(&st->gaps, path, gaps_dir, st->ms);
+
+	free(path);
+	free(gaps_dir);
+	if (rc < 0)
+		return -1;
+	path = xasprintf("%s/results.db", st->dir);
+	st->db = resultsdb_store(path, &st->key, &st->mx, &st->run_id);
+	free(path);
+	return st->db ? 0 : -1;
+}
+
+static int write_outputs(struct stage *st)
+{
+	if (load_metrics(st) < 0 || open_outputs(st) < 0)
+		return -1;
+	csvout_write(st->out[OUT_PARTNER].fp, &st->mx, &st->in, CSV_PARTNER, st->internal);
+	csvout_write(st->out[OUT_CLINIC].fp, &st->mx, &st->in, CSV_CLINIC, st->internal);
+	csvout_write(st->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA, st->internal);
+	if (write_lists_and_db(st) < 0)
+		return -1;
+	/* after the database rows, so the progress charts include this run */
+	html_write(st->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db,
+		   config_int(st->cfg, "export.suppress_threshold"));
+	/* libxlsxwriter writes the file itself: into our temp file, which
+	 * afile_commit() then renames like the others */
+	return xlsx_write(st->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key);
+}
+
+static void print_summary(const struct stage *st)
+{
+	long long rows = 0, hidden = 0, unnamed = 0;
+
+	for (int i = 0; i < st->mx.n; i++) {
+		const struct metric *r = &st->mx.v[i];
+
+		rows++;
+		hidden += suppress_row(r);
+		unnamed += r->level == LEVEL_PARTNER && !*inputs_partner_name(&st->in, r->partner);
+	}
+	if (unnamed)
+		msg_warn("%lld partner rows name a partner not in paths.partners: they have no "
+			 "name, workbook sheet or report section", unnamed);
+	msg_info("%d measure results, %lld rows, %lld with suppressed cells", st->mx.nblocks,
+		 rows, hidden);
+	msg_info("%lld open gaps in %d gap lists", st->gap_rows, st->gap_lists);
+	msg_debug("results.db run %lld, configuration %s", st->run_id, st->key.config_hash);
+}
+
+static int run(struct stage *st)
+{
+	int rc;
+
+	if (load_config_files(st) < 0) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_USAGE;
+	}
+	rc = write_outputs(st);
+	rc = close_outputs(st, rc == 0);
+	if (rc < 0) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	print_summary(st);
+	return CCO_EXIT_OK;
+}
+
+static void stage_release(struct stage *st)
+{
+	close_outputs(st, 0);
+	metrics_release(&st->mx);
+	inputs_release(&st->in);
+	mdef_free(st->ms);
+	vs_free(st->vs);
+	free(st->dir);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_INTERNAL = CLI_OPT_PRIVATE };
+	static const struct option longopts[] = {
+		CLI_LONG_OPTS, { "internal", no_argument, NULL, OPT_INTERNAL }, { NULL, 0, NULL, 0 }
+	};
+	struct cli cli;
+	struct stage st = { 0 };
+	struct config *cfg;
+	int opt, status;
+
+	cli_init(&cli, "cco-export", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
+		if (!cli_common(&cli, opt, optarg) && opt == OPT_INTERNAL)
+			st.internal = 1;
+	if (optind < argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+	cfg = cli_load_config(&cli);
+	st.cfg = cfg;
+	st.ws = config_str(cfg, "run.workspace");
+	st.key.measurement_year = (int)config_int(cfg, "run.measurement_year");
+	st.key.as_of = config_str(cfg, "run.as_of");
+	st.dir = xasprintf("%s/export", st.ws);
+	status = run(&st);
+	stage_release(&st);
+	config_free(cfg);
+	free(cli.sets);
+	return status;
+}

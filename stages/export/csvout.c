@@ -1,0 +1,101 @@
+/*
+ * csvout.c: the metric files.  Public versions show the suppression
+ * marker in every hidden cell and in the rate and needed of a row with a
+ * hidden count; internal versions show everything.
+ */
+#include <string.h>
+
+#include "export.h"
+
+#define SUPPRESSED "suppressed"
+
+void csv_field(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, fp);
+		return;
+	}
+	putc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', fp);
+		putc(*s, fp);
+	}
+	putc('"', fp);
+}
+
+static void put_count(FILE *fp, const struct metric *r, int c, int internal)
+{
+	if (!internal && (r->supp & (1u << c)))
+		fputs("," SUPPRESSED, fp);
+	else
+		fprintf(fp, ",%lld", r->cnt[c]);
+}
+
+static void put_fixed(FILE *fp, int has, long long v, int d, int hidden)
+{
+	char buf[40];
+
+	putc(',', fp);
+	if (hidden)
+		fputs(SUPPRESSED, fp);
+	else if (has)
+		fputs(fmt_fixed(buf, sizeof(buf), v, d), fp);
+}
+
+static void put_row(FILE *fp, const struct metric *r, const struct export_inputs *in,
+		    enum csv_kind kind, int internal)
+{
+	int hidden = !internal && suppress_row(r);
+
+	csv_field(fp, r->measure_id);
+	putc(',', fp);
+	csv_field(fp, r->sub);
+	if (kind == CSV_STRATA) {
+		putc(',', fp);
+		csv_field(fp, r->stratum);
+	}
+	putc(',', fp);
+	csv_field(fp, r->partner);
+	putc(',', fp);
+	csv_field(fp, inputs_partner_name(in, r->partner));
+	if (kind == CSV_CLINIC) {
+		putc(',', fp);
+		csv_field(fp, r->clinic);
+	}
+	for (int c = CNT_DEN; c <= CNT_NUM; c++)
+		put_count(fp, r, c, internal);
+	put_fixed(fp, r->has_rate, r->rate, r->decimals, hidden && r->has_rate);
+	put_fixed(fp, r->has_benchmark, r->benchmark, r->decimals, 0);
+	put_fixed(fp, r->has_baseline, r->baseline, r->decimals, 0);
+	put_fixed(fp, r->has_target, r->target, r->decimals, 0);
+	fprintf(fp, ",%s", r->status);
+	put_fixed(fp, r->has_needed, r->needed, 0, hidden && r->has_needed);
+	putc('\n', fp);
+}
+
+static int wanted(const struct metric *r, enum csv_kind kind)
+{
+	if (kind == CSV_STRATA)
+		return *r->stratum && r->level != LEVEL_CLINIC;
+	if (*r->stratum)
+		return 0;
+	return kind == CSV_CLINIC ? r->level != LEVEL_PARTNER : r->level != LEVEL_CLINIC;
+}
+
+void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
+		  enum csv_kind kind, int internal)
+{
+	fprintf(fp, "measure_id,submeasure,%spartner_id,partner_name,%s"
+		    "denominator,exclusions,numerator,rate,benchmark,baseline,"
+		    "improvement_target,status,needed\n",
+		kind == CSV_STRATA ? "stratum," : "", kind == CSV_CLINIC ? "clinic_id," : "");
+	for (int b = 0; b < m->nblocks; b++) {
+		/* the ALL row (first in the block) goes last, as a total */
+		for (int i = m->block[b] + 1; i < m->block[b + 1]; i++)
+			if (wanted(&m->v[i], kind))
+				put_row(fp, &m->v[i], in, kind, internal);
+		if (wanted(&m->v[m->block[b]], kind))
+			put_row(fp, &m->v[m->block[b]], in, kind, internal);
+	}
+}

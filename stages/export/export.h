@@ -1,0 +1,171 @@
+/*
+ * export.h: cco-export's parts.  inputs.c reads the targets, baselines
+ * and partner names; metrics.c turns the measure aggregates into partner,
+ * clinic and CCO-wide rows; goals.c computes rates, targets, statuses and
+ * the members still needed; suppress.c applies the small-cell policy;
+ * csvout.c, gaps.c, resultsdb.c, xlsx.c and html.c write the outputs.
+ */
+#ifndef CCO_EXPORT_H
+#define CCO_EXPORT_H
+
+#include <stdio.h>
+#include <sqlite3.h>
+
+#include "afile.h"
+
+#include "../measure/mdef.h"
+
+#define EXPORT_ALL "ALL" /* partner_id of the CCO-wide row */
+
+/* One row of config/targets/YEAR.csv. */
+struct target_rule {
+	char *measure_id, *sub;
+	int has_benchmark;
+	double benchmark;
+	double gap_fraction;  /* share of the gap a target closes */
+	double floor;         /* least improvement */
+	int floor_percent;    /* floor is percent of the baseline, not pp */
+	int decimals;         /* comparisons are on rates rounded to this */
+};
+
+struct baseline {
+	char *measure_id, *sub, *partner;
+	double value;
+};
+
+struct partner_name {
+	char *id, *name;
+};
+
+struct export_inputs {
+	struct target_rule *targets;
+	int ntargets;
+	struct baseline *baselines;
+	int nbaselines;
+	struct partner_name *partners;
+	int npartners;
+};
+
+/* Load the three files.  Returns 0, or -1 with err_msg() "FILE:LINE: what".
+ * Free with inputs_release() either way. */
+int inputs_load(struct export_inputs *in, const char *targets_csv,
+		const char *baselines_csv, const char *partners_csv);
+void inputs_release(struct export_inputs *in);
+const struct target_rule *inputs_target(const struct export_inputs *in,
+					const char *measure_id, const char *sub);
+/* The baseline, or NULL. */
+const struct baseline *inputs_baseline(const struct export_inputs *in,
+				       const char *measure_id, const char *sub,
+				       const char *partner);
+/* The partner's name; "CCO total" for ALL; "" when unknown. */
+const char *inputs_partner_name(const struct export_inputs *in, const char *id);
+
+enum { CNT_DEN, CNT_EXC, CNT_NUM, CNT_OPEN, NCNT };
+enum metric_level { LEVEL_ALL, LEVEL_PARTNER, LEVEL_CLINIC };
+
+/* One reported row: CCO-wide, a partner or a clinic, for one measure,
+ * sub-result and stratum.  Rates, benchmarks, baselines and targets are
+ * held rounded, as integers in units of 10^-decimals. */
+struct metric {
+	const struct measure *m;
+	const char *measure_id, *sub, *stratum; /* point into the strings pool */
+	const char *partner, *clinic;           /* clinic "" above clinic level */
+	enum metric_level level;
+	int parent;             /* index of the row this one sums into, or -1 */
+	long long cnt[NCNT];    /* denominator, exclusions, numerator, open */
+	unsigned supp;          /* bit i: cnt[i] suppressed */
+	int decimals;
+	int has_rate, has_benchmark, has_baseline, has_target, has_needed;
+	long long rate, benchmark, baseline, target, needed;
+	const char *status;
+};
+
+/* Rows grouped in blocks of one measure, sub-result and stratum: the ALL
+ * row first, then each partner followed by its clinics. */
+struct metrics {
+	struct metric *v;
+	int n;
+	size_t alloc;
+	int *block;             /* start index of each block, plus n at the end */
+	int nblocks;
+	size_t block_alloc;
+	char **strings;         /* owned copies the rows point into */
+	int nstrings;
+	size_t strings_alloc;
+};
+
+/* Read WORKSPACE/measure/aggregates.rec.zst into m, summing clinics into
+ * partners and partners into the ALL row.  Returns 0, or -1 with err_msg()
+ * set (a damaged file, rows out of order, a measure without a definition).
+ * Release with metrics_release() either way. */
+int metrics_load(struct metrics *m, const char *path, const struct measure_set *ms);
+void metrics_release(struct metrics *m);
+int metric_is_proportion(const struct metric *r);
+
+/* Fill rates, benchmarks, baselines, targets, statuses and needed. */
+void goals_compute(struct metrics *m, const struct export_inputs *in,
+		   long min_denominator);
+
+/* Mark the cells the small-cell policy hides (see cco-export(1)). */
+void suppress_apply(struct metrics *m, long threshold);
+/* 1 if any count of r is suppressed (its rate and needed are too). */
+int suppress_row(const struct metric *r);
+
+/* Fixed-point text of a rounded value v with d decimals into buf. */
+const char *fmt_fixed(char *buf, size_t n, long long v, int d);
+/* Write s as one CSV field (quoted when it needs to be). */
+void csv_field(FILE *fp, const char *s);
+
+/* Write the partner, clinic or strata file to fp (public: suppressed). */
+enum csv_kind { CSV_PARTNER, CSV_CLINIC, CSV_STRATA };
+void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
+		  enum csv_kind kind, int internal);
+
+/* Gap lists: the members in a denominator, not excluded and not in the
+ * numerator of a proportion, one file per partner. */
+struct gap_files {
+	struct afile *f;   /* one per partner, open until gaps_finish() */
+	char **partner;
+	int n;
+	long long rows;
+	char *dir;
+};
+
+/* Read the results file and write every partner's list into dir (made
+ * mode 0700) as uncommitted files.  Returns 0, or -1 with err_msg() set.
+ * Call gaps_finish() either way. */
+int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
+	       const struct measure_set *ms);
+/* Commit every list and remove lists of partners no longer present (ok),
+ * or discard them all.  Returns 0 or -1 with err_msg() set. */
+int gaps_finish(struct gap_files *g, int ok);
+
+/* The run's identity in results.db. */
+struct run_key {
+	int measurement_year;
+	const char *as_of;           /* YYYY-MM-DD */
+	char config_hash[33];
+};
+
+/* XXH3 of the measure definitions, value sets (every file of the two
+ * directories, by name), targets and baselines files, as 32 hex digits.
+ * Returns 0 or -1 with err_msg() set. */
+int config_hash(const char *measures, const char *valuesets, const char *targets,
+		const char *baselines, char out[33]);
+
+/* Open results.db (creating the schema), replace the run's rows inside an
+ * open transaction.  Returns the handle, or NULL with err_msg() set.
+ * resultsdb_finish() commits (ok) or rolls back, and closes. */
+sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
+			 const struct metrics *m, long long *run_id);
+int resultsdb_finish(sqlite3 *db, int ok);
+
+/* The report workbook at path.  Returns 0 or -1 with err_msg() set. */
+int xlsx_write(const char *path, const struct metrics *m, const struct export_inputs *in,
+	       const struct run_key *k);
+
+/* The self-contained HTML report; history from db (may be NULL). */
+void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
+		const struct run_key *k, sqlite3 *db, long threshold);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * html.c: report.html, one self-contained page: inline CSS and SVG, no
+ * scripts, nothing fetched.  Per measure a chart of the partners' rates
+ * and a table; per partner its progress across the runs in results.db.
+ * The only date in it is the run's as-of date (and those of past runs).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "htmlchart.h"
+#include "xalloc.h"
+
+static const char style[] =
+	"body{font-family:sans-serif;margin:1.5em;color:#212121;max-width:1100px}"
+	"h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}"
+	"table{border-collapse:collapse;margin:.5em 0 1em}"
+	"caption{text-align:left;font-weight:bold;padding:.3em 0}"
+	"th,td{border:1px solid #ccc;padding:.2em .5em;text-align:right}"
+	"th[scope=row],td.t{text-align:left}thead th{background:#eceff1}"
+	".st{color:#fff;font-weight:bold}.lbl{font-size:13px}.val,.note{font-size:11px}"
+	".small{display:inline-block;margin:0 1em 1em 0;vertical-align:top}"
+	".legend span{display:inline-block;padding:.1em .5em;margin-right:.5em;color:#fff}";
+
+static void fixed(FILE *fp, int has, long long v, int d, int hidden)
+{
+	char buf[40];
+
+	if (hidden)
+		fputs("suppressed", fp);
+	else if (has)
+		fputs(fmt_fixed(buf, sizeof(buf), v, d), fp);
+	else
+		fputs("&ndash;", fp);
+}
+
+static void count_cell(FILE *fp, const struct metric *r, int c)
+{
+	if (r->supp & (1u << c))
+		fputs("<td>suppressed</td>", fp);
+	else
+		fprintf(fp, "<td>%lld</td>", r->cnt[c]);
+}
+
+static void table_row(FILE *fp, const struct metric *r, const struct export_inputs *in)
+{
+	int hidden = suppress_row(r);
+
+	fputs("<tr><th scope=\"row\">", fp);
+	html_text(fp, r->partner);
+	fputs(" ", fp);
+	html_text(fp, inputs_partner_name(in, r->partner));
+	fputs("</th>", fp);
+	for (int c = CNT_DEN; c <= CNT_NUM; c++)
+		count_cell(fp, r, c);
+	fputs("<td>", fp);
+	fixed(fp, r->has_rate, r->rate, r->decimals, hidden && r->has_rate);
+	fputs("</td><td>", fp);
+	fixed(fp, r->has_target, r->target, r->decimals, 0);
+	fprintf(fp, "</td><td class=\"t st\" style=\"background:%s\">%s</td><td>",
+		chart_status_colour(r->status), r->status);
+	fixed(fp, r->has_needed, r->needed, 0, hidden && r->has_needed);
+	fputs("</td></tr>\n", fp);
+}
+
+static void measure_title(FILE *fp, const struct metric *r)
+{
+	html_text(fp, r->measure_id);
+	fputs(" ", fp);
+	html_text(fp, r->sub);
+	fputs(": ", fp);
+	html_text(fp, r->m->name);
+}
+
+/* One measure and sub-result: block b's partner rows and the ALL row. */
+static void measure_section(FILE *fp, const struct metrics *m, int b,
+			    const struct export_inputs *in)
+{
+	const struct metric **rows = xcalloc((size_t)(m->block[b + 1] - m->block[b]), sizeof(*rows));
+	const struct metric *all = &m->v[m->block[b]];
+	char *title;
+	int n = 0;
+
+	for (int i = m->block[b] + 1; i < m->block[b + 1]; i++)
+		if (m->v[i].level == LEVEL_PARTNER)
+			rows[n++] = &m->v[i];
+	rows[n++] = all;
+	fprintf(fp, "<section id=\"m-%d\"><h2>", b);
+	measure_title(fp, all);
+	fputs("</h2>\n<p>", fp);
+	fputs(all->m->higher_is_better ? "Higher is better. " : "Lower is better. ", fp);
+	fputs(metric_is_proportion(all) ? "Rate: percent of eligible members."
+					: "Rate: per 1,000 member months.", fp);
+	fputs(" Bars: each partner's rate, coloured by status; dashed line: the "
+	      "benchmark; dark mark: the partner's improvement target.</p>\n", fp);
+	title = xasprintf("%s %s: rate by partner", all->measure_id, all->sub);
+	chart_bars(fp, rows, n, title);
+	free(title);
+	fputs("<table><caption>", fp);
+	measure_title(fp, all);
+	fputs(", by partner</caption>\n<thead><tr><th scope=\"col\">Partner</th>"
+	      "<th scope=\"col\">Denominator</th><th scope=\"col\">Exclusions</th>"
+	      "<th scope=\"col\">Numerator</th><th scope=\"col\">Rate</th>"
+	      "<th scope=\"col\">Target</th><th scope=\"col\">Status</th>"
+	      "<th scope=\"col\">Needed</th></tr></thead>\n<tbody>\n", fp);
+	for (int i = 0; i < n; i++)
+		table_row(fp, rows[i], in);
+	fputs("</tbody></table></section>\n", fp);
+	free(rows);
+}
+
+/* The partner's rates of this measure across the runs of the year (the
+ * latest run of each as-of date) that the public reports of that run
+ * showed: a rate hidden then stays hidden.  Returns the count; *pts is
+ * the caller's to free. */
+static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
+		   struct chart_point **pts)
+{
+	static const char sql[] =
+		"SELECT r.as_of, m.rate"
+		" FROM metric m JOIN run r USING (run_id)"
+		" WHERE r.measurement_year = ?1 AND m.level = 'partner' AND m.partner_id = ?2"
+		" AND m.measure_id = ?3 AND m.submeasure = ?4 AND m.rate IS NOT NULL"
+		" AND m.suppressed = 0"
+		" AND r.run_id = (SELECT max(run_id) FROM run x WHERE"
+		" x.measurement_year = r.measurement_year AND x.as_of = r.as_of)"
+		" ORDER BY r.as_of";
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int n = 0;
+
+	*pts = NULL;
+	if (!db || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int(st, 1, k->measurement_year);
+	sqlite3_bind_text(st, 2, r->partner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		xgrow(pts, &alloc, (size_t)n + 1, sizeof(**pts));
+		snprintf((*pts)[n].as_of, sizeof((*pts)[n].as_of), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		(*pts)[n++].rate = sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+static double unit(long long v, int d)
+{
+	double x = (double)v;
+
+	while (d-- > 0)
+		x /= 10;
+	return x;
+}
+
+static void progress_chart(FILE *fp, const struct metric *r, const struct run_key *k,
+			   sqlite3 *db)
+{
+	struct chart_point *pts;
+	int n = history(db, k, r, &pts);
+	char *title = xasprintf("%s %s %s: rate across runs", r->partner, r->measure_id, r->sub);
+
+	fputs("<figure class=\"small\">", fp);
+	chart_line(fp, pts, n, !metric_is_proportion(r), r->decimals, r->has_benchmark,
+		   unit(r->benchmark, r->decimals), r->has_target, unit(r->target, r->decimals),
+		   title);
+	fputs("<figcaption>", fp);
+	html_text(fp, r->measure_id);
+	fputs(" ", fp);
+	html_text(fp, r->sub);
+	fprintf(fp, ": %d run%s</figcaption></figure>\n", n, n == 1 ? "" : "s");
+	free(title);
+	free(pts);
+}
+
+static void partner_section(FILE *fp, const struct metrics *m, const char *id,
+			    const struct export_inputs *in, const struct run_key *k,
+			    sqlite3 *db)
+{
+	fputs("<section><h2>Partner ", fp);
+	html_text(fp, id);
+	fputs(" ", fp);
+	html_text(fp, inputs_partner_name(in, id));
+	fputs("</h2>\n<p>Progress across this year's runs (dashed: benchmark in black, "
+	      "target in blue).</p>\n", fp);
+	for (int i = 0; i < m->n; i++)
+		if (!*m->v[i].stratum && m->v[i].level == LEVEL_PARTNER &&
+		    strcmp(m->v[i].partner, id) == 0)
+			progress_chart(fp, &m->v[i], k, db);
+	fputs("</section>\n", fp);
+}
+
+void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
+		const struct run_key *k, sqlite3 *db, long threshold)
+{
+	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		    "<title>CCO quality measures %d, as of %s</title>\n<style>%s</style>"
+		    "</head>\n<body>\n<h1>CCO quality measures, measurement year %d</h1>\n"
+		    "<p>Claims paid through %s. Counts from 1 to %ld, and any count they "
+		    "could be worked out from, are suppressed.</p>\n"
+		    "<p class=\"legend\"><span style=\"background:%s\">met benchmark</span>"
+		    "<span style=\"background:%s\">met improvement target</span>"
+		    "<span style=\"background:%s\">not met</span>"
+		    "<span style=\"background:%s\">not enough data</span></p>\n",
+		k->measurement_year, k->as_of, style, k->measurement_year, k->as_of, threshold,
+		chart_status_colour("met benchmark"), chart_status_colour("met improvement target"),
+		chart_status_colour("not met"), chart_status_colour(""));
+	for (int b = 0; b < m->nblocks; b++)
+		if (!*m->v[m->block[b]].stratum)
+			measure_section(fp, m, b, in);
+	for (int p = 0; p < in->npartners; p++)
+		partner_section(fp, m, in->partners[p].id, in, k, db);
+	fputs("</body></html>\n", fp);
+}

@@ -1,0 +1,169 @@
+/*
+ * metrics.c: the measure aggregates (one row per measure, sub-result,
+ * stratum, partner and clinic, sorted by that key) as report rows: each
+ * clinic, each partner (its clinics summed) and the CCO (partners summed).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "export.h"
+#include "rec.h"
+#include "xalloc.h"
+
+static const char *intern(struct metrics *m, const char *s)
+{
+	if (m->nstrings && strcmp(m->strings[m->nstrings - 1], s) == 0)
+		return m->strings[m->nstrings - 1];
+	xgrow(&m->strings, &m->strings_alloc, (size_t)m->nstrings + 1, sizeof(char *));
+	m->strings[m->nstrings] = xstrdup(s);
+	return m->strings[m->nstrings++];
+}
+
+static struct metric *push(struct metrics *m, enum metric_level level, int parent)
+{
+	struct metric *r;
+
+	xgrow(&m->v, &m->alloc, (size_t)m->n + 1, sizeof(*m->v));
+	r = &m->v[m->n++];
+	memset(r, 0, sizeof(*r));
+	r->level = level;
+	r->parent = parent;
+	r->clinic = "";
+	return r;
+}
+
+static void start_block(struct metrics *m)
+{
+	xgrow(&m->block, &m->block_alloc, (size_t)m->nblocks + 2, sizeof(int));
+	m->block[m->nblocks++] = m->n;
+	m->block[m->nblocks] = m->n;
+}
+
+static int parse_count(const char *s, long long *out)
+{
+	char *end;
+
+	*out = strtoll(s, &end, 10);
+	return end == s || *end || *out < 0 ? -1 : 0;
+}
+
+static const struct measure *find_measure(const struct measure_set *ms, const char *id)
+{
+	for (int i = 0; i < ms->n; i++)
+		if (strcmp(ms->m[i].id, id) == 0)
+			return &ms->m[i];
+	return NULL;
+}
+
+/* Add one aggregate row f (measure, sub, stratum, partner, clinic, counts). */
+static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
+		   int *all, int *partner)
+{
+	long long c[3];
+	struct metric *r;
+	int new_block = *all < 0 || strcmp(m->v[*all].measure_id, f[0]) != 0 ||
+			strcmp(m->v[*all].sub, f[1]) != 0 || strcmp(m->v[*all].stratum, f[2]) != 0;
+
+	for (int i = 0; i < 3; i++)
+		if (parse_count(f[5 + i], &c[i]) < 0)
+			return err_set("a count must be a whole number, not '%s'", f[5 + i]);
+	if (c[1] > c[0] || c[2] > c[0] - c[1])
+		return err_set("counts do not add up (numerator over denominator less exclusions)");
+	if (new_block) {
+		const struct measure *me = find_measure(ms, f[0]);
+
+		if (!me)
+			return err_set("measure '%s' has no definition in paths.measures", f[0]);
+		start_block(m);
+		*all = m->n;
+		r = push(m, LEVEL_ALL, -1);
+		r->m = me;
+		r->measure_id = intern(m, f[0]);
+		r->sub = intern(m, f[1]);
+		r->stratum = intern(m, f[2]);
+		r->partner = EXPORT_ALL;
+		*partner = -1;
+	}
+	if (*partner < 0 || strcmp(m->v[*partner].partner, f[3]) != 0) {
+		*partner = m->n;
+		r = push(m, LEVEL_PARTNER, *all);
+		*r = m->v[*all];
+		r->level = LEVEL_PARTNER;
+		r->parent = *all;
+		r->partner = intern(m, f[3]);
+		memset(r->cnt, 0, sizeof(r->cnt));
+	}
+	r = push(m, LEVEL_CLINIC, *partner);
+	*r = m->v[*partner];
+	r->level = LEVEL_CLINIC;
+	r->parent = *partner;
+	r->clinic = intern(m, f[4]);
+	memset(r->cnt, 0, sizeof(r->cnt));
+	for (int i = 0; i < 3; i++) {
+		r->cnt[i] = c[i];
+		m->v[*partner].cnt[i] += c[i];
+		m->v[*all].cnt[i] += c[i];
+	}
+	m->block[m->nblocks] = m->n;
+	return 0;
+}
+
+/* The key of f (five fields) compared with the previous row's, for order. */
+static int key_order(char **prev, char **f)
+{
+	for (int i = 0; i < 5; i++) {
+		int c = strcmp(prev[i], f[i]);
+
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+int metrics_load(struct metrics *m, const char *path, const struct measure_set *ms)
+{
+	struct rec_reader *r = rec_reader_open(path);
+	struct rec_row row;
+	char *prev[5] = { NULL };
+	int rc, all = -1, partner = -1;
+
+	memset(m, 0, sizeof(*m));
+	if (!r)
+		return -1;
+	rc = rec_reader_expect(r, rec_schema_find("measure_aggregates"));
+	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
+		if (prev[0] && key_order(prev, row.field) >= 0)
+			rc = err_set("rows out of key order");
+		else
+			rc = add_row(m, row.field, ms, &all, &partner);
+		for (int i = 0; i < 5; i++) {
+			free(prev[i]);
+			prev[i] = xstrdup(row.field[i]);
+		}
+		if (rc < 0)
+			err_set("%s:%ld: %s", path, rec_reader_line(r), err_msg());
+	}
+	for (int i = 0; i < 5; i++)
+		free(prev[i]);
+	rec_reader_close(r);
+	for (int i = 0; i < m->n; i++)
+		m->v[i].cnt[CNT_OPEN] = m->v[i].cnt[CNT_DEN] - m->v[i].cnt[CNT_EXC] -
+					m->v[i].cnt[CNT_NUM];
+	return rc < 0 ? -1 : 0;
+}
+
+void metrics_release(struct metrics *m)
+{
+	for (int i = 0; i < m->nstrings; i++)
+		free(m->strings[i]);
+	free(m->strings);
+	free(m->v);
+	free(m->block);
+	memset(m, 0, sizeof(*m));
+}
+
+int metric_is_proportion(const struct metric *r)
+{
+	return r->m->kind == MEASURE_PROPORTION;
+}

@@ -1,0 +1,187 @@
+/*
+ * resultsdb.c: WORKSPACE/export/results.db, the metrics of every run, so
+ * progress can be followed month by month.  A run is identified by its
+ * measurement year, as-of date and configuration hash: running the same
+ * again replaces that run's rows instead of adding a copy.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "err.h"
+#include "export.h"
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS run (\n"
+	"  run_id INTEGER PRIMARY KEY,\n"
+	"  measurement_year INTEGER NOT NULL,\n"
+	"  as_of TEXT NOT NULL,\n"
+	"  config_hash TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  UNIQUE (measurement_year, as_of, config_hash));\n"
+	"CREATE TABLE IF NOT EXISTS metric (\n"
+	"  run_id INTEGER NOT NULL REFERENCES run (run_id),\n"
+	"  level TEXT NOT NULL CHECK (level IN ('partner', 'clinic')),\n"
+	"  measure_id TEXT NOT NULL,\n"
+	"  submeasure TEXT NOT NULL,\n"
+	"  partner_id TEXT NOT NULL,\n"
+	"  clinic_id TEXT NOT NULL,\n"
+	"  denominator INTEGER NOT NULL,\n"
+	"  exclusions INTEGER NOT NULL,\n"
+	"  numerator INTEGER NOT NULL,\n"
+	"  rate REAL,\n"
+	"  benchmark REAL,\n"
+	"  baseline REAL,\n"
+	"  improvement_target REAL,\n"
+	"  status TEXT NOT NULL,\n"
+	"  needed INTEGER,\n"
+	"  suppressed INTEGER NOT NULL);\n"
+	"CREATE INDEX IF NOT EXISTS metric_by_run ON metric (run_id, level, measure_id);\n";
+
+static int fail(sqlite3 *db, const char *what)
+{
+	return err_set("results database: %s: %s", what, sqlite3_errmsg(db));
+}
+
+/* A database from before the suppressed column: add it, counting the old
+ * rows' rates as hidden, since whether they were is not known. */
+static int upgrade(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int has = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('metric')"
+				   " WHERE name = 'suppressed'", -1, &st, NULL) != SQLITE_OK)
+		return fail(db, "read schema");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		has = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (has)
+		return 0;
+	return db_exec(db, "ALTER TABLE metric ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 1");
+}
+
+/* The run's id, reusing (and emptying) the row of an identical run. */
+static int upsert_run(sqlite3 *db, const struct run_key *k, long long *run_id)
+{
+	static const char sql[] =
+		"INSERT INTO run (measurement_year, as_of, config_hash, created_at)\n"
+		"VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n"
+		"ON CONFLICT (measurement_year, as_of, config_hash)\n"
+		"DO UPDATE SET created_at = excluded.created_at RETURNING run_id";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(db, "prepare run");
+	sqlite3_bind_int(st, 1, k->measurement_year);
+	sqlite3_bind_text(st, 2, k->as_of, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, k->config_hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*run_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return fail(db, "insert run");
+	if (sqlite3_prepare_v2(db, "DELETE FROM metric WHERE run_id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return fail(db, "prepare delete");
+	sqlite3_bind_int64(st, 1, *run_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(db, "delete old rows");
+}
+
+static void bind_fixed(sqlite3_stmt *st, int i, int has, long long v, int d)
+{
+	double p = 1;
+
+	for (int j = 0; j < d; j++)
+		p *= 10;
+	if (has)
+		sqlite3_bind_double(st, i, (double)v / p);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int insert_row(sqlite3_stmt *st, long long run_id, const struct metric *r)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, r->level == LEVEL_CLINIC ? "clinic" : "partner", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->partner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->clinic, -1, SQLITE_STATIC);
+	for (int c = CNT_DEN; c <= CNT_NUM; c++)
+		sqlite3_bind_int64(st, 7 + c, r->cnt[c]);
+	bind_fixed(st, 10, r->has_rate, r->rate, r->decimals);
+	bind_fixed(st, 11, r->has_benchmark, r->benchmark, r->decimals);
+	bind_fixed(st, 12, r->has_baseline, r->baseline, r->decimals);
+	bind_fixed(st, 13, r->has_target, r->target, r->decimals);
+	sqlite3_bind_text(st, 14, r->status, -1, SQLITE_STATIC);
+	bind_fixed(st, 15, r->has_needed, r->needed, 0);
+	sqlite3_bind_int(st, 16, suppress_row(r));
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+static int insert_metrics(sqlite3 *db, long long run_id, const struct metrics *m)
+{
+	static const char sql[] =
+		"INSERT INTO metric VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14, ?15, ?16)";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(db, "prepare metric");
+	for (int i = 0; rc == 0 && i < m->n; i++)
+		if (!*m->v[i].stratum)
+			rc = insert_row(st, run_id, &m->v[i]);
+	if (rc < 0)
+		fail(db, "insert metric");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
+			 const struct metrics *m, long long *run_id)
+{
+	/* unsuppressed counts: as private as the member lists */
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+	sqlite3 *db;
+
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		err_set("cannot create '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	close(fd);
+	if (!(db = db_open(path)))
+		return NULL;
+	if (db_exec(db, "BEGIN IMMEDIATE") == 0 && db_exec(db, schema) == 0 &&
+	    upgrade(db) == 0 && upsert_run(db, k, run_id) == 0 &&
+	    insert_metrics(db, *run_id, m) == 0)
+		return db;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return NULL;
+}
+
+int resultsdb_finish(sqlite3 *db, int ok)
+{
+	int rc = 0;
+
+	if (!db)
+		return 0;
+	if (ok)
+		rc = db_exec(db, "COMMIT");
+	if (!ok || rc < 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}

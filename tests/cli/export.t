@@ -1,0 +1,268 @@
+#!/bin/bash
+# cco-export: metric files, suppression, gap lists, the results database
+# and the reports, from hand-written measure outputs
+# (tests/fixtures/export: aggregates.tsv and results.tsv are the measure
+# outputs, *.expect the files cco-export must write).
+. "$(dirname "$0")/../lib.sh"
+
+FIX=$CCO_ROOT/tests/fixtures/export
+test_config
+mkdir -p cfg/targets cfg/baselines &&
+cp "$FIX/targets.csv" cfg/targets/2025.csv &&
+cp "$FIX/baselines.csv" cfg/baselines/2025.csv &&
+cp "$FIX/partners.csv" cfg/partners.csv
+cat >>cfg/p.ini <<INI
+valuesets = $CCO_ROOT/config/valuesets
+measures = $CCO_ROOT/config/measures
+INI
+
+# measure_outputs WS: the fixture's measure outputs in WS/measure
+measure_outputs() {
+	mkdir -p "$1/measure" &&
+	grep -v "^#" "$FIX/aggregates.tsv" |
+		"$TEST_TOOL" rec-write measure_aggregates 1 "$1/measure/aggregates.rec.zst" &&
+	grep -v "^#" "$FIX/results.tsv" |
+		"$TEST_TOOL" rec-write measure_results 1 "$1/measure/results.rec.zst"
+}
+
+test_expect_success 'partner metrics: rates, targets, statuses, needed, suppression' '
+	measure_outputs ws &&
+	cco-export -q -c cfg/p.ini &&
+	test_cmp "$FIX/partner_metrics.expect" ws/export/partner_metrics.csv
+'
+
+test_expect_success 'clinic metrics: clinics summed to the ALL row, suppressed' '
+	test_cmp "$FIX/clinic_metrics.expect" ws/export/clinic_metrics.csv
+'
+
+test_expect_success 'strata metrics: partner level, per stratum' '
+	test_cmp "$FIX/strata_metrics.expect" ws/export/strata_metrics.csv
+'
+
+test_expect_success 'aggregate files are mode 0644' '
+	test_mode ws/export/partner_metrics.csv 644 &&
+	test_mode ws/export/clinic_metrics.csv 644
+'
+
+# row FILE MEASURE PARTNER: that row of a metric file, partner name removed
+row() {
+	sed -e "s/,\"[^\"]*\(\"\"[^\"]*\)*\",/,name,/" "$1" |
+		awk -F, -v m="$2" -v p="$3" "\$1 == m && \$3 == p"
+}
+
+test_expect_success 'target math: higher is better with a pp floor, rounding at the boundary' '
+	f=ws/export/partner_metrics.csv &&
+	row $f COL P01 | grep -q ",1299,65.0,65.0,,,met benchmark,0$" &&
+	row $f COL P03 | grep -q ",40.0,65.0,45.0,47.0,not met,7$" &&
+	row $f COL P05 | grep -q ",40.0,65.0,,,not met,13$"
+'
+
+test_expect_success 'target math: lower is better with a percent floor' '
+	f=ws/export/partner_metrics.csv &&
+	row $f AMB-ED P01 | grep -q ",50.0,43.1,52.0,49.4,not met,7$" &&
+	row $f AMB-ED P02 | grep -q ",40.0,43.1,,,met benchmark,0$" &&
+	row $f AMB-ED P03 | grep -q ",48.0,43.1,51.0,48.5,met improvement target,0$"
+'
+
+test_expect_success 'not enough data below export.min_denominator' '
+	row ws/export/partner_metrics.csv COL P04 | grep -q ",not enough data,$" &&
+	cco-export -q -c cfg/p.ini --set export.min_denominator=20 &&
+	row ws/export/partner_metrics.csv COL P04 | grep -q ",met improvement target,suppressed$"
+'
+
+test_expect_success 'suppression: no count from 1 to 10 is shown, complements hidden' '
+	cco-export -q -c cfg/p.ini &&
+	for f in partner clinic strata; do
+		sed -e "s/,\"[^\"]*\(\"\"[^\"]*\)*\",/,name,/" ws/export/${f}_metrics.csv |
+			awk -F, "NR > 1 { for (i = NF - 9; i <= NF - 7; i++) if (\$i >= 1 && \$i <= 10) bad++ } END { exit bad > 0 }" ||
+			return 1
+	done &&
+	row ws/export/partner_metrics.csv CIS P01 | grep -q ",100,0,suppressed,suppressed," &&
+	row ws/export/partner_metrics.csv CIS P02 | grep -q ",200,0,suppressed,suppressed,"
+'
+
+test_expect_success 'a higher threshold suppresses more, 0 suppresses nothing' '
+	cco-export -q -c cfg/p.ini --set export.suppress_threshold=0 &&
+	! grep -q suppressed ws/export/partner_metrics.csv &&
+	cco-export -q -c cfg/p.ini
+'
+
+test_expect_success '--internal writes unsuppressed files, mode 0600' '
+	cco-export -q -c cfg/p.ini --internal &&
+	test_cmp "$FIX/partner_metrics_internal.expect" ws/export/partner_metrics_internal.csv &&
+	test_mode ws/export/partner_metrics_internal.csv 600 &&
+	! grep -q suppressed ws/export/clinic_metrics_internal.csv
+'
+
+test_expect_success 'a missing targets file is a configuration error' '
+	test_must_fail --code 2 cco-export -c cfg/p.ini --set run.measurement_year=2024 2>err &&
+	test_grep "2024.csv" err
+'
+
+test_expect_success 'missing measure outputs: exit 1, earlier outputs kept' '
+	cp ws/export/partner_metrics.csv before &&
+	mv ws/measure ws/measure.away &&
+	test_must_fail --code 1 cco-export -c cfg/p.ini 2>err &&
+	mv ws/measure.away ws/measure &&
+	test_grep "aggregates.rec.zst" err &&
+	test_cmp before ws/export/partner_metrics.csv
+'
+
+test_expect_success 'gap lists: open gaps of proportions only, outreach order' '
+	cco-export -c cfg/p.ini 2>log &&
+	test_cmp "$FIX/gaps-P01.expect" ws/export/gaps/P01.csv &&
+	test_cmp "$FIX/gaps-P02.expect" ws/export/gaps/P02.csv &&
+	ls ws/export/gaps >out && printf "P01.csv\nP02.csv\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'gap lists are mode 0600 in a 0700 directory' '
+	test_mode ws/export/gaps 700 &&
+	test_mode ws/export/gaps/P01.csv 600 && test_mode ws/export/gaps/P02.csv 600
+'
+
+test_expect_success 'the log names no member, the aggregate files neither' '
+	test_grep "7 open gaps in 2 gap lists" log &&
+	! grep -q "M00" log &&
+	! grep -q "M00" ws/export/partner_metrics.csv ws/export/clinic_metrics.csv \
+		ws/export/strata_metrics.csv ws/export/report.html
+'
+
+test_expect_success 'a partner without open gaps loses its old list' '
+	echo stale >ws/export/gaps/P09.csv &&
+	cco-export -q -c cfg/p.ini &&
+	! test -e ws/export/gaps/P09.csv
+'
+
+test_expect_success 'results.db: one run per year, as-of date and configuration' '
+	rm -f ws/export/results.db &&
+	cco-export -q -c cfg/p.ini &&
+	cco-export -q -c cfg/p.ini --set run.as_of=2026-04-30 &&
+	sqlite3 ws/export/results.db "SELECT run_id, measurement_year, as_of, length(config_hash) FROM run ORDER BY run_id" >out &&
+	printf "1|2025|2026-03-31|32\n2|2025|2026-04-30|32\n" >expect && test_cmp expect out &&
+	test_mode ws/export/results.db 600
+'
+
+test_expect_success 'results.db: a rerun replaces its run, a new target adds one' '
+	cco-export -q -c cfg/p.ini &&
+	sqlite3 ws/export/results.db "SELECT run_id, count(*) FROM metric GROUP BY run_id" >out &&
+	printf "1|29\n2|29\n" >expect && test_cmp expect out &&
+	sed -i "s/^COL,screened,65.0/COL,screened,60.0/" cfg/targets/2025.csv &&
+	cco-export -q -c cfg/p.ini &&
+	cp "$FIX/targets.csv" cfg/targets/2025.csv &&
+	sqlite3 ws/export/results.db "SELECT count(*), count(DISTINCT config_hash) FROM run" >out &&
+	echo "3|2" >expect && test_cmp expect out
+'
+
+test_expect_success 'results.db: unsuppressed rows at partner and clinic level' '
+	sqlite3 ws/export/results.db "SELECT level, partner_id, clinic_id, exclusions, rate, status, needed FROM metric WHERE run_id = 1 AND measure_id = \"COL\" AND partner_id IN (\"P02\", \"ALL\") ORDER BY 1, 2" >out &&
+	printf "clinic|P02|C2|5|56.4|met improvement target|0\npartner|ALL||6|62.6|not met|56\npartner|P02||5|56.4|met improvement target|0\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'report.xlsx: a valid zip with a Summary and a sheet per partner' '
+	unzip -l ws/export/report.xlsx >list &&
+	test_grep "xl/worksheets/sheet6.xml" list &&
+	unzip -p ws/export/report.xlsx xl/workbook.xml | grep -o "<sheet name=\"[^\"]*\"" >out &&
+	printf "<sheet name=\"%s\"\n" Summary P01 P02 P03 P04 P05 >expect && test_cmp expect out &&
+	unzip -p ws/export/report.xlsx xl/sharedStrings.xml >strings &&
+	test_grep "met improvement target" strings && test_grep "suppressed" strings &&
+	test_mode ws/export/report.xlsx 644
+'
+
+test_expect_success 'report.html: self-contained, a chart per measure and partner' '
+	f=ws/export/report.html &&
+	! grep -qi "<script\|<link\|@import\|url(" $f &&
+	test "$(grep -o "https\?://[^\"]*" $f | sort -u)" = "http://www.w3.org/2000/svg" &&
+	test "$(grep -c "<svg" $f)" = 16 &&
+	test "$(grep -c "<caption>" $f)" = 4 &&
+	grep -q "<th scope=\"col\">Rate</th>" $f &&
+	grep -q "<th scope=\"row\">P01 North Clinic Group</th>" $f &&
+	grep -q "East &quot;Valley&quot; Care" $f &&
+	test_mode $f 644
+'
+
+test_expect_success 'report.html: progress across the runs in results.db' '
+	grep -o "COL screened: [0-9]* runs\?" ws/export/report.html | head -1 >out &&
+	echo "COL screened: 2 runs" >expect && test_cmp expect out &&
+	test "$(grep -c "CIS combo3: 0 runs" ws/export/report.html)" = 2 &&
+	grep -q "CIS combo3: 2 runs" ws/export/report.html
+'
+
+# chromium: the browser for the rendering test, installed when missing
+# and we may (root, Debian); else empty
+chromium() {
+	if ! test -x /usr/bin/chromium && test "$(id -u)" = 0 && command -v apt-get >/dev/null; then
+		apt-get install -y -q chromium >/dev/null 2>&1
+	fi
+	test -x /usr/bin/chromium && echo /usr/bin/chromium
+}
+BROWSER=$(chromium)
+
+# browse ARGS...: headless Chromium on report.html, private profile
+browse() {
+	profile=$(mktemp -d) &&
+	timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$profile" --enable-logging=stderr --v=0 \
+		"$@" "file://$PWD/ws/export/report.html"
+	rc=$?
+	rm -rf "$profile"
+	return $rc
+}
+
+if test -n "$BROWSER"; then
+	test_expect_success 'report.html renders in Chromium: charts drawn, no console errors' '
+		browse --screenshot="$PWD/shot.png" --window-size=1280,2000 2>chrome.log &&
+		! grep -q "Uncaught\|ERROR:CONSOLE" chrome.log &&
+		colours=$(python3 "$CCO_ROOT/tests/helper/png-colours.py" shot.png) &&
+		test "$colours" -gt 20 &&
+		browse --dump-dom >dom 2>chrome.log &&
+		test "$(grep -c "<svg" dom)" = 16 &&
+		grep -q "<rect" dom
+	'
+else
+	echo "ok $((test_count + 1)) # skip no chromium (not root, or apt-get failed)"
+	test_count=$((test_count + 1))
+fi
+
+test_expect_success 'the shipped targets, baselines and partners, on cco-measure output' '
+	"$CCO_ROOT/tests/fixtures/measure/mkws" "$CCO_ROOT/tests/fixtures/measure/col.events" ws3 &&
+	cco-measure -q -c cfg/p.ini --set run.workspace=ws3 &&
+	cco-export -c cfg/p.ini --set run.workspace=ws3 \
+		--set paths.targets="$CCO_ROOT/config/targets" \
+		--set paths.baselines="$CCO_ROOT/config/baselines" \
+		--set paths.partners="$CCO_ROOT/config/partners.csv" 2>err &&
+	test_grep "open gaps in" err &&
+	head -1 ws3/export/partner_metrics.csv >out &&
+	echo "measure_id,submeasure,partner_id,partner_name,denominator,exclusions,numerator,rate,benchmark,baseline,improvement_target,status,needed" >expect &&
+	test_cmp expect out &&
+	grep -q "^COL,screened,ALL,CCO total," ws3/export/partner_metrics.csv
+'
+
+test_expect_success 'results.db from before the suppressed column is upgraded' '
+	rm -f ws/export/results.db &&
+	sqlite3 ws/export/results.db "CREATE TABLE run (run_id INTEGER PRIMARY KEY, measurement_year INTEGER NOT NULL, as_of TEXT NOT NULL, config_hash TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (measurement_year, as_of, config_hash)); CREATE TABLE metric (run_id INTEGER NOT NULL, level TEXT NOT NULL, measure_id TEXT NOT NULL, submeasure TEXT NOT NULL, partner_id TEXT NOT NULL, clinic_id TEXT NOT NULL, denominator INTEGER NOT NULL, exclusions INTEGER NOT NULL, numerator INTEGER NOT NULL, rate REAL, benchmark REAL, baseline REAL, improvement_target REAL, status TEXT NOT NULL, needed INTEGER); INSERT INTO run VALUES (1, 2025, \"2026-02-28\", \"x\", \"t\"); INSERT INTO metric VALUES (1, \"partner\", \"COL\", \"screened\", \"P01\", \"\", 100, 0, 50, 50.0, NULL, NULL, NULL, \"not met\", 1)" &&
+	cco-export -q -c cfg/p.ini &&
+	sqlite3 ws/export/results.db "SELECT run_id, suppressed FROM metric WHERE partner_id = \"P01\" AND measure_id = \"COL\" AND level = \"partner\"" >out &&
+	printf "1|1\n2|0\n" >expect && test_cmp expect out
+'
+
+# dump DB: the database content without the run times
+dump() {
+	sqlite3 "$1" .dump | sed "s/[0-9-]*T[0-9:]*Z/TIME/"
+}
+
+test_expect_success 'the same inputs give the same bytes' '
+	measure_outputs ws2 &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws2 &&
+	rm -rf ws && measure_outputs ws &&
+	cco-export -q -c cfg/p.ini &&
+	for f in partner_metrics.csv clinic_metrics.csv strata_metrics.csv report.html \
+		report.xlsx gaps/P01.csv gaps/P02.csv; do
+		cmp ws/export/$f ws2/export/$f || return 1
+	done &&
+	dump ws/export/results.db >db1 && dump ws2/export/results.db >db2 &&
+	test_cmp db1 db2
+'
+
+test_done
