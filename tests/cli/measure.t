@@ -91,6 +91,10 @@ test_expect_success 'FUH: episodes by discharge, readmissions, windows after dis
 	echo 2025-05-25 >expect && test_cmp expect out
 '
 
+test_expect_success 'IMA combo 2: antigen windows, the 146-day HPV rule, gaps, hospice' '
+	check ima IMA
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
