@@ -95,6 +95,10 @@ test_expect_success 'IMA combo 2: antigen windows, the 146-day HPV rule, gaps, h
 	check ima IMA
 '
 
+test_expect_success 'well-care 12-21: ages on Dec 31, MY edges, gaps, exclusions' '
+	check wcv1221 WCV1221
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
