@@ -99,6 +99,10 @@ test_expect_success 'well-care 12-21: ages on Dec 31, MY edges, gaps, exclusions
 	check wcv1221 WCV1221
 '
 
+test_expect_success 'breast cancer screening: the 27-month window, ages, mastectomies' '
+	check bcs BCS
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
