@@ -103,6 +103,10 @@ test_expect_success 'breast cancer screening: the 27-month window, ages, mastect
 	check bcs BCS
 '
 
+test_expect_success 'cervical screening: cytology and hrHPV lookbacks, ages, exclusions' '
+	check ccs CCS
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
