@@ -107,6 +107,14 @@ test_expect_success 'cervical screening: cytology and hrHPV lookbacks, ages, exc
 	check ccs CCS
 '
 
+test_expect_success 'W30 rate 1: six visit dates by 1st birthday + 90 days' '
+	check w30-15 W30-15
+'
+
+test_expect_success 'W30 rate 2: two visit dates from 15 months + 1 day to 30 months' '
+	check w30-30 W30-30
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
