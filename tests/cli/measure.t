@@ -121,6 +121,10 @@ test_expect_success 'ED use with mental illness: 36-month diagnosis lookback, ra
 	printf "P1 5 1 2\nP2 2 0 1\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'oral evaluation, adults with diabetes: claims and pharmacy, lookback, gaps' '
+	check oed OED
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
