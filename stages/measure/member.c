@@ -339,7 +339,7 @@ static void add_builtin(struct member_reader *r, struct mmember *m,
 }
 
 /* Keep a stay for episode measures, with its principal diagnosis's
- * value-set bits, and add its discharge as a built-in event. */
+ * value-set bits, and add its discharge and admission as built-in events. */
 static void add_stay(struct member_reader *r, struct mmember *m, const struct rec_row *row,
 		     int discharge, int evid)
 {
@@ -360,6 +360,7 @@ static void add_stay(struct member_reader *r, struct mmember *m, const struct re
 	for (int i = 0; i < m->words; i++)
 		s->bits[i] = bits ? bits[i] : 0;
 	add_builtin(r, m, EV_DISCHARGE, discharge, 0, evid);
+	add_builtin(r, m, EV_ADMISSION, s->admit, 0, evid);
 }
 
 /* ED visits (one per date) and inpatient stays, as built-in events. */

@@ -14,6 +14,53 @@ void mx_trace_init(struct mx_trace *t)
 	t->deadline = DATE_NONE;
 }
 
+static int window(const struct mx_window *w, const struct mx_ctx *c, int *from, int *to);
+
+/* first(): the earliest usable hit of fn's value sets in its window. */
+static int first_date(const struct mx_dfunc *fn, const struct mx_ctx *c)
+{
+	int from, to, best = DATE_NONE;
+
+	if (!window(&fn->win, c, &from, &to))
+		return DATE_NONE;
+	for (int i = 0; i < fn->nvs; i++) {
+		const struct mx_hits *h = &c->hits[fn->vs[i]];
+
+		for (int j = 0; j < h->n && h->v[j].date <= to; j++) {
+			if (h->v[j].date < from || (h->v[j].denied && !c->count_denied))
+				continue;
+			if (best == DATE_NONE || h->v[j].date < best)
+				best = h->v[j].date;
+			break;
+		}
+	}
+	return best;
+}
+
+/* enrollment_start(): spans (sorted by start, maybe overlapping) joined
+ * into runs of consecutive days; the start of the run holding day. */
+static int run_start(const struct mx_ctx *c, int day)
+{
+	int start = DATE_NONE, end = DATE_NONE;
+
+	if (day == DATE_NONE)
+		return DATE_NONE;
+	for (int i = 0; i < c->nspans; i++) {
+		const struct enr_span *s = &c->spans[i];
+
+		if (start != DATE_NONE && s->start <= end + 1) {
+			if (s->end > end)
+				end = s->end;
+			continue;
+		}
+		if (start != DATE_NONE && day >= start && day <= end)
+			return start;
+		start = s->start;
+		end = s->end;
+	}
+	return start != DATE_NONE && day >= start && day <= end ? start : DATE_NONE;
+}
+
 static int base_date(const struct mx_date *d, const struct mx_ctx *c)
 {
 	switch (d->base) {
@@ -25,6 +72,8 @@ static int base_date(const struct mx_date *d, const struct mx_ctx *c)
 	case MXD_INDEX: return c->index;
 	case MXD_INDEX_END: return c->index_end;
 	case MXD_NAMED: return c->named[d->arg];
+	case MXD_FIRST: return first_date(d->fn, c);
+	case MXD_ENROLL_START: return run_start(c, mx_date_eval(&d->fn->win.from, c));
 	case MXD_BIRTHDAY:
 		return c->birth == DATE_NONE ? DATE_NONE :
 		       date_birthday(c->birth, d->arg);
@@ -153,6 +202,9 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 	case MX_ENROLLED:
 		return window(&n->win, c, &from, &to) &&
 		       enr_continuous(c->spans, c->nspans, from, to, n->lo, n->hi);
+	case MX_ENROLLED_DAYS:
+		return window(&n->win, c, &from, &to) &&
+		       compare(enr_days(c->spans, c->nspans, from, to), n->op, n->k);
 	case MX_ENROLLED_ON:
 		day = mx_date_eval(&n->date, c);
 		return day != DATE_NONE && enr_on_date(c->spans, c->nspans, day);

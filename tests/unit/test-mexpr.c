@@ -54,6 +54,12 @@ static void test_parse_errors(void)
 	parse_fails("count(dtap_vaccine, my)", "expected a comparison");
 	parse_fails("", "unexpected end of text");
 	parse_fails("died(my) @", "unexpected '@'");
+	parse_fails("enrolled_days(my)", "expected a comparison (>=, >, <=, <, =) after enrolled_days(...)");
+	parse_fails("first(nope, my) in my", "column 7: unknown value set 'nope'");
+	parse_fails("first(dtap_vaccine) in my", "expected ','");
+	parse_fails("first(dtap_vaccine, b2 .. ) in my", "unknown date ')'");
+	parse_fails("enrollment_start(b2 + 1w) in my", "expected a duration");
+	parse_fails("any(hospice, first(dtap_vaccine, my) .. my.end + 1x)", "expected a duration");
 }
 
 /* A child born 2023-03-10: b2 = 2025-03-10. */
@@ -170,9 +176,59 @@ static void test_eval(void)
 	   t.deadline == D(2025, 3, 10), "a missing dose's deadline is the window end");
 }
 
+/* A date expression's value in c, or DATE_NONE + 1 on a parse error. */
+static int date_of(const char *text, const struct mx_ctx *c)
+{
+	struct mx_date d;
+	int day;
+
+	if (mx_parse_date(text, &names, &d) < 0) {
+		printf("# parse error in '%s': %s\n", text, err_msg());
+		return DATE_NONE + 1;
+	}
+	day = mx_date_eval(&d, c);
+	mx_date_release(&d);
+	return day;
+}
+
+#define date_is(c, text, want) ok(date_of(text, &(c)) == (want), "date: %s", text)
+
+/* first(), enrollment_start() and enrolled_days() */
+static void test_date_functions(void)
+{
+	struct mx_ctx c = child();
+
+	date_is(c, "first(dtap_vaccine, birth .. b2)", D(2023, 4, 20));
+	date_is(c, "first(dtap_vaccine, birth + 42d .. b2)", D(2023, 5, 12));
+	date_is(c, "first(dtap_vaccine, birth + 42d .. b2) + 14d", D(2023, 5, 26));
+	/* the denied dose on 2023-09-12 is skipped unless denied claims count */
+	date_is(c, "first(dtap_vaccine, birth + 154d .. b2)", D(2024, 6, 1));
+	c.count_denied = 1;
+	date_is(c, "first(dtap_vaccine, birth + 154d .. b2)", D(2023, 9, 12));
+	c.count_denied = 0;
+	date_is(c, "first(hpv_vaccine | dtap_vaccine, my.start - 1y .. my.end)", D(2024, 1, 1));
+	date_is(c, "first(dtap_vaccine, b2 + 2d .. my.end)", DATE_NONE);
+	date_is(c, "first(hospice, ever) + 1d", DATE_NONE);
+	fails(c, "first(hospice, ever) in ever");
+	fails(c, "any(dtap_vaccine, first(hospice, ever) .. my.end)");
+	holds(c, "count(dtap_vaccine, first(hpv_vaccine, ever) .. b2 + 1d) = 2");
+	/* spans 2024-03-01..04-14 and 04-15..2025-12-31 (another partner): one run */
+	date_is(c, "enrollment_start(b2)", D(2024, 3, 1));
+	date_is(c, "enrollment_start(b2) + 42d", D(2024, 4, 12));
+	date_is(c, "enrollment_start(my.end + 1d)", DATE_NONE);
+	date_is(c, "enrollment_start(birth)", DATE_NONE);
+	holds(c, "enrollment_start(my.end) in b2 - 1y - 9d .. b2 - 1y - 9d");
+	holds(c, "enrolled_days(my) = 365");
+	holds(c, "enrolled_days(my.start - 1y .. my.end) = 671");
+	holds(c, "enrolled_days(my.start - 1y .. my.start - 1d) >= 306");
+	fails(c, "enrolled_days(my.start - 1y .. my.start - 1d) > 306");
+	holds(c, "enrolled_days(birth .. b2 - 1y) = 10"); /* 2024-03-01..03-10 */
+}
+
 int main(void)
 {
 	test_parse_errors();
 	test_eval();
+	test_date_functions();
 	return done_testing();
 }
