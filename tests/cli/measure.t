@@ -125,6 +125,12 @@ test_expect_success 'oral evaluation, adults with diabetes: claims and pharmacy,
 	check oed OED
 '
 
+test_expect_success 'PCR: index stays Jan 1 - Dec 1, readmission by day 30, transfers' '
+	check pcr PCR &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PCR\" && \$1 ~ /^P0[13]/ { print \$1, \$14, \$9 }" >out &&
+	printf "P01 2025-03-10 1\nP01 2025-04-12 0\nP03 2025-01-15 0\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
