@@ -131,6 +131,12 @@ test_expect_success 'PCR: index stays Jan 1 - Dec 1, readmission by day 30, tran
 	printf "P01 2025-03-10 1\nP01 2025-04-12 0\nP03 2025-01-15 0\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'preventive dental: 180 enrolled days, ages, strata, partner by most days' '
+	check pds PDS &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PDS\" { print \$1, \$4, \$5 }" | grep -E "^D0[159] " >out &&
+	printf "D01 age_1_5 P1\nD05 age_6_14 P1\nD09 age_6_14 P2\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
