@@ -137,6 +137,12 @@ test_expect_success 'preventive dental: 180 enrolled days, ages, strata, partner
 	printf "D01 age_1_5 P1\nD05 age_6_14 P1\nD09 age_6_14 P2\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'IET: episodes, 194-day history, initiation window, engagement from initiation' '
+	check iet IET &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"IET\" && \$3 == \"initiation\" && \$1 == \"T07\" { print \$14 }" >out &&
+	printf "2024-11-15\n2025-11-14\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
