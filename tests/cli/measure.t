@@ -143,6 +143,12 @@ test_expect_success 'IET: episodes, 194-day history, initiation window, engageme
 	printf "2024-11-15\n2025-11-14\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'PPC: trimester, 42 days from enrollment, postpartum window, 180-day deliveries' '
+	check ppc PPC &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PPC\" && \$3 == \"postpartum\" && \$1 ~ /^N0[78]/ { print \$1, \$14 }" >out &&
+	printf "N07 2025-07-09\nN08 2025-01-10\nN08 2025-07-10\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&
