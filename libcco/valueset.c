@@ -463,3 +463,31 @@ const char *vs_procedure_system(const char *code)
 		return "CDT";
 	return isalpha((unsigned char)code[0]) ? "HCPCS" : "CPT";
 }
+
+const struct valueset *vs_at(const struct valuesets *v, int i)
+{
+	return i >= 0 && (size_t)i < v->n ? v->set[i] : NULL;
+}
+
+const char *vs_name(const struct valueset *set)
+{
+	return set->name;
+}
+
+void vs_digest(const struct valueset *set, char out[HASH_HEX_LEN + 1])
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	/* the tables are sorted once loaded, so equal contents give equal text */
+	for (size_t i = 0; i < set->nexact; i++)
+		fprintf(f, "=%s\n", set->exact[i]);
+	for (size_t i = 0; i < set->nprefix; i++)
+		fprintf(f, "*%s\n", set->prefix[i]);
+	for (size_t i = 0; i < set->nrange; i++)
+		fprintf(f, "%s-%s\n", set->range[i].lo, set->range[i].hi);
+	fclose(f);
+	hash_bytes(text, size, out);
+	free(text);
+}

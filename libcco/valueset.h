@@ -11,6 +11,8 @@
 #ifndef CCO_VALUESET_H
 #define CCO_VALUESET_H
 
+#include "hash.h"
+
 struct valuesets;
 struct valueset;
 
@@ -34,6 +36,15 @@ const char *vs_procedure_system(const char *code);
 
 /* Number of value sets loaded. */
 int vs_count(const struct valuesets *v);
+
+/* The i-th value set (in name order) and its name. */
+const struct valueset *vs_at(const struct valuesets *v, int i);
+const char *vs_name(const struct valueset *set);
+
+/* A digest of what set contains (its codes, ranges and prefixes, not
+ * their order in the file or their descriptions), as 32 hex digits: the
+ * driver reruns a stage when a value set it uses changes. */
+void vs_digest(const struct valueset *set, char out[HASH_HEX_LEN + 1]);
 
 void vs_free(struct valuesets *v);
 

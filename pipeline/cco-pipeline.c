@@ -13,6 +13,7 @@
 #include "err.h"
 #include "msg.h"
 #include "pipeline.h"
+#include "valueset.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -119,14 +120,15 @@ static void parse_args(struct opts *o, int argc, char **argv)
 
 /* Decide whether stage s must run, and why.  Returns 0 or -1. */
 static int plan_stage(const struct stage_def *s, const struct config *c,
-		      const char *ws, struct ledger *l, int force, struct plan *p)
+		      const struct valuesets *vs, const char *ws, struct ledger *l,
+		      int force, struct plan *p)
 {
 	struct stage_record last;
 	char *out_dir = xasprintf("%s/%s", ws, s->output);
 	int rc;
 
 	p->prog = runner_locate(s->program);
-	rc = stage_fingerprint(s, c, ws, p->prog, &p->fp);
+	rc = stage_fingerprint(s, c, vs, ws, p->prog, &p->fp);
 	if (rc == 0)
 		rc = ledger_last_ok(l, s->name, &last);
 	if (rc == 0 && last.found)
@@ -241,11 +243,24 @@ static long long start_run(struct ledger *l, const char *ws, char **log_path)
 	return run;
 }
 
+/* The value sets, when a selected stage uses some by name; NULL when none
+ * does or they do not load (that stage then fails and says why). */
+static struct valuesets *load_valuesets(const struct opts *o, const struct config *c)
+{
+	const struct stage_def *stages = stage_table();
+
+	for (int i = o->from; i <= o->to; i++)
+		if (stages[i].vs_prefix || stages[i].vs_keys[0])
+			return vs_load(config_str(c, "paths.valuesets"));
+	return NULL;
+}
+
 /* run, or --dry-run / status (run == 0): plan each stage, then run it. */
 static int run_stages(const struct opts *o, const struct config *c, const char *ws,
 		      struct ledger *l, int dry)
 {
 	const struct stage_def *stages = stage_table();
+	struct valuesets *vs = load_valuesets(o, c);
 	char summary[1024] = "";
 	size_t used = 0;
 	char *log_path = NULL;
@@ -259,7 +274,7 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 	for (int i = o->from; i <= o->to && status == 0; i++) {
 		struct plan p = { 0 };
 
-		if (plan_stage(&stages[i], c, ws, l, o->force, &p) < 0) {
+		if (plan_stage(&stages[i], c, vs, ws, l, o->force, &p) < 0) {
 			msg_error("%s: %s", stages[i].name, err_msg());
 			status = CCO_EXIT_FAIL;
 		} else if (dry) {
@@ -286,6 +301,7 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 		ledger_print(l, run, 1, stdout);
 	}
 	free(log_path);
+	vs_free(vs);
 	return status;
 }
 

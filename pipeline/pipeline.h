@@ -10,6 +10,8 @@
 #include "config.h"
 #include "hash.h"
 
+struct valuesets;
+
 
 
 /* What one stage reads and writes; the table is in stages.c. */
@@ -19,6 +21,8 @@ struct stage_def {
 	const char *const *config_paths; /* config keys naming files or dirs it reads */
 	const char *const *inputs;       /* workspace dirs it reads */
 	const char *output;              /* workspace dir it writes */
+	const char *vs_prefix;           /* it uses the value sets named so, */
+	const char *const *vs_keys;      /* and those these config keys name */
 };
 
 const struct stage_def *stage_table(void);
@@ -36,11 +40,13 @@ struct fingerprint {
 };
 
 /* Fingerprint stage s: its program binary (at prog_path), the resolved
- * configuration, every file under its config paths and workspace inputs.
+ * configuration, every file under its config paths and workspace inputs,
+ * and the contents of the value sets of vs it uses (vs may be NULL when
+ * the stage uses none by name).
  * Returns 0 or -1 with err_msg() set.  Release with fingerprint_release. */
 int stage_fingerprint(const struct stage_def *s, const struct config *c,
-		      const char *workspace, const char *prog_path,
-		      struct fingerprint *fp);
+		      const struct valuesets *vs, const char *workspace,
+		      const char *prog_path, struct fingerprint *fp);
 
 /* Digest and row count of everything under a stage's output directory
  * (absent: the digest of nothing).  Returns 0 or -1 with err_msg(). */

@@ -12,22 +12,28 @@
 #include "err.h"
 #include "pipeline.h"
 #include "rec.h"
+#include "valueset.h"
 #include "xalloc.h"
 
 static const char *const ingest_config[] = { "paths.extracts", "paths.layouts", NULL };
-static const char *const valuesets[] = { "paths.valuesets", NULL };
 static const char *const none[] = { NULL };
+static const char *const attribute_sets[] = { "attribute.visit_valueset",
+					      "attribute.taxonomy_valueset", NULL };
 static const char *const after_ingest[] = { "ingest", NULL };
 static const char *const after_normalize[] = { "normalize", NULL };
 static const char *const measure_config[] = { "paths.valuesets", "paths.measures", NULL };
 static const char *const after_attribute[] = { "normalize", "attribute", NULL };
 
-/* The stages in order.  A stage reruns when anything it reads changes. */
+/* The stages in order.  A stage reruns when anything it reads changes:
+ * normalize reads only the claim-category value sets (cat_*), attribute
+ * only the two its keys name, so editing a measure's value set reruns
+ * measure and what follows, not them. */
 static const struct stage_def stages[] = {
-	{ "ingest", "cco-ingest", ingest_config, none, "ingest" },
-	{ "normalize", "cco-normalize", valuesets, after_ingest, "normalize" },
-	{ "attribute", "cco-attribute", valuesets, after_normalize, "attribute" },
-	{ "measure", "cco-measure", measure_config, after_attribute, "measure" },
+	{ "ingest", "cco-ingest", ingest_config, none, "ingest", NULL, none },
+	{ "normalize", "cco-normalize", none, after_ingest, "normalize", "cat_", none },
+	{ "attribute", "cco-attribute", none, after_normalize, "attribute", NULL,
+	  attribute_sets },
+	{ "measure", "cco-measure", measure_config, after_attribute, "measure", NULL, none },
 };
 
 const struct stage_def *stage_table(void)
@@ -127,9 +133,33 @@ static int walk(struct walk *w, const char *path, const char *label)
 	return rc;
 }
 
+/* "(value set NAME)<TAB>digest" lines for the sets s uses. */
+static void valueset_lines(FILE *out, const struct stage_def *s, const struct config *c,
+			   const struct valuesets *vs)
+{
+	char hex[HASH_HEX_LEN + 1];
+
+	for (int i = 0; s->vs_prefix && i < vs_count(vs); i++) {
+		const struct valueset *v = vs_at(vs, i);
+
+		if (strncmp(vs_name(v), s->vs_prefix, strlen(s->vs_prefix)) == 0) {
+			vs_digest(v, hex);
+			fprintf(out, "(value set %s)\t%s\n", vs_name(v), hex);
+		}
+	}
+	for (int i = 0; s->vs_keys[i]; i++) {
+		const char *name = config_str(c, s->vs_keys[i]);
+		const struct valueset *v = vs_find(vs, name);
+
+		if (v)
+			vs_digest(v, hex);
+		fprintf(out, "(value set %s)\t%s\n", name, v ? hex : "missing");
+	}
+}
+
 int stage_fingerprint(const struct stage_def *s, const struct config *c,
-		      const char *workspace, const char *prog_path,
-		      struct fingerprint *fp)
+		      const struct valuesets *vs, const char *workspace,
+		      const char *prog_path, struct fingerprint *fp)
 {
 	size_t size = 0;
 	struct walk w = { open_memstream(&fp->lines, &size), 0, 0 };
@@ -148,6 +178,8 @@ int stage_fingerprint(const struct stage_def *s, const struct config *c,
 		fprintf(w.out, "(program %s)\t%s\n", s->program, hex);
 	else
 		fprintf(w.out, "(program %s)\tmissing\n", s->program);
+	if (vs)
+		valueset_lines(w.out, s, c, vs);
 	for (int i = 0; rc == 0 && s->config_paths[i]; i++)
 		rc = walk(&w, config_str(c, s->config_paths[i]), config_str(c, s->config_paths[i]));
 	for (int i = 0; rc == 0 && s->inputs[i]; i++) {
