@@ -51,6 +51,8 @@ struct mx_window {
 /* The arguments of a date function. */
 struct mx_dfunc {
 	int *vs;              /* FIRST: value-set slots, nvs of them */
+	int *with;            /* FIRST: per slot, a slot to match on the same
+				 claim and date, or -1 */
 	int nvs;
 	struct mx_window win; /* FIRST: the window; ENROLL_START: win.from */
 };
@@ -82,6 +84,8 @@ struct mx_node {
 	int months;              /* AGE in months instead of years */
 	char sex;                /* SEX */
 	int *vs;                 /* COUNT: value-set slots, nvs of them */
+	int *with;               /* COUNT: per slot, a slot that must hit on
+				    the same claim and date, or -1 */
 	int nvs;
 	int apart;               /* COUNT: minimum days between counted dates */
 	enum mx_op op;           /* COUNT, ENROLLED_DAYS comparison */

@@ -132,6 +132,7 @@ static int parse_dfunc(struct parser *ps, struct mx_date *d)
 	}
 	rc = parse_vslist(ps, &list);
 	d->fn->vs = list.vs;
+	d->fn->with = list.with;
 	d->fn->nvs = list.nvs;
 	if (rc < 0 || expect(ps, ",") < 0 || parse_window(ps, &d->fn->win) < 0)
 		return -1;
@@ -273,25 +274,49 @@ static int parse_enrolled(struct parser *ps, struct mx_node *n)
 	return expect(ps, ")");
 }
 
-/* vslist := NAME ('|' NAME)* */
+/* A value-set name into a slot. */
+static int parse_vsname(struct parser *ps, int *slot)
+{
+	*slot = ps->names->valueset ? ps->names->valueset(ps->names->arg, ps->tok) : -1;
+	if (*slot < 0)
+		return fail(ps, "unknown value set '%s'", ps->tok);
+	next(ps);
+	return 0;
+}
+
+/* vslist := item ('|' item)*, item := NAME ['&' NAME]: the second name
+ * must be matched on the same claim and date as the first. */
 static int parse_vslist(struct parser *ps, struct mx_node *n)
 {
 	for (;;) {
-		int slot = ps->names->valueset ?
-			   ps->names->valueset(ps->names->arg, ps->tok) : -1;
+		int slot, with = -1;
 
-		if (slot < 0) {
-			return fail(ps, "unknown value set '%s'", ps->tok);
+		if (parse_vsname(ps, &slot) < 0)
+			return -1;
+		if (is(ps, "&")) {
+			next(ps);
+			if (parse_vsname(ps, &with) < 0)
+				return -1;
 		}
 		if (n->nvs == MX_MAX_VS)
 			return fail(ps, "too many value sets in one count");
 		n->vs = xrealloc(n->vs, sizeof(int) * (size_t)(n->nvs + 1));
+		n->with = xrealloc(n->with, sizeof(int) * (size_t)(n->nvs + 1));
+		n->with[n->nvs] = with;
 		n->vs[n->nvs++] = slot;
-		next(ps);
 		if (!is(ps, "|"))
 			return 0;
 		next(ps);
 	}
+}
+
+/* 1 if some item of n's list joins two value sets with '&'. */
+static int has_join(const struct mx_node *n)
+{
+	for (int i = 0; i < n->nvs; i++)
+		if (n->with[i] >= 0)
+			return 1;
+	return 0;
 }
 
 /* op NUMBER, after the call `what` */
@@ -392,7 +417,10 @@ static struct mx_node *parse_keyword(struct parser *ps, int *matched)
 			rc = fail(ps, "'index_dx' is only for episode measures");
 		n = node(MX_INDEX_DX);
 		next(ps);
-		if (rc == 0 && (rc = expect(ps, "(")) == 0 && (rc = parse_vslist(ps, n)) == 0)
+		if (rc == 0 && (rc = expect(ps, "(")) == 0 && (rc = parse_vslist(ps, n)) == 0 &&
+		    has_join(n))
+			rc = fail(ps, "index_dx() takes no '&'");
+		if (rc == 0)
 			rc = expect(ps, ")");
 	} else if (is(ps, "count") || is(ps, "any")) {
 		int any = is(ps, "any");
@@ -555,15 +583,18 @@ int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
 {
 	struct parser ps;
 	struct mx_node n = { 0 };
+	int rc;
 
 	parser_init(&ps, text, names);
-	if (parse_vslist(&ps, &n) < 0) {
+	rc = parse_vslist(&ps, &n);
+	if (rc == 0 && *ps.tok)
+		rc = fail(&ps, "unexpected '%s' after the value sets", ps.tok);
+	if (rc == 0 && has_join(&n))
+		rc = err_set("'&' is for count(), any() and first() only");
+	free(n.with);
+	if (rc < 0) {
 		free(n.vs);
 		return -1;
-	}
-	if (*ps.tok) {
-		free(n.vs);
-		return fail(&ps, "unexpected '%s' after the value sets", ps.tok);
 	}
 	*slots = n.vs;
 	return n.nvs;
@@ -574,6 +605,7 @@ void mx_date_release(struct mx_date *d)
 	if (!d->fn)
 		return;
 	free(d->fn->vs);
+	free(d->fn->with);
 	mx_date_release(&d->fn->win.from);
 	mx_date_release(&d->fn->win.to);
 	free(d->fn);
@@ -590,5 +622,6 @@ void mx_free(struct mx_node *n)
 	mx_date_release(&n->win.from);
 	mx_date_release(&n->win.to);
 	free(n->vs);
+	free(n->with);
 	free(n);
 }

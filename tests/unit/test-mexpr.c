@@ -54,6 +54,8 @@ static void test_parse_errors(void)
 	parse_fails("count(dtap_vaccine, my)", "expected a comparison");
 	parse_fails("", "unexpected end of text");
 	parse_fails("died(my) @", "unexpected '@'");
+	parse_fails("count(dtap_vaccine & nope, my) >= 1", "column 22: unknown value set 'nope'");
+	parse_fails("count(dtap_vaccine & , my) >= 1", "unknown value set ','");
 	parse_fails("enrolled_days(my)", "expected a comparison (>=, >, <=, <, =) after enrolled_days(...)");
 	parse_fails("first(nope, my) in my", "column 7: unknown value set 'nope'");
 	parse_fails("first(dtap_vaccine) in my", "expected ','");
@@ -63,7 +65,7 @@ static void test_parse_errors(void)
 }
 
 /* A child born 2023-03-10: b2 = 2025-03-10. */
-static struct mx_hit dtap[7], hpv[2];
+static struct mx_hit dtap[7], hpv[2], visit[2];
 static struct mx_hits hits[4];
 static struct enr_span spans[2];
 static int named[2];
@@ -83,9 +85,15 @@ static void fill_fixture(void)
 
 	memcpy(dtap, d, sizeof(d));
 	memcpy(hpv, h, sizeof(h));
+	/* a visit on the claim of the 2023-05-12 dose (evidence 3), and one on
+	 * another claim of 2024-06-01 */
+	struct mx_hit v[] = { { D(2023, 5, 12), 0, 3 }, { D(2024, 6, 1), 0, 10 } };
+
 	memcpy(spans, e, sizeof(e));
+	memcpy(visit, v, sizeof(v));
 	hits[0] = (struct mx_hits){ dtap, 7 };
 	hits[1] = (struct mx_hits){ hpv, 2 };
+	hits[3] = (struct mx_hits){ visit, 2 };
 }
 
 static struct mx_ctx child(void)
@@ -225,10 +233,39 @@ static void test_date_functions(void)
 	holds(c, "enrolled_days(birth .. b2 - 1y) = 10"); /* 2024-03-01..03-10 */
 }
 
+/* vs & vs: both on one claim and date */
+static void test_join(void)
+{
+	struct mx_ctx c = child();
+	struct mx_names episode_names = names;
+	struct mx_node *n;
+	int *slots = NULL;
+
+	episode_names.allow_index = 1;
+	n = mx_parse("index_dx(dtap_vaccine & hpv_vaccine)", &episode_names);
+	ok(!n && strstr(err_msg(), "index_dx() takes no '&'"), "index_dx() refuses '&'");
+	mx_free(n);
+	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine", &names, &slots) < 0 &&
+	   strstr(err_msg(), "'&' is for count(), any() and first() only"),
+	   "an event list refuses '&'");
+	ok(mx_parse_vslist("dtap_vaccine | hpv_vaccine", &names, &slots) == 2 &&
+	   slots[0] == 0 && slots[1] == 1, "an event list of two value sets");
+	free(slots);
+
+	holds(c, "count(dtap_vaccine & well_care_visit, ever) = 1");
+	holds(c, "count(well_care_visit & dtap_vaccine, ever) = 1");
+	holds(c, "count(dtap_vaccine & well_care_visit | hpv_vaccine, ever) = 3");
+	fails(c, "any(dtap_vaccine & well_care_visit, birth + 64d .. as_of)");
+	fails(c, "any(dtap_vaccine & hpv_vaccine, ever)");
+	date_is(c, "first(dtap_vaccine & well_care_visit, ever)", D(2023, 5, 12));
+	date_is(c, "first(well_care_visit & dtap_vaccine, b2 - 1y .. b2)", DATE_NONE);
+}
+
 int main(void)
 {
 	test_parse_errors();
 	test_eval();
 	test_date_functions();
+	test_join();
 	return done_testing();
 }
