@@ -108,22 +108,20 @@ int afile_open(struct afile *f, const char *path, int mode)
 	f->path = xstrdup(path);
 	f->tmp = xasprintf("%s.tmp", path);
 	f->fp = NULL;
+	/* Register before creating: a signal between the two must not leave
+	 * the file behind. */
+	if (remember(f->tmp) < 0) {
+		afile_release(f);
+		return -1;
+	}
 	fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0 || fchmod(fd, (mode_t)mode) < 0) {
+	if (fd < 0 || fchmod(fd, (mode_t)mode) < 0 || !(f->fp = fdopen(fd, "w"))) {
 		err_set("cannot create '%s': %s", f->tmp, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(f->tmp);
 		}
-		afile_release(f);
-		return -1;
-	}
-	f->fp = fdopen(fd, "w");
-	if (!f->fp || remember(f->tmp) < 0) {
-		if (!f->fp)
-			err_set("cannot open '%s': %s", f->tmp, strerror(errno));
-		f->fp ? fclose(f->fp) : close(fd);
-		unlink(f->tmp);
+		forget(f->tmp);
 		afile_release(f);
 		return -1;
 	}

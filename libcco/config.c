@@ -28,6 +28,7 @@ static const struct key_def keys[] = {
 	{ "run.workspace", T_NEWDIR, "work", 0, 0, "where stage outputs go" },
 	{ "paths.extracts", T_DIR, "../sample-data/extracts", 0, 0, "raw extract files to load" },
 	{ "paths.layouts", T_DIR, "layouts", 0, 0, "extract layout files (*.ini)" },
+	{ "paths.patterns", T_FILE, "patterns.ini", 0, 0, "field validation patterns (PCRE2)" },
 	{ "paths.valuesets", T_DIR, "valuesets", 0, 0, "value sets (*.csv): the codes" },
 	{ "paths.measures", T_DIR, "measures", 0, 0, "measure definitions (*.ini)" },
 	{ "attribute.partner_rule", T_CHOICE, "last_day", 0, 0, "last_day|first_day|most_days" },
@@ -36,6 +37,7 @@ static const struct key_def keys[] = {
 	{ "attribute.visit_valueset", T_STR, "primary_care_visit", 0, 0, "qualifying PCP services" },
 	{ "attribute.taxonomy_valueset", T_STR, "primary_care_taxonomy", 0, 0, "PCP taxonomies" },
 	{ "limits.memory_mb", T_INT, "256", 8, 65536, "sort buffer and cache limit, MB" },
+	{ "limits.sort_buffer_kb", T_INT, "0", 0, 67108864, "sort buffer, KB (0: from memory_mb)" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
 	{ "output.compression_level", T_INT, "1", 0, 19, "zstd level of record files (0: none)" },
 };

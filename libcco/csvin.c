@@ -47,6 +47,8 @@ struct csvin {
 	char *raw;                /* the current record's text when copied */
 	size_t raw_cap, raw_len;
 	long start;               /* line the current record starts on */
+	unsigned char cls[256];   /* fast path: 0 plain byte, 1 delimiter,
+				     2 anything needing the full path */
 	int bad_text;             /* the record holds invalid UTF-8 or NUL */
 };
 
@@ -88,6 +90,11 @@ struct csvin *csvin_open(const char *path, const struct csvin_opts *o)
 	r->o = *o;
 	r->cap = BLOCK;
 	r->buf = xmalloc(r->cap);
+	for (int c = 0; c < 256; c++)
+		r->cls[c] = c >= 0x80 || c == 0 || c == '\r' || c == '\t' ? 2 : 0;
+	if (o->quote)
+		r->cls[o->quote] = 2;
+	r->cls[o->delim] = 1;
 	r->hash = XXH3_createState();
 	XXH3_128bits_reset(r->hash);
 	parser_reset(r);
@@ -160,6 +167,10 @@ static int next_line(struct csvin *r, char **line, size_t *n)
 
 	for (;;) {
 		nl = memchr(r->buf + r->pos + scanned, '\n', r->end - r->pos - scanned);
+		if (nl && (size_t)(nl - (r->buf + r->pos)) > CSVIN_MAX_RECORD) {
+			r->lines++;
+			return skip_long_line(r) < 0 ? -1 : 2;
+		}
 		if (nl) {
 			*line = r->buf + r->pos;
 			*n = (size_t)(nl - *line);
@@ -261,9 +272,21 @@ static void from_latin1(struct csvin *r, char **line, size_t *n)
 	*n = o;
 }
 
+/* Room for need bytes of field values.  New space is zeroed, so readers
+ * that look a word ahead of a value (JIT regex matchers) see no garbage. */
+static void fbuf_reserve(struct csvin *r, size_t need)
+{
+	size_t old = r->fbuf_cap;
+
+	if (need + 32 <= old)
+		return;
+	xgrow(&r->fbuf, &r->fbuf_cap, need + 32, 1);
+	memset(r->fbuf + old, 0, r->fbuf_cap - old);
+}
+
 static void add_field(struct csvin *r, const char *s, size_t n)
 {
-	xgrow(&r->fbuf, &r->fbuf_cap, r->fbuf_len + n + 1, 1);
+	fbuf_reserve(r, r->fbuf_len + n + 1);
 	xgrow(&r->foff, &r->nf_cap, (size_t)r->nf + 1, sizeof(size_t));
 	r->flen = xrealloc(r->flen, r->nf_cap * sizeof(size_t));
 	memcpy(r->fbuf + r->fbuf_len, s, n);
@@ -284,12 +307,54 @@ static void on_row(int c, void *data)
 	((struct csvin *)data)->row_done = 1;
 }
 
+static inline void add_offset(struct csvin *r, size_t off, size_t len)
+{
+	if (__builtin_expect(r->nf + 1 > (int)r->nf_cap, 0)) {
+		xgrow(&r->foff, &r->nf_cap, (size_t)r->nf + 1, sizeof(size_t));
+		r->flen = xrealloc(r->flen, r->nf_cap * sizeof(size_t));
+	}
+	r->foff[r->nf] = off;
+	r->flen[r->nf++] = len;
+}
+
+/* The common case in one pass: a line of printable ASCII without quote,
+ * CR or TAB (unless TAB is the delimiter) is copied and cut at delimiters.
+ * Returns 1, or 0 (nothing kept) when the line needs the full path. */
+static int split_fast(struct csvin *r, const char *line, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	const unsigned char *cls = r->cls;
+	size_t start = 0;
+	char *out;
+
+	fbuf_reserve(r, n + 1);
+	out = r->fbuf;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char k = cls[s[i]];
+
+		out[i] = (char)s[i];
+		if (k == 0)
+			continue;
+		if (k == 2) {
+			r->nf = 0;
+			return 0;
+		}
+		out[i] = '\0';
+		add_offset(r, start, i - start);
+		start = i + 1;
+	}
+	out[n] = '\0';
+	add_offset(r, start, n - start);
+	r->fbuf_len = n + 1;
+	return 1;
+}
+
 /* Split a line holding no quote character: copy it once, cut at delims. */
 static void split_plain(struct csvin *r, const char *line, size_t n)
 {
 	char *p, *d, *stop;
 
-	xgrow(&r->fbuf, &r->fbuf_cap, n + 1, 1);
+	fbuf_reserve(r, n + 1);
 	memcpy(r->fbuf, line, n);
 	r->fbuf[n] = '\0';
 	r->fbuf_len = n + 1;
@@ -315,6 +380,7 @@ static void split_plain(struct csvin *r, const char *line, size_t n)
 static void finish(struct csvin *r, struct csvin_row *row,
 		   enum csvin_status st, const char *raw, size_t raw_len)
 {
+	row->plain = 0;
 	xgrow(&r->fptr, &r->fptr_cap, (size_t)r->nf + 1, sizeof(char *));
 	for (int i = 0; i < r->nf; i++)
 		r->fptr[i] = r->fbuf + r->foff[i];
@@ -369,6 +435,13 @@ int csvin_next(struct csvin *r, struct csvin_row *row)
 		rc = next_line(r, &line, &n);
 		if (rc < 0)
 			return -1;
+		if (rc == 1 && !r->in_csv && n > 0 && !r->o.latin1 &&
+		    split_fast(r, line, n)) {
+			r->start = r->lines;
+			finish(r, row, CSVIN_OK, line, n);
+			row->plain = 1;
+			return 1;
+		}
 		if (rc == 0)
 			return end_of_input(r, row);
 		if (rc == 2) {
@@ -389,6 +462,8 @@ int csvin_next(struct csvin *r, struct csvin_row *row)
 			if (!r->o.quote || !memchr(line, r->o.quote, n)) {
 				split_plain(r, line, n);
 				finish(r, row, CSVIN_OK, line, n);
+				row->plain = !memchr(line, '\r', n) &&
+					     (r->o.delim == '\t' || !memchr(line, '\t', n));
 				return 1;
 			}
 		} else {

@@ -41,6 +41,8 @@ struct csvin_row {
 	int nfields;
 	long line;               /* physical line the record starts on (1-based) */
 	enum csvin_status status;
+	int plain;               /* no field holds TAB, CR or LF (when 0, some
+				    field may) */
 	const char *raw;         /* the record's text (UTF-8 after conversion),
 				    lines joined by LF, not NUL-terminated */
 	size_t raw_len;

@@ -62,6 +62,7 @@ SCHEMA(measure_results, 1, "member_id", "measure_id", "submeasure", "stratum",
        "missing", "evidence", "evidence_date", "deadline", "episode");
 SCHEMA(measure_aggregates, 1, "measure_id", "submeasure", "stratum",
        "partner_id", "clinic_id", "denominator", "exclusions", "numerator");
+SCHEMA(partners, 1, "source", "partner_id", "partner_name");
 SCHEMA(rejects, 1, "src_file", "src_line", "kind", "field", "reason",
        "message", "raw");
 
@@ -69,7 +70,7 @@ static const struct rec_schema *const all_schemas[] = {
 	&attribution, &attribution_audit, &claims, &ed_visits, &enrollment,
 	&enrollment_spans, &immunizations, &lab_results, &medical_claims,
 	&measure_aggregates, &measure_results, &member_months, &members,
-	&partner_months, &pcp_assignments, &pharmacy,
+	&partner_months, &partners, &pcp_assignments, &pharmacy,
 	&pharmacy_claims, &providers, &rejects, &stays, NULL
 };
 

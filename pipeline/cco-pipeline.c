@@ -228,11 +228,14 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 static long long start_run(struct ledger *l, const char *ws, char **log_path)
 {
 	int abandoned = ledger_abandon_unfinished(l);
+	int swept = sweep_stale(ws);
 	long long run;
 	char *dir = xasprintf("%s/logs", ws);
 
 	if (abandoned > 0)
 		msg_warn("%d earlier run(s) did not finish; their stages run again", abandoned);
+	if (swept > 0)
+		msg_info("removed %d temp files left by a killed run", swept);
 	run = ledger_run_begin(l, "run");
 	if (run < 0 || fs_mkdirs(dir, AFILE_PHI_DIR) < 0) {
 		free(dir);

@@ -102,6 +102,13 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
  * (left to PATH).  Caller frees. */
 char *runner_locate(const char *name);
 
+/* ---- sweep.c ---- */
+
+/* With the workspace lock held: remove temp files killed runs left in the
+ * stages' output directories and sort runs in WORKSPACE/tmp.  Returns how
+ * many files were removed. */
+int sweep_stale(const char *workspace);
+
 /* ---- lock.c ---- */
 
 /* Take the workspace lock (WORKSPACE/.lock) without waiting.  Returns an

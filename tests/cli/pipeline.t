@@ -32,8 +32,8 @@ test_expect_success 'dry run before any run: every stage would run' '
 test_expect_success 'a stage that fails stops the run with one line and exit 1' '
 	test_must_fail --code 1 $P run -c cfg/p.ini >out 2>err &&
 	test $(wc -l <err) -eq 1 &&
-	test_grep "run 1 failed at ingest (exit 127).*log: .*run-1.log" err &&
-	test_grep "cannot run .cco-ingest." ws/logs/run-1.log &&
+	test_grep "run 1 failed at ingest (exit 2).*log: .*run-1.log" err &&
+	test_grep "cannot open .cfg/patterns.ini." ws/logs/run-1.log &&
 	! test -s out
 '
 
@@ -43,7 +43,7 @@ test_expect_success 'the ledger records the failed run and stage' '
 	test_grep "ingest .*failed" out &&
 	! grep -q normalize out &&
 	sqlite3 ws/cco.db "SELECT status, exit_code FROM stage_run" >db &&
-	echo "failed|127" >expect && test_cmp expect db
+	echo "failed|2" >expect && test_cmp expect db
 '
 
 test_expect_success 'log --json is one JSON object' '
@@ -51,7 +51,7 @@ test_expect_success 'log --json is one JSON object' '
 	sqlite3 :memory: "SELECT json_valid(readfile(\"out\")),
 		json_extract(readfile(\"out\"), \"\$.run\"),
 		json_extract(readfile(\"out\"), \"\$.stages[0].exit_code\")" >db &&
-	echo "1|1|127" >expect && test_cmp expect db &&
+	echo "1|1|2" >expect && test_cmp expect db &&
 	test_must_fail --code 1 $P log 9 -c cfg/p.ini 2>err &&
 	test_grep "no run 9" err
 '

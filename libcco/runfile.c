@@ -1,0 +1,197 @@
+/*
+ * runfile.c: a run is one zstd frame of LF-terminated lines.  The file is
+ * opened with afile_open() and never committed: its temp name stays
+ * registered for removal until runfile_free() aborts it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "afile.h"
+#include "err.h"
+#include "runfile.h"
+#include "xalloc.h"
+
+#define STAGE_CAP (1u << 17)
+#define RUN_WINDOW_LOG 16
+#define READ_CAP (1u << 15)
+
+struct runfile {
+	struct afile out;   /* the temp file; out.tmp is its name */
+	ZSTD_CCtx *cctx;    /* while writing */
+	ZSTD_DCtx *dctx;    /* while reading */
+	FILE *in;           /* while reading */
+	char *text;         /* staged text (writing) or window (reading) */
+	size_t used, cap;   /* writing: bytes staged; reading: window end */
+	size_t start;       /* reading: next unread byte in the window */
+	void *zbuf;         /* compressed block */
+	size_t zcap;
+	ZSTD_inBuffer zin;  /* reading */
+	int eof, failed;
+};
+
+struct runfile *runfile_create(const char *dir, int level)
+{
+	static unsigned long seq;
+	struct runfile *f = xcalloc(1, sizeof(*f));
+	char *path = xasprintf("%s/cco-sort-%ld-%lu", dir, (long)getpid(), ++seq);
+	int rc = afile_open(&f->out, path, 0600);
+
+	free(path);
+	if (rc < 0) {
+		free(f);
+		return NULL;
+	}
+	f->cctx = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_compressionLevel, level);
+	/* A small window keeps each reader of a many-way merge small. */
+	ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_windowLog, RUN_WINDOW_LOG);
+	f->cap = STAGE_CAP;
+	f->text = xmalloc(f->cap);
+	f->zcap = ZSTD_CStreamOutSize();
+	f->zbuf = xmalloc(f->zcap);
+	return f;
+}
+
+static void compress(struct runfile *f, ZSTD_EndDirective mode)
+{
+	ZSTD_inBuffer in = { f->text, f->used, 0 };
+
+	for (;;) {
+		ZSTD_outBuffer zout = { f->zbuf, f->zcap, 0 };
+		size_t left = ZSTD_compressStream2(f->cctx, &zout, &in, mode);
+
+		if (ZSTD_isError(left) ||
+		    (zout.pos && fwrite(f->zbuf, 1, zout.pos, f->out.fp) != zout.pos)) {
+			f->failed = 1;
+			break;
+		}
+		if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size)
+			break;
+	}
+	f->used = 0;
+}
+
+void runfile_put(struct runfile *f, const char *line, size_t n)
+{
+	if (f->failed)
+		return;
+	if (f->used + n + 1 > f->cap) {
+		compress(f, ZSTD_e_continue);
+		if (n + 1 > f->cap) {
+			f->cap = n + 1;
+			f->text = xrealloc(f->text, f->cap);
+		}
+	}
+	memcpy(f->text + f->used, line, n);
+	f->text[f->used + n] = '\n';
+	f->used += n + 1;
+}
+
+int runfile_rewind(struct runfile *f)
+{
+	compress(f, ZSTD_e_end);
+	ZSTD_freeCCtx(f->cctx);
+	f->cctx = NULL;
+	if (f->failed || fflush(f->out.fp) != 0)
+		return err_set("cannot write sort run '%s': %s", f->out.tmp,
+			       strerror(errno));
+	f->in = fopen(f->out.tmp, "rb");
+	if (!f->in)
+		return err_set("cannot reopen sort run '%s': %s", f->out.tmp,
+			       strerror(errno));
+	f->dctx = ZSTD_createDCtx();
+	free(f->zbuf);
+	free(f->text);
+	f->zcap = f->cap = READ_CAP;
+	f->zbuf = xmalloc(f->zcap);
+	f->text = xmalloc(f->cap);
+	f->zin = (ZSTD_inBuffer){ f->zbuf, 0, 0 };
+	f->used = f->start = 0;
+	return 0;
+}
+
+/* Decompress more text after the unread part of the window.  Returns 1 if
+ * text was added, 0 at the end, -1 on error. */
+static int refill(struct runfile *f)
+{
+	memmove(f->text, f->text + f->start, f->used - f->start);
+	f->used -= f->start;
+	f->start = 0;
+	if (f->used == f->cap) {
+		f->cap *= 2;
+		f->text = xrealloc(f->text, f->cap);
+	}
+	for (;;) {
+		ZSTD_outBuffer out = { f->text, f->cap, f->used };
+		size_t ret;
+
+		if (f->zin.pos == f->zin.size) {
+			if (f->eof)
+				return 0;
+			f->zin.size = fread(f->zbuf, 1, f->zcap, f->in);
+			f->zin.pos = 0;
+			if (f->zin.size == 0) {
+				f->eof = 1;
+				if (ferror(f->in))
+					return err_set("cannot read sort run '%s'",
+						       f->out.tmp);
+				continue;
+			}
+		}
+		ret = ZSTD_decompressStream(f->dctx, &out, &f->zin);
+		if (ZSTD_isError(ret))
+			return err_set("sort run '%s': %s", f->out.tmp,
+				       ZSTD_getErrorName(ret));
+		if (out.pos > f->used) {
+			f->used = out.pos;
+			return 1;
+		}
+	}
+}
+
+int runfile_next(struct runfile *f, char **line, size_t *n)
+{
+	size_t scanned = 0;
+
+	for (;;) {
+		char *p = f->text + f->start;
+		char *nl = memchr(p + scanned, '\n', f->used - f->start - scanned);
+		int got;
+
+		if (nl) {
+			*nl = '\0';
+			*line = p;
+			*n = (size_t)(nl - p);
+			f->start += *n + 1;
+			return 1;
+		}
+		scanned = f->used - f->start;
+		got = refill(f);
+		if (got < 0)
+			return -1;
+		if (got == 0) {
+			if (f->used != f->start)
+				return err_set("sort run '%s' is truncated",
+					       f->out.tmp);
+			return 0;
+		}
+	}
+}
+
+void runfile_free(struct runfile *f)
+{
+	if (!f)
+		return;
+	if (f->in)
+		fclose(f->in);
+	afile_abort(&f->out);
+	ZSTD_freeCCtx(f->cctx);
+	ZSTD_freeDCtx(f->dctx);
+	free(f->text);
+	free(f->zbuf);
+	free(f);
+}

@@ -1,0 +1,53 @@
+/*
+ * rundb.h: ingest's tables in the run database (schema in cco-ingest(1),
+ * "RUN DATABASE"): one row per extract file loaded or failed, and its
+ * reject counts by reason.
+ */
+#ifndef INGEST_RUNDB_H
+#define INGEST_RUNDB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "validate.h"
+
+/* What one load did: the row of table extract and its reject counts. */
+struct load_record {
+	long seq;
+	const char *file;          /* base name ("-" for standard input) */
+	const char *hash;
+	uint64_t size;
+	const char *kind;          /* kinds written, e.g. "members,enrollment" */
+	const char *layout;
+	const char *source;
+	long rows_read, accepted, rejected, rows_out;
+	long out_of_period;        /* accepted rows dated outside the period */
+	const char *status;        /* "loaded" or "failed" */
+	long reject_count[R_COUNT];
+	long reject_line[R_COUNT]; /* first line rejected for each reason */
+};
+
+/* Create ingest's tables if missing.  Returns 0 or -1 (err_msg() set). */
+int rundb_init(sqlite3 *db);
+
+/* Start the one write transaction of a file.  Returns 0 or -1. */
+int rundb_begin(sqlite3 *db);
+
+/* End it: commit (ok != 0) or roll back.  Returns 0 or -1. */
+int rundb_end(sqlite3 *db, int ok);
+
+/* The next extract sequence number (1 for an empty database), or -1. */
+long rundb_next_seq(sqlite3 *db);
+
+/* The sequence number of a successful load of content hash, 0 if none,
+ * -1 on error. */
+long rundb_find_hash(sqlite3 *db, const char *hash);
+
+/* Insert the record of one load.  Returns 0 or -1 with err_msg() set. */
+int rundb_record(sqlite3 *db, const struct load_record *r);
+
+/* Call fn(seq, user) for every successful load whose kinds include
+ * members, in load order.  Returns 0 or -1 (fn's -1 or a database error). */
+int rundb_member_loads(sqlite3 *db, int (*fn)(long seq, void *user), void *user);
+
+#endif

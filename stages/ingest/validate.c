@@ -1,0 +1,521 @@
+/*
+ * validate.c: taking, cleaning and checking a record's values (see
+ * validate.h).  Every value is copied once into a per-record arena and
+ * cleaned there; nothing is allocated per field once the arena has grown.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "validate.h"
+#include "xalloc.h"
+
+static const char *const reason_names[R_COUNT] = {
+	"malformed_csv", "column_count", "invalid_encoding", "missing_field",
+	"invalid_date", "invalid_code", "invalid_npi", "invalid_value",
+	"unknown_member",
+};
+
+const char *reason_name(enum reason r)
+{
+	return reason_names[r];
+}
+
+__attribute__((format(printf, 4, 5)))
+static int reject(struct validator *v, enum reason r, const char *field,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	v->reason = r;
+	v->field = field;
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int npi_check_digit_ok(const char *d)
+{
+	int sum = 24; /* the 80840 prefix, already doubled where due */
+
+	for (int i = 0; i < 9; i++) {
+		int x = d[i] - '0';
+
+		if ((9 - i) % 2 == 1) {
+			x *= 2;
+			if (x > 9)
+				x -= 9;
+		}
+		sum += x;
+	}
+	return (10 - sum % 10) % 10 == d[9] - '0';
+}
+
+int date_parse_fmt(const char *fmt, const char *s, size_t n, int *days)
+{
+	int y = -1, m = -1, d = -1;
+	size_t i = 0;
+
+	if (!strcmp(fmt, "YYYY-MM-DD"))
+		return date_parse_iso(s, n, days);
+	while (*fmt) {
+		char c = *fmt;
+		size_t run = 0, got = 0;
+		int val = 0;
+
+		if (c != 'Y' && c != 'M' && c != 'D') {
+			if (i >= n || s[i] != c)
+				return -1;
+			i++, fmt++;
+			continue;
+		}
+		while (fmt[run] == c)
+			run++;
+		fmt += run;
+		/* a single M or D takes one or two digits */
+		while (i < n && got < (run == 1 ? 2 : run) && isdigit((unsigned char)s[i]))
+			val = val * 10 + (s[i++] - '0'), got++;
+		if (got == 0 || (run > 1 && got != run))
+			return -1;
+		*(c == 'Y' ? &y : c == 'M' ? &m : &d) = val;
+	}
+	if (i != n || y < 0 || m < 0 || d < 0 || !date_valid(y, m, d))
+		return -1;
+	*days = date_from_ymd(y, m, d);
+	return 0;
+}
+
+/* Make room for need bytes.  New space is zeroed: the JIT matchers read
+ * ahead of a value's end in whole words, and must not read garbage. */
+static void arena_reserve(struct validator *v, size_t need)
+{
+	size_t old = v->arena_cap;
+
+	if (need + 32 <= old)
+		return;
+	xgrow(&v->arena, &v->arena_cap, need + 32, 1);
+	memset(v->arena + old, 0, v->arena_cap - old);
+}
+
+static size_t arena_put(struct validator *v, const char *s, size_t n)
+{
+	size_t off = v->arena_len;
+
+	arena_reserve(v, v->arena_len + n + 1);
+	memcpy(v->arena + off, s, n);
+	v->arena[off + n] = '\0'; /* matchers may look one byte on */
+	v->arena_len += n;
+	return off;
+}
+
+/* A staged value's offset: in the arena, or (with this bit) in the
+ * record's own field buffer, for values taken as they are. */
+#define IN_ROW ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+static const char *val(const struct validator *v, size_t off)
+{
+	return off & IN_ROW ? v->row_base + (off & ~IN_ROW) : v->arena + off;
+}
+
+/* An NDC written with hyphens in any of the 10-digit forms (4-4-2, 5-3-2,
+ * 5-4-1) or as 5-4-2, rewritten in place as the 11 digits of 5-4-2.
+ * Anything else is left as it is, for the pattern to judge. */
+static size_t ndc_to_11(char *p, size_t n)
+{
+	static const size_t width[3] = { 5, 4, 2 };
+	size_t seg[3], start[3], k = 0, o = 0;
+	char out[11];
+
+	start[0] = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && p[i] != '-')
+			continue;
+		if (k == 3)
+			return n;
+		seg[k] = i - start[k];
+		if (seg[k] == 0 || seg[k] > width[k])
+			return n;
+		if (++k < 3)
+			start[k] = i + 1;
+	}
+	if (k != 3)
+		return n;
+	for (k = 0; k < 3; k++) {
+		for (size_t z = seg[k]; z < width[k]; z++)
+			out[o++] = '0';
+		memcpy(out + o, p + start[k], seg[k]);
+		o += seg[k];
+	}
+	memcpy(p, out, 11);
+	p[11] = '\0';
+	return 11;
+}
+
+/* Trim s, then (if anything more is to do) copy and clean it in the arena:
+ * line breaks and tabs to spaces, strip characters, case, padding, value
+ * map.  A value of the record (from_row) needing none of that is not
+ * copied.  Sets *off and *len. */
+static void clean(struct validator *v, const struct lfield *f, const char *s,
+		  size_t n, int from_row, size_t *off, size_t *len)
+{
+	char *p;
+	size_t o = 0;
+
+	if (f->trim) {
+		while (n && (*s == ' ' || *s == '\t'))
+			s++, n--;
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+			n--;
+	}
+	if (f->plain && v->row_plain && from_row) {
+		*off = IN_ROW | (size_t)(s - v->row_base);
+		*len = n;
+		return;
+	}
+	*off = arena_put(v, s, n);
+	arena_reserve(v, *off + 12);
+	p = v->arena + *off;
+	if (f->ndc_pad && memchr(p, '-', n))
+		n = ndc_to_11(p, n);
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c == '\t' || c == '\r' || c == '\n')
+			c = ' ';
+		if (f->drop[(unsigned char)c])
+			continue;
+		if (f->ucase && c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		else if (f->lcase && c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		p[o++] = c;
+	}
+	p[o] = '\0';
+	*len = o;
+	if (o > 0 && o < (size_t)f->zero_pad) {
+		size_t pad = (size_t)f->zero_pad - o;
+
+		arena_reserve(v, *off + o + pad + 1);
+		p = v->arena + *off;
+		memmove(p + pad, p, o);
+		memset(p, '0', pad);
+		o += pad;
+		p[o] = '\0';
+		*len = o;
+	}
+	for (int i = 0; i < f->nmap; i++) {
+		size_t fl = strlen(f->map[i].from);
+
+		if (fl == o && strncasecmp(f->map[i].from, p, o) == 0) {
+			v->arena_len = *off;
+			*len = strlen(f->map[i].to);
+			*off = arena_put(v, f->map[i].to, *len);
+			return;
+		}
+	}
+	v->arena_len = *off + o;
+}
+
+static int in_values(char *const *values, const char *s, size_t n)
+{
+	for (; *values; values++)
+		if (strlen(*values) == n && memcmp(*values, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Check one cleaned, non-empty value in place (dates rewritten as ISO). */
+static int check(struct validator *v, const struct lfield *f, size_t *off,
+		 size_t *len)
+{
+	const char *s = val(v, *off);
+	int days;
+
+	if (f->check == CHECK_DATE) {
+		const char *fmt = f->date_format ? f->date_format : v->l->date_format;
+
+		if (date_parse_fmt(fmt, s, *len, &days) < 0)
+			return reject(v, R_INVALID_DATE, f->name, "%s is not a date "
+				      "written %s", f->name, fmt);
+		if (days < v->date_min || days > v->date_max)
+			return reject(v, R_INVALID_DATE, f->name, "%s is outside "
+				      "the plausible range", f->name);
+		if (!strcmp(fmt, "YYYY-MM-DD"))
+			return 0; /* parsed as YYYY-MM-DD: already ISO */
+		/* rewritten in place if the value is the arena's last */
+		if (*off & IN_ROW)
+			*off = v->arena_len;
+		arena_reserve(v, *off + DATE_ISO_LEN + 1);
+		v->arena_len = *off + DATE_ISO_LEN;
+		date_format(days, v->arena + *off);
+		*len = DATE_ISO_LEN;
+		return 0;
+	} else if (f->check == CHECK_PATTERN) {
+		if (!pattern_match(f->pat, s, *len))
+			return reject(v, f->reason, f->name,
+				      "%s does not match pattern %s", f->name, f->pat_name);
+		if (f->is_npi && (*len != 10 || !npi_check_digit_ok(s)))
+			return reject(v, R_INVALID_NPI, f->name, "%s has a wrong "
+				      "check digit", f->name);
+	}
+	if (f->values && !in_values(f->values, s, *len))
+		return reject(v, R_INVALID_VALUE, f->name, "%s is not one of the "
+			      "allowed values", f->name);
+	if (f->member_check && v->known && !memberset_has(v->known, s, *len) &&
+	    !(v->pending && memberset_has(v->pending, s, *len)))
+		return reject(v, R_UNKNOWN_MEMBER, f->name, "%s is not in any "
+			      "loaded members file", f->name);
+	return 0;
+}
+
+/* The raw text of f's column for slot k (0: not repeated). */
+static const char *column_text(const struct lfield *f, const struct csvin_row *row,
+			       int idx, size_t *n)
+{
+	int c = f->cols[idx];
+
+	if (c < 0 || c >= row->nfields) {
+		*n = 0;
+		return "";
+	}
+	*n = row->len[c];
+	return row->field[c];
+}
+
+/* A '|'-joined list of the filled slots, each cleaned and checked. */
+static int list_value(struct validator *v, const struct lfield *f,
+		      const struct csvin_row *row, size_t *off, size_t *len)
+{
+	size_t start = v->arena_len, total = 0;
+
+	for (int k = 0; k < f->ncols; k++) {
+		size_t n, eo, el;
+		const char *s = column_text(f, row, k, &n);
+
+		if (n == 0)
+			continue;
+		clean(v, f, s, n, 0, &eo, &el);
+		if (el == 0) {
+			v->arena_len = eo;
+			continue;
+		}
+		if (check(v, f, &eo, &el) < 0)
+			return -1;
+		if (total > 0) {
+			/* move the element right by one to make room for '|' */
+			arena_reserve(v, eo + el + 2);
+			memmove(v->arena + eo + 1, v->arena + eo, el);
+			v->arena[eo] = '|';
+			el++;
+		}
+		v->arena_len = eo + el;
+		total += el;
+	}
+	*off = start;
+	*len = v->arena_len - start;
+	return 0;
+}
+
+static int derived_value(struct validator *v, const struct lfield *f,
+			 const struct csvin_row *row, size_t *off, size_t *len)
+{
+	const char *y = val(v, *off);
+	char buf[DATE_ISO_LEN + 1];
+	int year, days, months = 12;
+
+	year = 0;
+	for (size_t i = 0; i < *len && i < 4; i++)
+		year = isdigit((unsigned char)y[i]) ? year * 10 + (y[i] - '0') : -1000000;
+	if (*len != 4 || year < 1900 || year > 2100)
+		return reject(v, R_INVALID_DATE, f->name, "%s: not a year", f->name);
+	days = date_from_ymd(year, 1, 1);
+	if (f->derive == DERIVE_YEAR_MONTHS) {
+		int c = f->months_col;
+		char *end;
+
+		months = c < row->nfields ? (int)strtol(row->field[c], &end, 10) : -1;
+		if (c >= row->nfields || end == row->field[c] || *end || months < 0 ||
+		    months > 12)
+			return reject(v, R_INVALID_VALUE, f->name, "%s: coverage months "
+				      "are not 0 to 12", f->name);
+		if (months == 0)
+			return 1;
+		days = date_add_months(days, months) - 1;
+	}
+	date_format(days, buf);
+	if (!(*off & IN_ROW))
+		v->arena_len = *off; /* the year text is not needed */
+	*off = arena_put(v, buf, DATE_ISO_LEN);
+	*len = DATE_ISO_LEN;
+	return 0;
+}
+
+/* The value of field f for group slot k (k - lo as index; 0 if none).
+ * Returns 0, 1 when the row must be left out (no coverage), -1 to reject. */
+static int field_value(struct validator *v, const struct lfield *f,
+		       const struct csvin_row *row, int slot, int idx,
+		       size_t *off, size_t *len)
+{
+	const char *s;
+	size_t n;
+	char num[16];
+
+	if (f->list_lo)
+		return list_value(v, f, row, off, len);
+	if (f->fixed) {
+		s = f->fixed;
+		n = strlen(s);
+	} else if (f->slot_number) {
+		n = (size_t)snprintf(num, sizeof(num), "%d", slot);
+		s = num;
+	} else {
+		s = column_text(f, row, f->ncols > 1 ? idx : 0, &n);
+	}
+	clean(v, f, s, n, !f->fixed && !f->slot_number, off, len);
+	if (*len == 0) {
+		if (f->required)
+			return reject(v, R_MISSING_FIELD, f->name, "%s is required "
+				      "but empty", f->name);
+		return 0;
+	}
+	if (f->derive != DERIVE_NONE)
+		return derived_value(v, f, row, off, len);
+	return check(v, f, off, len);
+}
+
+static struct vrow *new_row(struct validator *v, int out)
+{
+	struct vrow *r;
+
+	if (v->nrows == v->rows_cap) {
+		v->rows_cap = v->rows_cap ? 2 * v->rows_cap : 16;
+		v->rows = xrealloc(v->rows, (size_t)v->rows_cap * sizeof(*r));
+	}
+	r = &v->rows[v->nrows++];
+	r->out = out;
+	memset(r->len, 0, sizeof(r->len));
+	return r;
+}
+
+/* Stage the row of output `out` for group slot `slot` (0: ungrouped). */
+static int stage_row(struct validator *v, int out, int group, int slot,
+		     const struct csvin_row *row)
+{
+	const struct layout *l = v->l;
+	struct vrow *r = new_row(v, out);
+	int idx = group >= 0 ? slot - l->group[group].lo : 0;
+
+	for (int i = 0; i < l->nfield; i++) {
+		const struct lfield *f = &l->field[i];
+		int rc;
+
+		if (f->out != out)
+			continue;
+		if (f->group >= 0 && slot == 0) {
+			if (f->required)
+				return reject(v, R_MISSING_FIELD, f->name, "%s is "
+					      "required but no slot is filled", f->name);
+			continue;
+		}
+		rc = field_value(v, f, row, slot, idx, &r->off[f->col], &r->len[f->col]);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			v->nrows--;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int slot_filled(const struct validator *v, int group, int slot,
+		       const struct csvin_row *row)
+{
+	const struct lfield *key = &v->l->field[v->l->group[group].key_field];
+	size_t n;
+	const char *s = column_text(key, row, slot - v->l->group[group].lo, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 1;
+	return 0;
+}
+
+static int output_group(const struct layout *l, int out)
+{
+	for (int i = 0; i < l->nfield; i++)
+		if (l->field[i].out == out && l->field[i].group >= 0)
+			return l->field[i].group;
+	return -1;
+}
+
+int validate_record(struct validator *v, const struct csvin_row *row)
+{
+	const struct layout *l = v->l;
+
+	v->nrows = 0;
+	v->arena_len = 0;
+	v->row_plain = row->plain;
+	v->row_base = row->nfields > 0 ? row->field[0] : NULL;
+	switch (row->status) {
+	case CSVIN_MALFORMED:
+		return reject(v, R_MALFORMED_CSV, "", "the record is not valid "
+			      "delimited text (stray or unbalanced quote)");
+	case CSVIN_TOO_LONG:
+		return reject(v, R_MALFORMED_CSV, "", "the record is longer than "
+			      "%u bytes", CSVIN_MAX_RECORD);
+	case CSVIN_ENCODING:
+		return reject(v, R_INVALID_ENCODING, "", "the record holds invalid "
+			      "UTF-8 or a NUL byte");
+	case CSVIN_OK:
+		break;
+	}
+	if (v->ncols && row->nfields != v->ncols)
+		return reject(v, R_COLUMN_COUNT, "", "the record has %d fields, "
+			      "expected %d", row->nfields, v->ncols);
+	if (v->known && l->member_field >= 0) {
+		const struct lfield *m = &l->field[l->member_field];
+		int c = m->cols ? m->cols[0] : -1;
+
+		if (c >= 0 && c < row->nfields)
+			memberset_prefetch(v->known, row->field[c], row->len[c]);
+	}
+	for (int out = 0; out < l->nout; out++) {
+		int g = output_group(l, out), filled = 0;
+
+		if (g < 0) {
+			if (stage_row(v, out, -1, 0, row) < 0)
+				return -1;
+			continue;
+		}
+		for (int k = l->group[g].lo; k <= l->group[g].hi; k++) {
+			if (!slot_filled(v, g, k, row))
+				continue;
+			filled++;
+			if (stage_row(v, out, g, k, row) < 0)
+				return -1;
+		}
+		if (!filled && stage_row(v, out, g, 0, row) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const char *validate_value(const struct validator *v, const struct vrow *r,
+			   int c, size_t *len)
+{
+	*len = r->len[c];
+	return *len ? val(v, r->off[c]) : "";
+}
+
+void validator_release(struct validator *v)
+{
+	free(v->arena);
+	free(v->rows);
+	v->arena = NULL;
+	v->rows = NULL;
+}

@@ -1,0 +1,63 @@
+/*
+ * validate.h: one input record through its layout: values taken, cleaned,
+ * checked, and staged as output rows; or the one reason it is rejected.
+ */
+#ifndef INGEST_VALIDATE_H
+#define INGEST_VALIDATE_H
+
+#include <stddef.h>
+
+#include "csvin.h"
+#include "layout.h"
+#include "memberset.h"
+#include "reason.h"
+
+#define VALIDATE_MAX_COLS 32
+
+/* One staged output row: values are offsets into the arena. */
+struct vrow {
+	int out;                          /* index in layout->out[] */
+	size_t off[VALIDATE_MAX_COLS];
+	size_t len[VALIDATE_MAX_COLS];
+};
+
+struct validator {
+	const struct layout *l;
+	int date_min, date_max;           /* plausible dates, inclusive */
+	const struct memberset *known;    /* NULL: no member check */
+	const struct memberset *pending;  /* members of this file so far */
+	int ncols;                        /* expected input columns; 0 any */
+	const char *row_base;             /* the record's field buffer */
+	int row_plain;                    /* the record's fields need no
+					     TAB/CR/LF clean-up */
+	char *arena;                      /* the current record's values */
+	size_t arena_len, arena_cap;
+	struct vrow *rows;
+	int nrows, rows_cap;
+	/* the reject, when validate_record() returned -1 */
+	enum reason reason;
+	const char *field;                /* canonical field, or "" */
+	char message[160];                /* no values in it */
+};
+
+/* Convert one record.  Returns 0 with v->rows staged (possibly none), or -1
+ * with v->reason, v->field and v->message describing the first problem. */
+int validate_record(struct validator *v, const struct csvin_row *row);
+
+/* The text of staged value c of row r (not NUL-terminated). */
+const char *validate_value(const struct validator *v, const struct vrow *r,
+			   int c, size_t *len);
+
+/* 1 if digits[0..10) is an NPI whose check digit is right (Luhn over the
+ * 80840 prefix and the first nine digits). */
+int npi_check_digit_ok(const char *digits);
+
+/* Parse s[0..n) written as fmt (Y, M, D runs, other characters literal:
+ * "YYYY-MM-DD", "MM/DD/YYYY", "YYYYMMDD", "M/D/YYYY").  Returns 0 with the
+ * day number in *days, or -1 if the text does not fit or the date does not
+ * exist. */
+int date_parse_fmt(const char *fmt, const char *s, size_t n, int *days);
+
+void validator_release(struct validator *v);
+
+#endif

@@ -1,0 +1,304 @@
+/*
+ * claims.c: one member's medical claim lines to final claim lines, with
+ * service date, category and denied flag, plus the member's stays and ED
+ * visits.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "claims.h"
+#include "codes.h"
+#include "err.h"
+#include "events.h"
+#include "rec.h"
+#include "valueset.h"
+#include "versions.h"
+#include "xalloc.h"
+
+/* medical_claims schema columns */
+enum { SOURCE, EXTRACT, MEMBER, CLAIM_ID, LINE_NO, FREQ, ORIG, STATUS, ADJ,
+       CLAIM_TYPE, SVC_FROM, SVC_TO, ADMIT, DISCHARGE, DSTATUS, BILL_TYPE, POS,
+       REV, PROC, MODS, DX, ICD_PROCS, BILLING_NPI, RENDERING_NPI, ALLOWED,
+       PAID, NCOLS };
+
+/* Header fields: one value per claim, from its lowest line with a value. */
+static const int header_cols[] = { FREQ, ORIG, ADJ, CLAIM_TYPE, ADMIT,
+				   DISCHARGE, DSTATUS, BILL_TYPE };
+#define NHDR (sizeof(header_cols) / sizeof(header_cols[0]))
+
+struct hdr {
+	const char *v[NCOLS]; /* header values by column; NULL for line fields */
+	char dx[CODE_MAX];    /* principal diagnosis: first of the first list */
+	int inpatient, all_denied;
+};
+
+struct oline {
+	size_t row;
+	const struct hdr *h;
+	const char *svc, *cat;
+	int denied;
+};
+
+struct claims {
+	struct rec_writer *out;
+	struct events *ev;
+	const struct valueset *ed_rev, *ed_cpt, *ed_pos, *ip_rev, *ip_bill, *dental;
+	unsigned char *fate;
+	size_t fate_cap;
+	size_t *kept;
+	size_t kept_cap;
+	struct hdr *hdrs;
+	size_t hdr_cap;
+	struct oline *lines;
+	size_t line_cap;
+};
+
+static const struct group *cg; /* qsort context */
+
+void claims_prep(char **f, size_t *len, struct scratch *s)
+{
+	if (len[DX] < 200)
+		len[DX] = code_icd(f[DX]);
+	if (len[ICD_PROCS] < 200)
+		len[ICD_PROCS] = code_icd(f[ICD_PROCS]);
+	if (len[REV] == 3) {
+		memcpy(s->buf[0], f[REV], 4);
+		f[REV] = s->buf[0];
+		len[REV] = code_revenue(f[REV]);
+	}
+	if (len[PROC] < CODE_MAX && len[MODS] < 4 * CODE_MAX) {
+		memcpy(s->buf[1], f[PROC], len[PROC] + 1);
+		memcpy(s->buf[2], f[MODS], len[MODS] + 1);
+		code_split_modifiers(s->buf[1], s->buf[2], sizeof(s->buf[2]));
+		f[PROC] = s->buf[1];
+		f[MODS] = s->buf[2];
+		len[PROC] = strlen(f[PROC]);
+		len[MODS] = strlen(f[MODS]);
+	}
+}
+
+int claims_denied(const char *status)
+{
+	return !strcasecmp(status, "denied") || !strcasecmp(status, "D");
+}
+
+static const char *const required[] = {
+	"cat_ed_revenue", "cat_ed_cpt", "cat_ed_pos", "cat_inpatient_revenue",
+	"cat_inpatient_bill_type", "cat_dental_cdt", "cat_transfer_status", NULL
+};
+
+int claims_check_valuesets(const struct valuesets *vs)
+{
+	for (int i = 0; required[i]; i++)
+		if (!vs_find(vs, required[i]))
+			return err_set("value set '%s' is not defined", required[i]);
+	return 0;
+}
+
+static const struct valueset *need(const struct valuesets *vs, const char *name,
+				   int *missing)
+{
+	const struct valueset *s = vs_find(vs, name);
+
+	if (!s && !*missing)
+		*missing = err_set("value set '%s' is not defined", name);
+	return s;
+}
+
+struct claims *claims_new(struct norm *n, struct rec_writer *out,
+			  struct events *ev)
+{
+	struct claims *c = xcalloc(1, sizeof(*c));
+	int missing = 0;
+
+	c->out = out;
+	c->ev = ev;
+	c->ed_rev = need(n->vs, "cat_ed_revenue", &missing);
+	c->ed_cpt = need(n->vs, "cat_ed_cpt", &missing);
+	c->ed_pos = need(n->vs, "cat_ed_pos", &missing);
+	c->ip_rev = need(n->vs, "cat_inpatient_revenue", &missing);
+	c->ip_bill = need(n->vs, "cat_inpatient_bill_type", &missing);
+	c->dental = need(n->vs, "cat_dental_cdt", &missing);
+	if (missing) {
+		claims_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void claims_free(struct claims *c)
+{
+	if (!c)
+		return;
+	free(c->fate);
+	free(c->kept);
+	free(c->hdrs);
+	free(c->lines);
+	free(c);
+}
+
+/* source, claim_id, line number; then the row's place in the group (its
+ * byte order), so even repeated line numbers sort the same every run. */
+static int cmp_claim_line(const void *pa, const void *pb)
+{
+	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
+	char **a = group_cols(cg, ra), **b = group_cols(cg, rb);
+	int c;
+
+	if ((c = strcmp(a[SOURCE], b[SOURCE])) || (c = strcmp(a[CLAIM_ID], b[CLAIM_ID])) ||
+	    (c = norm_cmp_num(a[LINE_NO], b[LINE_NO])))
+		return c;
+	return (ra > rb) - (ra < rb);
+}
+
+/* Output order: service date, source, claim id, line number. */
+static int cmp_out(const void *pa, const void *pb)
+{
+	const struct oline *x = pa, *y = pb;
+	int c = strcmp(x->svc, y->svc);
+
+	return c ? c : cmp_claim_line(&x->row, &y->row);
+}
+
+static int is_ed_line(const struct claims *c, char **f)
+{
+	return vs_contains(c->ed_rev, "REV", f[REV]) ||
+	       vs_contains(c->ed_cpt, vs_procedure_system(f[PROC]), f[PROC]) ||
+	       (f[PROC][0] && vs_contains(c->ed_pos, "POS", f[POS]));
+}
+
+/* Fill h from the claim's lines kept[from .. to). */
+static void claim_header(struct claims *c, const struct group *g, size_t from,
+			 size_t to, struct hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->all_denied = 1;
+	for (size_t k = 0; k < NHDR; k++)
+		h->v[header_cols[k]] = "";
+	for (size_t i = from; i < to; i++) {
+		char **f = group_cols(g, c->kept[i]);
+
+		for (size_t k = 0; k < NHDR; k++)
+			if (!*h->v[header_cols[k]])
+				h->v[header_cols[k]] = f[header_cols[k]];
+		if (!h->dx[0] && f[DX][0]) {
+			size_t n = strcspn(f[DX], "|");
+
+			if (n < sizeof(h->dx)) {
+				memcpy(h->dx, f[DX], n);
+				h->dx[n] = '\0';
+			}
+		}
+		h->all_denied &= claims_denied(f[STATUS]);
+		h->inpatient |= vs_contains(c->ip_rev, "REV", f[REV]);
+	}
+	h->inpatient |= vs_contains(c->ip_bill, "BILLTYPE", h->v[BILL_TYPE]);
+	h->inpatient &= !strcmp(h->v[CLAIM_TYPE], "I") && *h->v[ADMIT] && *h->v[DISCHARGE];
+}
+
+static const char *category(const struct claims *c, const struct hdr *h, char **f)
+{
+	if (h->inpatient)
+		return "inpatient";
+	if (is_ed_line(c, f))
+		return "ed";
+	if (vs_contains(c->dental, vs_procedure_system(f[PROC]), f[PROC]))
+		return "dental";
+	return strcmp(h->v[CLAIM_TYPE], "I") == 0 ? "outpatient" : "professional";
+}
+
+static void write_line(struct claims *c, const struct group *g, const struct oline *o)
+{
+	char **f = group_cols(g, o->row);
+	const struct hdr *h = o->h;
+	static const int tail[] = { SVC_FROM, SVC_TO, ADMIT, DISCHARGE, DSTATUS,
+				    BILL_TYPE, POS, REV, PROC, MODS, DX, ICD_PROCS,
+				    BILLING_NPI, RENDERING_NPI, ALLOWED, PAID };
+
+	rec_put_str(c->out, f[MEMBER]);
+	rec_put_str(c->out, o->svc);
+	rec_put_str(c->out, f[SOURCE]);
+	rec_put_str(c->out, f[CLAIM_ID]);
+	rec_put_str(c->out, f[LINE_NO]);
+	rec_put_str(c->out, f[EXTRACT]);
+	rec_put_str(c->out, h->v[FREQ]);
+	rec_put_str(c->out, h->v[ORIG]);
+	rec_put_str(c->out, f[STATUS]);
+	rec_put_int(c->out, o->denied);
+	rec_put_str(c->out, h->v[ADJ]);
+	rec_put_str(c->out, h->v[CLAIM_TYPE]);
+	rec_put_str(c->out, o->cat);
+	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
+		rec_put_str(c->out, h->v[tail[k]] ? h->v[tail[k]] : f[tail[k]]);
+	rec_end(c->out);
+}
+
+/* Turn the kept lines (sorted by claim) into output lines and events. */
+static size_t derive(struct claims *c, const struct group *g, size_t nkept,
+		     struct counts *cnt)
+{
+	size_t nh = 0, no = 0;
+
+	xgrow(&c->hdrs, &c->hdr_cap, nkept, sizeof(*c->hdrs));
+	xgrow(&c->lines, &c->line_cap, nkept, sizeof(*c->lines));
+	for (size_t i = 0; i < nkept;) {
+		size_t j = i + 1;
+		struct hdr *h = &c->hdrs[nh++];
+
+		while (j < nkept &&
+		       !strcmp(group_cols(g, c->kept[j])[SOURCE], group_cols(g, c->kept[i])[SOURCE]) &&
+		       !strcmp(group_cols(g, c->kept[j])[CLAIM_ID], group_cols(g, c->kept[i])[CLAIM_ID]))
+			j++;
+		claim_header(c, g, i, j, h);
+		for (size_t k = i; k < j; k++) {
+			char **f = group_cols(g, c->kept[k]);
+			struct oline *o = &c->lines[no++];
+
+			o->row = c->kept[k];
+			o->h = h;
+			o->svc = f[SVC_FROM][0] ? f[SVC_FROM] : f[SVC_TO][0] ? f[SVC_TO] : h->v[ADMIT];
+			o->cat = category(c, h, f);
+			o->denied = claims_denied(f[STATUS]);
+			cnt->denied += (uint64_t)o->denied;
+			if (is_ed_line(c, f))
+				events_ed(c->ev, o->svc, o->denied, h->dx, f[SOURCE], f[CLAIM_ID]);
+		}
+		if (h->inpatient && !h->all_denied) {
+			char **f = group_cols(g, c->kept[i]);
+
+			events_stay_claim(c->ev, h->v[ADMIT], h->v[DISCHARGE], h->v[DSTATUS],
+					  h->dx, f[SOURCE], f[CLAIM_ID]);
+		}
+		i = j;
+	}
+	return no;
+}
+
+int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
+{
+	static const struct vcols vc = { SOURCE, CLAIM_ID, LINE_NO, FREQ, ORIG, ADJ };
+	struct claims *c = arg;
+	size_t nkept = 0, no;
+
+	(void)n;
+	xgrow(&c->fate, &c->fate_cap, g->n, 1);
+	xgrow(&c->kept, &c->kept_cap, g->n, sizeof(size_t));
+	cnt->duplicates += norm_dedupe(g, EXTRACT, c->fate);
+	for (size_t i = 0; i < g->n; i++)
+		c->fate[i] = c->fate[i] ? FATE_DUP : FATE_KEEP;
+	versions_resolve(g, &vc, c->fate, cnt);
+	for (size_t i = 0; i < g->n; i++)
+		if (c->fate[i] == FATE_KEEP)
+			c->kept[nkept++] = i;
+	cg = g;
+	qsort(c->kept, nkept, sizeof(size_t), cmp_claim_line);
+	no = derive(c, g, nkept, cnt);
+	if (no)
+		qsort(c->lines, no, sizeof(*c->lines), cmp_out);
+	for (size_t i = 0; i < no; i++)
+		write_line(c, g, &c->lines[i]);
+	cnt->final += no;
+	events_flush(c->ev, group_cols(g, 0)[MEMBER]);
+	return 0;
+}

@@ -1,0 +1,82 @@
+/*
+ * dedupe.c: exact duplicates within one key's rows, and small comparison
+ * helpers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+#include "xalloc.h"
+
+struct dd_ctx {
+	const struct group *g;
+	int skip;
+};
+
+static struct dd_ctx dd; /* qsort has no context argument */
+
+/* Compare all schema columns but the skipped one. */
+static int same_content(const struct group *g, size_t a, size_t b, int skip)
+{
+	char **x = group_cols(g, a), **y = group_cols(g, b);
+	int nc = g->nf - ROW_PRE;
+
+	for (int i = 0; i < nc; i++) {
+		int c;
+
+		if (i == skip)
+			continue;
+		if ((c = strcmp(x[i], y[i])) != 0)
+			return c;
+	}
+	return 0;
+}
+
+/* Content order, then the latest extract first. */
+static int cmp_rows(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = same_content(dd.g, a, b, dd.skip);
+
+	if (c)
+		return c;
+	c = strcmp(group_row(dd.g, b)[1], group_row(dd.g, a)[1]);
+	if (c)
+		return c;
+	return (a > b) - (a < b);
+}
+
+size_t norm_dedupe(const struct group *g, int skip_col, unsigned char *dup)
+{
+	size_t *idx = xmalloc((g->n ? g->n : 1) * sizeof(*idx)), marked = 0;
+
+	for (size_t i = 0; i < g->n; i++) {
+		idx[i] = i;
+		dup[i] = 0;
+	}
+	dd.g = g;
+	dd.skip = skip_col;
+	qsort(idx, g->n, sizeof(*idx), cmp_rows);
+	for (size_t i = 1; i < g->n; i++) {
+		if (same_content(g, idx[i - 1], idx[i], skip_col) == 0) {
+			dup[idx[i]] = 1;
+			marked++;
+		}
+	}
+	free(idx);
+	return marked;
+}
+
+int norm_cmp_num(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	/* Whole numbers without leading zeros compare by length first. */
+	while (la > 1 && *a == '0')
+		a++, la--;
+	while (lb > 1 && *b == '0')
+		b++, lb--;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}

@@ -1,0 +1,199 @@
+/*
+ * inputs.c: from ingest files of one kind to groups of rows per key.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "extsort.h"
+#include "msg.h"
+#include "normalize.h"
+#include "xalloc.h"
+
+static const char *want_kind; /* for the scandir filter */
+
+/* NNNNNN-KIND.rec.zst */
+static int is_input(const struct dirent *e)
+{
+	const char *s = e->d_name;
+	size_t k = strlen(want_kind);
+
+	for (int i = 0; i < SEQ_WIDTH; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[SEQ_WIDTH] == '-' && strncmp(s + SEQ_WIDTH + 1, want_kind, k) == 0 &&
+	       strcmp(s + SEQ_WIDTH + 1 + k, ".rec.zst") == 0;
+}
+
+struct line {
+	char *p;
+	size_t used, cap;
+};
+
+static char *put_field(char *w, const char *s, size_t n)
+{
+	*w++ = '\t';
+	memcpy(w, s, n);
+	return w + n;
+}
+
+/* Build "KEY<TAB>SEQ<TAB>fields..." in l. */
+static void make_line(struct line *l, const struct rec_row *row, int key_col,
+		      const char *seq)
+{
+	size_t need = row->len[key_col] + SEQ_WIDTH + 2;
+	char *w;
+
+	for (int i = 0; i < row->nfields; i++)
+		need += row->len[i] + 1;
+	xgrow(&l->p, &l->cap, need, 1);
+	memcpy(l->p, row->field[key_col], row->len[key_col]);
+	w = put_field(l->p + row->len[key_col], seq, SEQ_WIDTH);
+	for (int i = 0; i < row->nfields; i++)
+		w = put_field(w, row->field[i], row->len[i]);
+	l->used = (size_t)(w - l->p);
+}
+
+/* Feed one file's rows to the sort.  Returns 0 or -1. */
+static int load_file(const char *path, const char *seq, const struct rec_schema *s,
+		     int key_col, prep_fn prep, struct extsort *sort,
+		     struct counts *c)
+{
+	struct rec_reader *r = rec_reader_open(path);
+	struct rec_row row;
+	struct line l = { NULL, 0, 0 };
+	struct scratch scr;
+	int rc;
+
+	if (!r)
+		return -1;
+	if (rec_reader_expect(r, s) < 0) {
+		rec_reader_close(r);
+		return -1;
+	}
+	while ((rc = rec_reader_next(r, &row)) > 0) {
+		c->in++;
+		if (prep)
+			prep(row.field, row.len, &scr);
+		make_line(&l, &row, key_col, seq);
+		if (extsort_add(sort, l.p, l.used) < 0) {
+			rc = err_set("%s: %s", path, err_msg());
+			break;
+		}
+	}
+	free(l.p);
+	rec_reader_close(r);
+	return rc;
+}
+
+static void group_reset(struct group *g)
+{
+	g->used = g->n = 0;
+}
+
+static void group_add(struct group *g, const char *line, size_t n)
+{
+	xgrow(&g->buf, &g->cap, g->used + n + 1, 1);
+	xgrow(&g->off, &g->off_cap, g->n + 1, sizeof(size_t));
+	g->off[g->n++] = g->used;
+	memcpy(g->buf + g->used, line, n + 1);
+	g->used += n + 1;
+}
+
+/* Point g->f at every field of every line, NUL-terminating them. */
+static void group_split(struct group *g)
+{
+	xgrow(&g->f, &g->f_cap, g->n * (size_t)g->nf, sizeof(char *));
+	for (size_t i = 0; i < g->n; i++) {
+		char **f = group_row(g, i), *p = g->buf + g->off[i];
+
+		for (int k = 0; k < g->nf; k++) {
+			char *tab = strchr(p, '\t');
+
+			f[k] = p;
+			if (tab) {
+				*tab = '\0';
+				p = tab + 1;
+			} else {
+				p += strlen(p);
+			}
+		}
+	}
+}
+
+static int same_key(const struct group *g, const char *line)
+{
+	const char *k = g->buf + g->off[0];
+	size_t n = strcspn(k, "\t");
+
+	return strncmp(k, line, n) == 0 && line[n] == '\t';
+}
+
+/* Stream the sorted lines into groups and hand each to fn. */
+static int drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
+		 struct counts *c, void *arg)
+{
+	struct group g = { 0 };
+	const char *line;
+	size_t len;
+	int rc;
+
+	g.nf = ROW_PRE + ncols;
+	while ((rc = extsort_next(sort, &line, &len)) > 0) {
+		if (g.n > 0 && !same_key(&g, line)) {
+			group_split(&g);
+			if (fn(n, &g, c, arg) < 0) {
+				rc = -1;
+				break;
+			}
+			group_reset(&g);
+		}
+		group_add(&g, line, len);
+	}
+	if (rc == 0 && g.n > 0) {
+		group_split(&g);
+		rc = fn(n, &g, c, arg);
+	}
+	free(g.buf);
+	free(g.off);
+	free(g.f);
+	return rc;
+}
+
+int norm_run_kind(struct norm *n, const char *kind, int key_col, prep_fn prep,
+		  group_fn fn, struct counts *c, void *arg)
+{
+	const struct rec_schema *s = rec_schema_find(kind);
+	struct extsort_config cfg = { n->sort_mem, n->tmp_dir, 16, 1, NULL, NULL };
+	struct extsort *sort = extsort_new(&cfg);
+	struct dirent **names;
+	int nfiles, rc = 0;
+
+	want_kind = kind;
+	nfiles = scandir(n->ingest_dir, &names, is_input, alphasort);
+	if (nfiles < 0) {
+		extsort_free(sort);
+		return err_set("cannot read '%s': %s", n->ingest_dir, strerror(errno));
+	}
+	for (int i = 0; i < nfiles; i++) {
+		char *path = xasprintf("%s/%s", n->ingest_dir, names[i]->d_name);
+
+		if (rc == 0)
+			rc = load_file(path, names[i]->d_name, s, key_col, prep, sort, c);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	if (rc == 0)
+		rc = extsort_finish(sort);
+	if (rc == 0) {
+		msg_debug("%s: %d files, %llu rows, %d sort runs", kind, nfiles,
+			  (unsigned long long)c->in, extsort_runs(sort));
+		rc = drain(n, sort, rec_schema_ncols(s), fn, c, arg);
+	}
+	extsort_free(sort);
+	return rc;
+}

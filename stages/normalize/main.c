@@ -1,0 +1,201 @@
+/*
+ * cco-normalize: turn the loaded extracts into clean, member-sorted record
+ * files: final claim versions, clean enrollment spans, member months,
+ * stays and ED visits.  See cco-normalize(1).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "afile.h"
+#include "claims.h"
+#include "cli.h"
+#include "config.h"
+#include "err.h"
+#include "events.h"
+#include "msg.h"
+#include "normalize.h"
+#include "simple.h"
+#include "valueset.h"
+#include "xalloc.h"
+
+static const char usage[] =
+	"usage: cco-normalize [-c FILE] [--set KEY=VALUE]... [-q] [-v]\n"
+	"\n"
+	"Resolve claim versions, drop duplicates, derive stays and ED visits,\n"
+	"merge enrollment, and write member-sorted record files to\n"
+	"WORKSPACE/normalize from the ingest files in WORKSPACE/ingest.\n"
+	"\n"
+	"  -c, --config FILE      configuration (default config/pipeline.ini)\n"
+	"      --set KEY=VALUE    override a configuration key\n"
+	"  -q, --quiet            print errors only\n"
+	"  -v, --verbose          say more\n"
+	"  -h, --help             show this help\n"
+	"      --version          show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
+
+enum { K_MEDICAL, K_PHARMACY, K_ENROLL, K_MEMBERS, K_PROVIDERS, K_PCP, K_IMM,
+       K_LAB, NKINDS };
+
+static const char *const kind_names[NKINDS] = {
+	"medical_claims", "pharmacy_claims", "enrollment", "members", "providers",
+	"pcp_assignments", "immunizations", "lab_results"
+};
+
+static int run_claims(struct norm *n, struct counts *c)
+{
+	struct rec_writer *out, *stays, *ed;
+	struct events *ev;
+	struct claims *cl;
+	int rc;
+
+	out = norm_output(n, "claims.rec.zst", "claims",
+			  "member_id,svc_date,source,claim_id,line_no");
+	stays = norm_output(n, "stays.rec.zst", "stays", "member_id,admit_date,discharge_date");
+	ed = norm_output(n, "ed_visits.rec.zst", "ed_visits", "member_id,ed_date");
+	if (!out || !stays || !ed)
+		return -1;
+	ev = events_new(stays, ed, vs_find(n->vs, "cat_transfer_status"));
+	cl = claims_new(n, out, ev);
+	rc = cl ? norm_run_kind(n, "medical_claims", 2, claims_prep, claims_group,
+				&c[K_MEDICAL], cl) : -1;
+	claims_free(cl);
+	events_free(ev);
+	return rc;
+}
+
+static int run_dedupe(struct norm *n, struct counts *c, const char *name,
+		      const char *kind, const char *sort, int key, int date, int skip)
+{
+	struct dedupe_out o = { norm_output(n, name, kind, sort), date, skip };
+
+	if (!o.w)
+		return -1;
+	return norm_run_kind(n, kind, key, NULL, simple_dedupe, c, &o);
+}
+
+static int run_latest(struct norm *n, struct counts *c, const char *name,
+		      const char *kind, const char *sort, int key)
+{
+	struct rec_writer *w = norm_output(n, name, kind, sort);
+
+	return w ? norm_run_kind(n, kind, key, NULL, simple_latest, c, w) : -1;
+}
+
+static int run_all(struct norm *n, struct counts *c)
+{
+	struct rec_writer *ph = norm_output(n, "pharmacy.rec.zst", "pharmacy",
+					    "member_id,fill_date,source,claim_id");
+	struct enroll_out eo = {
+		norm_output(n, "enrollment.rec.zst", "enrollment_spans",
+			    "member_id,start_date,partner_id"),
+		norm_output(n, "member_months.rec.zst", "member_months",
+			    "member_id,month,partner_id"),
+		config_date(n->cfg, "run.as_of")
+	};
+
+	if (!ph || !eo.spans || !eo.months || run_claims(n, c) < 0 ||
+	    norm_run_kind(n, "pharmacy_claims", 2, pharmacy_prep, pharmacy_group,
+			  &c[K_PHARMACY], ph) < 0 ||
+	    norm_run_kind(n, "enrollment", 1, NULL, enroll_group, &c[K_ENROLL], &eo) < 0 ||
+	    run_latest(n, &c[K_MEMBERS], "members.rec.zst", "members", "member_id", 1) < 0 ||
+	    run_latest(n, &c[K_PROVIDERS], "providers.rec.zst", "providers", "npi", 1) < 0 ||
+	    run_dedupe(n, &c[K_PCP], "pcp_assignments.rec.zst", "pcp_assignments",
+		       "member_id,start_date", 1, 4, -1) < 0 ||
+	    run_dedupe(n, &c[K_IMM], "immunizations.rec.zst", "immunizations",
+		       "member_id,imm_date", 2, 3, 1) < 0 ||
+	    run_dedupe(n, &c[K_LAB], "lab_results.rec.zst", "lab_results",
+		       "member_id,result_date", 2, 3, 1) < 0)
+		return -1;
+	return 0;
+}
+
+static void report(const struct counts *c)
+{
+	for (int i = 0; i < NKINDS; i++)
+		msg_info("%s: in %llu, final %llu, replaced %llu, voided %llu, denied %llu, "
+			 "duplicates %llu, orphan voids %llu, orphan replacements %llu",
+			 c[i].kind, (unsigned long long)c[i].in,
+			 (unsigned long long)c[i].final, (unsigned long long)c[i].replaced,
+			 (unsigned long long)c[i].voided, (unsigned long long)c[i].denied,
+			 (unsigned long long)c[i].duplicates,
+			 (unsigned long long)c[i].orphan_voids,
+			 (unsigned long long)c[i].orphan_replacements);
+}
+
+/* Paths, directories, value sets and memory from the configuration;
+ * exits 1 or 2 on failure. */
+static void setup(struct norm *n, const struct config *cfg)
+{
+	const char *ws = config_str(cfg, "run.workspace");
+	long kb = config_int(cfg, "limits.sort_buffer_kb");
+	struct stat st;
+
+	memset(n, 0, sizeof(*n));
+	n->cfg = cfg;
+	n->level = (int)config_int(cfg, "output.compression_level");
+	n->sort_mem = kb > 0 ? (size_t)kb << 10
+			     : ((size_t)config_int(cfg, "limits.memory_mb") << 20) / 2;
+	n->vs = vs_load(config_str(cfg, "paths.valuesets"));
+	if (!n->vs || claims_check_valuesets(n->vs) < 0)
+		die(CCO_EXIT_USAGE, "%s", err_msg());
+	n->ingest_dir = xasprintf("%s/ingest", ws);
+	n->out_dir = xasprintf("%s/normalize", ws);
+	n->tmp_dir = xasprintf("%s/tmp", ws);
+	if (stat(n->ingest_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		die(CCO_EXIT_FAIL, "no ingest directory '%s' (run cco-ingest first)",
+		    n->ingest_dir);
+	if (fs_mkdirs(n->out_dir, AFILE_PHI_DIR) < 0 ||
+	    fs_mkdirs(n->tmp_dir, AFILE_PHI_DIR) < 0)
+		die(CCO_EXIT_FAIL, "%s", err_msg());
+}
+
+static void release(struct norm *n)
+{
+	vs_free((struct valuesets *)n->vs);
+	free(n->ingest_dir);
+	free(n->out_dir);
+	free(n->tmp_dir);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = { CLI_LONG_OPTS, { NULL, 0, NULL, 0 } };
+	struct counts c[NKINDS];
+	struct cli cli;
+	struct config *cfg;
+	struct norm n;
+	char *db;
+	int opt, rc;
+
+	cli_init(&cli, "cco-normalize", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
+		cli_common(&cli, opt, optarg);
+	if (optind < argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+	cfg = cli_load_config(&cli);
+	free(cli.sets);
+	setup(&n, cfg);
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < NKINDS; i++)
+		c[i].kind = kind_names[i];
+	rc = run_all(&n, c);
+	if (rc < 0) {
+		msg_error("%s", err_msg());
+		norm_abort_all(&n);
+	} else if ((rc = norm_commit_all(&n)) < 0) {
+		msg_error("%s", err_msg());
+	}
+	db = xasprintf("%s/cco.db", config_str(cfg, "run.workspace"));
+	if (rc == 0 && (rc = norm_save_counts(db, c, NKINDS)) < 0)
+		msg_error("%s", err_msg());
+	if (rc == 0)
+		report(c);
+	free(db);
+	release(&n);
+	config_free(cfg);
+	return rc == 0 ? CCO_EXIT_OK : CCO_EXIT_FAIL;
+}

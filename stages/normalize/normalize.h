@@ -1,0 +1,104 @@
+/*
+ * normalize.h: what the files of cco-normalize share.
+ *
+ * Every input kind goes through the same path: each row of every ingest
+ * file of that kind becomes one sort line "KEY<TAB>SEQ<TAB>fields...",
+ * KEY being the member id (the npi for providers) and SEQ the extract's
+ * load sequence, zero-padded so byte order is numeric order.  The external
+ * sort brings each key's rows together; a group holds them while the kind's
+ * handler turns them into output rows.
+ */
+#ifndef NORMALIZE_H
+#define NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rec.h"
+
+struct config;
+struct valuesets;
+
+#define SEQ_WIDTH 6 /* digits of an extract sequence in file names */
+#define ROW_PRE 2   /* fields before the schema's: key and sequence */
+
+/* The rows of one key, split into fields. */
+struct group {
+	char *buf;          /* the lines, fields NUL-terminated */
+	size_t used, cap;
+	size_t *off;        /* start of each line in buf */
+	size_t n, off_cap;
+	char **f;           /* n * nf field pointers, after group_split() */
+	size_t f_cap;
+	int nf;             /* fields per line: ROW_PRE + schema columns */
+};
+
+/* Fields of row i; [0] key, [1] sequence, [ROW_PRE + c] schema column c. */
+static inline char **group_row(const struct group *g, size_t i)
+{
+	return g->f + i * (size_t)g->nf;
+}
+
+/* The schema columns of row i. */
+static inline char **group_cols(const struct group *g, size_t i)
+{
+	return g->f + i * (size_t)g->nf + ROW_PRE;
+}
+
+/* Counts of one input kind, reported on stderr and in the run database. */
+struct counts {
+	const char *kind;
+	uint64_t in, final, replaced, voided, denied, duplicates;
+	uint64_t orphan_voids, orphan_replacements;
+};
+
+/* Run-wide state shared by the handlers. */
+struct norm {
+	const struct config *cfg;
+	const struct valuesets *vs;
+	char *ingest_dir, *out_dir, *tmp_dir;
+	size_t sort_mem;     /* bytes for one external sort */
+	int level;           /* zstd level of outputs */
+	struct rec_writer **outs; /* open outputs, committed together */
+	int nouts;
+};
+
+/* A kind's handler: called once per key with its rows; writes outputs.
+ * Returns 0 or -1 with err_msg() set. */
+typedef int (*group_fn)(struct norm *n, struct group *g, struct counts *c,
+			void *arg);
+
+/* Room for fields a rewriter lengthens. */
+struct scratch {
+	char buf[4][256];
+};
+
+/* A row rewriter called before a row is sorted: may shorten fields in
+ * place or point them into scratch (updating len). */
+typedef void (*prep_fn)(char **cols, size_t *len, struct scratch *s);
+
+/* inputs.c: sort every ingest file of kind by key column key_col and feed
+ * the groups to fn.  Returns 0 or -1 with err_msg() set. */
+int norm_run_kind(struct norm *n, const char *kind, int key_col,
+		  prep_fn prep, group_fn fn, struct counts *c, void *arg);
+
+/* outputs.c: open WORKSPACE/normalize/NAME for schema kind (kept open until
+ * norm_commit_all).  Returns NULL with err_msg() set. */
+struct rec_writer *norm_output(struct norm *n, const char *name,
+			       const char *kind, const char *sort);
+int norm_commit_all(struct norm *n);
+void norm_abort_all(struct norm *n);
+
+/* dedupe.c: mark exact duplicates among the group's rows, ignoring column
+ * skip_col (the extract): dup[i] = 1 for every copy but the one from the
+ * latest extract.  Returns the number marked. */
+size_t norm_dedupe(const struct group *g, int skip_col, unsigned char *dup);
+
+/* counts.c: replace the normalize_count table of the SQLite database at
+ * path with counts c[0..n).  Returns 0 or -1 with err_msg() set. */
+int norm_save_counts(const char *path, const struct counts *c, int n);
+
+/* Comparison helpers for in-group sorting. */
+int norm_cmp_num(const char *a, const char *b);
+
+#endif

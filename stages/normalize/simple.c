@@ -1,0 +1,69 @@
+/*
+ * simple.c: latest-row-wins and deduplicated kinds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rec.h"
+#include "simple.h"
+#include "xalloc.h"
+
+static void put_cols(struct rec_writer *w, char **f, int n)
+{
+	for (int i = 0; i < n; i++)
+		rec_put_str(w, f[i]);
+	rec_end(w);
+}
+
+int simple_latest(struct norm *n, struct group *g, struct counts *c, void *arg)
+{
+	unsigned char *dup = xmalloc(g->n);
+	size_t ndup = norm_dedupe(g, -1, dup);
+
+	(void)n;
+	/* Rows arrive in byte order of "KEY<TAB>SEQ<TAB>...": the last one
+	 * has the latest extract (and, within it, the greatest content).
+	 * Identical copies count as duplicates, the other rows as replaced. */
+	put_cols(arg, group_cols(g, g->n - 1), g->nf - ROW_PRE);
+	c->final++;
+	c->duplicates += ndup;
+	c->replaced += g->n - 1 - ndup;
+	free(dup);
+	return 0;
+}
+
+static const struct group *sg; /* qsort context */
+static int sdate;
+
+static int cmp_dated(const void *pa, const void *pb)
+{
+	char **a = group_cols(sg, *(const size_t *)pa);
+	char **b = group_cols(sg, *(const size_t *)pb);
+	int c = strcmp(a[sdate], b[sdate]);
+
+	for (int i = 0; !c && i < sg->nf - ROW_PRE; i++)
+		c = strcmp(a[i], b[i]);
+	return c;
+}
+
+int simple_dedupe(struct norm *n, struct group *g, struct counts *c, void *arg)
+{
+	struct dedupe_out *o = arg;
+	unsigned char *dup = xmalloc(g->n);
+	size_t *idx = xmalloc(g->n * sizeof(*idx)), k = 0;
+
+	(void)n;
+	c->duplicates += norm_dedupe(g, o->skip_col, dup);
+	for (size_t i = 0; i < g->n; i++)
+		if (!dup[i])
+			idx[k++] = i;
+	sg = g;
+	sdate = o->date_col;
+	qsort(idx, k, sizeof(*idx), cmp_dated);
+	for (size_t i = 0; i < k; i++)
+		put_cols(o->w, group_cols(g, idx[i]), g->nf - ROW_PRE);
+	c->final += k;
+	free(dup);
+	free(idx);
+	return 0;
+}

@@ -1,0 +1,121 @@
+#!/bin/bash
+# cco-ingest layouts: every option through small fixtures, and layout errors
+# that name file and line.
+. "$(dirname "$0")/../lib.sh"
+
+FIX=$CCO_ROOT/tests/fixtures/ingest
+
+# config LAYOUTS: cfg.ini reading the option fixtures with LAYOUTS
+config() {
+	printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n' >cfg.ini
+	printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' \
+		"$FIX/opts" "$1" "$CCO_ROOT/config/patterns.ini" >>cfg.ini
+	printf '[limits]\nreject_threshold = 1\n' >>cfg.ini
+}
+
+test_expect_success 'every option fixture loads as expected' '
+	config "$FIX/layouts" &&
+	cco-ingest -c cfg.ini 2>err &&
+	test_cmp "$FIX/opts-expect/stderr" err &&
+	for e in "$FIX"/opts-expect/*.tsv; do
+		b=$(basename "$e" .tsv) &&
+		cco-cat -H ws/ingest/$b.rec.zst >out &&
+		test_cmp "$e" out || return 1
+	done
+'
+
+# The cases below point at lines of the expected files, to say which
+# option each one shows.
+test_expect_success 'pipe delimiter, quote character, Latin-1, M/D/YYYY, map, constant, case, strip' '
+	test_grep "^clinicx	M1	1980-01-02	F	unknown		français	972011234	$" "$FIX/opts-expect/000001-members.tsv" &&
+	test_grep "^clinicx	M2	2019-05-06	M	unknown		eng|lish	97202	$" "$FIX/opts-expect/000001-members.tsv"
+'
+
+test_expect_success 'tab delimiter, no header, positions, BOM, CRLF, YYYYMMDD, quote none' '
+	test_grep "^registry	3	M1	2024-01-05	20$" "$FIX/opts-expect/000003-immunizations.tsv" &&
+	test_grep "imm.tsv	2	immunizations	cvx	invalid_code" "$FIX/opts-expect/000003-rejects.tsv" &&
+	test_grep "imm.tsv	3	immunizations	imm_date	invalid_date" "$FIX/opts-expect/000003-rejects.tsv"
+'
+
+test_expect_success 'repeated column groups to rows, lists joined with |' '
+	cut -f4,5,19,21,26 "$FIX/opts-expect/000004-medical_claims.tsv" >out &&
+	cat >expect <<-\EOF &&
+	claim_id	line_no	procedure_code	dx_codes	paid_amount
+	W1	1	99213	F329|Z0000	10
+	W1	3	G0444	F329|Z0000	5
+	W2			E119	
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'rows dated outside period_from..period_to are counted, kept' '
+	test_grep "^cco-ingest: warning: wide.csv: 1 accepted rows dated outside the period 2025-01-01..2025-01-02$" "$FIX/opts-expect/stderr" &&
+	test_grep "^wide	4	M1	W2	" "$FIX/opts-expect/000004-medical_claims.tsv"
+'
+
+test_expect_success 'spans derived from the file name year and a month count' '
+	test_grep "^years	A		2024-01-01	2024-12-31	$" "$FIX/opts-expect/000002-enrollment.tsv" &&
+	test_grep "^years	B		2024-01-01	2024-03-31	$" "$FIX/opts-expect/000002-enrollment.tsv" &&
+	! grep "	C	" "$FIX/opts-expect/000002-enrollment.tsv"
+'
+
+# bad_layout NAME TEXT: layouts/NAME.ini holding TEXT, alone in its directory
+bad_layout() {
+	rm -rf bad && mkdir bad && printf "%s\n" "$2" >bad/$1.ini && config bad
+}
+
+test_expect_success 'an unknown key names layout file and line' '
+	bad_layout k "[file]
+kind = members
+match = x
+source = s
+[members.member_id]
+colour = blue" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "bad/k.ini:6: unknown key .colour. in a field section" err
+'
+
+test_expect_success 'an unknown kind, column or pattern is refused' '
+	bad_layout u "[file]
+kind = nothing" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "u.ini:2: unknown kind .nothing." err &&
+	bad_layout c "[file]
+kind = members
+[members.colour]
+column = x" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "c.ini:4: section \[members.colour\]: members has no column .colour." err &&
+	bad_layout p "[file]
+kind = members
+match = x
+source = s
+[members.zip]
+column = z
+format = postcode" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "p.ini: members.zip: no pattern .postcode." err
+'
+
+test_expect_success 'a bad pattern override names its line' '
+	bad_layout o "[file]
+kind = members
+[patterns]
+zip = [0-9" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "o.ini:4: pattern zip: missing terminating \] for character class" err
+'
+
+test_expect_success 'a column missing from the header fails the file, not the run' '
+	bad_layout h "[file]
+kind = members
+match = members\.psv
+delimiter = |
+source = s
+[members.member_id]
+column = NoSuchColumn" &&
+	test_must_fail --code 1 cco-ingest -c cfg.ini 2>err &&
+	test_grep "members.psv: column .NoSuchColumn. (for member_id) is not in the header" err
+'
+
+test_done

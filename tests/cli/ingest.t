@@ -1,0 +1,249 @@
+#!/bin/bash
+# cco-ingest: default layouts, every reject reason, the run database,
+# idempotent reloads, the reject threshold, odd files.
+. "$(dirname "$0")/../lib.sh"
+
+FIX=$CCO_ROOT/tests/fixtures/ingest
+
+# config DIR [KEY = VALUE...]: cfg.ini loading extracts from DIR with the
+# shipped layouts and patterns, workspace ws/
+config() {
+	dir=$1
+	shift
+	{
+		printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n'
+		printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' \
+			"$dir" "$CCO_ROOT/config/layouts" "$CCO_ROOT/config/patterns.ini"
+		for kv in "$@"; do printf '%s\n' "$kv"; done
+	} >cfg.ini
+}
+
+# sql QUERY: run a query on the run database
+sql() {
+	sqlite3 -separator ' ' ws/cco.db "$1"
+}
+
+test_expect_success '--help begins with the synopsis of the manual page' '
+	cco-ingest --help | sed -n 1p >help &&
+	sed -n "/^\.SH SYNOPSIS/,/^\.SH/p" "$CCO_ROOT/stages/ingest/cco-ingest.1" |
+		sed "1d;\$d" | tr "\n" " " |
+		sed -e "s/\\\\f[BIR]//g" -e "s/\\\\-/-/g" -e "s/^\.B //" -e "s/ \$//" \
+		    -e "s/^/usage: /" >synopsis &&
+	echo >>synopsis &&
+	test_cmp synopsis help
+'
+
+test_expect_success 'the default extract loads, members first, outputs as expected' '
+	config "$FIX/cco" &&
+	cco-ingest -c cfg.ini 2>err &&
+	ls ws/ingest >names &&
+	cat >expect <<-\EOF &&
+	000001-members.rec.zst
+	000001-rejects.rec.zst
+	000002-enrollment.rec.zst
+	000002-rejects.rec.zst
+	000003-partners.rec.zst
+	000003-rejects.rec.zst
+	000004-providers.rec.zst
+	000004-rejects.rec.zst
+	000005-pcp_assignments.rec.zst
+	000005-rejects.rec.zst
+	000006-immunizations.rec.zst
+	000006-rejects.rec.zst
+	000007-lab_results.rec.zst
+	000007-rejects.rec.zst
+	000008-medical_claims.rec.zst
+	000008-rejects.rec.zst
+	000009-pharmacy_claims.rec.zst
+	000009-rejects.rec.zst
+	EOF
+	test_cmp expect names &&
+	for e in "$FIX"/cco-expect/*.tsv; do
+		b=$(basename "$e" .tsv) &&
+		cco-cat -H ws/ingest/$b.rec.zst >out &&
+		test_cmp "$e" out || return 1
+	done &&
+	test_grep "medical_claims_202501.csv: extract 8 (cco-medical-claims): 2 rows, 2 accepted, 0 rejected" err
+'
+
+test_expect_success 'outputs are mode 0600 in directories of mode 0700' '
+	test_mode ws 700 && test_mode ws/ingest 700 &&
+	test_mode ws/cco.db 600 &&
+	for f in ws/ingest/*; do test_mode $f 600 || return 1; done
+'
+
+test_expect_success 'the run database records each file' '
+	sql "SELECT seq, file, size, kind, layout, source, rows_read, accepted, rejected, rows_out, status FROM extract" >out &&
+	cat >expect <<-\EOF &&
+	1 members.csv 199 members cco-members cco 3 3 0 3 loaded
+	2 enrollment.csv 125 enrollment cco-enrollment cco 2 2 0 2 loaded
+	3 partners.csv 81 partners cco-partners cco 2 2 0 2 loaded
+	4 providers.csv 181 providers cco-providers cco 2 2 0 2 loaded
+	5 pcp_assignments.csv 84 pcp_assignments cco-pcp-assignments cco 1 1 0 1 loaded
+	6 immunizations.csv 78 immunizations cco-immunizations cco 2 2 0 2 loaded
+	7 lab_results.csv 72 lab_results cco-lab-results cco 1 1 0 1 loaded
+	8 medical_claims_202501.csv 818 medical_claims cco-medical-claims cco 2 2 0 2 loaded
+	9 pharmacy_claims.csv 232 pharmacy_claims cco-pharmacy-claims cco 2 2 0 2 loaded
+	EOF
+	test_cmp expect out &&
+	sql "SELECT hash FROM extract WHERE seq = 1" >out &&
+	$TEST_TOOL hash "$FIX/cco/members.csv" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'loading the same files again adds nothing and says so' '
+	cp ws/cco.db before.db &&
+	cco-ingest -c cfg.ini 2>err &&
+	test_grep "members.csv: already loaded as extract 1, nothing added" err &&
+	test $(grep -c "already loaded" err) -eq 9 &&
+	test $(ls ws/ingest | wc -l) -eq 18 &&
+	sql "SELECT count(*) FROM extract" >out && echo 9 >expect && test_cmp expect out
+'
+
+test_expect_success 'a new file for the same kind is a further extract' '
+	mkdir -p feb &&
+	sed "s/^C1,/C101,/; s/^C2,/C102,/" "$FIX/cco/medical_claims_202501.csv" >feb/medical_claims_202502.csv &&
+	cco-ingest -c cfg.ini feb/medical_claims_202502.csv 2>err &&
+	test_grep "extract 10 (cco-medical-claims): 2 rows, 2 accepted" err &&
+	test_grep "warning: medical_claims_202502.csv: 2 accepted rows dated outside the period 2025-02-01..2025-02-28" err &&
+	sql "SELECT out_of_period FROM extract WHERE seq IN (8, 10)" >out &&
+	printf "0\n2\n" >expect && test_cmp expect out &&
+	cco-cat -H ws/ingest/000010-medical_claims.rec.zst | cut -f2,4 >out &&
+	printf "extract\tclaim_id\n10\tC101\n10\tC102\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'every reject reason, with line, field and raw row' '
+	rm -rf ws && config "$FIX/cco" "[limits]" "reject_threshold = 1" &&
+	cco-ingest -c cfg.ini "$FIX/cco/members.csv" 2>/dev/null &&
+	cco-ingest -c cfg.ini --layout cco-medical-claims "$FIX/bad/medical_claims.csv" 2>err &&
+	test_cmp "$FIX/bad-expect/stderr" err &&
+	cco-cat -H ws/ingest/000002-rejects.rec.zst >out &&
+	test_cmp "$FIX/bad-expect/rejects.tsv" out &&
+	cco-cat -H ws/ingest/000002-medical_claims.rec.zst >out &&
+	test_cmp "$FIX/bad-expect/medical_claims.tsv" out
+'
+
+test_expect_success 'read = accepted + rejected, rejects counted by reason' '
+	sql "SELECT rows_read, accepted, rejected FROM extract WHERE seq = 2" >out &&
+	echo "15 5 10" >expect && test_cmp expect out &&
+	sql "SELECT reason, count, example_line FROM extract_reject WHERE seq = 2 ORDER BY example_line" >out &&
+	cat >expect <<-\EOF &&
+	malformed_csv 1 4
+	column_count 1 5
+	invalid_encoding 1 6
+	missing_field 1 7
+	invalid_date 2 8
+	invalid_code 1 10
+	invalid_npi 1 11
+	invalid_value 1 12
+	unknown_member 1 13
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'logs carry no member ids or codes' '
+	! grep -E "M00|F32|99213|1234567" err
+'
+
+test_expect_success 'over the reject threshold: exit 1, nothing committed, load failed' '
+	rm -rf ws && config "$FIX/cco" &&
+	cco-ingest -c cfg.ini "$FIX/cco/members.csv" 2>/dev/null &&
+	test_must_fail --code 1 cco-ingest -c cfg.ini --layout cco-medical-claims "$FIX/bad/medical_claims.csv" 2>err &&
+	test_grep "medical_claims.csv: 66.67% of rows rejected, over the threshold of 1.00%: nothing committed" err &&
+	ls ws/ingest >out &&
+	printf "000001-members.rec.zst\n000001-rejects.rec.zst\n" >expect &&
+	test_cmp expect out &&
+	sql "SELECT seq, status FROM extract" >out &&
+	printf "1 loaded\n2 failed\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a failed file can be loaded again once the threshold allows' '
+	cco-ingest -c cfg.ini --set limits.reject_threshold=0.9 --layout cco-medical-claims "$FIX/bad/medical_claims.csv" 2>err &&
+	test_grep "extract 3 (cco-medical-claims): 15 rows, 5 accepted" err
+'
+
+test_expect_success 'without a members file the member check is skipped' '
+	rm -rf ws &&
+	cco-ingest -c cfg.ini "$FIX/cco/immunizations.csv" 2>err &&
+	test_grep "2 rows, 2 accepted" err
+'
+
+test_expect_success 'members of earlier loads are known to later runs' '
+	rm -rf ws &&
+	cco-ingest -c cfg.ini "$FIX/cco/members.csv" 2>/dev/null &&
+	sed "2s/M0000002/M0000009/" "$FIX/cco/immunizations.csv" >immunizations.csv &&
+	cco-ingest -c cfg.ini --set limits.reject_threshold=1 immunizations.csv 2>err &&
+	test_grep "2 rows, 1 accepted, 1 rejected" err &&
+	test_grep "unknown_member: 1 (e.g. line 2)" err
+'
+
+test_expect_success 'an empty file and a header-only file load with no rows' '
+	rm -rf ws && mkdir -p odd &&
+	: >odd/immunizations.csv &&
+	cco-ingest -c cfg.ini odd/immunizations.csv 2>err &&
+	test_grep "0 rows, 0 accepted, 0 rejected" err &&
+	cco-cat --count ws/ingest/000001-immunizations.rec.zst >out &&
+	echo 0 >expect && test_cmp expect out &&
+	head -1 "$FIX/cco/lab_results.csv" >odd/lab_results.csv &&
+	cco-ingest -c cfg.ini odd/lab_results.csv 2>err &&
+	test_grep "0 rows, 0 accepted, 0 rejected" err
+'
+
+test_expect_success 'a last row without a final newline is read' '
+	printf "member_id,result_date,loinc,value,unit\nM1,2025-01-02,4548-4,7,%%" >odd/lab_results.csv &&
+	cco-ingest -c cfg.ini odd/lab_results.csv 2>err &&
+	test_grep "1 rows, 1 accepted" err
+'
+
+test_expect_success 'a 1 MB field is loaded whole' '
+	{ echo "member_id,result_date,loinc,value,unit" &&
+	  printf "M1,2025-01-02,4548-4,%s,%%\n" "$(head -c 1048576 /dev/zero | tr "\0" 7)"; } >odd/lab_results.csv &&
+	cco-ingest -c cfg.ini odd/lab_results.csv 2>err &&
+	test_grep "1 rows, 1 accepted" err &&
+	n=$(ls ws/ingest/*lab_results* | tail -1) &&
+	cco-cat -H "$n" | tail -1 | cut -f6 | tr -d "\n" | wc -c >out &&
+	echo 1048576 >expect && test_cmp expect out
+'
+
+test_expect_success 'NUL bytes reject the row as invalid_encoding' '
+	printf "member_id,result_date,loinc,value,unit\nM1,2025-01-02,4548-4,7\0,%%\nM2,2025-01-02,4548-4,8,%%\n" >odd/lab_results.csv &&
+	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
+	test_grep "2 rows, 1 accepted, 1 rejected" err &&
+	test_grep "invalid_encoding: 1 (e.g. line 2)" err
+'
+
+test_expect_success 'a file read from a pipe, with --layout' '
+	rm -rf ws &&
+	cat "$FIX/cco/members.csv" | cco-ingest -c cfg.ini --layout cco-members - 2>err &&
+	test_grep "^cco-ingest: -: extract 1 (cco-members): 3 rows, 3 accepted" err &&
+	cco-cat -H ws/ingest/000001-members.rec.zst >out &&
+	test_cmp "$FIX/cco-expect/000001-members.tsv" out &&
+	cat "$FIX/cco/members.csv" | cco-ingest -c cfg.ini --layout cco-members - 2>err &&
+	test_grep "already loaded as extract 1" err
+'
+
+test_expect_success 'usage errors exit 2' '
+	test_must_fail --code 2 cco-ingest -c cfg.ini - </dev/null 2>err &&
+	test_grep "standard input needs --layout" err &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini "$FIX/bad-expect/stderr" 2>err &&
+	test_grep "no layout matches .*stderr" err &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini --layout nope x.csv 2>err &&
+	test_grep "no layout named .nope." err
+'
+
+test_expect_success 'scanning a directory skips files no layout matches' '
+	rm -rf ws && mkdir -p scan &&
+	cp "$FIX/cco/members.csv" scan/ && echo hello >scan/notes.txt &&
+	config scan && cco-ingest -c cfg.ini 2>err &&
+	test_grep "warning: notes.txt: no layout matches, skipped" err &&
+	test_grep "members.csv: extract 1" err
+'
+
+test_expect_success 'a missing input file is a run failure' '
+	test_must_fail --code 1 cco-ingest -c cfg.ini --layout cco-members nothere.csv 2>err &&
+	test_grep "cannot open .nothere.csv." err
+'
+
+test_done

@@ -1,0 +1,88 @@
+#!/bin/bash
+# The whole pipeline on the bundled sample, through cco-pipeline: a full
+# run, a rerun that skips everything, a value-set edit that reruns only
+# what reads value sets of measures, a failure in the middle and its
+# resume, and a run killed with SIGKILL then rerun to the same bytes.
+. "$(dirname "$0")/../lib.sh"
+
+# A private copy of the shipped configuration, reading the bundled sample.
+cp -r "$CCO_ROOT/config" cfg
+sed -i -e "s|^extracts = .*|extracts = $CCO_ROOT/sample-data/extracts|" \
+       -e "s|^workspace = .*|workspace = ../ws|" cfg/pipeline.ini
+run() { cco-pipeline run -c cfg/pipeline.ini "$@"; }
+
+# outputs: every stage output with its content hash, for comparisons
+outputs() {
+	(cd ws && find ingest normalize attribute measure export -type f 2>/dev/null |
+		sort | xargs sha256sum)
+}
+
+test_expect_success 'a full run on the sample succeeds with one line' '
+	run >out 2>err &&
+	test $(wc -l <out) -eq 1 &&
+	test_grep "run 1 ok: ingest ran, normalize ran, attribute ran, measure ran" out &&
+	! test -s err
+'
+
+test_expect_success 'every stage wrote its outputs, privately' '
+	test -s ws/normalize/claims.rec.zst &&
+	test -s ws/attribute/attribution.rec.zst &&
+	test -s ws/measure/aggregates.rec.zst &&
+	test_mode ws/measure/results.rec.zst 600 &&
+	cco-cat --count ws/measure/results.rec.zst >n && test $(cat n) -gt 1000
+'
+
+test_expect_success 'every loaded row is accounted for' '
+	sqlite3 ws/cco.db "SELECT count(*) FROM extract WHERE rows_read != accepted + rejected" >bad &&
+	echo 0 >expect && test_cmp expect bad
+'
+
+test_expect_success 'a rerun skips every stage' '
+	outputs >before &&
+	run >out &&
+	test_grep "ingest skipped, normalize skipped, attribute skipped, measure skipped" out &&
+	outputs >after && test_cmp before after
+'
+
+test_expect_success 'a measure value-set edit reruns only measure' '
+	sed -i "/^vzv_vaccine,CPT,90716,/d" cfg/valuesets/immunizations.csv &&
+	run --dry-run >plan &&
+	test_grep "^measure .*run  .*valuesets/immunizations.csv changed" plan &&
+	test_grep "^normalize .*skip" plan &&
+	run >out &&
+	test_grep "ingest skipped, normalize skipped, attribute skipped, measure ran" out
+'
+
+test_expect_success 'a failing stage stops the run, keeps outputs, and the rerun resumes there' '
+	cp ws/measure/aggregates.rec.zst good &&
+	cp cfg/measures/cis.ini cis.bak &&
+	cp "$CCO_ROOT/config/valuesets/immunizations.csv" cfg/valuesets/ &&
+	sed -i "s/^four_doses = count(dtap_vaccine/four_doses = count(no_such_set/" cfg/measures/cis.ini &&
+	test_must_fail --code 1 run >out 2>err &&
+	test_grep "failed at measure (exit 2).*unknown value set .no_such_set." err &&
+	cmp good ws/measure/aggregates.rec.zst &&
+	cp cis.bak cfg/measures/cis.ini &&
+	run >out &&
+	test_grep "ingest skipped, normalize skipped, attribute skipped, measure ran" out
+'
+
+test_expect_success 'a run killed with SIGKILL leaves no torn output; a rerun gives the same bytes' '
+	outputs >clean &&
+	for delay in 0.2 0.5 0.8; do
+		cco-pipeline run --force -c cfg/pipeline.ini >/dev/null 2>&1 &
+		pid=$!
+		sleep $delay
+		pkill -KILL -P $pid; kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		run >/dev/null &&
+		outputs >again &&
+		test_cmp clean again || return 1
+	done
+'
+
+test_expect_success 'the killed runs are marked abandoned in the ledger' '
+	sqlite3 ws/cco.db "SELECT count(*) > 0 FROM run WHERE status = \"abandoned\"" >out &&
+	echo 1 >expect && test_cmp expect out
+'
+
+test_done
