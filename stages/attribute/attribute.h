@@ -1,7 +1,8 @@
 /*
- * attribute.h: the parts of cco-attribute.  roster.c indexes the provider
- * roster; months.c gives each member-month its partner; pcp.c picks the
- * member's PCP and clinic and ranks the candidates for the audit file.
+ * attribute.h: the parts of cco-attribute.  The provider roster is
+ * libcco/roster.c; partners.c interns partner ids and holds the member;
+ * months.c gives each member-month its partner; pcp.c picks the member's
+ * PCP and clinic and ranks the candidates for the audit file.
  */
 #ifndef CCO_ATTRIBUTE_H
 #define CCO_ATTRIBUTE_H
@@ -10,33 +11,9 @@
 
 #include "enroll.h"
 #include "rec.h"
+#include "roster.h"
 
-struct valueset;
-
-/* ---- roster.c ---- */
-
-struct provider {
-	char *npi;
-	char *clinic_id;
-	char *partner_id;
-	int primary_care;  /* taxonomy in the PCP taxonomy value set */
-};
-
-struct roster {
-	struct provider *v; /* sorted by npi */
-	size_t n;
-};
-
-/* Load providers.rec.zst (normalize output, one row per npi, sorted).
- * Returns 0 or -1 with err_msg() set. */
-int roster_load(struct roster *r, const char *path, const struct valueset *pcp_taxonomy);
-
-/* The provider with this npi, or NULL. */
-const struct provider *roster_find(const struct roster *r, const char *npi);
-
-void roster_release(struct roster *r);
-
-/* ---- the member being attributed ---- */
+/* ---- partners.c: the member being attributed ---- */
 
 /* Partner ids are interned: spans carry an index into this table. */
 struct partners {

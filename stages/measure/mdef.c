@@ -81,7 +81,7 @@ static int date_slot(void *arg, const char *name)
 static enum builtin_event builtin_named(const char *name)
 {
 	static const char *const names[] = { "", "event.ed_visit", "event.ed_visit_all",
-					     "event.discharge" };
+					     "event.discharge", "event.admission" };
 
 	for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (strcmp(name, names[i]) == 0)
@@ -414,10 +414,14 @@ static void measure_release(struct measure *m)
 	free(m->name);
 	free(m->version);
 	free(m->steward);
-	for (int i = 0; i < m->ndates; i++)
+	for (int i = 0; i < m->ndates; i++) {
 		free(m->date_names[i]);
+		if (m->dates)
+			mx_date_release(&m->dates[i]);
+	}
 	free(m->date_names);
 	free(m->dates);
+	mx_date_release(&m->partner_anchor);
 	crit_list_free(&m->denominator);
 	crit_list_free(&m->exclusions);
 	for (int i = 0; i < m->nnum; i++) {

@@ -46,7 +46,8 @@ enum builtin_event {
 	EV_NONE,          /* a value set */
 	EV_ED_VISIT,      /* event.ed_visit: ED visits not leading to a stay */
 	EV_ED_VISIT_ALL,  /* event.ed_visit_all: every ED visit */
-	EV_DISCHARGE      /* event.discharge: inpatient stays, on discharge */
+	EV_DISCHARGE,     /* event.discharge: inpatient stays, on discharge */
+	EV_ADMISSION      /* event.admission: inpatient stays, on admission */
 };
 
 struct measure {

@@ -27,6 +27,15 @@ static const char *const in_kind[MI_NINPUTS] = {
 	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays"
 };
 
+static int open_roster(struct member_reader *r, const char *ws)
+{
+	char *path = xasprintf("%s/normalize/providers.rec.zst", ws);
+	int rc = roster_load(&r->providers, path, NULL);
+
+	free(path);
+	return rc;
+}
+
 int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *codes,
 		       const struct measure_set *ms, int my, int as_of)
 {
@@ -36,6 +45,8 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 	r->my = my;
 	r->as_of = as_of;
 	r->acc = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
+	if (open_roster(r, ws) < 0)
+		return -1;
 	for (int i = 0; i < MI_NINPUTS; i++) {
 		char *path = xasprintf("%s/%s.rec.zst", ws, in_path[i]);
 
@@ -55,6 +66,7 @@ void member_reader_close(struct member_reader *r)
 		free(r->partner_ids[i]);
 	free(r->partner_ids);
 	free(r->acc);
+	roster_release(&r->providers);
 }
 
 void mmember_init(struct mmember *m, int nslots, int words)
@@ -166,6 +178,16 @@ static void or_list(struct member_reader *r, const char *system, const char *lis
 	}
 }
 
+/* The roster's taxonomy of a claim line's billing or rendering NPI, as a
+ * TAXONOMY code of the line. */
+static void or_taxonomy(struct member_reader *r, const char *npi, int *any)
+{
+	const struct provider *p = *npi ? roster_find(&r->providers, npi) : NULL;
+
+	if (p)
+		or_code(r, "TAXONOMY", p->taxonomy, any);
+}
+
 /* Add a hit on date to every slot set in r->acc, and clear it. */
 static void add_hits(struct member_reader *r, struct mmember *m, int date, int denied, int ev)
 {
@@ -191,6 +213,7 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 	int cdx = mstream_col(ms, "dx_codes"), cip = mstream_col(ms, "icd_procs");
 	int cr = mstream_col(ms, "revenue_code"), cpos = mstream_col(ms, "pos");
 	int cb = mstream_col(ms, "bill_type");
+	int cbn = mstream_col(ms, "billing_npi"), crn = mstream_col(ms, "rendering_npi");
 	struct rec_row row;
 	int rc;
 
@@ -208,6 +231,8 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 		or_code(r, "REV", f[cr], &any);
 		or_code(r, "POS", f[cpos], &any);
 		or_code(r, "BILLTYPE", f[cb], &any);
+		or_taxonomy(r, f[cbn], &any);
+		or_taxonomy(r, f[crn], &any);
 		if (any)
 			add_hits(r, m, date, strcmp(f[cx], "1") == 0, evidence(m, f[cs], f[cc]));
 	}
@@ -339,7 +364,7 @@ static void add_builtin(struct member_reader *r, struct mmember *m,
 }
 
 /* Keep a stay for episode measures, with its principal diagnosis's
- * value-set bits, and add its discharge as a built-in event. */
+ * value-set bits, and add its discharge and admission as built-in events. */
 static void add_stay(struct member_reader *r, struct mmember *m, const struct rec_row *row,
 		     int discharge, int evid)
 {
@@ -360,6 +385,7 @@ static void add_stay(struct member_reader *r, struct mmember *m, const struct re
 	for (int i = 0; i < m->words; i++)
 		s->bits[i] = bits ? bits[i] : 0;
 	add_builtin(r, m, EV_DISCHARGE, discharge, 0, evid);
+	add_builtin(r, m, EV_ADMISSION, s->admit, 0, evid);
 }
 
 /* ED visits (one per date) and inpatient stays, as built-in events. */

@@ -12,6 +12,7 @@
 
 #include "enroll.h"
 #include "mexpr.h"
+#include "roster.h"
 
 struct mstream;
 struct codeidx;
@@ -60,6 +61,7 @@ enum member_input {
 struct member_reader {
 	struct mstream *in[MI_NINPUTS];
 	struct codeidx *codes;
+	struct roster providers;  /* a claim's NPIs give it TAXONOMY codes */
 	const struct measure_set *ms; /* which slots are built-in event lists */
 	int as_of, my;
 	char **partner_ids;       /* interned partner ids; spans index them */
@@ -68,8 +70,9 @@ struct member_reader {
 	uint64_t *acc;            /* one event's value-set bits */
 };
 
-/* Open the inputs under ws, for the measures of ms in year my.  Returns 0
- * or -1 with err_msg() set. */
+/* Open the inputs under ws (and load its provider roster), for the
+ * measures of ms in year my.  Returns 0 or -1 with err_msg() set; close
+ * with member_reader_close() either way. */
 int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *codes,
 		       const struct measure_set *ms, int my, int as_of);
 

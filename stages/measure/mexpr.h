@@ -26,8 +26,13 @@ enum mx_base {
 	MXD_BIRTHDAY, /* arg: which birthday */
 	MXD_MY_BIRTHDAY, /* the birthday that falls in the measurement year */
 	MXD_INDEX, MXD_INDEX_END,
-	MXD_NAMED     /* arg: slot of a named date of the measure */
+	MXD_NAMED,    /* arg: slot of a named date of the measure */
+	MXD_FIRST,    /* fn: the first date with a service in fn->vs in fn->win */
+	MXD_ENROLL_START /* fn: the first day of the enrollment run covering
+			    fn->win.from (spans joined across partners) */
 };
+
+struct mx_dfunc;
 
 /* A date: base, then `months` added (clamped to month end), then `days`. */
 struct mx_date {
@@ -35,11 +40,21 @@ struct mx_date {
 	int arg;
 	int months;
 	int days;
+	struct mx_dfunc *fn; /* MXD_FIRST, MXD_ENROLL_START: owned arguments */
 };
 
 /* An inclusive window of dates. */
 struct mx_window {
 	struct mx_date from, to;
+};
+
+/* The arguments of a date function. */
+struct mx_dfunc {
+	int *vs;              /* FIRST: value-set slots, nvs of them */
+	int *with;            /* FIRST: per slot, a slot to match on the same
+				 claim and date, or -1 */
+	int nvs;
+	struct mx_window win; /* FIRST: the window; ENROLL_START: win.from */
 };
 
 #define MX_MAX_VS 8 /* value sets one count() may join with | */
@@ -53,6 +68,7 @@ enum mx_kind {
 	MX_SEX,         /* sex = c */
 	MX_ENROLLED,    /* enrolled(window, gaps, gap_days) */
 	MX_ENROLLED_ON, /* enrolled_on(date) */
+	MX_ENROLLED_DAYS, /* enrolled_days(window) op k */
 	MX_DIED,        /* died(window) */
 	MX_COUNT,       /* count(vs|vs, window, apart) op k */
 	MX_INDEX_DX,    /* index_dx(vs|vs): the episode's principal diagnosis */
@@ -63,15 +79,17 @@ struct mx_node {
 	enum mx_kind kind;
 	struct mx_node *a, *b;   /* operands of and/or/not */
 	struct mx_date date;     /* DATE_IN, AGE, ENROLLED_ON */
-	struct mx_window win;    /* DATE_IN, ENROLLED, DIED, COUNT */
+	struct mx_window win;    /* DATE_IN, ENROLLED, ENROLLED_DAYS, DIED, COUNT */
 	int lo, hi;              /* AGE bounds; ENROLLED gaps (lo), gap_days (hi) */
 	int months;              /* AGE in months instead of years */
 	char sex;                /* SEX */
 	int *vs;                 /* COUNT: value-set slots, nvs of them */
+	int *with;               /* COUNT: per slot, a slot that must hit on
+				    the same claim and date, or -1 */
 	int nvs;
 	int apart;               /* COUNT: minimum days between counted dates */
-	enum mx_op op;           /* COUNT comparison */
-	int k;                   /* COUNT threshold */
+	enum mx_op op;           /* COUNT, ENROLLED_DAYS comparison */
+	int k;                   /* COUNT, ENROLLED_DAYS threshold */
 	int ref;                 /* REF: slot of the criterion */
 };
 
@@ -97,6 +115,10 @@ int mx_parse_date(const char *text, const struct mx_names *names,
 int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots);
 
 void mx_free(struct mx_node *n);
+
+/* Free what a parsed date owns (its function's arguments); d itself is
+ * the caller's.  Safe on a zeroed date. */
+void mx_date_release(struct mx_date *d);
 
 /* ---- evaluation ---- */
 

@@ -14,6 +14,50 @@ void mx_trace_init(struct mx_trace *t)
 	t->deadline = DATE_NONE;
 }
 
+static int window(const struct mx_window *w, const struct mx_ctx *c, int *from, int *to);
+
+static const struct mx_hit *next_hit(const int *vs, const int *with, int nvs,
+				     const struct mx_ctx *c, int *cursor);
+
+/* first(): the earliest usable hit of fn's value sets in its window. */
+static int first_date(const struct mx_dfunc *fn, const struct mx_ctx *c)
+{
+	int cursor[MX_MAX_VS] = { 0 };
+	int from, to;
+	const struct mx_hit *h;
+
+	if (!window(&fn->win, c, &from, &to))
+		return DATE_NONE;
+	while ((h = next_hit(fn->vs, fn->with, fn->nvs, c, cursor)) && h->date <= to)
+		if (h->date >= from)
+			return h->date;
+	return DATE_NONE;
+}
+
+/* enrollment_start(): spans (sorted by start, maybe overlapping) joined
+ * into runs of consecutive days; the start of the run holding day. */
+static int run_start(const struct mx_ctx *c, int day)
+{
+	int start = DATE_NONE, end = DATE_NONE;
+
+	if (day == DATE_NONE)
+		return DATE_NONE;
+	for (int i = 0; i < c->nspans; i++) {
+		const struct enr_span *s = &c->spans[i];
+
+		if (start != DATE_NONE && s->start <= end + 1) {
+			if (s->end > end)
+				end = s->end;
+			continue;
+		}
+		if (start != DATE_NONE && day >= start && day <= end)
+			return start;
+		start = s->start;
+		end = s->end;
+	}
+	return start != DATE_NONE && day >= start && day <= end ? start : DATE_NONE;
+}
+
 static int base_date(const struct mx_date *d, const struct mx_ctx *c)
 {
 	switch (d->base) {
@@ -25,6 +69,8 @@ static int base_date(const struct mx_date *d, const struct mx_ctx *c)
 	case MXD_INDEX: return c->index;
 	case MXD_INDEX_END: return c->index_end;
 	case MXD_NAMED: return c->named[d->arg];
+	case MXD_FIRST: return first_date(d->fn, c);
+	case MXD_ENROLL_START: return run_start(c, mx_date_eval(&d->fn->win.from, c));
 	case MXD_BIRTHDAY:
 		return c->birth == DATE_NONE ? DATE_NONE :
 		       date_birthday(c->birth, d->arg);
@@ -72,18 +118,46 @@ static int compare(int count, enum mx_op op, int k)
 	return 0;
 }
 
+/* 1 if h holds a hit on x's claim and date (lists are sorted by date,
+ * then evidence). */
+static int same_claim(const struct mx_hits *h, const struct mx_hit *x)
+{
+	int lo = 0, hi = h->n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (h->v[mid].date < x->date ||
+		    (h->v[mid].date == x->date && h->v[mid].evidence < x->evidence))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < h->n && h->v[lo].date == x->date && h->v[lo].evidence == x->evidence;
+}
+
+/* 1 if hit x of list i cannot count: denied where denied claims do not
+ * count, or without the hit its '&' partner needs. */
+static int unusable(const int *with, int i, const struct mx_ctx *c, const struct mx_hit *x)
+{
+	if (x->denied && !c->count_denied)
+		return 1;
+	return with && with[i] >= 0 && !same_claim(&c->hits[with[i]], x);
+}
+
 /* The earliest usable hit at or after each list's cursor, across the
- * node's value sets; NULL when none is left. */
-static const struct mx_hit *next_hit(const struct mx_node *n, const struct mx_ctx *c,
-				     int *cursor)
+ * value sets vs (with: their '&' partners, or NULL); NULL when none is
+ * left. */
+static const struct mx_hit *next_hit(const int *vs, const int *with, int nvs,
+				     const struct mx_ctx *c, int *cursor)
 {
 	const struct mx_hit *best = 0;
 	int best_list = -1;
 
-	for (int i = 0; i < n->nvs; i++) {
-		const struct mx_hits *h = &c->hits[n->vs[i]];
+	for (int i = 0; i < nvs; i++) {
+		const struct mx_hits *h = &c->hits[vs[i]];
 
-		while (cursor[i] < h->n && h->v[cursor[i]].denied && !c->count_denied)
+		while (cursor[i] < h->n && unusable(with, i, c, &h->v[cursor[i]]))
 			cursor[i]++;
 		if (cursor[i] < h->n && (!best || h->v[cursor[i]].date < best->date)) {
 			best = &h->v[cursor[i]];
@@ -106,7 +180,7 @@ static int eval_count(const struct mx_node *n, const struct mx_ctx *c,
 
 	if (!window(&n->win, c, &from, &to))
 		return 0;
-	while ((h = next_hit(n, c, cursor)) && h->date <= to) {
+	while ((h = next_hit(n->vs, n->with, n->nvs, c, cursor)) && h->date <= to) {
 		if (h->date < from || (last != DATE_NONE && h->date < last + (n->apart ? n->apart : 1)))
 			continue;
 		last = h->date;
@@ -153,6 +227,9 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 	case MX_ENROLLED:
 		return window(&n->win, c, &from, &to) &&
 		       enr_continuous(c->spans, c->nspans, from, to, n->lo, n->hi);
+	case MX_ENROLLED_DAYS:
+		return window(&n->win, c, &from, &to) &&
+		       compare(enr_days(c->spans, c->nspans, from, to), n->op, n->k);
 	case MX_ENROLLED_ON:
 		day = mx_date_eval(&n->date, c);
 		return day != DATE_NONE && enr_on_date(c->spans, c->nspans, day);

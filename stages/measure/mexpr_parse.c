@@ -101,7 +101,7 @@ static int is_date_keyword(const char *tok)
 {
 	static const char *const words[] = { "my.start", "my.end", "my.birthday", "as_of", "birth",
 					     "death", "index", "index.end",
-					     "birthday", NULL };
+					     "birthday", "first", "enrollment_start", NULL };
 
 	for (int i = 0; words[i]; i++)
 		if (strcmp(tok, words[i]) == 0)
@@ -109,8 +109,39 @@ static int is_date_keyword(const char *tok)
 	return 0;
 }
 
+static int parse_date(struct parser *ps, struct mx_date *d);
+static int parse_window(struct parser *ps, struct mx_window *w);
+static int parse_vslist(struct parser *ps, struct mx_node *n);
+
+/* first ( vslist , window ) | enrollment_start ( date ): the arguments go
+ * into a new d->fn, which the caller releases on failure too. */
+static int parse_dfunc(struct parser *ps, struct mx_date *d)
+{
+	struct mx_node list = { 0 };
+	int rc;
+
+	d->base = is(ps, "first") ? MXD_FIRST : MXD_ENROLL_START;
+	d->fn = xcalloc(1, sizeof(*d->fn));
+	next(ps);
+	if (expect(ps, "(") < 0)
+		return -1;
+	if (d->base == MXD_ENROLL_START) {
+		if (parse_date(ps, &d->fn->win.from) < 0)
+			return -1;
+		return expect(ps, ")");
+	}
+	rc = parse_vslist(ps, &list);
+	d->fn->vs = list.vs;
+	d->fn->with = list.with;
+	d->fn->nvs = list.nvs;
+	if (rc < 0 || expect(ps, ",") < 0 || parse_window(ps, &d->fn->win) < 0)
+		return -1;
+	return expect(ps, ")");
+}
+
 /* dterm := my.start | my.end | my.birthday | as_of | birth | death | index | index.end
- *        | birthday ( NUMBER ) | NAME */
+ *        | birthday ( NUMBER ) | first ( vslist , window )
+ *        | enrollment_start ( date ) | NAME */
 static int parse_dterm(struct parser *ps, struct mx_date *d)
 {
 	static const struct { const char *word; enum mx_base base; } words[] = {
@@ -138,6 +169,8 @@ static int parse_dterm(struct parser *ps, struct mx_date *d)
 			return -1;
 		return expect(ps, ")");
 	}
+	if (is(ps, "first") || is(ps, "enrollment_start"))
+		return parse_dfunc(ps, d);
 	d->base = MXD_NAMED;
 	d->arg = ps->names->date ? ps->names->date(ps->names->arg, ps->tok) : -1;
 	if (d->arg < 0) {
@@ -148,7 +181,7 @@ static int parse_dterm(struct parser *ps, struct mx_date *d)
 }
 
 /* date := dterm (('+' | '-') DURATION)*, DURATION := NUMBER (d | m | y) */
-static int parse_date(struct parser *ps, struct mx_date *d)
+static int parse_date_terms(struct parser *ps, struct mx_date *d)
 {
 	if (parse_dterm(ps, d) < 0)
 		return -1;
@@ -172,20 +205,33 @@ static int parse_date(struct parser *ps, struct mx_date *d)
 	return 0;
 }
 
-/* window := my | ever | date .. date */
+/* A date; on failure it owns nothing. */
+static int parse_date(struct parser *ps, struct mx_date *d)
+{
+	if (parse_date_terms(ps, d) < 0) {
+		mx_date_release(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* window := my | ever | date .. date; on failure it owns nothing. */
 static int parse_window(struct parser *ps, struct mx_window *w)
 {
+	memset(w, 0, sizeof(*w));
 	if (is(ps, "my") || is(ps, "ever")) {
 		w->from.base = is(ps, "my") ? MXD_MY_START : MXD_BIRTH;
 		w->to.base = is(ps, "my") ? MXD_MY_END : MXD_AS_OF;
-		w->from.arg = w->from.months = w->from.days = 0;
-		w->to.arg = w->to.months = w->to.days = 0;
 		next(ps);
 		return 0;
 	}
-	if (parse_date(ps, &w->from) < 0 || expect(ps, "..") < 0)
+	if (parse_date(ps, &w->from) < 0)
 		return -1;
-	return parse_date(ps, &w->to);
+	if (expect(ps, "..") < 0 || parse_date(ps, &w->to) < 0) {
+		mx_date_release(&w->from);
+		return -1;
+	}
+	return 0;
 }
 
 static struct mx_node *parse_or(struct parser *ps);
@@ -228,34 +274,72 @@ static int parse_enrolled(struct parser *ps, struct mx_node *n)
 	return expect(ps, ")");
 }
 
-/* vslist := NAME ('|' NAME)* */
+/* A value-set name into a slot. */
+static int parse_vsname(struct parser *ps, int *slot)
+{
+	*slot = ps->names->valueset ? ps->names->valueset(ps->names->arg, ps->tok) : -1;
+	if (*slot < 0)
+		return fail(ps, "unknown value set '%s'", ps->tok);
+	next(ps);
+	return 0;
+}
+
+/* vslist := item ('|' item)*, item := NAME ['&' NAME]: the second name
+ * must be matched on the same claim and date as the first. */
 static int parse_vslist(struct parser *ps, struct mx_node *n)
 {
 	for (;;) {
-		int slot = ps->names->valueset ?
-			   ps->names->valueset(ps->names->arg, ps->tok) : -1;
+		int slot, with = -1;
 
-		if (slot < 0) {
-			return fail(ps, "unknown value set '%s'", ps->tok);
+		if (parse_vsname(ps, &slot) < 0)
+			return -1;
+		if (is(ps, "&")) {
+			next(ps);
+			if (parse_vsname(ps, &with) < 0)
+				return -1;
 		}
 		if (n->nvs == MX_MAX_VS)
 			return fail(ps, "too many value sets in one count");
 		n->vs = xrealloc(n->vs, sizeof(int) * (size_t)(n->nvs + 1));
+		n->with = xrealloc(n->with, sizeof(int) * (size_t)(n->nvs + 1));
+		n->with[n->nvs] = with;
 		n->vs[n->nvs++] = slot;
-		next(ps);
 		if (!is(ps, "|"))
 			return 0;
 		next(ps);
 	}
 }
 
-/* count ( vslist , window [, apart = N] ) op NUMBER | any ( vslist , window ) */
-static int parse_count(struct parser *ps, struct mx_node *n, int any)
+/* 1 if some item of n's list joins two value sets with '&'. */
+static int has_join(const struct mx_node *n)
+{
+	for (int i = 0; i < n->nvs; i++)
+		if (n->with[i] >= 0)
+			return 1;
+	return 0;
+}
+
+/* op NUMBER, after the call `what` */
+static int parse_comparison(struct parser *ps, struct mx_node *n, const char *what)
 {
 	static const struct { const char *tok; enum mx_op op; } ops[] = {
 		{ ">=", MXO_GE }, { ">", MXO_GT }, { "<=", MXO_LE },
 		{ "<", MXO_LT }, { "=", MXO_EQ },
 	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (is(ps, ops[i].tok)) {
+			n->op = ops[i].op;
+			next(ps);
+			return parse_int(ps, &n->k);
+		}
+	}
+	return fail(ps, "expected a comparison (>=, >, <=, <, =) after %s(...)", what);
+}
+
+/* count ( vslist , window [, apart = N] ) op NUMBER | any ( vslist , window ) */
+static int parse_count(struct parser *ps, struct mx_node *n, int any)
+{
 
 	if (expect(ps, "(") < 0 || parse_vslist(ps, n) < 0 || expect(ps, ",") < 0 ||
 	    parse_window(ps, &n->win) < 0)
@@ -272,14 +356,7 @@ static int parse_count(struct parser *ps, struct mx_node *n, int any)
 		n->k = 1;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (is(ps, ops[i].tok)) {
-			n->op = ops[i].op;
-			next(ps);
-			return parse_int(ps, &n->k);
-		}
-	}
-	return fail(ps, "expected a comparison (>=, >, <=, <, =) after count(...)");
+	return parse_comparison(ps, n, "count");
 }
 
 /* age ( date ) in NUMBER .. NUMBER, in years or months */
@@ -320,6 +397,12 @@ static struct mx_node *parse_keyword(struct parser *ps, int *matched)
 		n = node(MX_ENROLLED);
 		next(ps);
 		rc = parse_enrolled(ps, n);
+	} else if (is(ps, "enrolled_days")) {
+		n = node(MX_ENROLLED_DAYS);
+		next(ps);
+		if ((rc = expect(ps, "(")) == 0 && (rc = parse_window(ps, &n->win)) == 0 &&
+		    (rc = expect(ps, ")")) == 0)
+			rc = parse_comparison(ps, n, "enrolled_days");
 	} else if (is(ps, "enrolled_on") || is(ps, "died")) {
 		n = node(is(ps, "died") ? MX_DIED : MX_ENROLLED_ON);
 		next(ps);
@@ -334,7 +417,10 @@ static struct mx_node *parse_keyword(struct parser *ps, int *matched)
 			rc = fail(ps, "'index_dx' is only for episode measures");
 		n = node(MX_INDEX_DX);
 		next(ps);
-		if (rc == 0 && (rc = expect(ps, "(")) == 0 && (rc = parse_vslist(ps, n)) == 0)
+		if (rc == 0 && (rc = expect(ps, "(")) == 0 && (rc = parse_vslist(ps, n)) == 0 &&
+		    has_join(n))
+			rc = fail(ps, "index_dx() takes no '&'");
+		if (rc == 0)
 			rc = expect(ps, ")");
 	} else if (is(ps, "count") || is(ps, "any")) {
 		int any = is(ps, "any");
@@ -497,18 +583,33 @@ int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
 {
 	struct parser ps;
 	struct mx_node n = { 0 };
+	int rc;
 
 	parser_init(&ps, text, names);
-	if (parse_vslist(&ps, &n) < 0) {
+	rc = parse_vslist(&ps, &n);
+	if (rc == 0 && *ps.tok)
+		rc = fail(&ps, "unexpected '%s' after the value sets", ps.tok);
+	if (rc == 0 && has_join(&n))
+		rc = err_set("'&' is for count(), any() and first() only");
+	free(n.with);
+	if (rc < 0) {
 		free(n.vs);
 		return -1;
 	}
-	if (*ps.tok) {
-		free(n.vs);
-		return fail(&ps, "unexpected '%s' after the value sets", ps.tok);
-	}
 	*slots = n.vs;
 	return n.nvs;
+}
+
+void mx_date_release(struct mx_date *d)
+{
+	if (!d->fn)
+		return;
+	free(d->fn->vs);
+	free(d->fn->with);
+	mx_date_release(&d->fn->win.from);
+	mx_date_release(&d->fn->win.to);
+	free(d->fn);
+	d->fn = NULL;
 }
 
 void mx_free(struct mx_node *n)
@@ -517,6 +618,10 @@ void mx_free(struct mx_node *n)
 		return;
 	mx_free(n->a);
 	mx_free(n->b);
+	mx_date_release(&n->date);
+	mx_date_release(&n->win.from);
+	mx_date_release(&n->win.to);
 	free(n->vs);
+	free(n->with);
 	free(n);
 }

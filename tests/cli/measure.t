@@ -91,6 +91,64 @@ test_expect_success 'FUH: episodes by discharge, readmissions, windows after dis
 	echo 2025-05-25 >expect && test_cmp expect out
 '
 
+test_expect_success 'IMA combo 2: antigen windows, the 146-day HPV rule, gaps, hospice' '
+	check ima IMA
+'
+
+test_expect_success 'well-care 12-21: ages on Dec 31, MY edges, gaps, exclusions' '
+	check wcv1221 WCV1221
+'
+
+test_expect_success 'breast cancer screening: the 27-month window, ages, mastectomies' '
+	check bcs BCS
+'
+
+test_expect_success 'cervical screening: cytology and hrHPV lookbacks, ages, exclusions' '
+	check ccs CCS
+'
+
+test_expect_success 'W30 rate 1: six visit dates by 1st birthday + 90 days' '
+	check w30-15 W30-15
+'
+
+test_expect_success 'W30 rate 2: two visit dates from 15 months + 1 day to 30 months' '
+	check w30-30 W30-30
+'
+
+test_expect_success 'ED use with mental illness: 36-month diagnosis lookback, rate by partner' '
+	check ed-mi ED-MI &&
+	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"ED-MI\" && \$3 == \"\" { print \$4, \$6, \$7, \$8 }" | sort >out &&
+	printf "P1 5 1 2\nP2 2 0 1\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'oral evaluation, adults with diabetes: claims and pharmacy, lookback, gaps' '
+	check oed OED
+'
+
+test_expect_success 'PCR: index stays Jan 1 - Dec 1, readmission by day 30, transfers' '
+	check pcr PCR &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PCR\" && \$1 ~ /^P0[13]/ { print \$1, \$14, \$9 }" >out &&
+	printf "P01 2025-03-10 1\nP01 2025-04-12 0\nP03 2025-01-15 0\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'preventive dental: 180 enrolled days, ages, strata, partner by most days' '
+	check pds PDS &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PDS\" { print \$1, \$4, \$5 }" | grep -E "^D0[159] " >out &&
+	printf "D01 age_1_5 P1\nD05 age_6_14 P1\nD09 age_6_14 P2\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'IET: episodes, 194-day history, initiation window, engagement from initiation' '
+	check iet IET &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"IET\" && \$3 == \"initiation\" && \$1 == \"T07\" { print \$14 }" >out &&
+	printf "2024-11-15\n2025-11-14\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'PPC: trimester, 42 days from enrollment, postpartum window, 180-day deliveries' '
+	check ppc PPC &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PPC\" && \$3 == \"postpartum\" && \$1 ~ /^N0[78]/ { print \$1, \$14 }" >out &&
+	printf "N07 2025-07-09\nN08 2025-01-10\nN08 2025-07-10\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'a value-set edit changes the result without rebuilding' '
 	fixture cis &&
 	mkdir -p vs2 &&

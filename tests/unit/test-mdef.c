@@ -87,6 +87,40 @@ static void test_good(void)
 	free(path);
 }
 
+/* first(), enrollment_start(), enrolled_days(), '&' and event.admission
+ * load, and the dates own their arguments (valgrind checks the freeing). */
+static void test_date_functions(void)
+{
+	char *text = xstrdup(good), *p = strstr(text, "b2 = b1 + 1y\n"), *edited, *path;
+	struct measure_set *s;
+
+	*p = '\0';
+	edited = xasprintf("%sb2 = first(dtap_vaccine & mmr_vaccine | hospice, b1 .. my.end) + 1d\n"
+			   "b3 = enrollment_start(b2)\n%s", text, p + strlen("b2 = b1 + 1y\n"));
+	free(text);
+	text = edited;
+	p = strstr(text, "girls = sex = F");
+	*p = '\0';
+	edited = xasprintf("%sgirls = enrolled_days(b3 .. my.end) >= 180 and "
+			   "any(event.admission, my)\n", text);
+	path = write_file("functions.ini", edited);
+	s = mdef_load_file(path, vs);
+	if (ok(s != NULL, "date functions load: %s", s ? "" : err_msg())) {
+		is_int(s->m[0].dates[1].base, MXD_FIRST, "first() is a date");
+		is_int(s->m[0].dates[1].days, 1, "first() + 1d");
+		is_int(s->m[0].dates[1].fn->nvs, 2, "first() of two items");
+		is_int(s->m[0].dates[1].fn->with[0] >= 0, 1, "the first joined with '&'");
+		is_int(s->m[0].dates[2].base, MXD_ENROLL_START, "enrollment_start() is a date");
+		is_int(s->m[0].strata[0].crit.v[0].expr->a->kind, MX_ENROLLED_DAYS,
+		       "enrolled_days() is a predicate");
+		is_int(s->builtin[s->nvs - 1], EV_ADMISSION, "event.admission is an event list");
+	}
+	mdef_free(s);
+	free(path);
+	free(edited);
+	free(text);
+}
+
 /* The definition `good` with line `from` replaced by `to` must fail with
  * a message containing want. */
 static void fails(const char *from, const char *to, const char *want)
@@ -127,6 +161,10 @@ static void test_errors(void)
 	fails("turns_2 = b2 in my", "turns_2 = dtap", "unknown name 'dtap'");
 	fails("b1 = birthday(1)", "b1 = b2 - 1y", "bad.ini:13: date 'b1': column 1: unknown date 'b2'");
 	fails("partner_anchor = b2", "partner_anchor = b9", "bad.ini:10: partner_anchor");
+	fails("b2 = b1 + 1y", "b2 = first(dtap_vacine, my)",
+	      "bad.ini:14: date 'b2': column 7: unknown value set 'dtap_vacine'");
+	fails("b2 = b1 + 1y", "b2 = enrollment_start(b1 + 1w)",
+	      "bad.ini:14: date 'b2': column 23: expected a duration");
 	/* a key repeated on the next line continues it, so this joins into
 	 * one expression that does not parse */
 	fails("hospice = any(hospice, my)\n", "hospice = any(hospice, my)\nhospice = died(my)\n",
@@ -154,6 +192,7 @@ int main(void)
 	free(vsdir);
 	if (vs) {
 		test_good();
+		test_date_functions();
 		test_errors();
 	}
 	vs_free(vs);

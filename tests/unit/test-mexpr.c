@@ -54,10 +54,18 @@ static void test_parse_errors(void)
 	parse_fails("count(dtap_vaccine, my)", "expected a comparison");
 	parse_fails("", "unexpected end of text");
 	parse_fails("died(my) @", "unexpected '@'");
+	parse_fails("count(dtap_vaccine & nope, my) >= 1", "column 22: unknown value set 'nope'");
+	parse_fails("count(dtap_vaccine & , my) >= 1", "unknown value set ','");
+	parse_fails("enrolled_days(my)", "expected a comparison (>=, >, <=, <, =) after enrolled_days(...)");
+	parse_fails("first(nope, my) in my", "column 7: unknown value set 'nope'");
+	parse_fails("first(dtap_vaccine) in my", "expected ','");
+	parse_fails("first(dtap_vaccine, b2 .. ) in my", "unknown date ')'");
+	parse_fails("enrollment_start(b2 + 1w) in my", "expected a duration");
+	parse_fails("any(hospice, first(dtap_vaccine, my) .. my.end + 1x)", "expected a duration");
 }
 
 /* A child born 2023-03-10: b2 = 2025-03-10. */
-static struct mx_hit dtap[7], hpv[2];
+static struct mx_hit dtap[7], hpv[2], visit[2];
 static struct mx_hits hits[4];
 static struct enr_span spans[2];
 static int named[2];
@@ -77,9 +85,15 @@ static void fill_fixture(void)
 
 	memcpy(dtap, d, sizeof(d));
 	memcpy(hpv, h, sizeof(h));
+	/* a visit on the claim of the 2023-05-12 dose (evidence 3), and one on
+	 * another claim of 2024-06-01 */
+	struct mx_hit v[] = { { D(2023, 5, 12), 0, 3 }, { D(2024, 6, 1), 0, 10 } };
+
 	memcpy(spans, e, sizeof(e));
+	memcpy(visit, v, sizeof(v));
 	hits[0] = (struct mx_hits){ dtap, 7 };
 	hits[1] = (struct mx_hits){ hpv, 2 };
+	hits[3] = (struct mx_hits){ visit, 2 };
 }
 
 static struct mx_ctx child(void)
@@ -170,9 +184,88 @@ static void test_eval(void)
 	   t.deadline == D(2025, 3, 10), "a missing dose's deadline is the window end");
 }
 
+/* A date expression's value in c, or DATE_NONE + 1 on a parse error. */
+static int date_of(const char *text, const struct mx_ctx *c)
+{
+	struct mx_date d;
+	int day;
+
+	if (mx_parse_date(text, &names, &d) < 0) {
+		printf("# parse error in '%s': %s\n", text, err_msg());
+		return DATE_NONE + 1;
+	}
+	day = mx_date_eval(&d, c);
+	mx_date_release(&d);
+	return day;
+}
+
+#define date_is(c, text, want) ok(date_of(text, &(c)) == (want), "date: %s", text)
+
+/* first(), enrollment_start() and enrolled_days() */
+static void test_date_functions(void)
+{
+	struct mx_ctx c = child();
+
+	date_is(c, "first(dtap_vaccine, birth .. b2)", D(2023, 4, 20));
+	date_is(c, "first(dtap_vaccine, birth + 42d .. b2)", D(2023, 5, 12));
+	date_is(c, "first(dtap_vaccine, birth + 42d .. b2) + 14d", D(2023, 5, 26));
+	/* the denied dose on 2023-09-12 is skipped unless denied claims count */
+	date_is(c, "first(dtap_vaccine, birth + 154d .. b2)", D(2024, 6, 1));
+	c.count_denied = 1;
+	date_is(c, "first(dtap_vaccine, birth + 154d .. b2)", D(2023, 9, 12));
+	c.count_denied = 0;
+	date_is(c, "first(hpv_vaccine | dtap_vaccine, my.start - 1y .. my.end)", D(2024, 1, 1));
+	date_is(c, "first(dtap_vaccine, b2 + 2d .. my.end)", DATE_NONE);
+	date_is(c, "first(hospice, ever) + 1d", DATE_NONE);
+	fails(c, "first(hospice, ever) in ever");
+	fails(c, "any(dtap_vaccine, first(hospice, ever) .. my.end)");
+	holds(c, "count(dtap_vaccine, first(hpv_vaccine, ever) .. b2 + 1d) = 2");
+	/* spans 2024-03-01..04-14 and 04-15..2025-12-31 (another partner): one run */
+	date_is(c, "enrollment_start(b2)", D(2024, 3, 1));
+	date_is(c, "enrollment_start(b2) + 42d", D(2024, 4, 12));
+	date_is(c, "enrollment_start(my.end + 1d)", DATE_NONE);
+	date_is(c, "enrollment_start(birth)", DATE_NONE);
+	holds(c, "enrollment_start(my.end) in b2 - 1y - 9d .. b2 - 1y - 9d");
+	holds(c, "enrolled_days(my) = 365");
+	holds(c, "enrolled_days(my.start - 1y .. my.end) = 671");
+	holds(c, "enrolled_days(my.start - 1y .. my.start - 1d) >= 306");
+	fails(c, "enrolled_days(my.start - 1y .. my.start - 1d) > 306");
+	holds(c, "enrolled_days(birth .. b2 - 1y) = 10"); /* 2024-03-01..03-10 */
+}
+
+/* vs & vs: both on one claim and date */
+static void test_join(void)
+{
+	struct mx_ctx c = child();
+	struct mx_names episode_names = names;
+	struct mx_node *n;
+	int *slots = NULL;
+
+	episode_names.allow_index = 1;
+	n = mx_parse("index_dx(dtap_vaccine & hpv_vaccine)", &episode_names);
+	ok(!n && strstr(err_msg(), "index_dx() takes no '&'"), "index_dx() refuses '&'");
+	mx_free(n);
+	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine", &names, &slots) < 0 &&
+	   strstr(err_msg(), "'&' is for count(), any() and first() only"),
+	   "an event list refuses '&'");
+	ok(mx_parse_vslist("dtap_vaccine | hpv_vaccine", &names, &slots) == 2 &&
+	   slots[0] == 0 && slots[1] == 1, "an event list of two value sets");
+	free(slots);
+
+	holds(c, "count(dtap_vaccine & well_care_visit, ever) = 1");
+	holds(c, "count(well_care_visit & dtap_vaccine, ever) = 1");
+	holds(c, "count(dtap_vaccine & well_care_visit | hpv_vaccine, ever) = 3");
+	fails(c, "any(dtap_vaccine & well_care_visit, birth + 64d .. as_of)");
+	fails(c, "any(dtap_vaccine & hpv_vaccine, ever)");
+	date_is(c, "first(dtap_vaccine & well_care_visit, ever)", D(2023, 5, 12));
+	date_is(c, "first(well_care_visit & dtap_vaccine, b2 - 1y .. b2)", DATE_NONE);
+}
+
 int main(void)
 {
 	test_parse_errors();
 	test_eval();
+	test_date_functions();
+	test_join();
 	return done_testing();
 }

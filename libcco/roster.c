@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attribute.h"
 #include "err.h"
+#include "rec.h"
+#include "roster.h"
 #include "valueset.h"
 #include "xalloc.h"
 
@@ -41,7 +42,9 @@ int roster_load(struct roster *r, const char *path, const struct valueset *pcp_t
 		p->npi = xstrdup(row.field[npi]);
 		p->clinic_id = xstrdup(row.field[clinic]);
 		p->partner_id = xstrdup(row.field[partner]);
-		p->primary_care = vs_contains(pcp_taxonomy, "TAXONOMY", row.field[tax]);
+		p->taxonomy = xstrdup(row.field[tax]);
+		p->primary_care = pcp_taxonomy &&
+				  vs_contains(pcp_taxonomy, "TAXONOMY", row.field[tax]);
 	}
 	rec_reader_close(rd);
 	if (rc < 0)
@@ -65,46 +68,9 @@ void roster_release(struct roster *r)
 		free(r->v[i].npi);
 		free(r->v[i].clinic_id);
 		free(r->v[i].partner_id);
+		free(r->v[i].taxonomy);
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
 
-int partners_intern(struct partners *p, const char *id)
-{
-	for (int i = 0; i < p->n; i++)
-		if (strcmp(p->id[i], id) == 0)
-			return i;
-	p->id = xrealloc(p->id, sizeof(char *) * (size_t)(p->n + 1));
-	p->id[p->n] = xstrdup(id);
-	return p->n++;
-}
-
-void partners_release(struct partners *p)
-{
-	for (int i = 0; i < p->n; i++)
-		free(p->id[i]);
-	free(p->id);
-	memset(p, 0, sizeof(*p));
-}
-
-void member_reset(struct member *m, const char *id)
-{
-	for (int i = 0; i < m->nasg; i++) {
-		free(m->asg[i].pcp_npi);
-		free(m->asg[i].clinic_id);
-	}
-	free(m->id);
-	m->id = xstrdup(id);
-	m->nspans = m->nasg = m->nsvc = 0;
-}
-
-void member_release(struct member *m)
-{
-	member_reset(m, "");
-	free(m->id);
-	free(m->spans);
-	free(m->asg);
-	free(m->svc);
-	memset(m, 0, sizeof(*m));
-}

@@ -1,0 +1,36 @@
+/*
+ * roster.h: the provider roster (normalize's providers.rec.zst) in memory,
+ * looked up by NPI: cco-attribute's primary-care providers, cco-measure's
+ * provider taxonomies.
+ */
+#ifndef CCO_ROSTER_H
+#define CCO_ROSTER_H
+
+#include <stddef.h>
+
+struct valueset;
+
+struct provider {
+	char *npi;
+	char *taxonomy;
+	char *clinic_id;
+	char *partner_id;
+	int primary_care;  /* taxonomy in the PCP taxonomy value set */
+};
+
+struct roster {
+	struct provider *v; /* sorted by npi */
+	size_t n;
+};
+
+/* Load providers.rec.zst (normalize output, one row per npi, sorted).
+ * pcp_taxonomy may be NULL (then no provider is primary care).  Returns 0,
+ * or -1 with err_msg() set and r empty.  Free with roster_release(). */
+int roster_load(struct roster *r, const char *path, const struct valueset *pcp_taxonomy);
+
+/* The provider with this npi, or NULL. */
+const struct provider *roster_find(const struct roster *r, const char *npi);
+
+void roster_release(struct roster *r);
+
+#endif
