@@ -2,7 +2,8 @@
 # The whole pipeline on the bundled sample, through cco-pipeline: a full
 # run, a rerun that skips everything, a value-set edit that reruns only
 # what reads value sets of measures, a failure in the middle and its
-# resume, and a run killed with SIGKILL then rerun to the same bytes.
+# resume, a target edit that reruns only export, and a run killed with
+# SIGKILL then rerun to the same bytes.
 . "$(dirname "$0")/../lib.sh"
 
 # A private copy of the shipped configuration, reading the bundled sample.
@@ -11,16 +12,21 @@ sed -i -e "s|^extracts = .*|extracts = $CCO_ROOT/sample-data/extracts|" \
        -e "s|^workspace = .*|workspace = ../ws|" cfg/pipeline.ini
 run() { cco-pipeline run -c cfg/pipeline.ini "$@"; }
 
-# outputs: every stage output with its content hash, for comparisons
+# outputs: every stage output with its content hash, for comparisons.
+# results.db accumulates runs and records when each was made: its rows
+# are compared without that timestamp.
 outputs() {
-	(cd ws && find ingest normalize attribute measure export -type f 2>/dev/null |
+	(cd ws && find ingest normalize attribute measure export -type f ! -name results.db |
 		sort | xargs sha256sum)
+	sqlite3 ws/export/results.db "SELECT run_id, measurement_year, as_of, config_hash FROM run;
+		SELECT * FROM metric ORDER BY run_id, level, measure_id, submeasure, partner_id, clinic_id" |
+		sha256sum
 }
 
 test_expect_success 'a full run on the sample succeeds with one line' '
 	run >out 2>err &&
 	test $(wc -l <out) -eq 1 &&
-	test_grep "run 1 ok: ingest ran, normalize ran, attribute ran, measure ran" out &&
+	test_grep "run 1 ok: ingest ran, normalize ran, attribute ran, measure ran, export ran" out &&
 	! test -s err
 '
 
@@ -40,7 +46,7 @@ test_expect_success 'every loaded row is accounted for' '
 test_expect_success 'a rerun skips every stage' '
 	outputs >before &&
 	run >out &&
-	test_grep "ingest skipped, normalize skipped, attribute skipped, measure skipped" out &&
+	test_grep "ingest skipped, normalize skipped, attribute skipped, measure skipped, export skipped" out &&
 	outputs >after && test_cmp before after
 '
 
@@ -50,7 +56,13 @@ test_expect_success 'a measure value-set edit reruns only measure' '
 	test_grep "^measure .*run  .*valuesets/immunizations.csv changed" plan &&
 	test_grep "^normalize .*skip" plan &&
 	run >out &&
-	test_grep "ingest skipped, normalize skipped, attribute skipped, measure ran" out
+	test_grep "ingest skipped, normalize skipped, attribute skipped, measure ran, export ran" out
+'
+
+test_expect_success 'a target edit reruns only export' '
+	sed -i "2s/,[0-9.]*,/,99.9,/" cfg/targets/2025.csv &&
+	run >out &&
+	test_grep "measure skipped, export ran" out
 '
 
 test_expect_success 'a failing stage stops the run, keeps outputs, and the rerun resumes there' '
@@ -63,7 +75,7 @@ test_expect_success 'a failing stage stops the run, keeps outputs, and the rerun
 	cmp good ws/measure/aggregates.rec.zst &&
 	cp cis.bak cfg/measures/cis.ini &&
 	run >out &&
-	test_grep "ingest skipped, normalize skipped, attribute skipped, measure ran" out
+	test_grep "ingest skipped, normalize skipped, attribute skipped, measure ran, export ran" out
 '
 
 # started N: wait (up to a minute) until run N has begun, by its log file
