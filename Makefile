@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 SHELL_TESTS = $(sort $(wildcard tests/cli/*.t tests/e2e/*.t))
 TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD))
 
-.PHONY: all check asan valgrind units deps install clean help bench
+.PHONY: all check asan valgrind units deps install clean help bench demo
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS)
@@ -102,6 +102,14 @@ valgrind: deps
 	CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BUILD))/vg CCO_BUILD=$(abspath $(BUILD)) \
 		$(PROVE) $(PROVE_OPTS) $(addprefix $(BUILD)/vg/,$(notdir $(UNIT_TESTS))) $(SHELL_TESTS)
 
+# The whole pipeline on the bundled sample (config/pipeline.ini).
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN)/cco-pipeline run -c config/pipeline.ini
+	@echo "reports: work/export/report.html work/export/report.xlsx"
+	@echo "         work/export/partner_metrics.csv work/export/clinic_metrics.csv"
+	@echo "         work/export/results.db; gap lists (PHI): work/export/gaps/"
+
 # Benchmarks report figures; they never fail on a timing.
 BENCH_ROWS ?= 10000000
 $(BUILD)/bench/rec-bench: $(BUILD)/bench/rec-bench.o $(LIBCCO)
@@ -123,6 +131,7 @@ clean:
 
 help:
 	@echo 'make            build every program into $(BIN)/'
+	@echo 'make demo       install missing packages, build, run the pipeline on the sample'
 	@echo 'make check      install missing packages, build, run the test suite'
 	@echo 'make asan       the test suite under AddressSanitizer and UBSan'
 	@echo 'make valgrind   the test suite under valgrind (leaks are errors)'
