@@ -319,6 +319,13 @@ int config_date(const struct config *c, const char *key)
 	return days;
 }
 
+size_t config_sort_bytes(const struct config *c)
+{
+	long kb = config_int(c, "limits.sort_buffer_kb");
+
+	return kb > 0 ? (size_t)kb << 10 : ((size_t)config_int(c, "limits.memory_mb") << 20) / 2;
+}
+
 const char *config_file(const struct config *c)
 {
 	return c->file;

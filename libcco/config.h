@@ -8,6 +8,8 @@
 #ifndef CCO_CONFIG_H
 #define CCO_CONFIG_H
 
+#include <stddef.h>
+
 struct config;
 
 /* Load path.  Returns NULL with err_msg() set ("FILE:LINE: what") on any
@@ -29,6 +31,10 @@ int config_date(const struct config *c, const char *key);
 
 /* For a key with a fixed set of choices ("a|b|c"): the index of its value. */
 int config_choice(const struct config *c, const char *key);
+
+/* Bytes an external sort may use: limits.sort_buffer_kb when set (tests
+ * force spills with it), else half of limits.memory_mb. */
+size_t config_sort_bytes(const struct config *c);
 
 /* The file the configuration was loaded from. */
 const char *config_file(const struct config *c);

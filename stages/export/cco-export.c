@@ -11,6 +11,7 @@
 #include "afile.h"
 #include "cli.h"
 #include "err.h"
+#include "extsort.h"
 #include "export.h"
 #include "msg.h"
 #include "valueset.h"
@@ -142,10 +143,18 @@ static int write_lists_and_db(struct stage *st)
 {
 	char *path = xasprintf("%s/measure/results.rec.zst", st->ws);
 	char *gaps_dir = xasprintf("%s/gaps", st->dir);
-	int rc = gaps_write(&st->gaps, path, gaps_dir, st->ms);
+	char *tmp = xasprintf("%s/tmp", st->ws);
+	struct extsort_config sort = {
+		.mem_bytes = config_sort_bytes(st->cfg),
+		.tmpdir = tmp,
+	};
+	int rc = fs_mkdirs(tmp, AFILE_PHI_DIR);
 
+	if (rc == 0)
+		rc = gaps_write(&st->gaps, path, gaps_dir, st->ms, &sort);
 	free(path);
 	free(gaps_dir);
+	free(tmp);
 	if (rc < 0)
 		return -1;
 	path = xasprintf("%s/results.db", st->dir);

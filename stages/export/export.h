@@ -132,10 +132,11 @@ struct gap_files {
 };
 
 /* Read the results file and write every partner's list into dir (made
- * mode 0700) as uncommitted files.  Returns 0, or -1 with err_msg() set.
- * Call gaps_finish() either way. */
+ * mode 0700) as uncommitted files, sorted with the external sort sort.
+ * Returns 0, or -1 with err_msg() set.  Call gaps_finish() either way. */
+struct extsort_config;
 int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
-	       const struct measure_set *ms);
+	       const struct measure_set *ms, const struct extsort_config *sort);
 /* Commit every list and remove lists of partners no longer present (ok),
  * or discard them all.  Returns 0 or -1 with err_msg() set. */
 int gaps_finish(struct gap_files *g, int ok);

@@ -4,7 +4,10 @@
  * sorted for outreach by clinic, deadline, measure and member.  These
  * files hold member ids: mode 0600 in a 0700 directory, never logged.
  *
- * The rows wanted are held in memory: one short record per open gap.
+ * The rows go through the external sort (libcco/extsort.h), so memory is
+ * bounded by limits.memory_mb however many gaps there are.  Each gap is
+ * one line of tab-separated fields in sort order; as no field holds a byte
+ * below TAB, byte order of the line is the order of the fields.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,41 +17,19 @@
 
 #include "err.h"
 #include "export.h"
+#include "extsort.h"
 #include "rec.h"
 #include "xalloc.h"
 
+/* The sort line's fields.  The deadline is keyed "1DATE", or "2" when
+ * there is none, so gaps without a deadline come last. */
 enum { G_PARTNER, G_CLINIC, G_DEADLINE, G_MEASURE, G_MEMBER, G_SUB, G_MISSING, G_EPISODE,
        G_NFIELDS };
-
-/* One open gap: its fields packed in one allocation, to keep the many
- * rows held for sorting small. */
-struct gap {
-	char *s;                  /* the fields, each NUL-terminated */
-	unsigned off[G_NFIELDS];  /* where each starts in s */
-};
-
-#define GF(g, i) ((g)->s + (g)->off[i])
 
 /* Results columns, by their place in the measure_results schema. */
 enum { R_MEMBER, R_MEASURE, R_SUB, R_STRATUM, R_PARTNER, R_CLINIC, R_EXCLUDED,
        R_EXCLUSION, R_NUMERATOR, R_MISSING, R_EVIDENCE, R_EVIDENCE_DATE, R_DEADLINE,
        R_EPISODE };
-
-static int gap_cmp(const void *a, const void *b)
-{
-	const struct gap *x = a, *y = b;
-
-	for (int i = 0; i < G_NFIELDS; i++) {
-		/* no deadline sorts after every date */
-		int ex = !*GF(x, i), ey = !*GF(y, i), c;
-
-		if (i == G_DEADLINE && ex != ey)
-			return ex - ey;
-		if ((c = strcmp(GF(x, i), GF(y, i))))
-			return c;
-	}
-	return 0;
-}
 
 static int is_proportion(const struct measure_set *ms, const char *id, int *known)
 {
@@ -61,29 +42,36 @@ static int is_proportion(const struct measure_set *ms, const char *id, int *know
 	return 0;
 }
 
-static void pack(struct gap *g, const struct rec_row *row, const int *from)
-{
-	size_t size = 0;
-
-	for (int i = 0; i < G_NFIELDS; i++)
-		size += row->len[from[i]] + 1;
-	g->s = xmalloc(size);
-	size = 0;
-	for (int i = 0; i < G_NFIELDS; i++) {
-		g->off[i] = (unsigned)size;
-		memcpy(g->s + size, row->field[from[i]], row->len[from[i]] + 1);
-		size += row->len[from[i]] + 1;
-	}
-}
-
-static int read_gaps(const char *path, const struct measure_set *ms, struct gap **v,
-		     size_t *n)
+/* Add row's gap to the sort as one line. */
+static int add_gap(struct extsort *s, const struct rec_row *row)
 {
 	static const int from[G_NFIELDS] = { R_PARTNER, R_CLINIC, R_DEADLINE, R_MEASURE,
 					     R_MEMBER, R_SUB, R_MISSING, R_EPISODE };
+	char *line;
+	size_t size = 2, used = 0;
+	int rc;
+
+	for (int i = 0; i < G_NFIELDS; i++)
+		size += row->len[from[i]] + 1;
+	line = xmalloc(size);
+	for (int i = 0; i < G_NFIELDS; i++) {
+		if (i)
+			line[used++] = '\t';
+		if (i == G_DEADLINE)
+			line[used++] = row->len[from[i]] ? '1' : '2';
+		memcpy(line + used, row->field[from[i]], row->len[from[i]]);
+		used += row->len[from[i]];
+	}
+	rc = extsort_add(s, line, used);
+	free(line);
+	return rc;
+}
+
+static int read_gaps(const char *path, const struct measure_set *ms, struct extsort *s,
+		     long long *n)
+{
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
-	size_t alloc = 0;
 	int rc, known;
 
 	if (!r)
@@ -101,8 +89,8 @@ static int read_gaps(const char *path, const struct measure_set *ms, struct gap 
 		if (!prop || strcmp(row.field[R_EXCLUDED], "0") != 0 ||
 		    strcmp(row.field[R_NUMERATOR], "0") != 0)
 			continue;
-		xgrow(v, &alloc, *n + 1, sizeof(**v));
-		pack(&(*v)[(*n)++], &row, from);
+		rc = add_gap(s, &row);
+		(*n)++;
 	}
 	rec_reader_close(r);
 	return rc < 0 ? -1 : 0;
@@ -141,38 +129,66 @@ static int open_list(struct gap_files *g, const char *partner)
 	return rc;
 }
 
-int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
-	       const struct measure_set *ms)
+/* Split a sorted line back into its fields, in place. */
+static void split_line(char *line, char **f)
+{
+	for (int i = 0; i < G_NFIELDS; i++) {
+		char *tab = strchr(line, '\t');
+
+		f[i] = line;
+		if (tab)
+			*tab = '\0';
+		line = tab ? tab + 1 : line + strlen(line);
+	}
+	f[G_DEADLINE]++; /* drop the sort key's 1 or 2 */
+}
+
+/* Write one gap to its partner's list, opening the list at a new partner. */
+static int write_gap(struct gap_files *g, char *line, char *prev_partner, size_t cap)
 {
 	static const int out[] = { G_MEMBER, G_CLINIC, G_MEASURE, G_SUB, G_MISSING,
 				   G_DEADLINE, G_EPISODE };
-	struct gap *v = NULL;
-	size_t n = 0;
+	char *f[G_NFIELDS];
+
+	split_line(line, f);
+	if (g->n == 0 || strcmp(f[G_PARTNER], prev_partner) != 0) {
+		if (open_list(g, f[G_PARTNER]) < 0)
+			return -1;
+		snprintf(prev_partner, cap, "%s", f[G_PARTNER]);
+	}
+	for (size_t k = 0; k < sizeof(out) / sizeof(out[0]); k++) {
+		if (k)
+			putc(',', g->f[g->n - 1].fp);
+		csv_field(g->f[g->n - 1].fp, f[out[k]]);
+	}
+	putc('\n', g->f[g->n - 1].fp);
+	return 0;
+}
+
+int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
+	       const struct measure_set *ms, const struct extsort_config *sort)
+{
+	struct extsort *s = extsort_new(sort);
+	char partner[256] = "";
+	const char *line;
+	size_t len;
 	int rc;
 
 	memset(g, 0, sizeof(*g));
 	g->dir = xstrdup(dir);
-	rc = read_gaps(results_path, ms, &v, &n);
+	rc = read_gaps(results_path, ms, s, &g->rows);
+	if (rc == 0)
+		rc = extsort_finish(s);
 	if (rc == 0)
 		rc = fs_mkdirs(dir, AFILE_PHI_DIR);
-	if (n > 1)
-		qsort(v, n, sizeof(*v), gap_cmp);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (i == 0 || strcmp(GF(&v[i], G_PARTNER), GF(&v[i - 1], G_PARTNER)) != 0)
-			rc = open_list(g, GF(&v[i], G_PARTNER));
-		for (size_t k = 0; rc == 0 && k < sizeof(out) / sizeof(out[0]); k++) {
-			if (k)
-				putc(',', g->f[g->n - 1].fp);
-			csv_field(g->f[g->n - 1].fp, GF(&v[i], out[k]));
-		}
-		if (rc == 0)
-			putc('\n', g->f[g->n - 1].fp);
+	while (rc == 0 && (rc = extsort_next(s, &line, &len)) > 0) {
+		char *copy = xstrndup(line, len);
+
+		rc = write_gap(g, copy, partner, sizeof(partner));
+		free(copy);
 	}
-	g->rows = (long long)n;
-	for (size_t i = 0; i < n; i++)
-		free(v[i].s);
-	free(v);
-	return rc;
+	extsort_free(s);
+	return rc < 0 ? -1 : 0;
 }
 
 static int written(const struct gap_files *g, const char *name)

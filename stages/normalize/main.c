@@ -131,14 +131,12 @@ static void report(const struct counts *c)
 static void setup(struct norm *n, const struct config *cfg)
 {
 	const char *ws = config_str(cfg, "run.workspace");
-	long kb = config_int(cfg, "limits.sort_buffer_kb");
 	struct stat st;
 
 	memset(n, 0, sizeof(*n));
 	n->cfg = cfg;
 	n->level = (int)config_int(cfg, "output.compression_level");
-	n->sort_mem = kb > 0 ? (size_t)kb << 10
-			     : ((size_t)config_int(cfg, "limits.memory_mb") << 20) / 2;
+	n->sort_mem = config_sort_bytes(cfg);
 	n->vs = vs_load(config_str(cfg, "paths.valuesets"));
 	if (!n->vs || claims_check_valuesets(n->vs) < 0)
 		die(CCO_EXIT_USAGE, "%s", err_msg());

@@ -115,6 +115,13 @@ test_expect_success 'gap lists: open gaps of proportions only, outreach order' '
 	ls ws/export/gaps >out && printf "P01.csv\nP02.csv\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'gap lists come out the same with the smallest sort buffer' '
+	cco-export -q -c cfg/p.ini --set limits.sort_buffer_kb=1 &&
+	test_cmp "$FIX/gaps-P01.expect" ws/export/gaps/P01.csv &&
+	test_cmp "$FIX/gaps-P02.expect" ws/export/gaps/P02.csv &&
+	! ls ws/tmp | grep -q .
+'
+
 test_expect_success 'gap lists are mode 0600 in a 0700 directory' '
 	test_mode ws/export/gaps 700 &&
 	test_mode ws/export/gaps/P01.csv 600 && test_mode ws/export/gaps/P02.csv 600
