@@ -4,12 +4,34 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "err.h"
 #include "rec.h"
 #include "roster.h"
 #include "valueset.h"
 #include "xalloc.h"
+
+static size_t npi_hash(const char *npi)
+{
+	return (size_t)XXH3_64bits(npi, strlen(npi));
+}
+
+/* Build the hash index over r->v. */
+static void index_npis(struct roster *r)
+{
+	r->nslot = 16;
+	while (r->nslot < 2 * r->n)
+		r->nslot *= 2;
+	r->slot = xcalloc(r->nslot, sizeof(*r->slot));
+	for (size_t i = 0; i < r->n; i++) {
+		size_t h = npi_hash(r->v[i].npi) & (r->nslot - 1);
+
+		while (r->slot[h])
+			h = (h + 1) & (r->nslot - 1);
+		r->slot[h] = i + 1;
+	}
+}
 
 int roster_load(struct roster *r, const char *path, const struct valueset *pcp_taxonomy)
 {
@@ -49,17 +71,19 @@ int roster_load(struct roster *r, const char *path, const struct valueset *pcp_t
 	rec_reader_close(rd);
 	if (rc < 0)
 		roster_release(r);
+	else
+		index_npis(r);
 	return rc;
-}
-
-static int by_npi(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct provider *)elem)->npi);
 }
 
 const struct provider *roster_find(const struct roster *r, const char *npi)
 {
-	return r->n ? bsearch(npi, r->v, r->n, sizeof(*r->v), by_npi) : NULL;
+	if (!r->nslot || !*npi)
+		return NULL;
+	for (size_t h = npi_hash(npi) & (r->nslot - 1); r->slot[h]; h = (h + 1) & (r->nslot - 1))
+		if (strcmp(r->v[r->slot[h] - 1].npi, npi) == 0)
+			return &r->v[r->slot[h] - 1];
+	return NULL;
 }
 
 void roster_release(struct roster *r)
@@ -71,6 +95,7 @@ void roster_release(struct roster *r)
 		free(r->v[i].taxonomy);
 	}
 	free(r->v);
+	free(r->slot);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -21,6 +21,8 @@ struct provider {
 struct roster {
 	struct provider *v; /* sorted by npi */
 	size_t n;
+	size_t *slot;       /* hash index on npi: 1 + index into v, 0 empty */
+	size_t nslot;       /* a power of two, at least twice n */
 };
 
 /* Load providers.rec.zst (normalize output, one row per npi, sorted).
@@ -28,7 +30,8 @@ struct roster {
  * or -1 with err_msg() set and r empty.  Free with roster_release(). */
 int roster_load(struct roster *r, const char *path, const struct valueset *pcp_taxonomy);
 
-/* The provider with this npi, or NULL. */
+/* The provider with this npi, or NULL.  One hash probe: measure looks up
+ * two NPIs on every claim line. */
 const struct provider *roster_find(const struct roster *r, const char *npi);
 
 void roster_release(struct roster *r);

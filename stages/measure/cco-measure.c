@@ -101,6 +101,7 @@ static void setup_eval(struct stage *st)
 	e->agg = agg_new();
 	e->reader = &st->reader;
 	e->named = xcalloc((size_t)maxdates, sizeof(int));
+	e->no_partner = -1;
 	e->refs = xcalloc((size_t)maxsubs, 1);
 	e->not_in_denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
 	e->denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
@@ -212,6 +213,7 @@ static void stage_release(struct stage *st)
 	free(st->e.excluded);
 	free(st->e.not_in_denominator);
 	free(st->e.named);
+	free(st->e.agg_partner);
 	free(st->e.refs);
 	mdef_free(st->ms);
 	vs_free(st->vs);

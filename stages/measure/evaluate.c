@@ -55,18 +55,39 @@ static const struct criterion *first(const struct crit_list *l, const struct mx_
 	return NULL;
 }
 
-static const char *partner_of(const struct eval_run *e, const struct measure *me,
-			      const struct mmember *m, const struct mx_ctx *c)
+/* The reader's partner p (-1: none) as agg's index, interned once: agg's
+ * name tables are searched by name, too slow per member and measure. */
+static int agg_partner_of(struct eval_run *e, int p)
+{
+	if (p < 0) {
+		if (e->no_partner < 0)
+			e->no_partner = agg_partner(e->agg, "");
+		return e->no_partner;
+	}
+	if (p >= e->nagg_partner) {
+		e->agg_partner = xrealloc(e->agg_partner, sizeof(int) * (size_t)(p + 1));
+		for (int i = e->nagg_partner; i <= p; i++)
+			e->agg_partner[i] = -1;
+		e->nagg_partner = p + 1;
+	}
+	if (e->agg_partner[p] < 0)
+		e->agg_partner[p] = agg_partner(e->agg, e->reader->partner_ids[p]);
+	return e->agg_partner[p];
+}
+
+/* The member's partner for measure me, by its partner rule: -1 if none. */
+static int partner_of(const struct eval_run *e, const struct measure *me,
+		      const struct mmember *m, const struct mx_ctx *c)
 {
 	int anchor = mx_date_eval(&me->partner_anchor, c);
-	int p = enr_partner(m->spans, m->nspans, e->my_start, e->my_end,
-			    anchor, me->partner_rule);
 
-	return p >= 0 ? e->reader->partner_ids[p] : "";
+	return enr_partner(m->spans, m->nspans, e->my_start, e->my_end, anchor,
+			   me->partner_rule);
 }
 
 struct outcome {
 	const char *partner, *stratum;
+	int partner_index;    /* the reader's, -1 for none */
 	const struct criterion *excluded_by;
 	int stratum_index;
 	int episode;          /* the episode's index date, or DATE_NONE */
@@ -121,9 +142,7 @@ static void credit(struct eval_run *e, int mi, int sub, const struct outcome *o,
 		   long long num)
 {
 	const struct measure *me = &e->ms->m[mi];
-	struct agg_key k = { mi, 0, -1,
-			     agg_partner(e->agg, e->reader->partner_ids[m->month_partner[mo]]),
-			     agg_clinic(e->agg, m->clinic_id) };
+	struct agg_key k = { mi, 0, -1, agg_partner_of(e, m->month_partner[mo]), e->clinic };
 
 	for (k.sub = sub < 0 ? 0 : sub; k.sub < (sub < 0 ? me->nnum : sub + 1); k.sub++) {
 		k.stratum = -1;
@@ -146,10 +165,9 @@ static void write_rate_row(const struct eval_run *e, const struct measure *me, i
 }
 
 static void count(struct eval_run *e, int measure, int sub, const struct outcome *o,
-		  const struct mmember *m, int num)
+		  int num)
 {
-	struct agg_key k = { measure, sub, -1, agg_partner(e->agg, o->partner),
-			     agg_clinic(e->agg, m->clinic_id) };
+	struct agg_key k = { measure, sub, -1, agg_partner_of(e, o->partner_index), e->clinic };
 
 	agg_add(e->agg, &k, 1, o->excluded_by != NULL, num);
 	if (o->stratum_index >= 0) {
@@ -170,7 +188,8 @@ static int population(struct eval_run *e, int mi, const struct mmember *m,
 		e->not_in_denominator[mi]++;
 		return 0;
 	}
-	o->partner = partner_of(e, me, m, c);
+	o->partner_index = partner_of(e, me, m, c);
+	o->partner = o->partner_index >= 0 ? e->reader->partner_ids[o->partner_index] : "";
 	o->excluded_by = first(&me->exclusions, c, 0, NULL);
 	for (int s = 0; s < me->nstrata && o->stratum_index < 0; s++)
 		if (!first(&me->strata[s].crit, c, 1, NULL)) {
@@ -256,7 +275,7 @@ static void proportion(struct eval_run *e, int mi, const struct mmember *m,
 		e->refs[sub] = (signed char)!missing;
 		e->numerator[mi][sub] += num;
 		write_row(e, me, sub, m, o, num, o->excluded_by ? NULL : missing, &t);
-		count(e, mi, sub, o, m, num);
+		count(e, mi, sub, o, num);
 	}
 }
 
@@ -312,7 +331,7 @@ static int episodes_of(const struct eval_run *e, const struct measure *me,
 static void evaluate_measure(struct eval_run *e, int mi, const struct mmember *m)
 {
 	const struct measure *me = &e->ms->m[mi];
-	struct outcome o = { "", "", NULL, -1, DATE_NONE };
+	struct outcome o = { "", "", -1, NULL, -1, DATE_NONE };
 	struct mx_ctx c;
 
 	if (me->episodes) {
@@ -320,7 +339,7 @@ static void evaluate_measure(struct eval_run *e, int mi, const struct mmember *m
 		int n = episodes_of(e, me, m, &ep);
 
 		for (int i = 0; i < n; i++) {
-			struct outcome oe = { "", "", NULL, -1, ep[i].date };
+			struct outcome oe = { "", "", -1, NULL, -1, ep[i].date };
 
 			if (population(e, mi, m, &c, &oe, &ep[i]))
 				proportion(e, mi, m, &c, &oe);
@@ -338,6 +357,7 @@ static void evaluate_measure(struct eval_run *e, int mi, const struct mmember *m
 
 void evaluate_member(struct eval_run *e, const struct mmember *m)
 {
+	e->clinic = agg_clinic(e->agg, m->clinic_id);
 	for (int i = 0; i < e->ms->n; i++)
 		evaluate_measure(e, i, m);
 }

@@ -20,6 +20,10 @@ struct eval_run {
 	long long *denominator, *excluded;  /* per measure */
 	long long **numerator;              /* per measure and sub-result */
 	int *named;                         /* scratch: a measure's dates */
+	int clinic;                         /* the member's clinic, interned in agg */
+	int *agg_partner;                   /* reader partner index -> agg's, or -1 */
+	int nagg_partner;
+	int no_partner;                     /* agg's index of "", or -1 */
 	signed char *refs;                  /* scratch: sub-result outcomes */
 };
 

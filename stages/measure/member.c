@@ -45,6 +45,7 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 	r->my = my;
 	r->as_of = as_of;
 	r->acc = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
+	r->last_dx_bits = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
 	if (open_roster(r, ws) < 0)
 		return -1;
 	for (int i = 0; i < MI_NINPUTS; i++) {
@@ -136,12 +137,17 @@ static int partner_index(struct member_reader *r, const char *id)
  * claim (a claim's lines come together). */
 static int evidence(struct mmember *m, const char *a, const char *b)
 {
-	char *e = xasprintf("%s:%s", a, b);
+	size_t la = strlen(a), lb = strlen(b);
+	const char *last = m->nevidence ? m->evidence[m->nevidence - 1] : NULL;
+	char *e;
 
-	if (m->nevidence && strcmp(m->evidence[m->nevidence - 1], e) == 0) {
-		free(e);
+	/* compared in place: most lines repeat the claim of the line before */
+	if (last && strncmp(last, a, la) == 0 && last[la] == ':' && strcmp(last + la + 1, b) == 0)
 		return m->nevidence - 1;
-	}
+	e = xmalloc(la + lb + 2);
+	memcpy(e, a, la);
+	e[la] = ':';
+	memcpy(e + la + 1, b, lb + 1);
 	xgrow(&m->evidence, &m->evidence_alloc, (size_t)m->nevidence + 1, sizeof(char *));
 	m->evidence[m->nevidence] = e;
 	return m->nevidence++;
@@ -188,6 +194,30 @@ static void or_taxonomy(struct member_reader *r, const char *npi, int *any)
 		or_code(r, "TAXONOMY", p->taxonomy, any);
 }
 
+/* The diagnoses of a claim line.  Every line of a claim repeats the
+ * claim's list (up to 12 codes), so the previous line's bits are reused
+ * when the list is the same: the commonest lookup done once per claim. */
+static void or_dx(struct member_reader *r, const char *list, size_t len, int *any)
+{
+	int words = codeidx_words(r->codes);
+
+	if (!r->last_dx || strcmp(r->last_dx, list) != 0) {
+		uint64_t *save = r->acc;
+		int found = 0;
+
+		r->acc = r->last_dx_bits;
+		memset(r->acc, 0, sizeof(uint64_t) * (size_t)words);
+		or_list(r, "ICD10CM", list, &found);
+		r->acc = save;
+		r->last_dx_any = found;
+		xgrow(&r->last_dx, &r->last_dx_alloc, len + 1, 1);
+		memcpy(r->last_dx, list, len + 1);
+	}
+	for (int i = 0; r->last_dx_any && i < words; i++)
+		r->acc[i] |= r->last_dx_bits[i];
+	*any |= r->last_dx_any;
+}
+
 /* Add a hit on date to every slot set in r->acc, and clear it. */
 static void add_hits(struct member_reader *r, struct mmember *m, int date, int denied, int ev)
 {
@@ -226,7 +256,7 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 		if (*f[cp])
 			or_code(r, vs_procedure_system(f[cp]), f[cp], &any);
 		or_list(r, "MODIFIER", f[cm], &any);
-		or_list(r, "ICD10CM", f[cdx], &any);
+		or_dx(r, f[cdx], row.len[cdx], &any);
 		or_list(r, "ICD10PCS", f[cip], &any);
 		or_code(r, "REV", f[cr], &any);
 		or_code(r, "POS", f[cpos], &any);

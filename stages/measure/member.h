@@ -68,6 +68,10 @@ struct member_reader {
 	int npartners;
 	long long orphan_rows;    /* rows of members not in the members file */
 	uint64_t *acc;            /* one event's value-set bits */
+	char *last_dx;            /* the previous claim line's diagnosis list */
+	size_t last_dx_alloc;
+	uint64_t *last_dx_bits;   /* and its value-set bits */
+	int last_dx_any;
 };
 
 /* Open the inputs under ws (and load its provider roster), for the
