@@ -99,6 +99,22 @@ long mstream_skip(struct mstream *ms, const char *member)
 	return rc < 0 ? -1 : n;
 }
 
+int mstream_skip_before(struct mstream *ms, const char *id, long long *skipped)
+{
+	const char *next;
+
+	while ((next = mstream_peek(ms)) && (!id || strcmp(next, id) < 0)) {
+		char *member = xstrdup(next);
+		long n = mstream_skip(ms, member);
+
+		free(member);
+		if (n < 0)
+			return -1;
+		*skipped += n;
+	}
+	return ms->failed ? -1 : 0;
+}
+
 int mstream_failed(const struct mstream *ms)
 {
 	return ms->failed;

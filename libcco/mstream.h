@@ -31,6 +31,11 @@ int mstream_next(struct mstream *ms, const char *member, struct rec_row *row);
 /* Skip every row of member.  Returns rows skipped, or -1 on error. */
 long mstream_skip(struct mstream *ms, const char *member);
 
+/* Skip the rows of every member that sorts before id (all rows if id is
+ * NULL), adding how many to *skipped: rows of members another input does
+ * not have.  Returns 0 or -1 with err_msg() set. */
+int mstream_skip_before(struct mstream *ms, const char *id, long long *skipped);
+
 /* 1 if reading failed (the error is in err_msg() when it happened). */
 int mstream_failed(const struct mstream *ms);
 

@@ -112,4 +112,10 @@ int rec_writer_close(struct rec_writer *w);
 /* Discard everything written; the previous file, if any, stays.  Frees w. */
 void rec_writer_abort(struct rec_writer *w);
 
+/* A stage's outputs together: if ok, close each of the n writers (NULL
+ * entries are skipped) until one fails, then abort the rest; if not ok,
+ * abort them all.  Sets every entry to NULL.  Returns 0, or -1 (with
+ * err_msg() set by the failed close, or left as the caller's). */
+int rec_writers_close(struct rec_writer **w, int n, int ok);
+
 #endif

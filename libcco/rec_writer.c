@@ -256,3 +256,19 @@ void rec_writer_abort(struct rec_writer *w)
 	afile_abort(&w->out);
 	writer_free(w);
 }
+
+int rec_writers_close(struct rec_writer **w, int n, int ok)
+{
+	int rc = ok ? 0 : -1;
+
+	for (int i = 0; i < n; i++) {
+		if (!w[i])
+			continue;
+		if (rc == 0)
+			rc = rec_writer_close(w[i]);
+		else
+			rec_writer_abort(w[i]);
+		w[i] = NULL;
+	}
+	return rc;
+}

@@ -155,21 +155,9 @@ static int load_services(struct run *r)
  * normalize only writes members it knows, so these are counted, not lost. */
 static int skip_orphans(struct run *r, const char *id)
 {
-	for (int i = IN_ENROLLMENT; i < NIN; i++) {
-		const char *next;
-
-		while ((next = mstream_peek(r->in[i])) && (!id || strcmp(next, id) < 0)) {
-			char *skip = xstrdup(next);
-			long n = mstream_skip(r->in[i], skip);
-
-			free(skip);
-			if (n < 0)
-				return -1;
-			r->orphan_rows += n;
-		}
-		if (mstream_failed(r->in[i]))
+	for (int i = IN_ENROLLMENT; i < NIN; i++)
+		if (mstream_skip_before(r->in[i], id, &r->orphan_rows) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -266,23 +254,6 @@ static int open_outputs(struct run *r)
 	return rc;
 }
 
-/* Commit every output, or none. */
-static int close_outputs(struct run *r, int ok)
-{
-	int rc = ok ? 0 : -1;
-
-	for (int i = 0; i < NOUT; i++) {
-		if (!r->out[i])
-			continue;
-		if (rc == 0)
-			rc = rec_writer_close(r->out[i]);
-		else
-			rec_writer_abort(r->out[i]);
-		r->out[i] = NULL;
-	}
-	return rc;
-}
-
 static int record_counts(struct run *r)
 {
 	struct db_count *c = xcalloc((size_t)(8 + r->by_partner_n), sizeof(*c));
@@ -340,7 +311,7 @@ static void run_release(struct run *r)
 {
 	for (int i = 0; i < NIN; i++)
 		mstream_close(r->in[i]);
-	close_outputs(r, 0);
+	rec_writers_close(r->out, NOUT, 0);
 	member_release(&r->m);
 	roster_release(&r->roster);
 	partners_release(&r->partners);
@@ -364,7 +335,7 @@ static int run_stage(struct run *r)
 		rc = open_outputs(r);
 	if (rc == 0)
 		rc = attribute_all(r);
-	rc = close_outputs(r, rc == 0);
+	rc = rec_writers_close(r->out, NOUT, rc == 0);
 	if (rc == 0)
 		rc = record_counts(r);
 	vs_free(vs);

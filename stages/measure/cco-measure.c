@@ -131,23 +131,6 @@ static int measure_all(struct stage *st)
 	return rc;
 }
 
-/* Commit every output, or none. */
-static int close_outputs(struct stage *st, int ok)
-{
-	int rc = ok ? 0 : -1;
-
-	for (int i = 0; i < NOUT; i++) {
-		if (!st->out[i])
-			continue;
-		if (rc == 0)
-			rc = rec_writer_close(st->out[i]);
-		else
-			rec_writer_abort(st->out[i]);
-		st->out[i] = NULL;
-	}
-	return rc;
-}
-
 static int record_counts(struct stage *st)
 {
 	const struct eval_run *e = &st->e;
@@ -202,7 +185,7 @@ static void print_summary(const struct stage *st)
 
 static void stage_release(struct stage *st)
 {
-	close_outputs(st, 0);
+	rec_writers_close(st->out, NOUT, 0);
 	member_reader_close(&st->reader);
 	codeidx_free(st->codes);
 	agg_free(st->e.agg);
@@ -241,7 +224,7 @@ static int run(struct stage *st, int check_only)
 		setup_eval(st);
 		rc = measure_all(st);
 	}
-	rc = close_outputs(st, rc == 0);
+	rc = rec_writers_close(st->out, NOUT, rc == 0);
 	if (rc == 0)
 		rc = record_counts(st);
 	if (rc < 0) {

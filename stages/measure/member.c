@@ -452,21 +452,9 @@ static int read_derived(struct member_reader *r, struct mmember *m)
  * but members, counting them. */
 static int skip_orphans(struct member_reader *r, const char *id)
 {
-	for (int i = MI_ENROLLMENT; i < MI_NINPUTS; i++) {
-		const char *next;
-
-		while ((next = mstream_peek(r->in[i])) && (!id || strcmp(next, id) < 0)) {
-			char *skip = xstrdup(next);
-			long n = mstream_skip(r->in[i], skip);
-
-			free(skip);
-			if (n < 0)
-				return -1;
-			r->orphan_rows += n;
-		}
-		if (mstream_failed(r->in[i]))
+	for (int i = MI_ENROLLMENT; i < MI_NINPUTS; i++)
+		if (mstream_skip_before(r->in[i], id, &r->orphan_rows) < 0)
 			return -1;
-	}
 	return 0;
 }
 
