@@ -67,6 +67,8 @@ void member_reader_close(struct member_reader *r)
 		free(r->partner_ids[i]);
 	free(r->partner_ids);
 	free(r->acc);
+	free(r->last_dx);
+	free(r->last_dx_bits);
 	roster_release(&r->providers);
 }
 
