@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -196,6 +197,41 @@ int fs_mkdirs(const char *path, int mode)
 	}
 	free(p);
 	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **fs_list_dir(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t alloc = 0;
+
+	*n = 0;
+	if (!d) {
+		err_set("cannot read directory '%s': %s", dir, strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			xgrow(&names, &alloc, *n + 1, sizeof(*names));
+			names[(*n)++] = xstrdup(e->d_name);
+		}
+	closedir(d);
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), by_name);
+	return names ? names : xcalloc(1, sizeof(*names));
+}
+
+void fs_list_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 int afile_write_all(const char *path, int mode, const void *data, size_t n)

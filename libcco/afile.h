@@ -39,6 +39,12 @@ void afile_abort(struct afile *f);
  * are left as they are.  Returns 0 or -1 with err_msg() set. */
 int fs_mkdirs(const char *path, int mode);
 
+/* The names in dir, dot files left out, in byte order (never the
+ * locale's): a stable order for hashing and loading.  Returns a list of n
+ * names (free with fs_list_free), or NULL with err_msg() set. */
+char **fs_list_dir(const char *dir, size_t *n);
+void fs_list_free(char **names, size_t n);
+
 /* Write a whole small file atomically.  Returns 0 or -1 with err_msg(). */
 int afile_write_all(const char *path, int mode, const void *data, size_t n);
 

@@ -2,13 +2,13 @@
  * stages.c: what each stage reads and writes, and the fingerprint that
  * says whether it must run again.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "afile.h"
 #include "err.h"
 #include "pipeline.h"
 #include "rec.h"
@@ -58,11 +58,6 @@ int stage_find(const char *name)
 	return -1;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct walk {
 	FILE *out;        /* "path<TAB>hash" lines */
 	long long rows;   /* record rows, when counting */
@@ -107,33 +102,20 @@ static int walk(struct walk *w, const char *path, const char *label)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return 0;
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, alloc = 0;
-	int rc = 0;
+	size_t n;
+	char **names = fs_list_dir(path, &n);
+	int rc = names ? 0 : -1;
 
-	if (!d)
-		return err_set("cannot read directory '%s': %s", path, strerror(errno));
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			xgrow(&names, &alloc, n + 1, sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
-		}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), by_name);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char *sub = xasprintf("%s/%s", path, names[i]);
 		char *sublabel = xasprintf("%s/%s", label, names[i]);
 
-		if (rc == 0)
-			rc = walk(w, sub, sublabel);
+		rc = walk(w, sub, sublabel);
 		free(sub);
 		free(sublabel);
-		free(names[i]);
 	}
-	free(names);
+	if (names)
+		fs_list_free(names, n);
 	return rc;
 }
 

@@ -2,50 +2,34 @@
  * confighash.c: the identity of what a run's numbers depend on besides the
  * data: the measure definitions, value sets, targets and baselines.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "afile.h"
 #include "err.h"
 #include "export.h"
 #include "hash.h"
 #include "xalloc.h"
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* "label/NAME<TAB>hash" for each file of dir, in name order. */
 static int hash_dir(FILE *out, const char *dir, const char *label)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL, hex[HASH_HEX_LEN + 1];
-	size_t n = 0, alloc = 0;
-	int rc = 0;
+	char hex[HASH_HEX_LEN + 1];
+	size_t n;
+	char **names = fs_list_dir(dir, &n);
+	int rc = names ? 0 : -1;
 
-	if (!d)
-		return err_set("cannot read directory '%s': %s", dir, strerror(errno));
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			xgrow(&names, &alloc, n + 1, sizeof(*names));
-			names[n++] = xstrdup(e->d_name);
-		}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), by_name);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 
-		if (rc == 0 && (rc = hash_file(path, hex)) == 0)
+		if ((rc = hash_file(path, hex)) == 0)
 			fprintf(out, "%s/%s\t%s\n", label, names[i], hex);
 		free(path);
-		free(names[i]);
 	}
-	free(names);
+	if (names)
+		fs_list_free(names, n);
 	return rc;
 }
 

@@ -4,12 +4,12 @@
  * expressions are parsed afterwards, in file order, so a name can only
  * refer to a date or sub-result defined above it: no cycles.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "afile.h"
 #include "date.h"
 #include "err.h"
 #include "inifile.h"
@@ -475,42 +475,25 @@ struct measure_set *mdef_load_file(const char *path, const struct valuesets *vs)
 	return set;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct measure_set *mdef_load_dir(const char *dir, const struct valuesets *vs)
 {
 	struct measure_set *set = xcalloc(1, sizeof(*set));
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, alloc = 0;
-	int rc = 0;
+	size_t n;
+	char **names = fs_list_dir(dir, &n);
+	int rc = names ? 0 : -1;
 
-	if (!d) {
-		err_set("cannot read measures directory '%s': %s", dir, strerror(errno));
-		free(set);
-		return NULL;
-	}
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		size_t len = strlen(names[i]);
+		char *path;
 
-		if (len > 4 && strcmp(e->d_name + len - 4, ".ini") == 0) {
-			xgrow(&names, &alloc, n + 1, sizeof(*names));
-			names[n++] = xasprintf("%s/%s", dir, e->d_name);
-		}
+		if (len <= 4 || strcmp(names[i] + len - 4, ".ini") != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, names[i]);
+		rc = load_one(set, vs, path);
+		free(path);
 	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), by_name);
-	for (size_t i = 0; i < n; i++) {
-		if (rc == 0)
-			rc = load_one(set, vs, names[i]);
-		free(names[i]);
-	}
-	free(names);
+	if (names)
+		fs_list_free(names, n);
 	if (rc == 0 && set->n == 0)
 		rc = err_set("%s: no measure definitions (*.ini)", dir);
 	if (rc < 0) {
