@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_count, tap_failed;
@@ -51,6 +52,23 @@ static int done_testing(void)
 	printf("1..%d\n", tap_count);
 	fflush(stdout);
 	return tap_failed ? 1 : 0;
+}
+
+/* done_testing() for a test that worked in the scratch directory dir (made
+ * with mkdtemp): removed when every test passed, kept and named when one
+ * failed, as tests/lib.sh does for the shell tests. */
+static __attribute__((unused)) int done_testing_in(const char *dir)
+{
+	char cmd[512];
+
+	if (tap_failed) {
+		printf("# scratch kept in %s\n", dir);
+	} else {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			ok(0, "remove the scratch directory %s", dir);
+	}
+	return done_testing();
 }
 
 #endif

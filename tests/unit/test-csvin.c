@@ -132,12 +132,5 @@ int main(void)
 	test_lines();
 	test_options();
 	test_long_and_hash();
-	if (tap_failed == 0) {
-		char *cmd = xasprintf("rm -rf %s", dir);
-
-		if (system(cmd) != 0)
-			tap_failed++;
-		free(cmd);
-	}
-	return done_testing();
+	return done_testing_in(dir);
 }

@@ -196,12 +196,5 @@ int main(void)
 		test_errors();
 	}
 	vs_free(vs);
-	if (tap_failed == 0) {
-		char *cmd = xasprintf("rm -rf %s", dir);
-
-		if (system(cmd) != 0)
-			tap_failed++;
-		free(cmd);
-	}
-	return done_testing();
+	return done_testing_in(dir);
 }

@@ -93,12 +93,5 @@ int main(void)
 		return 1;
 	test_patterns();
 	test_db();
-	if (tap_failed == 0) {
-		char *cmd = xasprintf("rm -rf %s", dir);
-
-		if (system(cmd) != 0)
-			tap_failed++;
-		free(cmd);
-	}
-	return done_testing();
+	return done_testing_in(dir);
 }

@@ -174,12 +174,5 @@ int main(void)
 	test_damage();
 	test_writer_errors();
 	test_schema_check();
-	if (tap_failed == 0) {
-		char *cmd = xasprintf("rm -rf %s", dir);
-
-		if (system(cmd) != 0)
-			tap_failed++;
-		free(cmd);
-	}
-	return done_testing();
+	return done_testing_in(dir);
 }
