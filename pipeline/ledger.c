@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db.h"
 #include "err.h"
 #include "pipeline.h"
 #include "xalloc.h"
@@ -46,10 +47,9 @@ struct ledger *ledger_open(const char *path)
 {
 	struct ledger *l = xcalloc(1, sizeof(*l));
 
-	if (sqlite3_open(path, &l->db) != SQLITE_OK ||
-	    sqlite3_busy_timeout(l->db, 10000) != SQLITE_OK ||
-	    sqlite3_exec(l->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-		db_fail(l, path);
+	l->db = db_open(path);
+	if (!l->db || db_exec(l->db, schema) < 0) {
+		err_set("run ledger: %s", err_msg());
 		ledger_close(l);
 		return NULL;
 	}
