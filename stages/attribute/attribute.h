@@ -10,19 +10,11 @@
 #include <stddef.h>
 
 #include "enroll.h"
+#include "names.h"
 #include "rec.h"
 #include "roster.h"
 
 /* ---- partners.c: the member being attributed ---- */
-
-/* Partner ids are interned: spans carry an index into this table. */
-struct partners {
-	char **id;
-	int n;
-};
-
-int partners_intern(struct partners *p, const char *id);
-void partners_release(struct partners *p);
 
 struct assignment {
 	char *pcp_npi, *clinic_id;
@@ -65,7 +57,7 @@ struct month_counts {
 /* Write m's partner_months rows for the months of year my in which m was
  * enrolled at all.  Errors are the writer's (sticky). */
 void months_write(struct rec_writer *w, const struct member *m, int my,
-		  enum month_rule rule, const struct partners *p,
+		  enum month_rule rule, const struct names *p,
 		  struct month_counts *counts);
 
 /* ---- pcp.c ---- */
@@ -82,7 +74,7 @@ struct pcp_options {
  * services are sorted in place).  Returns the rule that decided. */
 enum pcp_rule pcp_attribute(struct rec_writer *attr, struct rec_writer *audit,
 			    struct member *m, const struct pcp_options *o,
-			    const struct roster *r, const struct partners *p);
+			    const struct roster *r, const struct names *p);
 
 const char *pcp_rule_name(enum pcp_rule rule);
 

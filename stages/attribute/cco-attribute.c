@@ -48,7 +48,7 @@ struct run {
 	enum month_rule month_rule;
 	const struct valueset *visit;   /* qualifying services */
 	struct roster roster;
-	struct partners partners;
+	struct names partners;
 	struct mstream *in[NIN];
 	struct rec_writer *out[NOUT];
 	struct member m;
@@ -90,7 +90,7 @@ static int load_spans(struct run *r)
 		if (field_date(&row, cs, DATE_NONE, &s->start, "enrollment") < 0 ||
 		    field_date(&row, ce, r->as_of, &s->end, "enrollment") < 0)
 			return -1;
-		s->partner = partners_intern(&r->partners, row.field[cp]);
+		s->partner = names_intern(&r->partners, row.field[cp]);
 	}
 	return rc;
 }
@@ -267,7 +267,7 @@ static int record_counts(struct run *r)
 	c[n++] = (struct db_count){ "member_months", "unattributed", r->months.unattributed };
 	c[n++] = (struct db_count){ "orphan_rows", "", r->orphan_rows };
 	for (int i = 0; i < r->by_partner_n; i++)
-		c[n++] = (struct db_count){ "partner", r->partners.id[i], r->by_partner[i] };
+		c[n++] = (struct db_count){ "partner", r->partners.v[i], r->by_partner[i] };
 	rc = db_replace_counts(db, "attribute_count", c, n);
 	free(db);
 	free(c);
@@ -283,7 +283,7 @@ static void print_summary(const struct run *r)
 		 "but not on the rule's day)", r->months.attributed + r->months.unattributed,
 		 r->my, r->months.attributed, r->months.unattributed);
 	for (int i = 0; i < r->by_partner_n; i++)
-		msg_info("partner %s: %lld members", r->partners.id[i], r->by_partner[i]);
+		msg_info("partner %s: %lld members", r->partners.v[i], r->by_partner[i]);
 	if (r->orphan_rows)
 		msg_warn("%lld rows for members not in the members file were skipped",
 			 r->orphan_rows);
@@ -314,7 +314,7 @@ static void run_release(struct run *r)
 	rec_writers_close(r->out, NOUT, 0);
 	member_release(&r->m);
 	roster_release(&r->roster);
-	partners_release(&r->partners);
+	names_release(&r->partners);
 	free(r->by_partner);
 	free(r->ws);
 }

@@ -26,7 +26,7 @@ static int month_partner(const struct member *m, int from, int to, enum month_ru
 }
 
 void months_write(struct rec_writer *w, const struct member *m, int my,
-		  enum month_rule rule, const struct partners *p,
+		  enum month_rule rule, const struct names *p,
 		  struct month_counts *counts)
 {
 	int any = 0;
@@ -44,7 +44,7 @@ void months_write(struct rec_writer *w, const struct member *m, int my,
 		snprintf(label, sizeof(label), "%04d-%02d", my, month);
 		rec_put_str(w, m->id);
 		rec_put_str(w, label);
-		rec_put_str(w, partner >= 0 ? p->id[partner] : NULL);
+		rec_put_str(w, partner >= 0 ? p->v[partner] : NULL);
 		rec_put_str(w, rule_names[rule]);
 		rec_put_str(w, partner >= 0 ? NULL : unattributed_reason[rule]);
 		rec_end(w);

@@ -1,29 +1,11 @@
 /*
- * partners.c: interned partner ids, and the member being attributed.
+ * partners.c: the member being attributed.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "attribute.h"
 #include "xalloc.h"
-
-int partners_intern(struct partners *p, const char *id)
-{
-	for (int i = 0; i < p->n; i++)
-		if (strcmp(p->id[i], id) == 0)
-			return i;
-	p->id = xrealloc(p->id, sizeof(char *) * (size_t)(p->n + 1));
-	p->id[p->n] = xstrdup(id);
-	return p->n++;
-}
-
-void partners_release(struct partners *p)
-{
-	for (int i = 0; i < p->n; i++)
-		free(p->id[i]);
-	free(p->id);
-	memset(p, 0, sizeof(*p));
-}
 
 void member_reset(struct member *m, const char *id)
 {

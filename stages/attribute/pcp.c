@@ -117,7 +117,7 @@ static void write_audit(struct rec_writer *w, const struct member *m,
 
 enum pcp_rule pcp_attribute(struct rec_writer *attr, struct rec_writer *audit,
 			    struct member *m, const struct pcp_options *o,
-			    const struct roster *r, const struct partners *p)
+			    const struct roster *r, const struct names *p)
 {
 	struct candidate *cand = xcalloc((size_t)m->nsvc + 1, sizeof(*cand));
 	const struct assignment *a = current_assignment(m, o->as_of);
@@ -140,7 +140,7 @@ enum pcp_rule pcp_attribute(struct rec_writer *attr, struct rec_writer *audit,
 		clinic = prov->clinic_id;
 	}
 	rec_put_str(attr, m->id);
-	rec_put_str(attr, partner >= 0 ? p->id[partner] : NULL);
+	rec_put_str(attr, partner >= 0 ? p->v[partner] : NULL);
 	rec_put_str(attr, npi);
 	rec_put_str(attr, clinic);
 	rec_put_str(attr, prov ? prov->partner_id : NULL);

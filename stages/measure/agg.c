@@ -3,6 +3,7 @@
 
 #include "agg.h"
 #include "mdef.h"
+#include "names.h"
 #include "rec.h"
 #include "xalloc.h"
 
@@ -11,29 +12,14 @@ struct cell {
 	long long denominator, exclusions, numerator;
 };
 
-struct names {
-	char **v;
-	int n;
-};
-
 struct agg {
 	struct cell *cells;  /* open addressing; key.measure < 0 means empty */
 	size_t cap, used;
 	struct names partners, clinics;
 };
 
-static int intern(struct names *t, const char *id)
-{
-	for (int i = 0; i < t->n; i++)
-		if (strcmp(t->v[i], id) == 0)
-			return i;
-	t->v = xrealloc(t->v, sizeof(char *) * (size_t)(t->n + 1));
-	t->v[t->n] = xstrdup(id);
-	return t->n++;
-}
-
-int agg_partner(struct agg *a, const char *id) { return intern(&a->partners, id); }
-int agg_clinic(struct agg *a, const char *id) { return intern(&a->clinics, id); }
+int agg_partner(struct agg *a, const char *id) { return names_intern(&a->partners, id); }
+int agg_clinic(struct agg *a, const char *id) { return names_intern(&a->clinics, id); }
 
 static struct cell *table_new(size_t cap)
 {
@@ -164,12 +150,8 @@ void agg_free(struct agg *a)
 {
 	if (!a)
 		return;
-	for (int i = 0; i < a->partners.n; i++)
-		free(a->partners.v[i]);
-	for (int i = 0; i < a->clinics.n; i++)
-		free(a->clinics.v[i]);
-	free(a->partners.v);
-	free(a->clinics.v);
+	names_release(&a->partners);
+	names_release(&a->clinics);
 	free(a->cells);
 	free(a);
 }

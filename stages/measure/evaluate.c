@@ -71,7 +71,7 @@ static int agg_partner_of(struct eval_run *e, int p)
 		e->nagg_partner = p + 1;
 	}
 	if (e->agg_partner[p] < 0)
-		e->agg_partner[p] = agg_partner(e->agg, e->reader->partner_ids[p]);
+		e->agg_partner[p] = agg_partner(e->agg, e->reader->partners.v[p]);
 	return e->agg_partner[p];
 }
 
@@ -189,7 +189,7 @@ static int population(struct eval_run *e, int mi, const struct mmember *m,
 		return 0;
 	}
 	o->partner_index = partner_of(e, me, m, c);
-	o->partner = o->partner_index >= 0 ? e->reader->partner_ids[o->partner_index] : "";
+	o->partner = o->partner_index >= 0 ? e->reader->partners.v[o->partner_index] : "";
 	o->excluded_by = first(&me->exclusions, c, 0, NULL);
 	for (int s = 0; s < me->nstrata && o->stratum_index < 0; s++)
 		if (!first(&me->strata[s].crit, c, 1, NULL)) {

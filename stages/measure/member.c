@@ -63,9 +63,7 @@ void member_reader_close(struct member_reader *r)
 {
 	for (int i = 0; i < MI_NINPUTS; i++)
 		mstream_close(r->in[i]);
-	for (int i = 0; i < r->npartners; i++)
-		free(r->partner_ids[i]);
-	free(r->partner_ids);
+	names_release(&r->partners);
 	free(r->acc);
 	free(r->last_dx);
 	free(r->last_dx_bits);
@@ -123,16 +121,6 @@ static int parse_date(const char *s, size_t n, int dflt)
 	if (n == 0 || date_parse_iso(s, n, &d) < 0)
 		return dflt;
 	return d;
-}
-
-static int partner_index(struct member_reader *r, const char *id)
-{
-	for (int i = 0; i < r->npartners; i++)
-		if (strcmp(r->partner_ids[i], id) == 0)
-			return i;
-	r->partner_ids = xrealloc(r->partner_ids, sizeof(char *) * (size_t)(r->npartners + 1));
-	r->partner_ids[r->npartners] = xstrdup(id);
-	return r->npartners++;
 }
 
 /* Evidence number for "a:b", reusing the last one when it is the same
@@ -342,7 +330,7 @@ static int read_spans(struct member_reader *r, struct mmember *m)
 		sp->start = start;
 		/* an open span runs through the as-of date */
 		sp->end = parse_date(row.field[ce], row.len[ce], r->as_of);
-		sp->partner = partner_index(r, row.field[cp]);
+		sp->partner = names_intern(&r->partners, row.field[cp]);
 	}
 	return rc;
 }
@@ -376,7 +364,7 @@ static int read_partner_months(struct member_reader *r, struct mmember *m)
 			continue;
 		month = atoi(mo + 5);
 		if (month >= 1 && month <= 12)
-			m->month_partner[month] = partner_index(r, row.field[cp]);
+			m->month_partner[month] = names_intern(&r->partners, row.field[cp]);
 	}
 	return rc;
 }

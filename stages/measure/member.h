@@ -12,6 +12,7 @@
 
 #include "enroll.h"
 #include "mexpr.h"
+#include "names.h"
 #include "roster.h"
 
 struct mstream;
@@ -64,8 +65,7 @@ struct member_reader {
 	struct roster providers;  /* a claim's NPIs give it TAXONOMY codes */
 	const struct measure_set *ms; /* which slots are built-in event lists */
 	int as_of, my;
-	char **partner_ids;       /* interned partner ids; spans index them */
-	int npartners;
+	struct names partners;    /* interned partner ids; spans index them */
 	long long orphan_rows;    /* rows of members not in the members file */
 	uint64_t *acc;            /* one event's value-set bits */
 	char *last_dx;            /* the previous claim line's diagnosis list */
