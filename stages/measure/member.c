@@ -391,6 +391,15 @@ static int by_date(const void *a, const void *b)
 	return (x->evidence > y->evidence) - (x->evidence < y->evidence);
 }
 
+/* Most lists hold one input's hits, which come in date order already. */
+static int in_date_order(const struct hit_list *l)
+{
+	for (int i = 1; i < l->n; i++)
+		if (by_date(&l->v[i - 1], &l->v[i]) > 0)
+			return 0;
+	return 1;
+}
+
 /* ---- one member ---- */
 
 static int read_demographics(struct member_reader *r, struct mmember *m)
@@ -561,7 +570,7 @@ int member_read(struct member_reader *r, struct mmember *m)
 	    read_coded(r, m, &coded_inputs[2]) < 0)
 		return -1;
 	for (int i = 0; i < m->nslots; i++) {
-		if (m->lists[i].n > 1)
+		if (!in_date_order(&m->lists[i]))
 			qsort(m->lists[i].v, (size_t)m->lists[i].n, sizeof(struct mx_hit), by_date);
 		m->hits[i] = (struct mx_hits){ m->lists[i].v, m->lists[i].n };
 	}
