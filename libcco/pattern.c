@@ -33,7 +33,8 @@ struct pattern {
 	int jit;                   /* JIT-compiled: call the JIT directly */
 	pcre2_match_data *md;      /* reused by every match */
 	pcre2_match_context *mc;   /* carries the limits */
-	struct memo *memo;         /* MEMO_SLOTS verdicts */
+	struct memo **memo;        /* MEMO_SLOTS verdicts, from the first match
+				      (a run loads many patterns, uses few) */
 };
 
 struct pattern_set {
@@ -48,6 +49,8 @@ static void pattern_free(struct pattern *p)
 	pcre2_match_context_free(p->mc);
 	pcre2_match_data_free(p->md);
 	pcre2_code_free(p->code);
+	if (p->memo)
+		free(*p->memo);
 	free(p->memo);
 	free(p->name);
 	free(p->regex);
@@ -71,7 +74,7 @@ static struct pattern *pattern_compile(const char *name, const char *regex)
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0; /* else interpreted */
-	p->memo = xcalloc(MEMO_SLOTS, sizeof(*p->memo));
+	p->memo = xcalloc(1, sizeof(*p->memo));
 	p->name = xstrdup(name);
 	p->regex = xstrdup(regex);
 	p->code = c;
@@ -161,7 +164,9 @@ int pattern_match(const struct pattern *p, const char *s, size_t n)
 
 	if (n == 0 || n > MEMO_LEN)
 		return match(p, s, n);
-	m = &p->memo[XXH3_64bits(s, n) & (MEMO_SLOTS - 1)];
+	if (!*p->memo)
+		*p->memo = xcalloc(MEMO_SLOTS, sizeof(**p->memo));
+	m = &(*p->memo)[XXH3_64bits(s, n) & (MEMO_SLOTS - 1)];
 	if (m->len != n || memcmp(m->value, s, n) != 0) {
 		memcpy(m->value, s, n);
 		m->len = (unsigned char)n;
