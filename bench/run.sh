@@ -29,9 +29,13 @@ die() { echo "bench: $*" >&2; exit 2; }
 bench_table() {
 	awk -F '\t' -v rows="$2" -v mb="$3" '
 	function row(name, wall, cpu, rss) {
-		printf "| %-9s | %8.2f | %8.2f | %8.1f | %12s | %8s |\n", name, wall, cpu,
-			rss / 1024, wall > 0 ? sprintf("%.0f", rows / wall) : "-",
-			wall > 0 ? sprintf("%.1f", mb / wall) : "-"
+		rs = "-"; ms = "-"
+		if (wall > 0) {
+			rs = sprintf("%.0f", rows / wall)
+			ms = sprintf("%.1f", mb / wall)
+		}
+		printf("| %-9s | %8.2f | %8.2f | %8.1f | %12s | %8s |\n", name, wall, cpu,
+		       rss / 1024, rs, ms)
 	}
 	BEGIN {
 		print "| stage     |   wall s |    CPU s | peak MB  | raw rows/s   | raw MB/s |"
@@ -258,7 +262,7 @@ result=$root/bench/results/$day-$members.md
 	echo
 	awk -F '\t' -v total="$(awk -F '\t' '{ w += $2 } END { print w }' "$stages")" '
 	{ printf "- floor, %s: %.2f s\n", $1, $2; f += $2 }
-	END { printf "- floor total %.2f s; the pipeline takes %.1fx the floor\n", f, f > 0 ? total / f : 0 }' "$floor"
+	END { printf("- floor total %.2f s; the pipeline takes %.1fx the floor\n", f, (f > 0 ? total / f : 0)) }' "$floor"
 	if [ "$peer" = 1 ]; then
 		echo
 		echo "Differential check against DuckDB (denominator/exclusions/numerator per partner):"
@@ -282,8 +286,8 @@ result=$root/bench/results/$day-$members.md
 				if (r == 1 || w["ours", r] < bo) bo = w["ours", r]
 				if (r == 1 || w["duckdb", r] < bd) bd = w["duckdb", r]
 			}
-			printf "\nBest of %d: ours %.2f s, DuckDB %.2f s: ours/DuckDB = %.2f\n", n, bo, bd,
-			       bd > 0 ? bo / bd : 0
+			printf("\nBest of %d: ours %.2f s, DuckDB %.2f s: ours/DuckDB = %.2f\n", n, bo, bd,
+			       (bd > 0 ? bo / bd : 0))
 		}' "$peer_times"
 	fi
 	echo
