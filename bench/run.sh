@@ -19,7 +19,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/bin
+bin=${CCO_BIN:-$root/bin}
 peer_measures="CIS COL AMB-ED"
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -76,10 +76,10 @@ bench_compare() {
 			split(k, f, "\t")
 			line = sprintf("%-5s %-6s %-8s %-8s ours %s peer %s", o == p ? "MATCH" : "DIFF",
 				       f[1], f[2], f[3] == "" ? "(none)" : f[3], o, p)
-			print line | "LC_ALL=C sort -k2,2 -k3,3 -k4,4"
+			print line | "LC_ALL=C sort -b -k2,2 -k3,3 -k4,4"
 			bad += o != p
 		}
-		close("LC_ALL=C sort -k2,2 -k3,3 -k4,4")
+		close("LC_ALL=C sort -b -k2,2 -k3,3 -k4,4")
 		printf "differential: %d of %d rows differ (denominator/exclusions/numerator)\n",
 		       bad, total
 		exit bad > 0
