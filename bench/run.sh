@@ -207,6 +207,10 @@ if [ "$peer" = 1 ]; then
 		npm ci --prefix "$root/bench/duckdb" --no-audit --no-fund >>"$log" 2>&1 ||
 		die "npm ci --prefix bench/duckdb failed, see $log"
 	peer_cmd=(node "$root/bench/duckdb/peer.mjs" "$ex" "$root/config/valuesets" "$year" "$as_of")
+	# a bound on the peer's memory (DuckDB's default is 80% of RAM) on a
+	# shared machine; it spills to disk beyond it
+	export DUCKDB_MEMORY_LIMIT=${DUCKDB_MEMORY_LIMIT:-8GB} DUCKDB_TEMP=$dir/duckdb.tmp
+	duckdb_version=$(node -e "console.log(require('$root/bench/duckdb/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null || echo unknown)
 	bench_ours_tsv "$ws/measure/aggregates.rec.zst" >"$dir/ours.tsv"
 	pws=$dir/ws-peer
 	config_for "$pws"
@@ -272,7 +276,8 @@ result=$root/bench/results/$day-$members.md
 		echo '```'
 		echo
 		echo "Same files, alternately: ours = ingest+normalize+attribute+measure with only"
-		echo "cis.ini, col.ini and ed.ini; DuckDB = raw CSV to the same numbers (node peer.mjs)."
+		echo "cis.ini, col.ini and ed.ini; DuckDB = raw CSV to the same numbers (node peer.mjs,"
+		echo "@duckdb/node-api $duckdb_version, 2 threads, memory_limit $DUCKDB_MEMORY_LIMIT)."
 		echo
 		echo "| round | ours wall s | ours CPU s | ours peak MB | DuckDB wall s | DuckDB CPU s | DuckDB peak MB |"
 		echo "|------:|------------:|-----------:|-------------:|--------------:|-------------:|---------------:|"

@@ -165,11 +165,13 @@ WHERE rk = 1 AND freq <> 8`],
 // the final claims' lines with their service date and denied flag
 ['final lines', `
 CREATE TEMP TABLE lines AS
-SELECT r.*, coalesce(r.service_from, r.service_to, h.admit) AS svc,
-       lower(r.claim_status) IN ('denied', 'd') AS denied,
+SELECT r.member_id, coalesce(r.service_from, r.service_to, h.admit) AS svc,
+       lower(r.claim_status) IN ('denied', 'd') AS denied, r.pos, r.rev, r.proc,
+       ${[...dxList, ...pcsList].map((c) => `r.${c}`).join(', ')},
        h.ctype, h.admit, h.dis, h.bill, h.all_denied, h.ip_rev
 FROM raw r SEMI JOIN final f USING (member_id, claim_id)
-JOIN hdr h USING (member_id, claim_id)`],
+JOIN hdr h USING (member_id, claim_id);
+DROP TABLE raw`],
 // value-set hits: (member, date, denied, value set) from claim lines and
 // the immunization registry
 ['hits', `
@@ -343,7 +345,12 @@ UNION ALL
 SELECT 'AMB-ED', 'visits', partner_id, den, excl, num FROM amb
 ORDER BY 1, 2, 3`;
 
-const db = await DuckDBInstance.create(':memory:', { threads: process.env.DUCKDB_THREADS ?? '2' });
+// DUCKDB_MEMORY_LIMIT (e.g. 8GB) and DUCKDB_TEMP (the spill directory)
+// keep the peer from taking 80% of a shared machine's memory
+const opts = { threads: process.env.DUCKDB_THREADS ?? '2', preserve_insertion_order: 'false' };
+if (process.env.DUCKDB_MEMORY_LIMIT) opts.memory_limit = process.env.DUCKDB_MEMORY_LIMIT;
+if (process.env.DUCKDB_TEMP) opts.temp_directory = process.env.DUCKDB_TEMP;
+const db = await DuckDBInstance.create(':memory:', opts);
 const con = await db.connect();
 const timings = [];
 for (const [name, sql] of steps) {
