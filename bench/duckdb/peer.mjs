@@ -6,6 +6,10 @@
 //   measure_id  submeasure  partner_id  denominator  exclusions  numerator
 // Bench only: never a runtime or test dependency of the pipeline.
 //
+// What it leaves out, because one extract directory written by cco-gen
+// never needs it: restatements across extracts (every row here is of one
+// extract) and dropping exact duplicate rows (they change no count below).
+//
 // usage: node peer.mjs EXTRACT_DIR VALUESET_DIR YEAR AS_OF [TIMINGS_FILE]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeFileSync } from 'node:fs';
@@ -95,10 +99,10 @@ SELECT member_id, claim_id, line_number, claim_type, frequency_code, original_cl
        nullif(upper(left(trim(procedure_code), 5)), '') AS proc,
        ${[...dxList, ...pcsList].map((c) => `${dx(c)} AS ${c}`).join(',\n       ')}
 FROM ${csv(`${ex}/medical_claims*.csv`, claimCols)}`],
-// every distinct code of the claims, matched once against the value sets
-// as libcco/valueset.c does: exact, same-length string range, or prefix
 ['read immunizations', `
 CREATE TEMP TABLE imm AS SELECT member_id, immunization_date AS d, cvx FROM ${csv(`${ex}/immunizations.csv`, { member_id: 'VARCHAR', immunization_date: 'DATE', cvx: 'VARCHAR' })}`],
+// every distinct code of the claims, matched once against the value sets
+// as libcco/valueset.c does: exact, same-length string range, or prefix
 ['code map', `
 CREATE TEMP TABLE codes AS
 SELECT DISTINCT sys, code FROM (
