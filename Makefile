@@ -72,6 +72,7 @@ $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 MEASURE_LANG := $(BUILD)/stages/measure/mexpr_parse.o $(BUILD)/stages/measure/mexpr_eval.o
 $(BUILD)/tests/unit/test-mexpr: $(MEASURE_LANG)
 $(BUILD)/tests/unit/test-mdef: $(MEASURE_LANG) $(BUILD)/stages/measure/mdef.o
+$(BUILD)/tests/unit/test-codeidx: $(BUILD)/stages/measure/codeidx.o
 
 TEST_TOOL := $(BUILD)/tests/test-tool
 $(TEST_TOOL): $(BUILD)/tests/helper/test-tool.o $(LIBCCO)
