@@ -62,6 +62,11 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s);
  * a checksum mismatch or a row with the wrong number of fields. */
 int rec_reader_next(struct rec_reader *r, struct rec_row *row);
 
+/* Split line (n bytes, NUL at n) at TABs in place: field[i] and len[i]
+ * for the first max fields, each NUL-terminated.  Returns the number of
+ * fields the line has.  The reader's splitter, for lines kept elsewhere. */
+int rec_split(char *line, size_t n, char **field, size_t *len, int max);
+
 /* Decompress ahead on a thread of its own (readahead.h), for the large
  * inputs a stage streams through: on two cores zstd then costs the stage
  * little wall time.  A plain-text file, or a thread that cannot start,

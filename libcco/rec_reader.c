@@ -190,10 +190,9 @@ static inline void end_field(char **p, char *stop, int *nf, char **field, size_t
 	*p = stop + 1;
 }
 
-/* Split line (NUL-terminated at n) into at most max fields at TABs;
- * returns the field count.  Fields are a few bytes each, so a memchr()
- * per field costs more than the scan (bytes16.h). */
-static int split(char *line, size_t n, char **field, size_t *len, int max)
+/* Fields are a few bytes each, so a memchr() per field costs more than
+ * the scan (bytes16.h). */
+int rec_split(char *line, size_t n, char **field, size_t *len, int max)
 {
 	int nf = 0;
 	char *p = line;
@@ -216,7 +215,7 @@ static int parse_meta(struct rec_reader *r, char *line, size_t n)
 {
 	char *f[8];
 	size_t len[8];
-	int nf = split(line, n, f, len, 8);
+	int nf = rec_split(line, n, f, len, 8);
 
 	if (nf != 4 || strcmp(f[0], REC_MAGIC) != 0 ||
 	    strncmp(f[1], "kind=", 5) != 0 || strncmp(f[2], "schema=", 7) != 0 ||
@@ -235,7 +234,7 @@ static int parse_meta(struct rec_reader *r, char *line, size_t n)
 
 static int parse_header(struct rec_reader *r, char *line, size_t n)
 {
-	int nf = split(line, n, r->field, r->len, 0);
+	int nf = rec_split(line, n, r->field, r->len, 0);
 
 	r->ncols = nf;
 	r->colnames = xcalloc((size_t)nf, sizeof(char *));
@@ -335,7 +334,7 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 
 	if (rc <= 0)
 		return rc;
-	int nf = split(line, n, r->field, r->len, r->ncols);
+	int nf = rec_split(line, n, r->field, r->len, r->ncols);
 
 	if (nf != r->ncols) {
 		char msg[80];

@@ -104,24 +104,19 @@ static void group_add(struct group *g, const char *line, size_t n)
 	g->used += n + 1;
 }
 
-/* Point g->f at every field of every line, NUL-terminating them. */
+/* Point g->f at every field of every line, NUL-terminating them; a line
+ * short of fields (never made by make_line) gets empty ones. */
 static void group_split(struct group *g)
 {
 	xgrow(&g->f, &g->f_cap, g->n * (size_t)g->nf, sizeof(char *));
+	xgrow(&g->len, &g->len_cap, (size_t)g->nf, sizeof(size_t));
 	for (size_t i = 0; i < g->n; i++) {
-		char **f = group_row(g, i), *p = g->buf + g->off[i];
+		char **f = group_row(g, i), *line = g->buf + g->off[i];
+		size_t n = (i + 1 < g->n ? g->off[i + 1] : g->used) - g->off[i] - 1;
+		int got = rec_split(line, n, f, g->len, g->nf);
 
-		for (int k = 0; k < g->nf; k++) {
-			char *tab = strchr(p, '\t');
-
-			f[k] = p;
-			if (tab) {
-				*tab = '\0';
-				p = tab + 1;
-			} else {
-				p += strlen(p);
-			}
-		}
+		for (int k = got; k < g->nf; k++)
+			f[k] = line + n;
 	}
 }
 
@@ -161,6 +156,7 @@ static int drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
 	free(g.buf);
 	free(g.off);
 	free(g.f);
+	free(g.len);
 	return rc;
 }
 

@@ -30,6 +30,8 @@ struct group {
 	size_t n, off_cap;
 	char **f;           /* n * nf field pointers, after group_split() */
 	size_t f_cap;
+	size_t *len;        /* scratch: one line's field lengths */
+	size_t len_cap;
 	int nf;             /* fields per line: ROW_PRE + schema columns */
 };
 
