@@ -329,18 +329,26 @@ static int episodes_of(const struct eval_run *e, const struct measure *me,
 }
 
 /* partner_rule = each: the member once at every partner enrolled in the
- * MY, as that partner sees it (view.h). */
+ * MY, as that partner sees it (view.h): its enrollment only, for the
+ * population; its paid services only, for the numerator.  Exclusions and
+ * other population criteria see all the member's services: a hospice
+ * stay excludes the member wherever it was paid. */
 static void evaluate_each_partner(struct eval_run *e, int mi, const struct mmember *m)
 {
 	int n = view_partners(&e->view, m, &e->reader->partners, e->my_start, e->my_end);
 
 	for (int i = 0; i < n; i++) {
 		struct outcome o = { "", "", -1, NULL, -1, DATE_NONE };
+		struct mmember enrolled = *m;
 		struct mx_ctx c;
 
 		view_of_partner(&e->view, m, e->view.partners[i]);
-		if (population(e, mi, &e->view.m, &c, &o, NULL))
-			proportion(e, mi, &e->view.m, &c, &o);
+		enrolled.spans = e->view.m.spans;
+		enrolled.nspans = e->view.m.nspans;
+		if (!population(e, mi, &enrolled, &c, &o, NULL))
+			continue;
+		c.hits = e->view.m.hits;
+		proportion(e, mi, &e->view.m, &c, &o);
 	}
 }
 

@@ -2,7 +2,7 @@
  * view.h: a member as one partner sees it, for measures whose rule is
  * partner_rule = each: only that partner's enrollment spans, and only the
  * services on days the member was enrolled with it, which are the services
- * that partner paid for.
+ * that partner paid for (the numerator's evidence).
  */
 #ifndef CCO_VIEW_H
 #define CCO_VIEW_H
