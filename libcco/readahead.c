@@ -36,20 +36,21 @@ struct readahead {
 static void *producer(void *arg)
 {
 	struct readahead *ra = arg;
-	int tail = 0;
+	int tail = 0, stop;
+	struct block *b;
+	ssize_t got;
 
 	for (;;) {
 		pthread_mutex_lock(&ra->mu);
 		while (ra->full == ra->nblocks && !ra->stop)
 			pthread_cond_wait(&ra->changed, &ra->mu);
-		int stop = ra->stop;
-
+		stop = ra->stop;
 		pthread_mutex_unlock(&ra->mu);
 		if (stop)
 			return NULL;
 		/* the block at tail is free: the reader does not look at it */
-		struct block *b = &ra->ring[tail];
-		ssize_t got = ra->produce(ra->ctx, b->data, ra->block, ra->why, sizeof(ra->why));
+		b = &ra->ring[tail];
+		got = ra->produce(ra->ctx, b->data, ra->block, ra->why, sizeof(ra->why));
 
 		pthread_mutex_lock(&ra->mu);
 		if (got > 0) {
