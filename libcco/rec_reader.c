@@ -97,8 +97,13 @@ static int fill(struct rec_reader *r)
 		}
 		in_before = r->zin.pos;
 		ret = ZSTD_decompressStream(r->zds, &out, &r->zin);
-		if (ZSTD_isError(ret))
-			return reader_err(r, ZSTD_getErrorName(ret));
+		if (ZSTD_isError(ret)) {
+			char what[160];
+
+			snprintf(what, sizeof(what), "damaged file (zstd: %s)",
+				 ZSTD_getErrorName(ret));
+			return reader_err(r, what);
+		}
 		/* Only a call that made progress says where the frame stands;
 		 * an idle call after a frame's end asks for the next header. */
 		if (r->zin.pos != in_before || out.pos != r->end)

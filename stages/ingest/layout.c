@@ -223,8 +223,9 @@ static int set_map(struct lfield *f, const char *v)
 		char *colon = strchr(e, ':');
 
 		if (!colon) {
-			free(copy);
-			return err_set("map entries are FROM:TO, not '%s'", e);
+			err_set("map entries are FROM:TO, not '%s'", e);
+			free(copy); /* e points into it */
+			return -1;
 		}
 		*colon = '\0';
 		f->map = xrealloc(f->map, (size_t)(f->nmap + 1) * sizeof(*f->map));
