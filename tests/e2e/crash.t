@@ -28,12 +28,24 @@ valid_outputs() {
 	{ ! test -s recs || xargs cco-cat --count <recs >/dev/null; }
 }
 
-# the kill moments: 20 fractions of a run's length, from a fixed seed
-# (the first 3 when the programs run under valgrind, which makes each
-# rerun some 20 times slower)
+# the kill moments, from a fixed seed: a stage and a fraction of the
+# time it took in the timed runs below (the first 3 moments when the
+# programs run under valgrind, which makes each rerun some 20 times slower)
 kills=20
 head -c 2 "$CCO_BIN/cco-pipeline" | grep -q '#!' && kills=3
-awk -v n=$kills 'BEGIN { srand(20261124); for (i = 0; i < n; i++) printf "%.3f\n", rand() }' >moments
+awk -v n=$kills 'BEGIN { srand(20261124)
+	for (i = 0; i < n; i++) printf "%d %.3f\n", int(rand() * 5) + 1, rand() }' >moments
+
+# stage_times RUN: "START_MS DURATION_MS" of each stage of run RUN, as
+# the ledger timed it, the driver's own time before the first stage
+# taken from the run's measured length (in file RUN_ms)
+stage_times() {
+	sqlite3 -separator " " ws/cco.db \
+		"SELECT seconds FROM stage_run WHERE run_id = $1 ORDER BY rowid" |
+	awk -v total=$(cat $1_ms) '{ d[NR] = $1 * 1000; sum += d[NR] }
+		END { t = total - sum; if (t < 0) t = 0
+		      for (i = 1; i <= NR; i++) { printf "%d %d\n", t, d[i]; t += d[i] } }'
+}
 
 # ms CMD...: run CMD, print how long it took in milliseconds
 ms() {
@@ -42,10 +54,12 @@ ms() {
 }
 
 test_expect_success 'setup: an uninterrupted run and a forced rerun, timed' '
-	ms cco-pipeline run -q -c cfg/pipeline.ini >fresh_ms &&
+	ms cco-pipeline run -q -c cfg/pipeline.ini >1_ms &&
 	outputs >clean &&
-	ms cco-pipeline run --force -q -c cfg/pipeline.ini >force_ms &&
-	outputs >again && test_cmp clean again
+	ms cco-pipeline run --force -q -c cfg/pipeline.ini >2_ms &&
+	outputs >again && test_cmp clean again &&
+	stage_times 1 >fresh_times && test $(wc -l <fresh_times) -eq 5 &&
+	stage_times 2 >force_times && test $(wc -l <force_times) -eq 5
 '
 
 # killed_in: the stages the killed run had finished (for the log)
@@ -58,16 +72,17 @@ killed_in() {
 # write are interrupted too), even ones force a rerun of every stage.
 test_expect_success "killed at $kills moments, each rerun gives the same bytes" '
 	k=0 &&
-	while read -r f; do
+	while read -r stage f; do
 		k=$((k + 1))
 		if [ $((k % 2)) -eq 1 ]; then rm -rf ws; force=; t=fresh; else force=--force; t=force; fi
-		delay=$(awk -v f=$f -v ms=$(cat ${t}_ms) "BEGIN { printf \"%.3f\", f * ms / 1000 }")
+		delay=$(sed -n ${stage}p ${t}_times |
+			awk -v f=$f "{ printf \"%.3f\", (\$1 + f * \$2) / 1000 }")
 		setsid cco-pipeline run $force -q -c cfg/pipeline.ini >/dev/null 2>&1 &
 		pid=$!
 		sleep $delay
 		kill -KILL -- -$pid 2>/dev/null
 		wait $pid 2>/dev/null
-		echo "kill $k at ${delay}s ${force:-fresh}: stages done $(killed_in)" >>kills
+		echo "kill $k at ${delay}s ${force:-fresh}, aimed at stage $stage: stages done $(killed_in)" >>kills
 		valid_outputs || return 1
 		cco-pipeline run -q -c cfg/pipeline.ini || return 1
 		outputs >again &&
