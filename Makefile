@@ -17,12 +17,12 @@ PROVE_OPTS ?= -j2
 PKGS := libzstd libpcre2-8 sqlite3 inih libxxhash xlsxwriter
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wvla
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -D_DEFAULT_SOURCE \
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -pthread -D_DEFAULT_SOURCE \
 	-D_FILE_OFFSET_BITS=64 -DCCO_VERSION='"$(CCO_VERSION)"' -Ilibcco \
 	-include libcco/banned.h $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
 	-MMD -MP
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
-ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
 ifdef SAN
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -28,6 +28,7 @@ struct mstream *mstream_open(const char *path, const struct rec_schema *s)
 		rec_reader_close(r);
 		return NULL;
 	}
+	rec_reader_prefetch(r);
 	ms = xcalloc(1, sizeof(*ms));
 	ms->r = r;
 	ms->schema = s;

@@ -62,6 +62,12 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s);
  * a checksum mismatch or a row with the wrong number of fields. */
 int rec_reader_next(struct rec_reader *r, struct rec_row *row);
 
+/* Decompress ahead on a thread of its own (readahead.h), for the large
+ * inputs a stage streams through: on two cores zstd then costs the stage
+ * little wall time.  A plain-text file, or a thread that cannot start,
+ * leaves the reader as it was. */
+void rec_reader_prefetch(struct rec_reader *r);
+
 const char *rec_reader_kind(const struct rec_reader *r);
 int rec_reader_version(const struct rec_reader *r);
 const char *rec_reader_sort(const struct rec_reader *r);   /* "none" if unsorted */

@@ -12,12 +12,14 @@
 
 #include "afile.h"
 #include "err.h"
+#include "readahead.h"
 #include "runfile.h"
 #include "xalloc.h"
 
 #define STAGE_CAP (1u << 17)
 #define RUN_WINDOW_LOG 16
 #define READ_CAP (1u << 15)
+#define RUN_BLOCK (1u << 16)  /* readahead: a merge reads many runs at once */
 
 struct runfile {
 	struct afile out;   /* the temp file; out.tmp is its name */
@@ -31,6 +33,8 @@ struct runfile {
 	size_t zcap;
 	ZSTD_inBuffer zin;  /* reading */
 	int eof, failed;
+	struct readahead *ra; /* reading: decompresses ahead */
+	int ra_tried;
 };
 
 struct runfile *runfile_create(const char *dir, int level)
@@ -114,10 +118,50 @@ int runfile_rewind(struct runfile *f)
 	return 0;
 }
 
-/* Decompress more text after the unread part of the window.  Returns 1 if
- * text was added, 0 at the end, -1 on error. */
+/* Decompress up to cap bytes of the run into dst: the readahead
+ * thread's producer.  Returns the count, 0 at the end, -1 with why set. */
+static ssize_t inflate_run(void *ctx, char *dst, size_t cap, char *why, size_t whylen)
+{
+	struct runfile *f = ctx;
+	ZSTD_outBuffer out = { dst, cap, 0 };
+
+	while (out.pos < cap) {
+		size_t before = out.pos, ret;
+
+		if (f->zin.pos == f->zin.size && !f->eof) {
+			f->zin.size = fread(f->zbuf, 1, f->zcap, f->in);
+			f->zin.pos = 0;
+			if (f->zin.size == 0) {
+				f->eof = 1;
+				if (ferror(f->in)) {
+					snprintf(why, whylen, "cannot read sort run '%s'",
+						 f->out.tmp);
+					return -1;
+				}
+			}
+		}
+		ret = ZSTD_decompressStream(f->dctx, &out, &f->zin);
+		if (ZSTD_isError(ret)) {
+			snprintf(why, whylen, "sort run '%s': %s", f->out.tmp,
+				 ZSTD_getErrorName(ret));
+			return -1;
+		}
+		/* at the end, zstd may still hold output of the last block */
+		if (f->eof && f->zin.pos == f->zin.size && out.pos == before)
+			break;
+	}
+	return (ssize_t)out.pos;
+}
+
+/* Decompress more text after the unread part of the window, on a
+ * readahead thread where one can start.  Returns 1 if text was added, 0
+ * at the end, -1 on error. */
 static int refill(struct runfile *f)
 {
+	char why[512];
+	const char *reason = why;
+	ssize_t got;
+
 	memmove(f->text, f->text + f->start, f->used - f->start);
 	f->used -= f->start;
 	f->start = 0;
@@ -125,32 +169,18 @@ static int refill(struct runfile *f)
 		f->cap *= 2;
 		f->text = xrealloc(f->text, f->cap);
 	}
-	for (;;) {
-		ZSTD_outBuffer out = { f->text, f->cap, f->used };
-		size_t ret;
-
-		if (f->zin.pos == f->zin.size) {
-			if (f->eof)
-				return 0;
-			f->zin.size = fread(f->zbuf, 1, f->zcap, f->in);
-			f->zin.pos = 0;
-			if (f->zin.size == 0) {
-				f->eof = 1;
-				if (ferror(f->in))
-					return err_set("cannot read sort run '%s'",
-						       f->out.tmp);
-				continue;
-			}
-		}
-		ret = ZSTD_decompressStream(f->dctx, &out, &f->zin);
-		if (ZSTD_isError(ret))
-			return err_set("sort run '%s': %s", f->out.tmp,
-				       ZSTD_getErrorName(ret));
-		if (out.pos > f->used) {
-			f->used = out.pos;
-			return 1;
-		}
+	if (!f->ra_tried) {
+		f->ra = ra_start(inflate_run, f, RUN_BLOCK, 3);
+		f->ra_tried = 1;
 	}
+	if (f->ra)
+		got = ra_read(f->ra, f->text + f->used, f->cap - f->used, &reason);
+	else
+		got = inflate_run(f, f->text + f->used, f->cap - f->used, why, sizeof(why));
+	if (got < 0)
+		return err_set("%s", reason);
+	f->used += (size_t)got;
+	return got > 0;
 }
 
 int runfile_next(struct runfile *f, char **line, size_t *n)
@@ -186,6 +216,7 @@ void runfile_free(struct runfile *f)
 {
 	if (!f)
 		return;
+	ra_stop(f->ra);
 	if (f->in)
 		fclose(f->in);
 	afile_abort(&f->out);

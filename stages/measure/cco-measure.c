@@ -198,6 +198,7 @@ static void stage_release(struct stage *st)
 	free(st->e.named);
 	free(st->e.agg_partner);
 	free(st->e.refs);
+	view_release(&st->e.view);
 	mdef_free(st->ms);
 	vs_free(st->vs);
 }

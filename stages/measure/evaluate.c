@@ -328,12 +328,32 @@ static int episodes_of(const struct eval_run *e, const struct measure *me,
 	return kept;
 }
 
+/* partner_rule = each: the member once at every partner enrolled in the
+ * MY, as that partner sees it (view.h). */
+static void evaluate_each_partner(struct eval_run *e, int mi, const struct mmember *m)
+{
+	int n = view_partners(&e->view, m, &e->reader->partners, e->my_start, e->my_end);
+
+	for (int i = 0; i < n; i++) {
+		struct outcome o = { "", "", -1, NULL, -1, DATE_NONE };
+		struct mx_ctx c;
+
+		view_of_partner(&e->view, m, e->view.partners[i]);
+		if (population(e, mi, &e->view.m, &c, &o, NULL))
+			proportion(e, mi, &e->view.m, &c, &o);
+	}
+}
+
 static void evaluate_measure(struct eval_run *e, int mi, const struct mmember *m)
 {
 	const struct measure *me = &e->ms->m[mi];
 	struct outcome o = { "", "", -1, NULL, -1, DATE_NONE };
 	struct mx_ctx c;
 
+	if (me->per_partner) {
+		evaluate_each_partner(e, mi, m);
+		return;
+	}
 	if (me->episodes) {
 		struct episode *ep;
 		int n = episodes_of(e, me, m, &ep);

@@ -7,6 +7,7 @@
 #include "agg.h"
 #include "mdef.h"
 #include "member.h"
+#include "view.h"
 
 struct rec_writer;
 
@@ -25,6 +26,7 @@ struct eval_run {
 	int nagg_partner;
 	int no_partner;                     /* agg's index of "", or -1 */
 	signed char *refs;                  /* scratch: sub-result outcomes */
+	struct member_view view;            /* scratch: for partner_rule = each */
 };
 
 /* Evaluate m for every measure: write its result rows (members in a

@@ -149,9 +149,10 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 {
 	static const char *const direction[] = { "lower", "higher", NULL };
 	static const char *const yes_no[] = { "no", "yes", NULL };
-	static const char *const rules[] = { "anchor", "last", "most_days", NULL };
+	static const char *const rules[] = { "anchor", "last", "most_days", "each", NULL };
 	static const char *const kinds[] = { "proportion", "rate_per_1000_mm", NULL };
-	static const enum enr_partner_rule rule_of[] = { ENR_ANCHOR, ENR_LAST, ENR_MOST_DAYS };
+	static const enum enr_partner_rule rule_of[] = { ENR_ANCHOR, ENR_LAST, ENR_MOST_DAYS,
+							 ENR_MOST_DAYS };
 	struct measure *m = ld->m;
 	int i;
 
@@ -183,6 +184,8 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 		if ((i = one_of(key, value, rules)) < 0)
 			return -1;
 		m->partner_rule = rule_of[i];
+		/* each: one view per partner, whose only partner is its own */
+		m->per_partner = strcmp(value, "each") == 0;
 	} else if (strcmp(key, "partner_anchor") == 0) {
 		/* parsed after [dates], whose names it may use */
 	} else {
@@ -397,6 +400,9 @@ static int parse_all(struct loader *ld)
 	for (int i = 0; i < m->nstrata; i++)
 		if (parse_list(ld, &m->strata[i].crit, &names) < 0)
 			return -1;
+	if (m->per_partner && (m->kind == MEASURE_RATE || m->episodes))
+		return err_set("%s: partner_rule = each is for member-level proportions "
+			       "(a rate credits each month's partner already)", m->file);
 	ld->refs = m->num;
 	for (int i = 0; i < m->nnum; i++) {
 		ld->ref_limit = i;

@@ -57,6 +57,7 @@ struct measure {
 	enum measure_kind kind;
 	int count_denied;                 /* denied claim lines count */
 	enum enr_partner_rule partner_rule;
+	int per_partner;                  /* partner_rule = each */
 	struct mx_date partner_anchor;    /* for ENR_ANCHOR; the others use the MY */
 	char **date_names;                /* [dates], in order */
 	struct mx_date *dates;

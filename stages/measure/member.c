@@ -27,6 +27,64 @@ static const char *const in_kind[MI_NINPUTS] = {
 	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays"
 };
 
+/* The columns the measures read, looked up once when the inputs open:
+ * by name per member, the lookups cost more than the matching. */
+enum column {
+	C_BIRTH, C_SEX, C_DEATH,
+	C_SPAN_START, C_SPAN_END, C_SPAN_PARTNER,
+	C_CLINIC, C_MONTH, C_MONTH_PARTNER,
+	C_SVC_DATE, C_DENIED, C_SOURCE, C_CLAIM_ID, C_PROCEDURE,
+	C_MODIFIERS, C_DX, C_ICD_PROCS, C_REV, C_POS, C_BILL_TYPE, C_BILLING_NPI,
+	C_RENDERING_NPI,
+	C_RX_DATE, C_RX_CODE, C_RX_SOURCE, C_RX_CLAIM, C_RX_DENIED,
+	C_IMM_DATE, C_IMM_CODE, C_IMM_SOURCE, C_IMM_CLAIM, C_IMM_DENIED,
+	C_LAB_DATE, C_LAB_CODE, C_LAB_SOURCE, C_LAB_CLAIM, C_LAB_DENIED,
+	C_ED_DATE, C_ED_ADMITTED, C_ED_DENIED, C_ED_CLAIMS,
+	C_STAY_ADMIT, C_STAY_DX, C_STAY_DISCHARGE, C_STAY_ID,
+	C_NCOLS
+};
+
+static const struct {
+	enum member_input in;
+	const char *name;
+} column[C_NCOLS] = {
+	{ MI_MEMBERS, "birth_date" }, { MI_MEMBERS, "sex" }, { MI_MEMBERS, "death_date" },
+	{ MI_ENROLLMENT, "start_date" }, { MI_ENROLLMENT, "end_date" },
+	{ MI_ENROLLMENT, "partner_id" },
+	{ MI_ATTRIBUTION, "clinic_id" }, { MI_PARTNER_MONTHS, "month" },
+	{ MI_PARTNER_MONTHS, "partner_id" },
+	{ MI_CLAIMS, "svc_date" }, { MI_CLAIMS, "denied" }, { MI_CLAIMS, "source" },
+	{ MI_CLAIMS, "claim_id" }, { MI_CLAIMS, "procedure_code" },
+	{ MI_CLAIMS, "modifiers" }, { MI_CLAIMS, "dx_codes" }, { MI_CLAIMS, "icd_procs" },
+	{ MI_CLAIMS, "revenue_code" }, { MI_CLAIMS, "pos" }, { MI_CLAIMS, "bill_type" },
+	{ MI_CLAIMS, "billing_npi" }, { MI_CLAIMS, "rendering_npi" },
+	{ MI_PHARMACY, "fill_date" }, { MI_PHARMACY, "ndc" }, { MI_PHARMACY, "source" },
+	{ MI_PHARMACY, "claim_id" }, { MI_PHARMACY, "denied" },
+	{ MI_IMMUNIZATIONS, "imm_date" }, { MI_IMMUNIZATIONS, "cvx" },
+	{ MI_IMMUNIZATIONS, "source" }, { MI_IMMUNIZATIONS, "claim_id" },
+	{ MI_IMMUNIZATIONS, "denied" },
+	{ MI_LABS, "result_date" }, { MI_LABS, "loinc" }, { MI_LABS, "source" },
+	{ MI_LABS, "claim_id" }, { MI_LABS, "denied" },
+	{ MI_ED_VISITS, "ed_date" }, { MI_ED_VISITS, "admitted" }, { MI_ED_VISITS, "denied" },
+	{ MI_ED_VISITS, "claims" },
+	{ MI_STAYS, "admit_date" }, { MI_STAYS, "principal_dx" },
+	{ MI_STAYS, "discharge_date" }, { MI_STAYS, "stay_id" }
+};
+
+/* A column's field in row: "" when the input has no such column (only
+ * the optional claim and denied columns of coded inputs may be absent). */
+static const char *field(const struct member_reader *r, const struct rec_row *row,
+			 enum column c)
+{
+	return r->col[c] >= 0 ? row->field[r->col[c]] : "";
+}
+
+static size_t field_len(const struct member_reader *r, const struct rec_row *row,
+			enum column c)
+{
+	return r->col[c] >= 0 ? row->len[r->col[c]] : 0;
+}
+
 static int open_roster(struct member_reader *r, const char *ws)
 {
 	char *path = xasprintf("%s/normalize/providers.rec.zst", ws);
@@ -45,7 +103,8 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 	r->my = my;
 	r->as_of = as_of;
 	r->acc = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
-	r->last_dx_bits = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
+	for (int i = 0; i < CLAIM_CODE_COLS; i++)
+		r->memo[i].bits = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
 	if (open_roster(r, ws) < 0)
 		return -1;
 	for (int i = 0; i < MI_NINPUTS; i++) {
@@ -56,6 +115,9 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 		if (!r->in[i])
 			return -1;
 	}
+	r->col = xcalloc(C_NCOLS, sizeof(*r->col));
+	for (int c = 0; c < C_NCOLS; c++)
+		r->col[c] = mstream_col(r->in[column[c].in], column[c].name);
 	return 0;
 }
 
@@ -64,9 +126,12 @@ void member_reader_close(struct member_reader *r)
 	for (int i = 0; i < MI_NINPUTS; i++)
 		mstream_close(r->in[i]);
 	names_release(&r->partners);
+	free(r->col);
 	free(r->acc);
-	free(r->last_dx);
-	free(r->last_dx_bits);
+	for (int i = 0; i < CLAIM_CODE_COLS; i++) {
+		free(r->memo[i].last);
+		free(r->memo[i].bits);
+	}
 	roster_release(&r->providers);
 }
 
@@ -184,28 +249,47 @@ static void or_taxonomy(struct member_reader *r, const char *npi, int *any)
 		or_code(r, "TAXONOMY", p->taxonomy, any);
 }
 
-/* The diagnoses of a claim line.  Every line of a claim repeats the
- * claim's list (up to 12 codes), so the previous line's bits are reused
- * when the list is the same: the commonest lookup done once per claim. */
-static void or_dx(struct member_reader *r, const char *list, size_t len, int *any)
+/* Value-set bits of one claim column's field: its code list, or for
+ * system NULL the taxonomy of the NPI it holds. */
+static void column_bits(struct member_reader *r, const char *system, const char *value,
+			int *any)
+{
+	if (!system)
+		or_taxonomy(r, value, any);
+	else if (strchr(value, '|'))
+		or_list(r, system, value, any);
+	else
+		or_code(r, system, value, any);
+}
+
+/* OR into r->acc the bits of a claim column's field.  The lines of a
+ * claim repeat its header fields (diagnoses, bill type, place of service,
+ * NPIs), so each column remembers its last value and that value's bits:
+ * most lookups are one string comparison. */
+static void or_column(struct member_reader *r, struct column_memo *c, const char *system,
+		      const char *value, size_t len, int *any)
 {
 	int words = codeidx_words(r->codes);
 
-	if (!r->last_dx || strcmp(r->last_dx, list) != 0) {
+	if (!*value)
+		return;
+	if (!c->last || c->len != len || memcmp(c->last, value, len) != 0) {
 		uint64_t *save = r->acc;
-		int found = 0;
 
-		r->acc = r->last_dx_bits;
+		r->acc = c->bits;
 		memset(r->acc, 0, sizeof(uint64_t) * (size_t)words);
-		or_list(r, "ICD10CM", list, &found);
+		c->any = 0;
+		column_bits(r, system, value, &c->any);
 		r->acc = save;
-		r->last_dx_any = found;
-		xgrow(&r->last_dx, &r->last_dx_alloc, len + 1, 1);
-		memcpy(r->last_dx, list, len + 1);
+		xgrow(&c->last, &c->alloc, len + 1, 1);
+		memcpy(c->last, value, len + 1);
+		c->len = len;
 	}
-	for (int i = 0; r->last_dx_any && i < words; i++)
-		r->acc[i] |= r->last_dx_bits[i];
-	*any |= r->last_dx_any;
+	if (!c->any)
+		return;
+	for (int i = 0; i < words; i++)
+		r->acc[i] |= c->bits[i];
+	*any = 1;
 }
 
 /* Add a hit on date to every slot set in r->acc, and clear it. */
@@ -224,61 +308,76 @@ static void add_hits(struct member_reader *r, struct mmember *m, int date, int d
 	}
 }
 
+/* The claim columns that carry codes, with their code systems (NULL: an
+ * NPI, matched by its taxonomy); the procedure code's system depends on
+ * the code, so it is matched apart. */
+static const struct {
+	enum column col;
+	const char *system;
+} claim_code_cols[CLAIM_CODE_COLS] = {
+	{ C_MODIFIERS, "MODIFIER" }, { C_DX, "ICD10CM" }, { C_ICD_PROCS, "ICD10PCS" },
+	{ C_REV, "REV" }, { C_POS, "POS" }, { C_BILL_TYPE, "BILLTYPE" },
+	{ C_BILLING_NPI, NULL }, { C_RENDERING_NPI, NULL }
+};
+
 static int read_claims(struct member_reader *r, struct mmember *m)
 {
 	struct mstream *ms = r->in[MI_CLAIMS];
-	int cd = mstream_col(ms, "svc_date"), cx = mstream_col(ms, "denied");
-	int cs = mstream_col(ms, "source"), cc = mstream_col(ms, "claim_id");
-	int cp = mstream_col(ms, "procedure_code"), cm = mstream_col(ms, "modifiers");
-	int cdx = mstream_col(ms, "dx_codes"), cip = mstream_col(ms, "icd_procs");
-	int cr = mstream_col(ms, "revenue_code"), cpos = mstream_col(ms, "pos");
-	int cb = mstream_col(ms, "bill_type");
-	int cbn = mstream_col(ms, "billing_npi"), crn = mstream_col(ms, "rendering_npi");
 	struct rec_row row;
 	int rc;
 
 	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
-		char **f = row.field;
-		int date = parse_date(f[cd], row.len[cd], DATE_NONE), any = 0;
+		int date = parse_date(field(r, &row, C_SVC_DATE), field_len(r, &row, C_SVC_DATE),
+				      DATE_NONE);
+		const char *proc = field(r, &row, C_PROCEDURE);
+		int any = 0;
 
 		if (date == DATE_NONE)
 			continue;
-		if (*f[cp])
-			or_code(r, vs_procedure_system(f[cp]), f[cp], &any);
-		or_list(r, "MODIFIER", f[cm], &any);
-		or_dx(r, f[cdx], row.len[cdx], &any);
-		or_list(r, "ICD10PCS", f[cip], &any);
-		or_code(r, "REV", f[cr], &any);
-		or_code(r, "POS", f[cpos], &any);
-		or_code(r, "BILLTYPE", f[cb], &any);
-		or_taxonomy(r, f[cbn], &any);
-		or_taxonomy(r, f[crn], &any);
+		if (*proc)
+			or_code(r, vs_procedure_system(proc), proc, &any);
+		for (int i = 0; i < CLAIM_CODE_COLS; i++) {
+			enum column c = claim_code_cols[i].col;
+
+			or_column(r, &r->memo[i], claim_code_cols[i].system, field(r, &row, c),
+				  field_len(r, &row, c), &any);
+		}
 		if (any)
-			add_hits(r, m, date, strcmp(f[cx], "1") == 0, evidence(m, f[cs], f[cc]));
+			add_hits(r, m, date, strcmp(field(r, &row, C_DENIED), "1") == 0,
+				 evidence(m, field(r, &row, C_SOURCE), field(r, &row, C_CLAIM_ID)));
 	}
 	return rc;
 }
 
 /* Pharmacy, immunizations, labs: one code per row. */
-static int read_coded(struct member_reader *r, struct mmember *m, enum member_input in,
-		      const char *date_col, const char *code_col, const char *system)
+static const struct coded_input {
+	enum member_input in;
+	enum column date, code, source, claim, denied;
+	const char *system;
+} coded_inputs[] = {
+	{ MI_PHARMACY, C_RX_DATE, C_RX_CODE, C_RX_SOURCE, C_RX_CLAIM, C_RX_DENIED, "NDC" },
+	{ MI_IMMUNIZATIONS, C_IMM_DATE, C_IMM_CODE, C_IMM_SOURCE, C_IMM_CLAIM, C_IMM_DENIED,
+	  "CVX" },
+	{ MI_LABS, C_LAB_DATE, C_LAB_CODE, C_LAB_SOURCE, C_LAB_CLAIM, C_LAB_DENIED, "LOINC" }
+};
+
+static int read_coded(struct member_reader *r, struct mmember *m, const struct coded_input *ci)
 {
-	struct mstream *ms = r->in[in];
-	int cd = mstream_col(ms, date_col), cc = mstream_col(ms, code_col);
-	int cs = mstream_col(ms, "source"), cid = mstream_col(ms, "claim_id");
-	int cx = mstream_col(ms, "denied");
+	struct mstream *ms = r->in[ci->in];
 	struct rec_row row;
 	int rc;
 
 	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
-		int date = parse_date(row.field[cd], row.len[cd], DATE_NONE), any = 0;
+		int date = parse_date(field(r, &row, ci->date), field_len(r, &row, ci->date),
+				      DATE_NONE), any = 0;
+		const char *claim = r->col[ci->claim] >= 0 ? field(r, &row, ci->claim) : ci->system;
 
 		if (date == DATE_NONE)
 			continue;
-		or_code(r, system, row.field[cc], &any);
+		or_code(r, ci->system, field(r, &row, ci->code), &any);
 		if (any)
-			add_hits(r, m, date, cx >= 0 && strcmp(row.field[cx], "1") == 0,
-				 evidence(m, row.field[cs], cid >= 0 ? row.field[cid] : system));
+			add_hits(r, m, date, strcmp(field(r, &row, ci->denied), "1") == 0,
+				 evidence(m, field(r, &row, ci->source), claim));
 	}
 	return rc;
 }
@@ -292,20 +391,27 @@ static int by_date(const void *a, const void *b)
 	return (x->evidence > y->evidence) - (x->evidence < y->evidence);
 }
 
+/* Most lists hold one input's hits, which come in date order already. */
+static int in_date_order(const struct hit_list *l)
+{
+	for (int i = 1; i < l->n; i++)
+		if (by_date(&l->v[i - 1], &l->v[i]) > 0)
+			return 0;
+	return 1;
+}
+
 /* ---- one member ---- */
 
 static int read_demographics(struct member_reader *r, struct mmember *m)
 {
 	struct mstream *ms = r->in[MI_MEMBERS];
-	int cb = mstream_col(ms, "birth_date"), cs = mstream_col(ms, "sex");
-	int cd = mstream_col(ms, "death_date");
 	struct rec_row row;
 
 	if (mstream_next(ms, m->id, &row) <= 0)
 		return -1;
-	m->birth = parse_date(row.field[cb], row.len[cb], DATE_NONE);
-	m->death = parse_date(row.field[cd], row.len[cd], DATE_NONE);
-	m->sex = row.len[cs] == 1 ? row.field[cs][0] : 'U';
+	m->birth = parse_date(field(r, &row, C_BIRTH), field_len(r, &row, C_BIRTH), DATE_NONE);
+	m->death = parse_date(field(r, &row, C_DEATH), field_len(r, &row, C_DEATH), DATE_NONE);
+	m->sex = field_len(r, &row, C_SEX) == 1 ? field(r, &row, C_SEX)[0] : 'U';
 	if (mstream_next(ms, m->id, &row) != 0)
 		return err_set("members: a member id appears twice (normalize keeps one row)");
 	return 0;
@@ -314,14 +420,13 @@ static int read_demographics(struct member_reader *r, struct mmember *m)
 static int read_spans(struct member_reader *r, struct mmember *m)
 {
 	struct mstream *ms = r->in[MI_ENROLLMENT];
-	int cs = mstream_col(ms, "start_date"), ce = mstream_col(ms, "end_date");
-	int cp = mstream_col(ms, "partner_id");
 	struct rec_row row;
 	int rc;
 
 	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
 		struct enr_span *sp;
-		int start = parse_date(row.field[cs], row.len[cs], DATE_NONE);
+		int start = parse_date(field(r, &row, C_SPAN_START),
+				       field_len(r, &row, C_SPAN_START), DATE_NONE);
 
 		if (start == DATE_NONE)
 			continue;
@@ -329,8 +434,9 @@ static int read_spans(struct member_reader *r, struct mmember *m)
 		sp = &m->spans[m->nspans++];
 		sp->start = start;
 		/* an open span runs through the as-of date */
-		sp->end = parse_date(row.field[ce], row.len[ce], r->as_of);
-		sp->partner = names_intern(&r->partners, row.field[cp]);
+		sp->end = parse_date(field(r, &row, C_SPAN_END), field_len(r, &row, C_SPAN_END),
+				     r->as_of);
+		sp->partner = names_intern(&r->partners, field(r, &row, C_SPAN_PARTNER));
 	}
 	return rc;
 }
@@ -343,7 +449,7 @@ static int read_attribution(struct member_reader *r, struct mmember *m)
 
 	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
 		free(m->clinic_id);
-		m->clinic_id = xstrdup(row.field[mstream_col(ms, "clinic_id")]);
+		m->clinic_id = xstrdup(field(r, &row, C_CLINIC));
 	}
 	return rc;
 }
@@ -352,19 +458,18 @@ static int read_attribution(struct member_reader *r, struct mmember *m)
 static int read_partner_months(struct member_reader *r, struct mmember *m)
 {
 	struct mstream *ms = r->in[MI_PARTNER_MONTHS];
-	int cm = mstream_col(ms, "month"), cp = mstream_col(ms, "partner_id");
 	struct rec_row row;
 	int rc;
 
 	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
-		const char *mo = row.field[cm];
+		const char *mo = field(r, &row, C_MONTH), *partner = field(r, &row, C_MONTH_PARTNER);
 		int month;
 
-		if (row.len[cm] != 7 || atoi(mo) != r->my || !*row.field[cp])
+		if (field_len(r, &row, C_MONTH) != 7 || atoi(mo) != r->my || !*partner)
 			continue;
 		month = atoi(mo + 5);
 		if (month >= 1 && month <= 12)
-			m->month_partner[month] = names_intern(&r->partners, row.field[cp]);
+			m->month_partner[month] = names_intern(&r->partners, partner);
 	}
 	return rc;
 }
@@ -390,18 +495,18 @@ static void add_stay(struct member_reader *r, struct mmember *m, const struct re
 {
 	struct mstay *s;
 	const uint64_t *bits;
-	struct mstream *st = r->in[MI_STAYS];
-	int ca = mstream_col(st, "admit_date"), cdx = mstream_col(st, "principal_dx");
+	const char *dx = field(r, row, C_STAY_DX);
 	size_t old = m->stays_alloc;
 
 	xgrow(&m->stays, &m->stays_alloc, (size_t)m->nstays + 1, sizeof(*m->stays));
 	for (size_t i = old; i < m->stays_alloc; i++)
 		m->stays[i].bits = xcalloc((size_t)m->words + 1, sizeof(uint64_t));
 	s = &m->stays[m->nstays++];
-	s->admit = parse_date(row->field[ca], row->len[ca], discharge);
+	s->admit = parse_date(field(r, row, C_STAY_ADMIT), field_len(r, row, C_STAY_ADMIT),
+			      discharge);
 	s->discharge = discharge;
 	s->evidence = evid;
-	bits = *row->field[cdx] ? codeidx_lookup(r->codes, "ICD10CM", row->field[cdx]) : NULL;
+	bits = *dx ? codeidx_lookup(r->codes, "ICD10CM", dx) : NULL;
 	for (int i = 0; i < m->words; i++)
 		s->bits[i] = bits ? bits[i] : 0;
 	add_builtin(r, m, EV_DISCHARGE, discharge, 0, evid);
@@ -411,29 +516,28 @@ static void add_stay(struct member_reader *r, struct mmember *m, const struct re
 /* ED visits (one per date) and inpatient stays, as built-in events. */
 static int read_derived(struct member_reader *r, struct mmember *m)
 {
-	struct mstream *ed = r->in[MI_ED_VISITS], *st = r->in[MI_STAYS];
-	int cd = mstream_col(ed, "ed_date"), ca = mstream_col(ed, "admitted");
-	int cx = mstream_col(ed, "denied"), cc = mstream_col(ed, "claims");
-	int cdis = mstream_col(st, "discharge_date"), cid = mstream_col(st, "stay_id");
 	struct rec_row row;
 	int rc, date;
 
-	while ((rc = mstream_next(ed, m->id, &row)) > 0) {
-		int ev, denied = strcmp(row.field[cx], "1") == 0;
+	while ((rc = mstream_next(r->in[MI_ED_VISITS], m->id, &row)) > 0) {
+		int ev, denied = strcmp(field(r, &row, C_ED_DENIED), "1") == 0;
 
-		if ((date = parse_date(row.field[cd], row.len[cd], DATE_NONE)) == DATE_NONE)
+		date = parse_date(field(r, &row, C_ED_DATE), field_len(r, &row, C_ED_DATE),
+				  DATE_NONE);
+		if (date == DATE_NONE)
 			continue;
-		ev = evidence(m, "ed", row.field[cc]);
+		ev = evidence(m, "ed", field(r, &row, C_ED_CLAIMS));
 		add_builtin(r, m, EV_ED_VISIT_ALL, date, denied, ev);
-		if (strcmp(row.field[ca], "1") != 0)
+		if (strcmp(field(r, &row, C_ED_ADMITTED), "1") != 0)
 			add_builtin(r, m, EV_ED_VISIT, date, denied, ev);
 	}
 	if (rc < 0)
 		return -1;
-	while ((rc = mstream_next(st, m->id, &row)) > 0) {
-		date = parse_date(row.field[cdis], row.len[cdis], DATE_NONE);
+	while ((rc = mstream_next(r->in[MI_STAYS], m->id, &row)) > 0) {
+		date = parse_date(field(r, &row, C_STAY_DISCHARGE),
+				  field_len(r, &row, C_STAY_DISCHARGE), DATE_NONE);
 		if (date != DATE_NONE)
-			add_stay(r, m, &row, date, evidence(m, "stay", row.field[cid]));
+			add_stay(r, m, &row, date, evidence(m, "stay", field(r, &row, C_STAY_ID)));
 	}
 	return rc;
 }
@@ -462,12 +566,11 @@ int member_read(struct member_reader *r, struct mmember *m)
 	    read_spans(r, m) < 0 || read_attribution(r, m) < 0 ||
 	    read_partner_months(r, m) < 0 || read_derived(r, m) < 0 ||
 	    read_claims(r, m) < 0 ||
-	    read_coded(r, m, MI_PHARMACY, "fill_date", "ndc", "NDC") < 0 ||
-	    read_coded(r, m, MI_IMMUNIZATIONS, "imm_date", "cvx", "CVX") < 0 ||
-	    read_coded(r, m, MI_LABS, "result_date", "loinc", "LOINC") < 0)
+	    read_coded(r, m, &coded_inputs[0]) < 0 || read_coded(r, m, &coded_inputs[1]) < 0 ||
+	    read_coded(r, m, &coded_inputs[2]) < 0)
 		return -1;
 	for (int i = 0; i < m->nslots; i++) {
-		if (m->lists[i].n > 1)
+		if (!in_date_order(&m->lists[i]))
 			qsort(m->lists[i].v, (size_t)m->lists[i].n, sizeof(struct mx_hit), by_date);
 		m->hits[i] = (struct mx_hits){ m->lists[i].v, m->lists[i].n };
 	}

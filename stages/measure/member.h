@@ -59,8 +59,19 @@ enum member_input {
 	MI_PHARMACY, MI_IMMUNIZATIONS, MI_LABS, MI_ED_VISITS, MI_STAYS, MI_NINPUTS
 };
 
+/* A claim column's last value and its value-set bits. */
+struct column_memo {
+	char *last;
+	size_t len, alloc;
+	uint64_t *bits;
+	int any;
+};
+
+#define CLAIM_CODE_COLS 8
+
 struct member_reader {
 	struct mstream *in[MI_NINPUTS];
+	int *col;                 /* column of each field read, by enum column */
 	struct codeidx *codes;
 	struct roster providers;  /* a claim's NPIs give it TAXONOMY codes */
 	const struct measure_set *ms; /* which slots are built-in event lists */
@@ -68,10 +79,7 @@ struct member_reader {
 	struct names partners;    /* interned partner ids; spans index them */
 	long long orphan_rows;    /* rows of members not in the members file */
 	uint64_t *acc;            /* one event's value-set bits */
-	char *last_dx;            /* the previous claim line's diagnosis list */
-	size_t last_dx_alloc;
-	uint64_t *last_dx_bits;   /* and its value-set bits */
-	int last_dx_any;
+	struct column_memo memo[CLAIM_CODE_COLS];
 };
 
 /* Open the inputs under ws (and load its provider roster), for the

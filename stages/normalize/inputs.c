@@ -74,6 +74,7 @@ static int load_file(const char *path, const char *seq, const struct rec_schema 
 		rec_reader_close(r);
 		return -1;
 	}
+	rec_reader_prefetch(r);
 	while ((rc = rec_reader_next(r, &row)) > 0) {
 		c->in++;
 		if (prep)

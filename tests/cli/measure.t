@@ -131,10 +131,11 @@ test_expect_success 'PCR: index stays Jan 1 - Dec 1, readmission by day 30, tran
 	printf "P01 2025-03-10 1\nP01 2025-04-12 0\nP03 2025-01-15 0\n" >expect && test_cmp expect out
 '
 
-test_expect_success 'preventive dental: 180 enrolled days, ages, strata, partner by most days' '
+test_expect_success 'preventive dental: 180 enrolled days, ages, strata, each partner' '
 	check pds PDS &&
-	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PDS\" { print \$1, \$4, \$5 }" | grep -E "^D0[159] " >out &&
-	printf "D01 age_1_5 P1\nD05 age_6_14 P1\nD09 age_6_14 P2\n" >expect && test_cmp expect out
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PDS\" { print \$1, \$4, \$5, \$9 }" | grep -E "^D(0[159]|12) " >out &&
+	printf "D01 age_1_5 P1 1\nD05 age_6_14 P1 1\nD09 age_6_14 P1 1\nD09 age_6_14 P2 0\nD12 age_6_14 P1 0\n" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'IET: episodes, 194-day history, initiation window, engagement from initiation' '

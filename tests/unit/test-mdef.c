@@ -177,6 +177,8 @@ static void test_errors(void)
 	      "", "needs at least one [numerator.NAME] section");
 	fails("[strata]\ngirls = sex = F\n", "[strata]\ngirls = sex = F\nx = 1\ngirls = sex = M\n",
 	      "bad.ini:36: 'girls' already set on line 34");
+	fails("partner_rule = anchor", "partner_rule = each\nkind = rate_per_1000_mm",
+	      "bad.ini: partner_rule = each is for member-level proportions");
 }
 
 int main(void)

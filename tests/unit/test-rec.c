@@ -10,6 +10,7 @@
 #include "xalloc.h"
 
 static char dir[] = "/tmp/cco-test-rec-XXXXXX";
+static int prefetch;  /* read with a readahead thread */
 
 static char *path(const char *name)
 {
@@ -57,6 +58,8 @@ static long count_rows(const char *name)
 		rec_reader_close(r);
 		return -1;
 	}
+	if (prefetch)
+		rec_reader_prefetch(r);
 	while ((rc = rec_reader_next(r, &row)) > 0)
 		n++;
 	rec_reader_close(r);
@@ -114,6 +117,7 @@ static void test_round_trip(void)
 	free(p);
 }
 
+/* Damage gives the same errors with and without readahead. */
 static void test_damage(void)
 {
 	off_t size = file_size("a.rec");
@@ -171,6 +175,10 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	test_round_trip();
+	test_damage();
+	prefetch = 1;
+	is_int(count_rows("a.rec"), 200000, "with readahead: read them all back");
+	is_int(count_rows("plain.rec"), 1000, "with readahead: uncompressed file");
 	test_damage();
 	test_writer_errors();
 	test_schema_check();
