@@ -29,7 +29,7 @@ static void *compress(const uint8_t *src, size_t size, size_t *n)
 	return dst;
 }
 
-static void read_all(const char *path)
+static void read_all(const char *path, int prefetch)
 {
 	struct rec_reader *r = rec_reader_open(path);
 	const struct rec_schema *s;
@@ -38,6 +38,8 @@ static void read_all(const char *path)
 
 	if (!r)
 		return;
+	if (prefetch)
+		rec_reader_prefetch(r);
 	/* a known kind is checked as a stage would check it; either way
 	 * every row is read */
 	s = rec_schema_find(rec_reader_kind(r));
@@ -61,12 +63,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (data[0] & 1) {
-		read_all(fuzz_file("in.rec.zst", data + 1, size - 1));
+		read_all(fuzz_file("in.rec.zst", data + 1, size - 1), data[0] & 2);
 	} else {
 		size_t n;
 		void *z = compress(data + 1, size - 1, &n);
 
-		read_all(fuzz_file("in.rec.zst", z, n));
+		read_all(fuzz_file("in.rec.zst", z, n), data[0] & 2);
 		free(z);
 	}
 	return 0;
