@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 SHELL_TESTS = $(sort $(wildcard tests/cli/*.t tests/e2e/*.t))
 TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD))
 
-.PHONY: all check asan valgrind units deps install clean help bench demo \
+.PHONY: all check asan valgrind units deps install clean help bench bench-rec demo \
 	fuzz fuzz-build
 .DEFAULT_GOAL := all
 
@@ -73,6 +73,7 @@ $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 MEASURE_LANG := $(BUILD)/stages/measure/mexpr_parse.o $(BUILD)/stages/measure/mexpr_eval.o
 $(BUILD)/tests/unit/test-mexpr: $(MEASURE_LANG)
 $(BUILD)/tests/unit/test-mdef: $(MEASURE_LANG) $(BUILD)/stages/measure/mdef.o
+$(BUILD)/tests/unit/test-codeidx: $(BUILD)/stages/measure/codeidx.o
 
 # Fuzz targets: tests/fuzz/TARGET.c each define LLVMFuzzerTestOneInput
 # and link the stage objects they drive.  test-fuzz-replay (a unit test)
@@ -147,10 +148,14 @@ demo: deps
 
 # Benchmarks report figures; they never fail on a timing.
 BENCH_ROWS ?= 10000000
+BENCH_MEMBERS ?= 200000
 $(BUILD)/bench/rec-bench: $(BUILD)/bench/rec-bench.o $(LIBCCO)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-bench: $(BUILD)/bench/rec-bench
+bench: all
+	bench/run.sh --members $(BENCH_MEMBERS)
+
+bench-rec: $(BUILD)/bench/rec-bench
 	@mkdir -p $(BUILD)/bench/tmp
 	/usr/bin/time -f 'peak RSS %M KB' $(BUILD)/bench/rec-bench $(BENCH_ROWS) 1 $(BUILD)/bench/tmp
 
@@ -171,7 +176,8 @@ help:
 	@echo 'make asan       the test suite under AddressSanitizer and UBSan'
 	@echo 'make valgrind   the test suite under valgrind (leaks are errors)'
 	@echo 'make fuzz       build the fuzz targets with clang, run each (FUZZ_SECONDS=60)'
-	@echo 'make bench      record-file throughput (BENCH_ROWS=10000000)'
+	@echo 'make bench      every stage timed, the floor, a DuckDB peer (BENCH_MEMBERS=200000)'
+	@echo 'make bench-rec  record-file throughput (BENCH_ROWS=10000000)'
 	@echo 'make install    install programs and manual pages (PREFIX, DESTDIR)'
 	@echo 'make deps       install missing Debian packages (as root)'
 	@echo 'make clean      remove build outputs'

@@ -93,6 +93,12 @@ void date_format(int days, char *buf)
 	buf[10] = '\0';
 }
 
+void date_format_month(int days, char *buf)
+{
+	date_format(days, buf);
+	buf[7] = '\0';
+}
+
 int date_add_months(int days, int months)
 {
 	int y, m, d, total, last;

@@ -32,6 +32,11 @@ int date_parse_iso(const char *s, size_t n, int *days);
 /* Write "YYYY-MM-DD" and a NUL into buf (at least DATE_ISO_LEN + 1 bytes). */
 void date_format(int days, char *buf);
 
+/* Write the month of days as "YYYY-MM" and a NUL into buf (at least
+ * DATE_ISO_LEN + 1 bytes): member months are labelled so, millions of
+ * times a run, where snprintf() would cost more than the rest. */
+void date_format_month(int days, char *buf);
+
 /* The same day-of-month m months later (earlier if negative), clamped to the
  * month's last day: Jan 31 + 1 month = Feb 28 (or 29). */
 int date_add_months(int days, int months);

@@ -50,12 +50,13 @@ int enr_days(const struct enr_span *s, int n, int from, int to)
 	return days;
 }
 
-/* Is span a a better claim on the member than b under the tie rule? */
+/* Is span a, later in the array than b, a better claim on the member
+ * under the tie rule?  Of equal starts the earlier span stays: spans are
+ * sorted by partner id there, while partner numbers follow the order in
+ * which the caller first saw each partner. */
 static int wins_tie(const struct enr_span *a, const struct enr_span *b)
 {
-	if (a->start != b->start)
-		return a->start > b->start;
-	return a->partner < b->partner;
+	return a->start > b->start;
 }
 
 static int clip_days(const struct enr_span *s, int from, int to)

@@ -25,7 +25,8 @@ enum enr_partner_rule {
 	ENR_MOST_DAYS  /* the partner with most enrolled days in the window */
 };
 
-/* Spans must be sorted by start (ties in any order); they may overlap. */
+/* Spans must be sorted by start, then partner id (as cco-normalize writes
+ * them); they may overlap. */
 
 /* 1 if the member is enrolled on every day of [from, to] except at most
  * max_gaps gaps of at most max_gap_days days each, else 0. */
@@ -40,8 +41,9 @@ int enr_days(const struct enr_span *s, int n, int from, int to);
 
 /* The partner accountable for window [from, to] under rule (anchor is used
  * by ENR_ANCHOR only).  Where spans of several partners tie, the one whose
- * span starts latest wins, then the lowest partner number, so the choice
- * never depends on input order.  Returns the partner, or -1 if the member
+ * span starts latest wins, then the earlier span in s: the lower partner
+ * id, whatever numbers the caller gave the partners.  Returns the partner,
+ * or -1 if the member
  * is not enrolled on the anchor date (ENR_ANCHOR) or in the window. */
 int enr_partner(const struct enr_span *s, int n, int from, int to, int anchor,
 		enum enr_partner_rule rule);

@@ -3,8 +3,10 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "err.h"
 #include "inifile.h"
@@ -13,12 +15,26 @@
 
 enum { MATCH_LIMIT = 100000, DEPTH_LIMIT = 1000 };
 
+/* Codes repeat: a claims file holds a few thousand distinct procedure
+ * codes in millions of lines.  The verdicts on recent short values are
+ * kept in a direct-mapped cache, which spares most matches. */
+enum { MEMO_SLOTS = 1024, MEMO_LEN = 14 };
+
+struct memo {
+	char value[MEMO_LEN];
+	unsigned char len;         /* 0: empty slot */
+	unsigned char verdict;
+};
+
 struct pattern {
 	char *name;
 	char *regex;               /* source text, for copies */
 	pcre2_code *code;
+	int jit;                   /* JIT-compiled: call the JIT directly */
 	pcre2_match_data *md;      /* reused by every match */
 	pcre2_match_context *mc;   /* carries the limits */
+	struct memo **memo;        /* MEMO_SLOTS verdicts, from the first match
+				      (a run loads many patterns, uses few) */
 };
 
 struct pattern_set {
@@ -33,6 +49,9 @@ static void pattern_free(struct pattern *p)
 	pcre2_match_context_free(p->mc);
 	pcre2_match_data_free(p->md);
 	pcre2_code_free(p->code);
+	if (p->memo)
+		free(*p->memo);
+	free(p->memo);
 	free(p->name);
 	free(p->regex);
 	free(p);
@@ -53,8 +72,9 @@ static struct pattern *pattern_compile(const char *name, const char *regex)
 		err_set("pattern %s: %s, at offset %zu", name, (char *)msg, (size_t)off);
 		return NULL;
 	}
-	(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* interpreter if no JIT */
 	p = xcalloc(1, sizeof(*p));
+	p->jit = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0; /* else interpreted */
+	p->memo = xcalloc(1, sizeof(*p->memo));
 	p->name = xstrdup(name);
 	p->regex = xstrdup(regex);
 	p->code = c;
@@ -131,9 +151,28 @@ const struct pattern *pattern_find(const struct pattern_set *ps, const char *nam
 	return p ? *p : NULL;
 }
 
+static int match(const struct pattern *p, const char *s, size_t n)
+{
+	if (p->jit)
+		return pcre2_jit_match(p->code, (PCRE2_SPTR)s, n, 0, 0, p->md, p->mc) >= 0;
+	return pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, p->md, p->mc) >= 0;
+}
+
 int pattern_match(const struct pattern *p, const char *s, size_t n)
 {
-	return pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, p->md, p->mc) >= 0;
+	struct memo *m;
+
+	if (n == 0 || n > MEMO_LEN)
+		return match(p, s, n);
+	if (!*p->memo)
+		*p->memo = xcalloc(MEMO_SLOTS, sizeof(**p->memo));
+	m = &(*p->memo)[XXH3_64bits(s, n) & (MEMO_SLOTS - 1)];
+	if (m->len != n || memcmp(m->value, s, n) != 0) {
+		memcpy(m->value, s, n);
+		m->len = (unsigned char)n;
+		m->verdict = (unsigned char)match(p, s, n);
+	}
+	return m->verdict;
 }
 
 void pattern_set_free(struct pattern_set *ps)

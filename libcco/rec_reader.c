@@ -11,10 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "bytes16.h"
 #include "err.h"
 #include "readahead.h"
 #include "rec.h"
@@ -195,24 +193,18 @@ static inline void end_field(char **p, char *stop, int *nf, char **field, size_t
 
 /* Split line (NUL-terminated at n) into at most max fields at TABs;
  * returns the field count.  Fields are a few bytes each, so a memchr()
- * per field costs more than the scan: with SSE2 the tabs of 16 bytes are
- * found at once. */
+ * per field costs more than the scan (bytes16.h). */
 static int split(char *line, size_t n, char **field, size_t *len, int max)
 {
 	int nf = 0;
 	char *p = line;
 	size_t i = 0;
 
-#ifdef __SSE2__
-	const __m128i tab = _mm_set1_epi8('\t');
-
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(line + i));
-		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab));
-
-		for (; mask; mask &= mask - 1)
-			end_field(&p, line + i + __builtin_ctz(mask), &nf, field, len, max);
-	}
+#ifdef BYTES16
+	for (; i + 16 <= n; i += 16)
+		for (unsigned tabs = bytes16_eq(bytes16_load(line + i), '\t'); tabs;
+		     tabs &= tabs - 1)
+			end_field(&p, line + i + __builtin_ctz(tabs), &nf, field, len, max);
 #endif
 	for (; i < n; i++)
 		if (line[i] == '\t')

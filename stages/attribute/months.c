@@ -34,14 +34,14 @@ void months_write(struct rec_writer *w, const struct member *m, int my,
 	for (int month = 1; month <= 12; month++) {
 		int from = date_from_ymd(my, month, 1);
 		int to = from + date_month_days(my, month) - 1;
-		char label[8];
+		char label[DATE_ISO_LEN + 1];
 		int partner;
 
 		if (enr_days(m->spans, m->nspans, from, to) == 0)
 			continue;
 		any = 1;
 		partner = month_partner(m, from, to, rule);
-		snprintf(label, sizeof(label), "%04d-%02d", my, month);
+		date_format_month(from, label);
 		rec_put_str(w, m->id);
 		rec_put_str(w, label);
 		rec_put_str(w, partner >= 0 ? p->v[partner] : NULL);

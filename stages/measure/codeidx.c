@@ -1,3 +1,10 @@
+/*
+ * codeidx.c: an open-addressing table from "system\tcode" to value-set
+ * bits.  Lookups are bound by memory, not by work: the table starts small
+ * and doubles as codes arrive, so it stays as dense as the distinct codes
+ * allow, and each entry holds its key, so a hit reads one cache line (and
+ * the bits, when the code is in any value set at all).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -7,18 +14,23 @@
 #include "valueset.h"
 #include "xalloc.h"
 
+enum { KEY_MAX = 23 };   /* "TAXONOMY\t" and a 10-character code fit */
+
 struct entry {
-	uint64_t hash;   /* 0: empty */
-	char *key;       /* "system\tcode" */
-	uint64_t *bits;  /* NULL: in no value set */
+	uint64_t hash;        /* 0: empty */
+	unsigned char len;    /* of key */
+	char key[KEY_MAX];    /* "system\tcode", not NUL-terminated */
+	uint32_t bits;        /* 1 + index into x->pool; 0: in no value set */
 };
 
 struct codeidx {
 	const struct measure_set *ms;
 	int words;
 	struct entry *table;
-	size_t cap;      /* power of two */
+	size_t cap;           /* power of two */
 	size_t used, max;
+	uint64_t *pool;       /* the entries' bitsets, words each */
+	size_t pool_used, pool_alloc;
 	uint64_t *scratch;
 };
 
@@ -30,25 +42,47 @@ struct codeidx *codeidx_new(const struct measure_set *ms, int max_entries)
 	x->words = (ms->nvs + 63) / 64;
 	x->max = (size_t)max_entries;
 	x->cap = 1024;
-	while (x->cap < x->max * 2)
-		x->cap *= 2;
 	x->table = xcalloc(x->cap, sizeof(*x->table));
 	x->scratch = xcalloc((size_t)x->words + 1, sizeof(uint64_t));
 	return x;
 }
 
-static void clear(struct codeidx *x)
+static struct entry *slot_of(struct codeidx *x, uint64_t h, const char *key, size_t n)
 {
-	for (size_t i = 0; i < x->cap; i++) {
-		free(x->table[i].key);
-		free(x->table[i].bits);
-	}
-	memset(x->table, 0, x->cap * sizeof(*x->table));
-	x->used = 0;
+	size_t i = h & (x->cap - 1);
+
+	for (; x->table[i].hash; i = (i + 1) & (x->cap - 1))
+		if (x->table[i].hash == h && x->table[i].len == n &&
+		    memcmp(x->table[i].key, key, n) == 0)
+			break;
+	return &x->table[i];
 }
 
-/* Look code up in every value set: the slow path, once per distinct code. */
-static uint64_t *compute(struct codeidx *x, const char *system, const char *code)
+/* Room for one more entry: double the table at half full, or start again
+ * empty at the bound. */
+static void make_room(struct codeidx *x)
+{
+	struct entry *old = x->table;
+	size_t old_cap = x->cap;
+
+	if (x->used == x->max) {
+		memset(x->table, 0, x->cap * sizeof(*x->table));
+		x->used = x->pool_used = 0;
+		return;
+	}
+	if (2 * (x->used + 1) <= x->cap)
+		return;
+	x->cap *= 2;
+	x->table = xcalloc(x->cap, sizeof(*x->table));
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].hash)
+			*slot_of(x, old[i].hash, old[i].key, old[i].len) = old[i];
+	free(old);
+}
+
+/* The bits of code in every value set, into x->scratch: the slow path,
+ * once per distinct code.  Returns 0 if it is in none. */
+static int compute(struct codeidx *x, const char *system, const char *code)
 {
 	int any = 0;
 
@@ -59,41 +93,51 @@ static uint64_t *compute(struct codeidx *x, const char *system, const char *code
 			any = 1;
 		}
 	}
-	if (!any)
-		return NULL;
-	uint64_t *bits = xmalloc(sizeof(uint64_t) * (size_t)x->words);
+	return any;
+}
 
-	memcpy(bits, x->scratch, sizeof(uint64_t) * (size_t)x->words);
-	return bits;
+/* Keep x->scratch in the pool; returns its index + 1. */
+static uint32_t keep_scratch(struct codeidx *x)
+{
+	xgrow(&x->pool, &x->pool_alloc, (x->pool_used + 1) * (size_t)x->words,
+	      sizeof(uint64_t));
+	memcpy(x->pool + x->pool_used * (size_t)x->words, x->scratch,
+	       sizeof(uint64_t) * (size_t)x->words);
+	return (uint32_t)++x->pool_used;
+}
+
+static const uint64_t *bits_of(const struct codeidx *x, uint32_t bits)
+{
+	return bits ? x->pool + (size_t)(bits - 1) * (size_t)x->words : NULL;
 }
 
 const uint64_t *codeidx_lookup(struct codeidx *x, const char *system, const char *code)
 {
-	size_t ls = strlen(system), lc = strlen(code);
-	char key[128];
+	size_t ls = strlen(system), lc = strlen(code), n = ls + lc + 1;
+	char key[KEY_MAX];
+	struct entry *e;
 	uint64_t h;
-	size_t i;
 
-	/* No code is that long: such a field cannot be in a value set. */
-	if (ls + lc + 2 > sizeof(key) || x->words == 0)
+	if (x->words == 0)
 		return NULL;
+	/* Too long for an entry: rare enough to look up every time. */
+	if (n > KEY_MAX)
+		return compute(x, system, code) ? x->scratch : NULL;
 	memcpy(key, system, ls);
 	key[ls] = '\t';
-	memcpy(key + ls + 1, code, lc + 1);
-	h = XXH3_64bits(key, ls + lc + 1) | 1;
-	for (i = h & (x->cap - 1); x->table[i].hash; i = (i + 1) & (x->cap - 1))
-		if (x->table[i].hash == h && strcmp(x->table[i].key, key) == 0)
-			return x->table[i].bits;
-	if (x->used == x->max) {
-		clear(x);
-		for (i = h & (x->cap - 1); x->table[i].hash; i = (i + 1) & (x->cap - 1))
-			;
-	}
-	x->table[i].hash = h;
-	x->table[i].key = xstrdup(key);
-	x->table[i].bits = compute(x, system, code);
+	memcpy(key + ls + 1, code, lc);
+	h = XXH3_64bits(key, n) | 1;
+	e = slot_of(x, h, key, n);
+	if (e->hash)
+		return bits_of(x, e->bits);
+	make_room(x);
+	e = slot_of(x, h, key, n);
+	e->hash = h;
+	e->len = (unsigned char)n;
+	memcpy(e->key, key, n);
+	e->bits = compute(x, system, code) ? keep_scratch(x) : 0;
 	x->used++;
-	return x->table[i].bits;
+	return bits_of(x, e->bits);
 }
 
 int codeidx_words(const struct codeidx *x)
@@ -105,8 +149,8 @@ void codeidx_free(struct codeidx *x)
 {
 	if (!x)
 		return;
-	clear(x);
 	free(x->table);
+	free(x->pool);
 	free(x->scratch);
 	free(x);
 }

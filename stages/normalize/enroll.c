@@ -183,10 +183,8 @@ static void write_months(struct rec_writer *w, const char *member, struct mm *mm
 		while (j < n && mm[j].month == mm[i].month &&
 		       !strcmp(mm[j].partner, mm[i].partner))
 			days += mm[j++].days;
-		/* YYYY-MM: the first day's date, cut (snprintf costs more than
-		 * the rest of the stage's enrollment work) */
-		date_format(date_from_ymd(mm[i].month / 12, mm[i].month % 12 + 1, 1), month);
-		month[7] = '\0';
+		date_format_month(date_from_ymd(mm[i].month / 12, mm[i].month % 12 + 1, 1),
+				  month);
 		rec_put_str(w, member);
 		rec_put_str(w, month);
 		rec_put_str(w, mm[i].partner);

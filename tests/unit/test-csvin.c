@@ -77,6 +77,16 @@ static void test_lines(void)
 	CASE("a\0b,c\n", "1:3:", "a NUL byte flagged");
 	CASE("a,b\rc\n", "1:0:a|b\rc", "a stray CR stays inside its field");
 	CASE("1,2,3\n4,5\n", "1:0:1|2|3;2:0:4|5", "ragged rows come through as they are");
+	/* past the first 16 bytes, where the fast split looks at 16 at once */
+	CASE("0123456789,abcdefgh,ijklmnopqrstuvwx,\"y,z\"\n", "1:0:0123456789|abcdefgh|ijklmnopqrstuvwx|y,z",
+	     "a quote after 16 bytes takes the full path");
+	CASE("0123456789abcdef,0123456789abcdef,\xc3\xa9\n", "1:0:0123456789abcdef|0123456789abcdef|\xc3\xa9",
+	     "UTF-8 after 32 bytes");
+	CASE("0123456789abcdefghij,\xff\n", "1:3:", "invalid UTF-8 after 16 bytes flagged");
+	CASE("0123456789abcdefghij,a\0b\n", "1:3:", "a NUL byte after 16 bytes flagged");
+	CASE("0123456789abcdefghij,b\rc,d\n", "1:0:0123456789abcdefghij|b\rc|d",
+	     "a stray CR after 16 bytes stays inside its field");
+	CASE(",,,,,,,,,,,,,,,,,,\n", "1:0:||||||||||||||||||", "a row of delimiters only");
 }
 
 static void test_options(void)
@@ -90,6 +100,9 @@ static void test_options(void)
 	free(got);
 	got = records("a\t\"b\"\n", 6, &tab);
 	is_str(got, "1:0:a|\"b\"", "tab delimiter, no quoting: quotes are data");
+	free(got);
+	got = records("0123456789abcdef\t\"b\"\tc,d\n", 25, &tab);
+	is_str(got, "1:0:0123456789abcdef|\"b\"|c,d", "tab delimiter past 16 bytes");
 	free(got);
 	got = records("caf\xe9,'x,y'\n", 11, &latin);
 	is_str(got, "1:0:caf\xc3\xa9|x,y", "Latin-1 converted; quote character '");

@@ -26,6 +26,8 @@ static void test_round_trip(void)
 	is_int(bad, 0, "every day 1900-2100 converts both ways");
 	date_format(iso("2024-02-29"), buf);
 	is_str(buf, "2024-02-29", "format a leap day");
+	date_format_month(iso("2025-12-31"), buf);
+	is_str(buf, "2025-12", "format a month");
 }
 
 static void test_parse(void)

@@ -80,6 +80,14 @@ static void test_partner_rules(void)
 	       "equal days: the later-starting span wins");
 	is_int(enr_partner(s, N(s), D(2026, 1, 1), D(2026, 12, 31), 0, ENR_MOST_DAYS), -1,
 	       "no partner outside enrollment");
+	/* equal starts, sorted by partner id; the caller numbered the partners
+	 * in the order first seen, so the lower id may have the higher number */
+	struct enr_span t[] = { { D(2025, 1, 1), to, 1 }, { D(2025, 1, 1), to, 0 } };
+
+	is_int(enr_partner(t, N(t), from, to, to, ENR_ANCHOR), 1,
+	       "equal starts: the lower partner id, not the lower number");
+	is_int(enr_partner(t, N(t), from, to, to, ENR_LAST), 1, "the same for the last day");
+	is_int(enr_partner(t, N(t), from, to, 0, ENR_MOST_DAYS), 1, "the same for most days");
 }
 
 int main(void)

@@ -143,6 +143,7 @@ static void test_writer_errors(void)
 {
 	char *p = path("bad.rec");
 	struct rec_writer *w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+	int missed = 0;
 
 	rec_put_str(w, "gen");
 	rec_end(w);
@@ -151,6 +152,15 @@ static void test_writer_errors(void)
 	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
 	rec_put_str(w, "a\tb");
 	ok(rec_writer_close(w) < 0, "tab in a field fails: %s", err_msg());
+	for (int at = 0; at < 20; at++) {
+		char text[] = "0123456789abcdefghij";
+
+		text[at] = at % 3 == 0 ? '\t' : at % 3 == 1 ? '\n' : '\r';
+		w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+		rec_put_str(w, text);
+		missed += rec_writer_close(w) == 0;
+	}
+	is_int(missed, 0, "a tab, LF or CR at any of 20 places fails the writer");
 	ok(rec_writer_open(p, imm(), "none", 42, AFILE_PHI) == NULL,
 	   "level 42 is refused");
 	free(p);

@@ -1,0 +1,42 @@
+/*
+ * bytes16.h: sixteen bytes at a time, for the scanners that cut text into
+ * fields (rec_reader.c, csvin.c).  Fields are a few bytes long, so a call
+ * per field (memchr) or a branch per byte costs more than the scan; a mask
+ * with one bit per byte finds every separator of a block at once.  Only
+ * where SSE2 is there (every x86-64); callers keep a byte loop for the
+ * rest and for other machines.
+ */
+#ifndef CCO_BYTES16_H
+#define CCO_BYTES16_H
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+#define BYTES16 1
+
+typedef __m128i bytes16;
+
+static inline bytes16 bytes16_load(const void *p)
+{
+	return _mm_loadu_si128((const __m128i *)p);
+}
+
+static inline void bytes16_store(void *p, bytes16 v)
+{
+	_mm_storeu_si128((__m128i *)p, v);
+}
+
+/* Bit i set where byte i equals c. */
+static inline unsigned bytes16_eq(bytes16 v, char c)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+
+/* Bit i set where byte i is 0x80 or above (not ASCII). */
+static inline unsigned bytes16_high(bytes16 v)
+{
+	return (unsigned)_mm_movemask_epi8(v);
+}
+#endif
+
+#endif
