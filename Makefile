@@ -39,7 +39,8 @@ UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 SHELL_TESTS = $(sort $(wildcard tests/cli/*.t tests/e2e/*.t))
 TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD))
 
-.PHONY: all check asan valgrind units deps install clean help bench bench-rec demo
+.PHONY: all check asan valgrind units deps install clean help bench bench-rec demo \
+	fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS)
@@ -73,6 +74,40 @@ MEASURE_LANG := $(BUILD)/stages/measure/mexpr_parse.o $(BUILD)/stages/measure/me
 $(BUILD)/tests/unit/test-mexpr: $(MEASURE_LANG)
 $(BUILD)/tests/unit/test-mdef: $(MEASURE_LANG) $(BUILD)/stages/measure/mdef.o
 $(BUILD)/tests/unit/test-codeidx: $(BUILD)/stages/measure/codeidx.o
+
+# Fuzz targets: tests/fuzz/TARGET.c each define LLVMFuzzerTestOneInput
+# and link the stage objects they drive.  test-fuzz-replay (a unit test)
+# runs every corpus file tests/fuzz/TARGET/* through them, each target's
+# entry point renamed fuzz_TARGET; `make fuzz` builds them with clang and
+# libFuzzer into build/fuzz/ and runs each for FUZZ_SECONDS.
+FUZZ_TARGETS := ingest_csv rec_read ini_load mdef_load
+FUZZ_STAGE_OBJS = $(addprefix $(BUILD)/stages/ingest/,layout.o validate.o memberset.o) \
+	$(addprefix $(BUILD)/stages/measure/,mexpr_parse.o mexpr_eval.o mdef.o)
+FUZZ_REPLAY := $(BUILD)/tests/fuzz/test-fuzz-replay
+UNIT_TESTS += $(FUZZ_REPLAY)
+
+$(BUILD)/tests/fuzz/fuzz_util.o: ALL_CFLAGS += -DFUZZ_ROOT='"$(CURDIR)"'
+$(BUILD)/tests/fuzz/%.replay.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DLLVMFuzzerTestOneInput=fuzz_$* -c -o $@ $<
+$(FUZZ_REPLAY): $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_util.o \
+		$(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%.replay.o) $(FUZZ_STAGE_OBJS) $(LIBCCO)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz-%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/fuzz_util.o \
+		$(FUZZ_STAGE_OBJS) $(LIBCCO)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%.o)
+fuzz:
+	@$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=build/fuzz \
+		SAN_FLAGS='$(FUZZ_SAN)' fuzz-build
+	tests/fuzz/run-fuzzers build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 TEST_TOOL := $(BUILD)/tests/test-tool
 $(TEST_TOOL): $(BUILD)/tests/helper/test-tool.o $(LIBCCO)
@@ -140,6 +175,7 @@ help:
 	@echo 'make check      install missing packages, build, run the test suite'
 	@echo 'make asan       the test suite under AddressSanitizer and UBSan'
 	@echo 'make valgrind   the test suite under valgrind (leaks are errors)'
+	@echo 'make fuzz       build the fuzz targets with clang, run each (FUZZ_SECONDS=60)'
 	@echo 'make bench      every stage timed, the floor, a DuckDB peer (BENCH_MEMBERS=200000)'
 	@echo 'make bench-rec  record-file throughput (BENCH_ROWS=10000000)'
 	@echo 'make install    install programs and manual pages (PREFIX, DESTDIR)'

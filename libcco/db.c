@@ -38,13 +38,21 @@ sqlite3 *db_open(const char *path)
 	return db;
 }
 
+/* The file of db's main database, for messages. */
+static const char *db_name(sqlite3 *db)
+{
+	const char *f = sqlite3_db_filename(db, "main");
+
+	return f && *f ? f : ":memory:";
+}
+
 int db_exec(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
-	err_set("database: %s", msg ? msg : sqlite3_errmsg(db));
+	err_set("database '%s': %s", db_name(db), msg ? msg : sqlite3_errmsg(db));
 	sqlite3_free(msg);
 	return -1;
 }
@@ -54,7 +62,7 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		err_set("database: %s", sqlite3_errmsg(db));
+		err_set("database '%s': %s", db_name(db), sqlite3_errmsg(db));
 		return NULL;
 	}
 	return st;
@@ -67,7 +75,8 @@ int db_step_done(sqlite3_stmt *st)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
-		return err_set("database: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+		return err_set("database '%s': %s", db_name(sqlite3_db_handle(st)),
+			       sqlite3_errmsg(sqlite3_db_handle(st)));
 	return 0;
 }
 

@@ -25,6 +25,7 @@ int msg_verbosity(void)
 
 /* Print "prog: [prefix]message\n" with control characters escaped, so a
  * hostile file name cannot forge log lines or move the terminal cursor. */
+__attribute__((format(printf, 2, 0)))
 static void vprint(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[4096];

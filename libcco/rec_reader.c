@@ -89,7 +89,8 @@ static ssize_t inflate_text(void *ctx, char *dst, size_t cap, char *why, size_t 
 		in_before = r->zin.pos;
 		ret = ZSTD_decompressStream(r->zds, &out, &r->zin);
 		if (ZSTD_isError(ret)) {
-			snprintf(why, whylen, "%s", ZSTD_getErrorName(ret));
+			snprintf(why, whylen, "damaged file (zstd: %s)",
+				 ZSTD_getErrorName(ret));
 			return -1;
 		}
 		/* Only a call that made progress says where the frame stands;

@@ -4,6 +4,7 @@
  * and every later call becomes a no-op (Redis rio style), so callers check
  * once, at rec_writer_close().
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
 
 	if (w->level == 0) {
 		if (fwrite(w->text, 1, w->used, w->out.fp) != w->used)
-			fail(w, "write error on '%s'", w->out.path);
+			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
 		w->used = 0;
 		return;
 	}
@@ -67,7 +68,7 @@ static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
 			break;
 		}
 		if (zout.pos && fwrite(w->zbuf, 1, zout.pos, w->out.fp) != zout.pos) {
-			fail(w, "write error on '%s'", w->out.path);
+			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
 			break;
 		}
 		if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size)

@@ -223,8 +223,9 @@ static int set_map(struct lfield *f, const char *v)
 		char *colon = strchr(e, ':');
 
 		if (!colon) {
-			free(copy);
-			return err_set("map entries are FROM:TO, not '%s'", e);
+			err_set("map entries are FROM:TO, not '%s'", e);
+			free(copy); /* e points into it */
+			return -1;
 		}
 		*colon = '\0';
 		f->map = xrealloc(f->map, (size_t)(f->nmap + 1) * sizeof(*f->map));
@@ -235,10 +236,16 @@ static int set_map(struct lfield *f, const char *v)
 	return 0;
 }
 
+/* A repeated `values` key replaces the list, as other keys do. */
 static void set_values(struct lfield *f, const char *v)
 {
 	char *copy = xstrdup(v), *save = NULL;
 	size_t n = 0;
+
+	for (size_t i = 0; f->values && f->values[i]; i++)
+		free(f->values[i]);
+	free(f->values);
+	f->values = NULL;
 
 	for (char *e = strtok_r(copy, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
 		f->values = xrealloc(f->values, (n + 2) * sizeof(char *));

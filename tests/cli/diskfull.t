@@ -1,0 +1,82 @@
+#!/bin/bash
+# Disk full: every stage, and the driver, run with too little space
+# (ulimit -f, SIGXFSZ ignored so write() fails with EFBIG) gives a clear
+# error and exit 1, leaves the previous outputs byte-identical and no
+# temp file behind; the next run with space recovers.
+. "$(dirname "$0")/../lib.sh"
+
+cco-gen -q --members 300 --year 2025 --valuesets "$CCO_ROOT/config/valuesets" --out ex
+cp -r "$CCO_ROOT/config" cfg
+sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
+	cfg/pipeline.ini
+
+# outputs: every output file with its hash (the databases by content)
+outputs() {
+	(cd ws && find . -type f ! -name 'cco.db*' ! -name results.db ! -name .lock \
+		! -path './logs/*' |
+		sort | xargs sha256sum)
+	sqlite3 ws/cco.db "SELECT seq, file, hash, status FROM extract ORDER BY seq"
+	sqlite3 ws/export/results.db "SELECT * FROM metric ORDER BY 1, 2, 3, 4, 5, 6"
+}
+
+# no_temp: no temp file of an output or a sort run anywhere in ws
+no_temp() {
+	find ws -name '*.tmp*' >tmps &&
+	find ws/tmp -type f >>tmps &&
+	test_cmp /dev/null tmps
+}
+
+# small KB CMD...: CMD with at most KB kilobytes per file written
+small() {
+	(
+		trap '' XFSZ
+		ulimit -f "$1"
+		shift
+		"$@"
+	)
+}
+
+test_expect_success 'setup: a full run on 300 generated members' '
+	cco-pipeline run -q -c cfg/pipeline.ini &&
+	outputs >before
+'
+
+# each stage at two limits: nothing fits, and some outputs fit (they are
+# rewritten, to the same bytes) before a larger one fails
+for run in normalize:4 normalize:64 attribute:1 attribute:4 measure:1 measure:4 \
+	   export:4 export:64; do
+	stage=${run%:*} kb=${run#*:}
+	{
+		test_expect_success "cco-$stage with $kb KB per file: exit 1, outputs kept" "
+			test_must_fail --code 1 small $kb cco-$stage -c cfg/pipeline.ini 2>err &&
+			test_grep '^cco-$stage: .*\(File too large\|disk I/O error\)' err &&
+			test \$(wc -l <err) -le 2 &&
+			outputs >after && test_cmp before after &&
+			no_temp
+		"
+	}
+done
+
+test_expect_success 'cco-ingest with a new file and 4 KB per file: exit 1, nothing added' '
+	head -n 3000 ex/medical_claims.csv >ex/medical_claims_202512.csv &&
+	test_must_fail --code 1 small 4 cco-ingest -c cfg/pipeline.ini 2>err &&
+	test_grep "^cco-ingest: .*\(File too large\|disk I/O error\)" err &&
+	outputs >after && test_cmp before after &&
+	no_temp
+'
+
+test_expect_success 'the driver with 64 KB per file: exit 1, outputs kept' '
+	test_must_fail --code 1 small 64 cco-pipeline run -c cfg/pipeline.ini >out 2>err &&
+	test_grep "failed at" err &&
+	rm ex/medical_claims_202512.csv &&
+	outputs >after && test_cmp before after &&
+	no_temp
+'
+
+test_expect_success 'with space again, a run recovers to the same bytes' '
+	cco-pipeline run -q --force -c cfg/pipeline.ini &&
+	outputs >after && test_cmp before after &&
+	no_temp && ! test -e ws/cco.db-journal
+'
+
+test_done
