@@ -119,8 +119,6 @@ struct extsort *extsort_new(const struct extsort_config *cfg)
 	s->cfg = *cfg;
 	if (s->cfg.fanin < 2)
 		s->cfg.fanin = 16;
-	if (s->cfg.level <= 0)
-		s->cfg.level = 1;
 	s->tmpdir = xstrdup(cfg->tmpdir ? cfg->tmpdir : "/tmp");
 	mem = cfg->mem_bytes < MIN_MEM ? MIN_MEM : cfg->mem_bytes;
 	/* Three quarters for bytes, the rest for two reference arrays. */

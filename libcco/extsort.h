@@ -25,7 +25,7 @@ struct extsort_config {
 	size_t mem_bytes;   /* buffer limit: lines, pointers and sort space */
 	const char *tmpdir; /* where runs go; must exist */
 	int fanin;          /* runs merged at once; 0 means 16 */
-	int level;          /* zstd level of runs; 0 means 1 */
+	int level;          /* zstd level of runs; 0: uncompressed */
 	extsort_cmp_fn cmp; /* NULL: plain byte order */
 	void *cmp_arg;
 };

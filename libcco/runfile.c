@@ -34,6 +34,7 @@ struct runfile {
 	ZSTD_inBuffer zin;  /* reading */
 	int eof, failed;
 	struct readahead *ra; /* reading: decompresses ahead */
+	int compressed;       /* written with zstd (level > 0) */
 	int ra_tried;
 };
 
@@ -49,10 +50,12 @@ struct runfile *runfile_create(const char *dir, int level)
 		free(f);
 		return NULL;
 	}
-	f->cctx = ZSTD_createCCtx();
-	ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_compressionLevel, level);
-	/* A small window keeps each reader of a many-way merge small. */
-	ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_windowLog, RUN_WINDOW_LOG);
+	if (level > 0) {
+		f->cctx = ZSTD_createCCtx();
+		ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_compressionLevel, level);
+		/* A small window keeps each reader of a many-way merge small. */
+		ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_windowLog, RUN_WINDOW_LOG);
+	}
 	f->cap = STAGE_CAP;
 	f->text = xmalloc(f->cap);
 	f->zcap = ZSTD_CStreamOutSize();
@@ -64,6 +67,12 @@ static void compress(struct runfile *f, ZSTD_EndDirective mode)
 {
 	ZSTD_inBuffer in = { f->text, f->used, 0 };
 
+	if (!f->cctx) {
+		if (f->used && fwrite(f->text, 1, f->used, f->out.fp) != f->used)
+			f->failed = 1;
+		f->used = 0;
+		return;
+	}
 	for (;;) {
 		ZSTD_outBuffer zout = { f->zbuf, f->zcap, 0 };
 		size_t left = ZSTD_compressStream2(f->cctx, &zout, &in, mode);
@@ -98,6 +107,7 @@ void runfile_put(struct runfile *f, const char *line, size_t n)
 int runfile_rewind(struct runfile *f)
 {
 	compress(f, ZSTD_e_end);
+	f->compressed = f->cctx != NULL;
 	ZSTD_freeCCtx(f->cctx);
 	f->cctx = NULL;
 	if (f->failed || fflush(f->out.fp) != 0)
@@ -107,7 +117,8 @@ int runfile_rewind(struct runfile *f)
 	if (!f->in)
 		return err_set("cannot reopen sort run '%s': %s", f->out.tmp,
 			       strerror(errno));
-	f->dctx = ZSTD_createDCtx();
+	if (f->compressed)
+		f->dctx = ZSTD_createDCtx();
 	free(f->zbuf);
 	free(f->text);
 	f->zcap = f->cap = READ_CAP;
@@ -125,6 +136,15 @@ static ssize_t inflate_run(void *ctx, char *dst, size_t cap, char *why, size_t w
 	struct runfile *f = ctx;
 	ZSTD_outBuffer out = { dst, cap, 0 };
 
+	if (!f->dctx) {
+		size_t got = fread(dst, 1, cap, f->in);
+
+		if (got == 0 && ferror(f->in)) {
+			snprintf(why, whylen, "cannot read sort run '%s'", f->out.tmp);
+			return -1;
+		}
+		return (ssize_t)got;
+	}
 	while (out.pos < cap) {
 		size_t before = out.pos, ret;
 

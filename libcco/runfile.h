@@ -1,5 +1,5 @@
 /*
- * runfile.h: temporary files of text lines, zstd-compressed, for the
+ * runfile.h: temporary files of text lines, zstd-compressed or plain, for the
  * external sort's runs.  A run is written once, then read once (or more)
  * from the start; it is created through afile.h, so it is removed at exit
  * and on the signals afile.h handles if runfile_free() was never reached.
@@ -11,8 +11,8 @@
 
 struct runfile;
 
-/* Create an empty run in dir with zstd level.  Returns NULL with err_msg()
- * set. */
+/* Create an empty run in dir with zstd level (0: uncompressed).  Returns
+ * NULL with err_msg() set. */
 struct runfile *runfile_create(const char *dir, int level);
 
 /* Append a line (n bytes, no LF).  Errors are sticky: reported by

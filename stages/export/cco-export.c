@@ -147,6 +147,7 @@ static int write_lists_and_db(struct stage *st)
 	struct extsort_config sort = {
 		.mem_bytes = config_sort_bytes(st->cfg),
 		.tmpdir = tmp,
+		.level = (int)config_int(st->cfg, "limits.sort_level"),
 	};
 	int rc = fs_mkdirs(tmp, AFILE_PHI_DIR);
 

@@ -166,7 +166,8 @@ int norm_run_kind(struct norm *n, const char *kind, int key_col, prep_fn prep,
 	const struct rec_schema *s = rec_schema_find(kind);
 	/* A fan-in of 64 merges a 1M-member claims file (about 50 runs of the
 	 * default buffer) in one pass; each open run costs about 0.4 MB. */
-	struct extsort_config cfg = { n->sort_mem, n->tmp_dir, 64, 1, NULL, NULL };
+	struct extsort_config cfg = { n->sort_mem, n->tmp_dir, 64, n->sort_level, NULL,
+				      NULL };
 	struct extsort *sort = extsort_new(&cfg);
 	struct dirent **names;
 	int nfiles, rc = 0;

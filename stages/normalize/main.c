@@ -137,6 +137,7 @@ static void setup(struct norm *n, const struct config *cfg)
 	n->cfg = cfg;
 	n->level = (int)config_int(cfg, "output.compression_level");
 	n->sort_mem = config_sort_bytes(cfg);
+	n->sort_level = (int)config_int(cfg, "limits.sort_level");
 	n->vs = vs_load(config_str(cfg, "paths.valuesets"));
 	if (!n->vs || claims_check_valuesets(n->vs) < 0)
 		die(CCO_EXIT_USAGE, "%s", err_msg());

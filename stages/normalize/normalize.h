@@ -60,6 +60,7 @@ struct norm {
 	const struct valuesets *vs;
 	char *ingest_dir, *out_dir, *tmp_dir;
 	size_t sort_mem;     /* bytes for one external sort */
+	int sort_level;      /* zstd level of its runs, 0: plain */
 	int level;           /* zstd level of outputs */
 	struct rec_writer **outs; /* open outputs, committed together */
 	int nouts;

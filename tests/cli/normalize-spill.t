@@ -55,6 +55,12 @@ test_expect_success 'no sort runs are left behind' '
 	test $(ls ws/tmp | wc -l) -eq 0
 '
 
+test_expect_success 'runs compressed with zstd (limits.sort_level) give the same outputs' '
+	cco-normalize -q -c cfg.ini --set limits.sort_buffer_kb=16 --set limits.sort_level=3 &&
+	for f in mem/*; do cmp $f ws/normalize/${f#mem/} || return 1; done &&
+	test $(ls ws/tmp | wc -l) -eq 0
+'
+
 test_expect_success 'the memory limit picks the buffer: 8 MB holds this input' '
 	cco-normalize -v -c cfg.ini --set limits.memory_mb=8 2>err &&
 	test_grep "medical_claims: 4 files, .* 0 sort runs" err &&
