@@ -123,6 +123,14 @@ int rec_writer_close(struct rec_writer *w);
 /* Discard everything written; the previous file, if any, stays.  Frees w. */
 void rec_writer_abort(struct rec_writer *w);
 
+/* A stage's outputs together: make dir (mode 0700) and open the n writers
+ * DIR/NAME.rec.zst, name[i] holding kind[i] records sorted by sort[i], at
+ * zstd level, member-level (mode 0600).  Returns 0, or -1 with err_msg()
+ * set; either way the caller ends them with rec_writers_close(). */
+int rec_writers_open(struct rec_writer **w, int n, const char *dir,
+		     const char *const *name, const char *const *kind,
+		     const char *const *sort, int level);
+
 /* A stage's outputs together: if ok, close each of the n writers (NULL
  * entries are skipped) until one fails, then abort the rest; if not ok,
  * abort them all.  Sets every entry to NULL.  Returns 0, or -1 (with

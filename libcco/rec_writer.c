@@ -258,6 +258,23 @@ void rec_writer_abort(struct rec_writer *w)
 	writer_free(w);
 }
 
+int rec_writers_open(struct rec_writer **w, int n, const char *dir,
+		     const char *const *name, const char *const *kind,
+		     const char *const *sort, int level)
+{
+	int rc = fs_mkdirs(dir, AFILE_PHI_DIR);
+
+	for (int i = 0; rc == 0 && i < n; i++) {
+		char *path = xasprintf("%s/%s.rec.zst", dir, name[i]);
+
+		w[i] = rec_writer_open(path, rec_schema_find(kind[i]), sort[i], level, AFILE_PHI);
+		free(path);
+		if (!w[i])
+			rc = -1;
+	}
+	return rc;
+}
+
 int rec_writers_close(struct rec_writer **w, int n, int ok)
 {
 	int rc = ok ? 0 : -1;

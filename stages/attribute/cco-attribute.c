@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "afile.h"
 #include "attribute.h"
 #include "cli.h"
 #include "date.h"
@@ -238,18 +237,9 @@ static int open_outputs(struct run *r)
 	static const char *const sort[NOUT] = { "member_id,month", "member_id",
 						"member_id,rank" };
 	char *dir = xasprintf("%s/attribute", r->ws);
-	int level = (int)config_int(r->cfg, "output.compression_level");
-	int rc = fs_mkdirs(dir, AFILE_PHI_DIR);
+	int rc = rec_writers_open(r->out, NOUT, dir, out_files, out_files, sort,
+				  (int)config_int(r->cfg, "output.compression_level"));
 
-	for (int i = 0; rc == 0 && i < NOUT; i++) {
-		char *path = xasprintf("%s/%s.rec.zst", dir, out_files[i]);
-
-		r->out[i] = rec_writer_open(path, rec_schema_find(out_files[i]), sort[i],
-					    level, AFILE_PHI);
-		free(path);
-		if (!r->out[i])
-			rc = -1;
-	}
 	free(dir);
 	return rc;
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "afile.h"
 #include "cli.h"
 #include "codeidx.h"
 #include "date.h"
@@ -64,19 +63,10 @@ static int open_outputs(struct stage *st)
 		"member_id", "measure_id,submeasure,stratum,partner_id,clinic_id"
 	};
 	char *dir = xasprintf("%s/measure", st->ws);
-	int level = (int)config_int(st->cfg, "output.compression_level");
-	int rc = fs_mkdirs(dir, AFILE_PHI_DIR);
+	/* aggregates hold no member data, but sit with the results (0600) */
+	int rc = rec_writers_open(st->out, NOUT, dir, name, kind, sort,
+				  (int)config_int(st->cfg, "output.compression_level"));
 
-	for (int i = 0; rc == 0 && i < NOUT; i++) {
-		char *path = xasprintf("%s/%s.rec.zst", dir, name[i]);
-
-		/* aggregates hold no member data, but sit with the results */
-		st->out[i] = rec_writer_open(path, rec_schema_find(kind[i]), sort[i], level,
-					     AFILE_PHI);
-		free(path);
-		if (!st->out[i])
-			rc = -1;
-	}
 	free(dir);
 	return rc;
 }
