@@ -34,11 +34,15 @@ int enr_on_date(const struct enr_span *s, int n, int day)
 	return 0;
 }
 
-int enr_days(const struct enr_span *s, int n, int from, int to)
+/* Days of [from, to] in the spans of partner p, or of any partner if p
+ * is negative (overlaps counted once; spans sorted by start). */
+static int covered_days(const struct enr_span *s, int n, int p, int from, int to)
 {
 	int covered_to = from - 1, days = 0;
 
 	for (int i = 0; i < n && covered_to < to; i++) {
+		if (p >= 0 && s[i].partner != p)
+			continue;
 		int lo = s[i].start > covered_to + 1 ? s[i].start : covered_to + 1;
 		int hi = s[i].end < to ? s[i].end : to;
 
@@ -48,6 +52,11 @@ int enr_days(const struct enr_span *s, int n, int from, int to)
 		}
 	}
 	return days;
+}
+
+int enr_days(const struct enr_span *s, int n, int from, int to)
+{
+	return covered_days(s, n, -1, from, to);
 }
 
 /* Is span a, later in the array than b, a better claim on the member
@@ -65,25 +74,6 @@ static int clip_days(const struct enr_span *s, int from, int to)
 	int hi = s->end < to ? s->end : to;
 
 	return hi >= lo ? hi - lo + 1 : 0;
-}
-
-/* Days of [from, to] in spans of partner p (overlaps counted once). */
-static int partner_days(const struct enr_span *s, int n, int p, int from, int to)
-{
-	int covered_to = from - 1, days = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i].partner != p)
-			continue;
-		int lo = s[i].start > covered_to + 1 ? s[i].start : covered_to + 1;
-		int hi = s[i].end < to ? s[i].end : to;
-
-		if (hi >= lo) {
-			days += hi - lo + 1;
-			covered_to = hi;
-		}
-	}
-	return days;
 }
 
 static int partner_on(const struct enr_span *s, int n, int day)
@@ -126,7 +116,7 @@ int enr_partner(const struct enr_span *s, int n, int from, int to, int anchor,
 
 			if (!clip_days(&s[i], from, to))
 				continue;
-			days = partner_days(s, n, s[i].partner, from, to);
+			days = covered_days(s, n, s[i].partner, from, to);
 			if (days > best_days ||
 			    (days == best_days && wins_tie(&s[i], best_span))) {
 				best = s[i].partner;

@@ -29,15 +29,6 @@ int view_partners(struct member_view *v, const struct mmember *m, const struct n
 	return n;
 }
 
-/* Was the member enrolled with the view's partner on date? */
-static int enrolled_on(const struct member_view *v, int date)
-{
-	for (int i = 0; i < v->m.nspans; i++)
-		if (date >= v->spans[i].start && date <= v->spans[i].end)
-			return 1;
-	return 0;
-}
-
 void view_of_partner(struct member_view *v, const struct mmember *m, int p)
 {
 	size_t total = 0, kept = 0;
@@ -63,7 +54,7 @@ void view_of_partner(struct member_view *v, const struct mmember *m, int p)
 		size_t first = kept;
 
 		for (int j = 0; j < m->hits[i].n; j++)
-			if (enrolled_on(v, m->hits[i].v[j].date))
+			if (enr_on_date(v->spans, v->m.nspans, m->hits[i].v[j].date))
 				v->buf[kept++] = m->hits[i].v[j];
 		v->hits[i] = (struct mx_hits){ v->buf + first, (int)(kept - first) };
 	}
