@@ -23,8 +23,8 @@
 
 struct runfile {
 	struct afile out;   /* the temp file; out.tmp is its name */
-	ZSTD_CCtx *cctx;    /* while writing */
-	ZSTD_DCtx *dctx;    /* while reading */
+	ZSTD_CCtx *cctx;    /* while writing; NULL: a plain run (level 0) */
+	ZSTD_DCtx *dctx;    /* while reading a compressed run */
 	FILE *in;           /* while reading */
 	char *text;         /* staged text (writing) or window (reading) */
 	size_t used, cap;   /* writing: bytes staged; reading: window end */
@@ -34,7 +34,6 @@ struct runfile {
 	ZSTD_inBuffer zin;  /* reading */
 	int eof, failed;
 	struct readahead *ra; /* reading: decompresses ahead */
-	int compressed;       /* written with zstd (level > 0) */
 	int ra_tried;
 };
 
@@ -107,7 +106,9 @@ void runfile_put(struct runfile *f, const char *line, size_t n)
 int runfile_rewind(struct runfile *f)
 {
 	compress(f, ZSTD_e_end);
-	f->compressed = f->cctx != NULL;
+	/* a compressed run is read through a decompressor, a plain one as is */
+	if (f->cctx)
+		f->dctx = ZSTD_createDCtx();
 	ZSTD_freeCCtx(f->cctx);
 	f->cctx = NULL;
 	if (f->failed || fflush(f->out.fp) != 0)
@@ -117,8 +118,6 @@ int runfile_rewind(struct runfile *f)
 	if (!f->in)
 		return err_set("cannot reopen sort run '%s': %s", f->out.tmp,
 			       strerror(errno));
-	if (f->compressed)
-		f->dctx = ZSTD_createDCtx();
 	free(f->zbuf);
 	free(f->text);
 	f->zcap = f->cap = READ_CAP;
