@@ -3,11 +3,11 @@
 # lines (default 10 million, ~21 per member, with replacements, voids and
 # denied lines), run with the default memory limit and with 32 MB, printing
 # wall time, rows/s and peak RSS.  Needs ~2 GB free in DIR; removes it.
-#   tests/bench/normalize-bench.sh [N] [DIR]
+#   bench/normalize-bench.sh [N] [DIR]
 set -eu
 N=${1:-10000000}
 DIR=${2:-/tmp/cco-normalize-bench.$$}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$DIR/ws/ingest"
 trap 'rm -rf "$DIR"' EXIT
 cat >"$DIR/cfg.ini" <<INI
