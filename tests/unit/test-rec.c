@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,6 +140,45 @@ static void test_damage(void)
 	is_int(count_rows("empty.rec"), -1, "zero-byte file is an error");
 }
 
+/* Write one immunization row whose fourth field is text; close. */
+static int write_one(const char *p, int level, const char *text)
+{
+	struct rec_writer *w = rec_writer_open(p, imm(), "none", level, AFILE_PHI);
+
+	rec_put_str(w, "gen");
+	rec_put_int(w, 1);
+	rec_put_str(w, "M1");
+	rec_put_str(w, text);
+	rec_put_str(w, "03");
+	rec_end(w);
+	return rec_writer_close(w);
+}
+
+/* Rows longer than the writer's buffer, and a bad byte deep inside one. */
+static void test_long_rows(void)
+{
+	char *p = path("long.rec");
+	size_t n = 3u << 20;
+	char *big = xmalloc(n + 1);
+	struct rec_reader *r;
+	struct rec_row row;
+
+	memset(big, 'x', n);
+	big[n] = '\0';
+	ok(write_one(p, 1, big) == 0, "a 3 MB field is written");
+	r = rec_reader_open(p);
+	ok(r && rec_reader_next(r, &row) == 1 && row.len[3] == n &&
+	   row.len[4] == 2, "and read back whole");
+	rec_reader_close(r);
+	big[n - 1] = '\t';
+	ok(write_one(p, 0, big) < 0, "a tab at its last byte fails: %s", err_msg());
+	big[n - 1] = 'x';
+	big[n / 2 + 7] = '\r';
+	ok(write_one(p, 1, big) < 0, "a CR in its middle fails");
+	free(big);
+	free(p);
+}
+
 static void test_writer_errors(void)
 {
 	char *p = path("bad.rec");
@@ -149,18 +189,16 @@ static void test_writer_errors(void)
 	rec_end(w);
 	ok(rec_writer_close(w) < 0, "short row fails the writer: %s", err_msg());
 	ok(access(p, F_OK) != 0, "and leaves no file");
-	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
-	rec_put_str(w, "a\tb");
-	ok(rec_writer_close(w) < 0, "tab in a field fails: %s", err_msg());
-	for (int at = 0; at < 20; at++) {
-		char text[] = "0123456789abcdefghij";
+	ok(write_one(p, 1, "a\tb") < 0, "tab in a field fails: %s", err_msg());
+	ok(access(p, F_OK) != 0, "and leaves no file");
+	ok(write_one(p, 1, "ab") == 0, "the same row without it is written");
+	for (int at = 0; at < 40; at++) {
+		char text[] = "0123456789abcdefghij0123456789abcdefghij";
 
 		text[at] = at % 3 == 0 ? '\t' : at % 3 == 1 ? '\n' : '\r';
-		w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
-		rec_put_str(w, text);
-		missed += rec_writer_close(w) == 0;
+		missed += write_one(p, at % 2, text) == 0;
 	}
-	is_int(missed, 0, "a tab, LF or CR at any of 20 places fails the writer");
+	is_int(missed, 0, "a tab, LF or CR at any of 40 places fails the writer");
 	ok(rec_writer_open(p, imm(), "none", 42, AFILE_PHI) == NULL,
 	   "level 42 is refused");
 	free(p);
@@ -191,6 +229,7 @@ int main(void)
 	is_int(count_rows("plain.rec"), 1000, "with readahead: uncompressed file");
 	test_damage();
 	test_writer_errors();
+	test_long_rows();
 	test_schema_check();
 	return done_testing_in(dir);
 }
