@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,11 @@
 #define MAX_PENDING 256
 
 /* Temp files not yet committed; read by the signal handler, so updates
- * happen with the handled signals blocked. */
+ * happen with the handled signals blocked, and under a lock, since a stage
+ * may open files from several threads. */
 static char *pending[MAX_PENDING];
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t cleanup_once = PTHREAD_ONCE_INIT;
 static volatile sig_atomic_t npending;
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
@@ -32,24 +36,27 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-static void block_signals(sigset_t *old)
+static void lock_pending(sigset_t *old)
 {
 	sigset_t set;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(int); i++)
 		sigaddset(&set, cleanup_signals[i]);
-	sigprocmask(SIG_BLOCK, &set, old);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+	pthread_mutex_lock(&pending_lock);
+}
+
+static void unlock_pending(const sigset_t *old)
+{
+	pthread_mutex_unlock(&pending_lock);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
 static void install_cleanup(void)
 {
-	static int installed;
 	struct sigaction sa;
 
-	if (installed)
-		return;
-	installed = 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -69,12 +76,14 @@ static int remember(char *tmp)
 {
 	sigset_t old;
 
-	if (npending == MAX_PENDING)
+	lock_pending(&old);
+	if (npending == MAX_PENDING) {
+		unlock_pending(&old);
 		return err_set("too many open output files");
-	block_signals(&old);
+	}
 	pending[npending] = tmp;
 	npending = npending + 1;
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	unlock_pending(&old);
 	return 0;
 }
 
@@ -82,7 +91,7 @@ static void forget(const char *tmp)
 {
 	sigset_t old;
 
-	block_signals(&old);
+	lock_pending(&old);
 	for (int i = 0; i < npending; i++) {
 		if (pending[i] == tmp) {
 			pending[i] = pending[npending - 1];
@@ -90,7 +99,7 @@ static void forget(const char *tmp)
 			break;
 		}
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	unlock_pending(&old);
 }
 
 static void afile_release(struct afile *f)
@@ -105,7 +114,7 @@ int afile_open(struct afile *f, const char *path, int mode)
 {
 	int fd;
 
-	install_cleanup();
+	pthread_once(&cleanup_once, install_cleanup);
 	f->path = xstrdup(path);
 	f->tmp = xasprintf("%s.tmp", path);
 	f->fp = NULL;

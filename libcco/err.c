@@ -4,7 +4,8 @@
 
 #include "err.h"
 
-static char last_error[1024];
+/* Per thread: a stage that runs kinds on threads reports each one's error. */
+static _Thread_local char last_error[1024];
 
 int err_set(const char *fmt, ...)
 {

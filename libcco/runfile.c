@@ -4,6 +4,7 @@
  * registered for removal until runfile_free() aborts it.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,9 @@ struct runfile {
 
 struct runfile *runfile_create(const char *dir, int level)
 {
-	static unsigned long seq;
+	static atomic_ulong seq; /* sorts may run on several threads */
 	struct runfile *f = xcalloc(1, sizeof(*f));
-	char *path = xasprintf("%s/cco-sort-%ld-%lu", dir, (long)getpid(), ++seq);
+	char *path = xasprintf("%s/cco-sort-%ld-%lu", dir, (long)getpid(), atomic_fetch_add(&seq, 1) + 1);
 	int rc = afile_open(&f->out, path, 0600);
 
 	free(path);
