@@ -33,6 +33,8 @@ struct csvin {
 	int eof;
 	XXH3_state_t *hash;       /* over every byte read */
 	uint64_t bytes;
+	uint64_t stop;            /* read no byte from here on (csvin_stop_at) */
+	int stop_passed;          /* a record was open at stop: read on */
 	long lines;               /* physical lines consumed */
 	struct csv_parser cp;
 	int in_csv;               /* a quoted record continues on the next line */
@@ -98,15 +100,76 @@ struct csvin *csvin_open(const char *path, const struct csvin_opts *o)
 	r->cls[o->delim] = 1;
 	r->hash = XXH3_createState();
 	XXH3_128bits_reset(r->hash);
+	r->stop = UINT64_MAX;
 	parser_reset(r);
 	return r;
+}
+
+/* Read, count the lines of and hash the first off bytes, then stand at
+ * off.  Returns 0, or -1 with err_msg() set. */
+static int skip_prefix(struct csvin *r, uint64_t off)
+{
+	while (r->bytes < off) {
+		size_t want = off - r->bytes < r->cap ? (size_t)(off - r->bytes) : r->cap;
+		ssize_t got = read(r->fd, r->buf, want);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return err_set("read error on '%s': %s", r->path, strerror(errno));
+		if (got == 0)
+			return err_set("'%s' is shorter than %llu bytes", r->path,
+				       (unsigned long long)off);
+		XXH3_128bits_update(r->hash, r->buf, (size_t)got);
+		for (const char *p = r->buf, *e = r->buf + got;
+		     (p = memchr(p, '\n', (size_t)(e - p))); p++)
+			r->lines++;
+		r->bytes += (uint64_t)got;
+	}
+	return 0;
+}
+
+struct csvin *csvin_open_at(const char *path, const struct csvin_opts *o,
+			    uint64_t off)
+{
+	struct csvin *r;
+
+	if (strcmp(path, "-") == 0) {
+		err_set("cannot start standard input at an offset");
+		return NULL;
+	}
+	r = csvin_open(path, o);
+	if (r && skip_prefix(r, off) < 0) {
+		csvin_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+void csvin_stop_at(struct csvin *r, uint64_t off)
+{
+	r->stop = off;
+}
+
+int csvin_stop_passed(const struct csvin *r)
+{
+	return r->stop_passed;
+}
+
+/* The stop did not fall between records: read on as if it were not set. */
+static void pass_stop(struct csvin *r)
+{
+	r->stop = UINT64_MAX;
+	r->stop_passed = 1;
+	r->eof = 0;
 }
 
 /* Read more input after compacting; grows the buffer while a line needs it.
  * Returns 0, or -1 with err_msg() set. */
 static int fill(struct csvin *r)
 {
-	ssize_t got;
+	ssize_t got = 0;
+	size_t want;
 
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
@@ -117,9 +180,12 @@ static int fill(struct csvin *r)
 		r->cap *= 2;
 		r->buf = xrealloc(r->buf, r->cap);
 	}
-	do
-		got = read(r->fd, r->buf + r->end, r->cap - r->end);
-	while (got < 0 && errno == EINTR);
+	want = r->cap - r->end;
+	if (r->stop - r->bytes < want)
+		want = (size_t)(r->stop - r->bytes);
+	while (want > 0 && (got = read(r->fd, r->buf + r->end, want)) < 0 &&
+	       errno == EINTR)
+		;
 	if (got < 0)
 		return err_set("read error on '%s': %s", r->path, strerror(errno));
 	if (got == 0)
@@ -152,8 +218,10 @@ static int skip_long_line(struct csvin *r)
 			return 0;
 		}
 		r->pos = r->end;
-		if (r->eof)
+		if (r->eof && r->stop == UINT64_MAX)
 			return 0;
+		if (r->eof)
+			pass_stop(r);
 		if (fill(r) < 0)
 			return -1;
 	}
@@ -179,6 +247,10 @@ static int next_line(struct csvin *r, char **line, size_t *n)
 			break;
 		}
 		scanned = r->end - r->pos;
+		if (r->eof && scanned > 0 && r->stop != UINT64_MAX) {
+			pass_stop(r); /* a line runs on past the stop */
+			continue;
+		}
 		if (r->eof) {
 			if (scanned == 0)
 				return 0;
@@ -463,6 +535,10 @@ int csvin_next(struct csvin *r, struct csvin_row *row)
 			finish(r, row, CSVIN_OK, line, n);
 			row->plain = 1;
 			return 1;
+		}
+		if (rc == 0 && r->in_csv && r->stop != UINT64_MAX) {
+			pass_stop(r); /* a quoted field holds the stop's line break */
+			continue;
 		}
 		if (rc == 0)
 			return end_of_input(r, row);

@@ -54,6 +54,26 @@ struct csvin;
  * Returns NULL with err_msg() set. */
 struct csvin *csvin_open(const char *path, const struct csvin_opts *o);
 
+/* Open path (a regular file) as csvin_open() does, but start reading at
+ * byte off, which should follow a line feed: the bytes before it are read
+ * once, only to count their lines (records keep their physical line
+ * numbers in the whole file) and to feed the content hash (csvin_hash()
+ * and csvin_bytes() cover the whole file).  A byte-order mark is skipped
+ * only on line 1.  Whether a record starts at off is the caller's bet;
+ * see csvin_stop_at().  Returns NULL with err_msg() set. */
+struct csvin *csvin_open_at(const char *path, const struct csvin_opts *o,
+			    uint64_t off);
+
+/* Read no byte at or past offset off (one that follows a line feed) if
+ * the records end there: csvin_next() then returns 0 at off, as at the end
+ * of input.  If a record is still open at off (a quoted field holds the
+ * line break before it), reading goes on past off as if no stop were set,
+ * and csvin_stop_passed() turns 1.  Call before the first csvin_next(). */
+void csvin_stop_at(struct csvin *r, uint64_t off);
+
+/* 1 once reading has gone on past the stop of csvin_stop_at(). */
+int csvin_stop_passed(const struct csvin *r);
+
 /* Read the next record into *row.  Returns 1 for a record (check
  * row->status), 0 at end of input, -1 on a read error (err_msg() set).
  * Blank lines outside quoted fields are skipped and are not records. */

@@ -20,14 +20,11 @@ static char *fixture(const char *name, const char *text, size_t n)
 	return p;
 }
 
-/* Read every record of text as "LINE:STATUS:f1|f2|..." lines joined by
- * ';', the compact form the cases below compare. */
-static char *records(const char *text, size_t n, const struct csvin_opts *o)
+/* Append every record r has left to out as "LINE:STATUS:f1|f2|..." lines
+ * joined by ';', the compact form the cases below compare. */
+static char *drain(struct csvin *r, char *out)
 {
-	char *p = fixture("in.csv", text, n);
-	struct csvin *r = csvin_open(p, o);
 	struct csvin_row row;
-	char *out = xstrdup("");
 
 	while (csvin_next(r, &row) > 0) {
 		char *rec = xasprintf("%ld:%d:", row.line, (int)row.status);
@@ -44,6 +41,16 @@ static char *records(const char *text, size_t n, const struct csvin_opts *o)
 		free(rec);
 		out = joined;
 	}
+	return out;
+}
+
+/* Every record of text, read in one go. */
+static char *records(const char *text, size_t n, const struct csvin_opts *o)
+{
+	char *p = fixture("in.csv", text, n);
+	struct csvin *r = csvin_open(p, o);
+	char *out = drain(r, xstrdup(""));
+
 	csvin_close(r);
 	free(p);
 	return out;
@@ -109,6 +116,8 @@ static void test_options(void)
 	free(got);
 }
 
+static void split_everywhere(const char *text, const char *passes, const char *desc);
+
 static void test_long_and_hash(void)
 {
 	size_t big = CSVIN_MAX_RECORD + 100;
@@ -134,8 +143,90 @@ static void test_long_and_hash(void)
 	is_int((long long)csvin_bytes(r), (long long)(big + 6), "bytes counted");
 	csvin_close(r);
 	free(p);
+	text[big + 6] = '\0';
+	split_everywhere(text, "", "an over-long line");
+	text[0] = '"';
+	split_everywhere(text, "", "an over-long line opening a quote");
 	free(text);
 	ok(csvin_open("/nonexistent/x.csv", &comma) == NULL, "a missing file is an error");
+}
+
+/* Every record of text read as two parts, [0, cut) stopped at cut and
+ * [cut, n) opened at cut, joined as one reading would give them; or only
+ * the first part's when it read past the stop.  *passed says which. */
+static char *split_records(const char *text, size_t n, size_t cut, int *passed,
+			   char hash[HASH_HEX_LEN + 1])
+{
+	char *p = fixture("split.csv", text, n);
+	struct csvin *a = csvin_open(p, &comma), *b;
+	char *out = drain((csvin_stop_at(a, cut), a), xstrdup(""));
+
+	*passed = csvin_stop_passed(a);
+	csvin_hash(a, hash);
+	if (!*passed) {
+		b = csvin_open_at(p, &comma, cut);
+		out = drain(b, out);
+		csvin_hash(b, hash);
+		csvin_close(b);
+	}
+	csvin_close(a);
+	free(p);
+	return out;
+}
+
+/* Cut text after every one of its line feeds: the parts must always add
+ * up to the whole, and the stop must be passed exactly where expected. */
+static void split_everywhere(const char *text, const char *passes, const char *desc)
+{
+	size_t n = strlen(text);
+	char *whole = records(text, n, &comma), *p = fixture("whole.csv", text, n);
+	char want_hash[HASH_HEX_LEN + 1], hash[HASH_HEX_LEN + 1];
+	char passed_at[64] = "";
+	int bad = 0, bad_hash = 0;
+
+	hash_file(p, want_hash);
+	for (size_t cut = 1; cut <= n; cut++) {
+		int passed;
+		char *got;
+
+		if (text[cut - 1] != '\n')
+			continue;
+		got = split_records(text, n, cut, &passed, hash);
+		bad += strcmp(got, whole) != 0;
+		bad_hash += strcmp(hash, want_hash) != 0;
+		if (passed) {
+			size_t used = strlen(passed_at);
+
+			snprintf(passed_at + used, sizeof(passed_at) - used, "%s%zu",
+				 used ? "," : "", cut);
+		}
+		free(got);
+	}
+	is_int(bad, 0, "%s: two parts read as one", desc);
+	is_int(bad_hash, 0, "%s: the second part hashes the whole file", desc);
+	is_str(passed_at, passes, "%s: stops passed at", desc);
+	free(whole);
+	free(p);
+}
+
+static void test_split(void)
+{
+	char *p = fixture("short.csv", "a\n", 2);
+
+	split_everywhere("a,b\n1,2\n3,4\n", "", "plain lines");
+	/* the stops at 12 and 18 fall inside the quoted field */
+	split_everywhere("id,x\n1,\"two\nlines\nhere\"\n2,y\n", "12,18",
+			 "a quoted field over three lines");
+	split_everywhere("id,x\r\n1,\"a\r\nb\"\r\n2,y\r\n", "12", "CRLF lines");
+	split_everywhere("\xEF\xBB\xBFid\n\xEF\xBB\xBFx\n\n\ny\n", "",
+			 "a BOM counts on line 1 only; blank lines");
+	split_everywhere("id\n1,12\"34\n2,\"op\"x\n3,z\n", "",
+			 "malformed records either side");
+	split_everywhere("id\n1,\"unterminated\n2\n3\n", "19,21,23", "a quote open to the end");
+	split_everywhere("id\nno line feed at the end", "", "a last line without LF");
+	ok(csvin_open_at(p, &comma, 10) == NULL, "an offset past the end is an error");
+	ok(csvin_open_at("-", &comma, 0) == NULL, "standard input cannot start at an offset");
+	free(p);
 }
 
 int main(void)
@@ -145,5 +236,6 @@ int main(void)
 	test_lines();
 	test_options();
 	test_long_and_hash();
+	test_split();
 	return done_testing_in(dir);
 }
