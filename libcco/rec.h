@@ -97,6 +97,23 @@ struct rec_writer;
 struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
 				   const char *sort, int level, int mode);
 
+/* Start a continuation of a record file of schema s: rows only, without
+ * the metadata and header lines, written to path's temp file and never
+ * committed under path.  A stage that formats the second part of its
+ * output on another thread writes it here, then appends it to the
+ * writer of the first part with rec_writer_append().  Returns NULL with
+ * err_msg() set; end it with rec_writer_append() or rec_writer_abort(). */
+struct rec_writer *rec_writer_open_rows(const char *path, const struct rec_schema *s,
+					int level, int mode);
+
+/* Finish tail (a continuation of w's schema, see rec_writer_open_rows())
+ * and append its rows to w's after those written so far: w's compressed
+ * stream ends its frame there and tail's frame follows (readers take the
+ * frames as one text).  Rows written to w later follow tail's.  Frees
+ * tail, whose temp file is removed, either way.  Returns 0, or -1 with
+ * err_msg() set and the error sticky in w. */
+int rec_writer_append(struct rec_writer *w, struct rec_writer *tail);
+
 /* Append one field of the current row.  A field holding TAB, CR or LF, or a
  * row with the wrong field count, makes the writer fail: the error is
  * sticky and reported by rec_writer_close(). */

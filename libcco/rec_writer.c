@@ -11,11 +11,13 @@
  * field.  Only whole rows leave the buffer, so the row is still there.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "afile.h"
@@ -137,11 +139,11 @@ static long count_tabs(char *text, size_t from, size_t to)
 	return tabs;
 }
 
-struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
-				   const char *sort, int level, int mode)
+/* A writer with nothing written yet.  Returns NULL with err_msg() set. */
+static struct rec_writer *writer_new(const char *path, const struct rec_schema *s,
+				     int level, int mode)
 {
 	struct rec_writer *w = xcalloc(1, sizeof(*w));
-	char *meta;
 
 	if (level < 0 || level > 19) {
 		err_set("compression level %d out of range 0-19", level);
@@ -167,6 +169,17 @@ struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
 		w->zcap = ZSTD_CStreamOutSize();
 		w->zbuf = xmalloc(w->zcap);
 	}
+	return w;
+}
+
+struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
+				   const char *sort, int level, int mode)
+{
+	struct rec_writer *w = writer_new(path, s, level, mode);
+	char *meta;
+
+	if (!w)
+		return NULL;
 	meta = xasprintf(REC_MAGIC "\tkind=%s\tschema=%d\tsort=%s\n", s->kind,
 			 s->version, sort && *sort ? sort : "none");
 	append_row_end(w, meta, strlen(meta));
@@ -176,6 +189,12 @@ struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
 	rec_end(w);
 	w->rows = 0;
 	return w;
+}
+
+struct rec_writer *rec_writer_open_rows(const char *path, const struct rec_schema *s,
+					int level, int mode)
+{
+	return writer_new(path, s, level, mode);
 }
 
 void rec_put(struct rec_writer *w, const char *s, size_t n)
@@ -285,6 +304,58 @@ int rec_writer_close(struct rec_writer *w)
 	}
 	writer_free(w);
 	return rc;
+}
+
+/* Copy the bytes of tail's finished temp file to the end of w's output.
+ * Returns 0, or -1 with the error kept in w. */
+static int copy_tail(struct rec_writer *w, struct rec_writer *tail)
+{
+	int fd = open(tail->out.tmp, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0) {
+		fail(w, "cannot reopen '%s': %s", tail->out.tmp, strerror(errno));
+		return -1;
+	}
+	while ((got = read(fd, w->text, w->cap)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fail(w, "read error on '%s': %s", tail->out.tmp, strerror(errno));
+			break;
+		}
+		if (fwrite(w->text, 1, (size_t)got, w->out.fp) != (size_t)got) {
+			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
+			break;
+		}
+	}
+	close(fd);
+	return w->error ? -1 : 0;
+}
+
+int rec_writer_append(struct rec_writer *w, struct rec_writer *tail)
+{
+	if (!tail->error && tail->col != 0)
+		fail(tail, "%s: last row is unfinished", tail->out.path);
+	if (!tail->error && tail->ncols != w->ncols)
+		fail(tail, "%s: cannot append rows of another schema", tail->out.path);
+	if (!tail->error)
+		emit(tail, ZSTD_e_end);
+	if (!tail->error && fflush(tail->out.fp) != 0)
+		fail(tail, "write error on '%s': %s", tail->out.path, strerror(errno));
+	if (tail->error && !w->error)
+		fail(w, "%s", tail->error);
+	/* the rows so far end w's frame; the tail's frames follow it */
+	if (!w->error && w->col == 0)
+		emit(w, ZSTD_e_end);
+	else if (!w->error)
+		fail(w, "%s: a row is unfinished", w->out.path);
+	if (!w->error && copy_tail(w, tail) == 0)
+		w->rows += tail->rows;
+	rec_writer_abort(tail);
+	if (w->error)
+		return err_set("%s", w->error);
+	return 0;
 }
 
 void rec_writer_abort(struct rec_writer *w)

@@ -23,6 +23,17 @@ static const struct rec_schema *imm(void)
 	return rec_schema_find("immunizations");
 }
 
+/* Immunization row number i. */
+static void put_row(struct rec_writer *w, long i)
+{
+	rec_put_str(w, "gen");
+	rec_put_int(w, 1);
+	rec_put_int(w, 100000 + i);
+	rec_put_date(w, date_from_ymd(2024, 1, 1) + (int)(i % 365));
+	rec_put_str(w, i % 2 ? "03" : NULL);
+	rec_end(w);
+}
+
 /* Write n immunization rows to name at level; returns 0 or -1. */
 static int write_rows(const char *name, int level, long n)
 {
@@ -32,14 +43,8 @@ static int write_rows(const char *name, int level, long n)
 	free(p);
 	if (!w)
 		return -1;
-	for (long i = 0; i < n; i++) {
-		rec_put_str(w, "gen");
-		rec_put_int(w, 1);
-		rec_put_int(w, 100000 + i);
-		rec_put_date(w, date_from_ymd(2024, 1, 1) + (int)(i % 365));
-		rec_put_str(w, i % 2 ? "03" : NULL);
-		rec_end(w);
-	}
+	for (long i = 0; i < n; i++)
+		put_row(w, i);
 	return rec_writer_close(w);
 }
 
@@ -204,6 +209,83 @@ static void test_writer_errors(void)
 	free(p);
 }
 
+/* Rows 0..n of put_row() in order, as the readers see them: the row count,
+ * or -1 for an error or a row out of place. */
+static long in_sequence(const char *name)
+{
+	char *p = path(name);
+	struct rec_reader *r = rec_reader_open(p);
+	struct rec_row row;
+	long n = 0;
+	int rc;
+
+	free(p);
+	if (!r)
+		return -1;
+	if (prefetch)
+		rec_reader_prefetch(r);
+	while ((rc = rec_reader_next(r, &row)) > 0)
+		if (strtol(row.field[2], NULL, 10) != 100000 + n++)
+			rc = -1;
+	rec_reader_close(r);
+	return rc < 0 ? -1 : n;
+}
+
+/* Rows [0, k) to a writer, [k, m) to a continuation appended to it, then
+ * [m, n) to the writer again.  Returns rec_writer_close()'s result. */
+static int write_in_two(const char *name, int level, long k, long m, long n)
+{
+	char *p = path(name), *tp = path("tail.part");
+	struct rec_writer *w = rec_writer_open(p, imm(), "none", level, AFILE_PHI);
+	struct rec_writer *tail = rec_writer_open_rows(tp, imm(), level, AFILE_PHI);
+	long i;
+
+	for (i = 0; i < k; i++)
+		put_row(w, i);
+	for (; i < m; i++)
+		put_row(tail, i);
+	if (rec_writer_append(w, tail) < 0)
+		fprintf(stderr, "# %s\n", err_msg());
+	for (; i < n; i++)
+		put_row(w, i);
+	free(p);
+	free(tp);
+	return rec_writer_close(w);
+}
+
+static void test_append(void)
+{
+	char *tmp = path("tail.part.tmp"), *p = path("x.rec"), *tp = path("tail.part");
+	struct rec_writer *w, *tail;
+
+	ok(write_in_two("two.rec", 1, 150000, 300000, 300000) == 0,
+	   "150000 rows and 150000 appended at level 1");
+	is_int(in_sequence("two.rec"), 300000, "read back as one file, in order");
+	ok(access(tmp, F_OK) != 0, "the continuation's temp file is gone");
+	ok(write_in_two("two.rec", 1, 10, 20, 30) == 0, "rows written after an append");
+	is_int(in_sequence("two.rec"), 30, "follow the appended ones");
+	ok(write_in_two("two.rec", 3, 0, 0, 0) == 0, "nothing appended to nothing");
+	is_int(in_sequence("two.rec"), 0, "reads as zero rows");
+	ok(write_in_two("two.rec", 1, 0, 5, 5) == 0, "rows appended to none");
+	is_int(in_sequence("two.rec"), 5, "read back");
+	ok(write_in_two("two.rec", 0, 7, 1000, 1000) == 0, "appended uncompressed");
+	is_int(in_sequence("two.rec"), 1000, "read back uncompressed");
+	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+	tail = rec_writer_open_rows(tp, rec_schema_find("members"), 1, AFILE_PHI);
+	ok(rec_writer_append(w, tail) < 0, "a continuation of another schema is "
+	   "refused: %s", err_msg());
+	ok(rec_writer_close(w) < 0 && access(p, F_OK) != 0, "the error is sticky");
+	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+	tail = rec_writer_open_rows(tp, imm(), 1, AFILE_PHI);
+	rec_put_str(tail, "gen");
+	ok(rec_writer_append(w, tail) < 0, "an unfinished row is refused");
+	rec_writer_abort(w);
+	ok(access(tmp, F_OK) != 0 && access(p, F_OK) != 0, "no file left behind");
+	free(tmp);
+	free(p);
+	free(tp);
+}
+
 static void test_schema_check(void)
 {
 	char *p = path("a.rec");
@@ -230,6 +312,10 @@ int main(void)
 	test_damage();
 	test_writer_errors();
 	test_long_rows();
+	test_append();
+	prefetch = 0;
+	write_in_two("two.rec", 1, 150000, 300000, 300100);
+	is_int(in_sequence("two.rec"), 300100, "without readahead: three frames");
 	test_schema_check();
 	return done_testing_in(dir);
 }
