@@ -42,6 +42,8 @@ static const struct key_def keys[] = {
 	{ "limits.memory_mb", T_INT, "256", 8, 65536, "sort buffer and cache limit, MB" },
 	{ "limits.sort_buffer_kb", T_INT, "0", 0, 67108864, "sort buffer, KB (0: from memory_mb)" },
 	{ "limits.sort_level", T_INT, "0", 0, 19, "zstd level of sort runs (0: none)" },
+	{ "limits.threads", T_INT, "2", 1, 64, "threads a stage may run on (ingest: at most 2)" },
+	{ "limits.split_kb", T_INT, "65536", 0, 1073741824, "ingest reads files from this size (KB) on limits.threads" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
 	{ "export.suppress_threshold", T_INT, "10", 0, 1000, "counts 1..N are suppressed in reports" },
 	{ "export.min_denominator", T_INT, "30", 0, 1000000, "below it: not enough data" },

@@ -148,6 +148,8 @@ struct csvin *csvin_open_at(const char *path, const struct csvin_opts *o,
 
 void csvin_stop_at(struct csvin *r, uint64_t off)
 {
+	if (r->eof && r->bytes == r->stop && off > r->stop)
+		r->eof = 0; /* stopped at the old stop: read on */
 	r->stop = off;
 }
 

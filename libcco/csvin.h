@@ -68,7 +68,8 @@ struct csvin *csvin_open_at(const char *path, const struct csvin_opts *o,
  * the records end there: csvin_next() then returns 0 at off, as at the end
  * of input.  If a record is still open at off (a quoted field holds the
  * line break before it), reading goes on past off as if no stop were set,
- * and csvin_stop_passed() turns 1.  Call before the first csvin_next(). */
+ * and csvin_stop_passed() turns 1.  The stop can be moved on later, also
+ * once reading has stopped there (UINT64_MAX: no stop). */
 void csvin_stop_at(struct csvin *r, uint64_t off);
 
 /* 1 once reading has gone on past the stop of csvin_stop_at(). */

@@ -1,8 +1,8 @@
 /*
  * rec.h: record files, the one format every stage reads and writes.
  *
- * A record file is UTF-8 text, compressed as a zstd stream with content
- * checksums:
+ * A record file is UTF-8 text, compressed as zstd with content checksums
+ * (one frame, or frames one after the other that read as one text):
  *
  *   #cco-record<TAB>kind=KIND<TAB>schema=N<TAB>sort=COL,COL|none
  *   col1<TAB>col2<TAB>...

@@ -5,6 +5,7 @@
 #define INGEST_INGEST_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "layout.h"
 #include "memberset.h"
@@ -13,6 +14,9 @@ struct ingest {
 	sqlite3 *db;                 /* WORKSPACE/cco.db */
 	char *outdir;                /* WORKSPACE/ingest */
 	int level;                   /* zstd level of the outputs */
+	int threads;                 /* limits.threads: 2 or more, a large
+					file is read in two parts at once */
+	uint64_t split_bytes;        /* limits.split_kb: from this size on */
 	double threshold;            /* reject rate that fails a file */
 	int date_min, date_max;      /* plausible dates */
 	struct memberset members;    /* members of successful loads */

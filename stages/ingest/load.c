@@ -5,9 +5,14 @@
  * the reject rate is within the threshold, and all of a file's database
  * writes are one transaction.
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "afile.h"
 #include "csvin.h"
@@ -15,162 +20,28 @@
 #include "err.h"
 #include "ingest.h"
 #include "msg.h"
-#include "rec.h"
+#include "part.h"
 #include "rundb.h"
-#include "validate.h"
 #include "xalloc.h"
 
 struct file_load {
 	struct ingest *in;
 	struct layout *l;
+	const char *path;
 	const char *name;                /* base name, for messages */
 	struct load_record rec;
-	struct rec_writer *out[LAYOUT_MAX_OUTPUTS];
-	struct rec_writer *rejects;
-	int source_col[LAYOUT_MAX_OUTPUTS], extract_col[LAYOUT_MAX_OUTPUTS];
-	int member_col[LAYOUT_MAX_OUTPUTS]; /* members outputs: member_id */
-	struct validator v;
+	struct part a;                   /* the file, or its first part */
 	struct memberset pending;        /* members of this file */
-	char *clean;                     /* raw row without TAB/CR/LF */
-	size_t clean_cap;
 	char seqbuf[24];
+	/* a large file is read in two parts, the second on a thread */
+	uint64_t cut;                    /* where the second starts; 0: none */
+	struct part b;
+	struct load_record b_counts;
+	pthread_t thread;
+	int started;                     /* the thread runs: join it */
+	atomic_int give_up;              /* the first part read past the cut */
+	char *b_error;                   /* the second part's error message */
 };
-
-static char *output_path(const struct file_load *f, const char *kind)
-{
-	return xasprintf("%s/%06ld-%s.rec.zst", f->in->outdir, f->rec.seq, kind);
-}
-
-static int open_outputs(struct file_load *f)
-{
-	const struct rec_schema *rej = rec_schema_find("rejects");
-	char *path;
-
-	for (int i = 0; i < f->l->nout; i++) {
-		const struct rec_schema *s = f->l->out[i];
-
-		path = output_path(f, s->kind);
-		f->out[i] = rec_writer_open(path, s, "none", f->in->level, AFILE_PHI);
-		free(path);
-		if (!f->out[i])
-			return -1;
-		f->source_col[i] = rec_schema_col(s, "source");
-		f->extract_col[i] = rec_schema_col(s, "extract");
-		f->member_col[i] = strcmp(s->kind, "members") == 0 ?
-				   rec_schema_col(s, "member_id") : -1;
-	}
-	path = output_path(f, "rejects");
-	f->rejects = rec_writer_open(path, rej, "none", f->in->level, AFILE_PHI);
-	free(path);
-	return f->rejects ? 0 : -1;
-}
-
-static void abort_outputs(struct file_load *f)
-{
-	for (int i = 0; i < f->l->nout; i++) {
-		rec_writer_abort(f->out[i]);
-		f->out[i] = NULL;
-	}
-	rec_writer_abort(f->rejects);
-	f->rejects = NULL;
-}
-
-/* Close every writer; on the first failure abort the rest.  0 or -1. */
-static int commit_outputs(struct file_load *f)
-{
-	int rc = 0;
-
-	for (int i = 0; i < f->l->nout; i++) {
-		if (rc == 0)
-			rc = rec_writer_close(f->out[i]);
-		else
-			rec_writer_abort(f->out[i]);
-		f->out[i] = NULL;
-	}
-	if (rc == 0)
-		rc = rec_writer_close(f->rejects);
-	else
-		rec_writer_abort(f->rejects);
-	f->rejects = NULL;
-	return rc;
-}
-
-/* Count a record whose date (of the first kind's period column) falls
- * outside the period the file covers: a warning, the row is kept. */
-static void check_period(struct file_load *f)
-{
-	const struct layout *l = f->l;
-
-	for (int r = 0; l->period_col >= 0 && r < f->v.nrows; r++) {
-		size_t n;
-		const char *s;
-		int d;
-
-		if (f->v.rows[r].out != 0)
-			continue;
-		s = validate_value(&f->v, &f->v.rows[r], l->period_col, &n);
-		if (date_parse_iso(s, n, &d) == 0 &&
-		    ((l->bound_from != DATE_NONE && d < l->bound_from) ||
-		     (l->bound_to != DATE_NONE && d > l->bound_to))) {
-			f->rec.out_of_period++;
-			return;
-		}
-	}
-}
-
-static void write_accepted(struct file_load *f)
-{
-	for (int r = 0; r < f->v.nrows; r++) {
-		const struct vrow *row = &f->v.rows[r];
-		struct rec_writer *w = f->out[row->out];
-		int ncols = rec_schema_ncols(f->l->out[row->out]);
-
-		for (int c = 0; c < ncols; c++) {
-			size_t n;
-			const char *s = validate_value(&f->v, row, c, &n);
-
-			if (c == f->source_col[row->out])
-				rec_put_str(w, f->l->source);
-			else if (c == f->extract_col[row->out])
-				rec_put_str(w, f->seqbuf);
-			else
-				rec_put(w, s, n);
-			if (c == f->member_col[row->out] && n > 0)
-				memberset_add(&f->pending, s, n);
-		}
-		rec_end(w);
-		f->rec.rows_out++;
-	}
-}
-
-static void write_reject(struct file_load *f, const struct csvin_row *row)
-{
-	struct rec_writer *w = f->rejects;
-	char line[24];
-
-	xgrow(&f->clean, &f->clean_cap, row->raw_len + 1, 1);
-	for (size_t i = 0; i < row->raw_len; i++) {
-		char c = row->raw[i];
-
-		if (c == '\t' || c == '\r' || c == '\n')
-			c = ' ';
-		else if (f->v.reason == R_INVALID_ENCODING && (c == 0 || c & 0x80))
-			c = '?'; /* the record file stays UTF-8 text */
-		f->clean[i] = c;
-	}
-	snprintf(line, sizeof(line), "%ld", row->line);
-	rec_put_str(w, f->name);
-	rec_put_str(w, line);
-	rec_put_str(w, f->l->out[0]->kind);
-	rec_put_str(w, f->v.field);
-	rec_put_str(w, reason_name(f->v.reason));
-	rec_put_str(w, f->v.message);
-	rec_put(w, f->clean, row->raw_len);
-	rec_end(w);
-	if (f->rec.reject_count[f->v.reason]++ == 0)
-		f->rec.reject_line[f->v.reason] = row->line;
-	f->rec.rejected++;
-}
 
 /* The header (if the layout has one) and column binding.  Returns 1 to go
  * on, 0 for an empty file, -1 when the file cannot be read as this layout
@@ -181,7 +52,7 @@ static int read_header(struct file_load *f, struct csvin *r)
 	int rc;
 
 	if (!f->l->header) {
-		f->v.ncols = f->l->columns;
+		f->a.v.ncols = f->l->columns;
 		return layout_bind(f->l, f->name, NULL, 0) < 0 ? -1 : 1;
 	}
 	rc = csvin_next(r, &row);
@@ -189,33 +60,146 @@ static int read_header(struct file_load *f, struct csvin *r)
 		return rc;
 	if (row.status != CSVIN_OK)
 		return err_set("line %ld: the header row is not readable", row.line);
-	f->v.ncols = row.nfields;
+	f->a.v.ncols = row.nfields;
 	return layout_bind(f->l, f->name, row.field, row.nfields) < 0 ? -1 : 1;
+}
+
+/* Where to cut path in two: after the first LF from its middle on; 0 to
+ * read it in one part (a pipe, a members file, which feeds the member
+ * set as it goes, a file under limits.split_kb, no LF after the middle).
+ * It depends on the file alone, never on timing: same bytes out. */
+static uint64_t choose_cut(const struct ingest *in, const struct layout *l,
+			   const char *path)
+{
+	struct stat st;
+	char buf[1 << 16];
+	uint64_t at, cut = 0;
+	ssize_t got;
+	int fd;
+
+	if (in->threads < 2 || !strcmp(path, "-") || stat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || (uint64_t)st.st_size < in->split_bytes)
+		return 0;
+	for (int i = 0; i < l->nout; i++)
+		if (!strcmp(l->out[i]->kind, "members"))
+			return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* reading it will say why */
+	for (at = (uint64_t)st.st_size / 2; !cut; at += (uint64_t)got) {
+		char *nl;
+
+		got = pread(fd, buf, sizeof(buf), (off_t)at);
+		if (got <= 0)
+			break;
+		nl = memchr(buf, '\n', (size_t)got);
+		if (nl)
+			cut = at + (uint64_t)(nl - buf) + 1;
+	}
+	close(fd);
+	return cut < (uint64_t)st.st_size ? cut : 0;
+}
+
+/* The second part's thread: everything after the cut into continuations
+ * of the outputs.  Errors are kept for the joining thread (err_msg() is
+ * per thread). */
+static void *read_second(void *arg)
+{
+	struct file_load *f = arg;
+	struct part *b = &f->b;
+
+	validator_own_patterns(&b->v);
+	b->r = csvin_open_at(f->path, &f->l->csv, f->cut);
+	if (!b->r || part_open(b, f->in->outdir, f->rec.seq, f->in->level, ".2") < 0 ||
+	    part_stream(b) < 0)
+		f->b_error = xstrdup(err_msg());
+	return NULL;
+}
+
+/* Start reading the second part, now that the header is bound.  If the
+ * thread cannot start, the first part reads on past the cut. */
+static void start_second(struct file_load *f)
+{
+	struct part *b = &f->b;
+
+	memset(b, 0, sizeof(*b));
+	b->l = f->l;
+	b->name = f->name;
+	b->seq = f->seqbuf;
+	b->pending = &f->pending;
+	b->give_up = &f->give_up;
+	b->n = &f->b_counts;
+	b->v = f->a.v;
+	b->v.arena = NULL;
+	b->v.arena_len = b->v.arena_cap = 0;
+	b->v.rows = NULL;
+	b->v.nrows = b->v.rows_cap = 0;
+	f->a.tell_passed = &f->give_up;
+	f->started = pthread_create(&f->thread, NULL, read_second, f) == 0;
+	if (!f->started) {
+		csvin_stop_at(f->a.r, UINT64_MAX);
+		f->cut = 0;
+	}
+}
+
+/* Join the second part's thread; if the first part ended at the cut, its
+ * rows follow the first part's.  Returns 0, or -1 with err_msg() set. */
+static int join_second(struct file_load *f)
+{
+	int rc = 0, passed = csvin_stop_passed(f->a.r);
+
+	if (passed)
+		atomic_store(&f->give_up, 1); /* the cut was inside a record */
+	pthread_join(f->thread, NULL);
+	f->started = 0;
+	if (atomic_load(&f->give_up)) {
+		part_abort(&f->b);
+		if (passed)
+			msg_debug("%s: a record runs on past byte %llu: read in one "
+				  "part", f->name, (unsigned long long)f->cut);
+		f->cut = 0;
+	} else if (f->b_error) {
+		part_abort(&f->b);
+		rc = err_set("%s", f->b_error);
+	} else {
+		rc = part_append(&f->a, &f->b);
+		msg_debug("%s: read in two parts, the second from byte %llu",
+			  f->name, (unsigned long long)f->cut);
+	}
+	free(f->b_error);
+	f->b_error = NULL;
+	return rc;
 }
 
 /* Stream every record.  Returns 0, -1 on a read error or -2 when the file
  * does not fit its layout, with err_msg() set. */
-static int stream(struct file_load *f, struct csvin *r)
+static int stream(struct file_load *f)
 {
-	struct csvin_row row;
-	int rc = read_header(f, r);
+	int rc = read_header(f, f->a.r);
 
+	if (rc == 0 && f->cut && !csvin_stop_passed(f->a.r)) {
+		/* only blank lines before the cut: the header is after it */
+		csvin_stop_at(f->a.r, UINT64_MAX);
+		f->cut = 0;
+		rc = read_header(f, f->a.r);
+	}
 	if (rc < 0) {
 		err_set("%s: %s", f->name, err_msg());
 		return -2;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		f->cut = 0;
 		return 0;
-	while ((rc = csvin_next(r, &row)) > 0) {
-		f->rec.rows_read++;
-		if (validate_record(&f->v, &row) == 0) {
-			check_period(f);
-			write_accepted(f);
-			f->rec.accepted++;
-		} else {
-			write_reject(f, &row);
-		}
 	}
+	if (f->cut && !csvin_stop_passed(f->a.r))
+		start_second(f);
+	else
+		f->cut = 0;
+	rc = part_stream(&f->a);
+	if (rc < 0)
+		atomic_store(&f->give_up, 1);
+	if (f->started && join_second(f) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -271,8 +255,9 @@ static void summary(const struct file_load *f)
 
 /* Decide the file's fate once read: already loaded, failed or loaded.
  * Returns load_file()'s result. */
-static int conclude(struct file_load *f, struct csvin *r)
+static int conclude(struct file_load *f)
 {
+	const struct csvin *r = f->cut ? f->b.r : f->a.r; /* read to the end */
 	struct ingest *in = f->in;
 	char hash[HASH_HEX_LEN + 1];
 	long prev;
@@ -282,7 +267,7 @@ static int conclude(struct file_load *f, struct csvin *r)
 	f->rec.size = csvin_bytes(r);
 	prev = rundb_find_hash(in->db, hash);
 	if (prev != 0) {
-		abort_outputs(f);
+		part_abort(&f->a);
 		rundb_end(in->db, 0);
 		if (prev < 0)
 			return -1;
@@ -290,19 +275,19 @@ static int conclude(struct file_load *f, struct csvin *r)
 		return 0;
 	}
 	if (f->rec.rows_read != f->rec.accepted + f->rec.rejected) {
-		abort_outputs(f);
+		part_abort(&f->a);
 		rundb_end(in->db, 0);
 		return err_set("%s: internal error: rows do not add up", f->name);
 	}
 	summary(f);
 	if (f->rec.rejected > in->threshold * (double)f->rec.rows_read) {
-		abort_outputs(f);
+		part_abort(&f->a);
 		f->rec.status = "failed";
 		msg_error("%s: %.2f%% of rows rejected, over the threshold of %.2f%%: "
 			  "nothing committed", f->name,
 			  100.0 * (double)f->rec.rejected / (double)f->rec.rows_read,
 			  100.0 * in->threshold);
-	} else if (commit_outputs(f) < 0) {
+	} else if (part_commit(&f->a) < 0) {
 		rundb_end(in->db, 0);
 		return -1;
 	}
@@ -313,7 +298,7 @@ static int conclude(struct file_load *f, struct csvin *r)
 	if (strcmp(f->rec.status, "loaded") != 0)
 		return 1;
 	for (int i = 0; i < f->l->nout; i++)
-		if (f->member_col[i] >= 0)
+		if (f->a.member_col[i] >= 0)
 			in->members_known = 1;
 	memberset_merge(&in->members, &f->pending);
 	return 0;
@@ -328,55 +313,65 @@ static void file_load_init(struct file_load *f, struct ingest *in,
 	memset(f, 0, sizeof(*f));
 	f->in = in;
 	f->l = l;
+	f->path = path;
 	f->name = slash ? slash + 1 : path;
 	f->rec.file = f->name;
 	f->rec.kind = layout_kinds(l, kinds, sizeof(kinds));
 	f->rec.layout = l->name;
 	f->rec.source = l->source;
 	f->rec.status = "loaded";
-	f->v.l = l;
-	f->v.date_min = in->date_min;
-	f->v.date_max = in->date_max;
-	f->v.known = in->members_known ? &in->members : NULL;
-	f->v.pending = &f->pending;
+	f->a.l = l;
+	f->a.name = f->name;
+	f->a.seq = f->seqbuf;
+	f->a.pending = &f->pending;
+	f->a.n = &f->rec;
+	f->a.v.l = l;
+	f->a.v.date_min = in->date_min;
+	f->a.v.date_max = in->date_max;
+	f->a.v.known = in->members_known ? &in->members : NULL;
+	f->a.v.pending = &f->pending;
+	atomic_init(&f->give_up, 0);
 }
 
 int load_file(struct ingest *in, const char *path, struct layout *l)
 {
 	struct file_load f;
-	struct csvin *r;
 	int rc;
 
 	file_load_init(&f, in, l, path);
-	r = csvin_open(path, &l->csv);
-	if (!r)
+	f.cut = choose_cut(in, l, path);
+	f.a.r = csvin_open(path, &l->csv);
+	if (!f.a.r)
 		return -1;
+	if (f.cut)
+		csvin_stop_at(f.a.r, f.cut);
 	if (rundb_begin(in->db) < 0 || (f.rec.seq = rundb_next_seq(in->db)) < 0) {
-		csvin_close(r);
+		csvin_close(f.a.r);
 		return -1;
 	}
 	snprintf(f.seqbuf, sizeof(f.seqbuf), "%ld", f.rec.seq);
-	if (open_outputs(&f) < 0) {
-		abort_outputs(&f);
+	if (part_open(&f.a, in->outdir, f.rec.seq, in->level, NULL) < 0) {
+		part_abort(&f.a);
 		rundb_end(in->db, 0);
-		csvin_close(r);
+		csvin_close(f.a.r);
 		return -1;
 	}
-	rc = stream(&f, r);
+	rc = stream(&f);
 	if (rc < 0) {
-		abort_outputs(&f);
+		part_abort(&f.a);
 		rundb_end(in->db, 0);
 		if (rc == -2) {
 			msg_error("%s", err_msg());
 			rc = 1;
 		}
 	} else {
-		rc = conclude(&f, r);
+		rc = conclude(&f);
 	}
-	csvin_close(r);
-	validator_release(&f.v);
+	csvin_close(f.a.r);
+	csvin_close(f.b.r);
+	part_release(&f.a);
+	part_release(&f.b);
 	memberset_release(&f.pending);
-	free(f.clean);
 	return rc;
 }
 

@@ -204,6 +204,8 @@ static void open_workspace(struct ingest *in, const struct config *cfg)
 		die(CCO_EXIT_FAIL, "%s", err_msg());
 	in->level = (int)config_int(cfg, "output.compression_level");
 	in->threshold = config_real(cfg, "limits.reject_threshold");
+	in->threads = (int)config_int(cfg, "limits.threads");
+	in->split_bytes = (uint64_t)config_int(cfg, "limits.split_kb") << 10;
 	in->date_min = date_from_ymd(1900, 1, 1);
 	in->date_max = date_add_months(config_date(cfg, "run.as_of"), 12);
 }

@@ -255,7 +255,9 @@ static int check(struct validator *v, const struct lfield *f, size_t *off,
 		*len = DATE_ISO_LEN;
 		return 0;
 	} else if (f->check == CHECK_PATTERN) {
-		if (!pattern_match(f->pat, s, *len))
+		const struct pattern *pat = v->pat ? v->pat[f - v->l->field] : f->pat;
+
+		if (!pattern_match(pat, s, *len))
 			return reject(v, f->reason, f->name,
 				      "%s does not match pattern %s", f->name, f->pat_name);
 		if (f->is_npi && (*len != 10 || !npi_check_digit_ok(s)))
@@ -512,10 +514,25 @@ const char *validate_value(const struct validator *v, const struct vrow *r,
 	return *len ? val(v, r->off[c]) : "";
 }
 
+void validator_own_patterns(struct validator *v)
+{
+	const struct layout *l = v->l;
+
+	v->own = pattern_set_copy(l->patterns);
+	v->pat = xcalloc((size_t)l->nfield + 1, sizeof(*v->pat));
+	for (int i = 0; i < l->nfield; i++)
+		if (l->field[i].check == CHECK_PATTERN)
+			v->pat[i] = pattern_find(v->own, l->field[i].pat_name);
+}
+
 void validator_release(struct validator *v)
 {
 	free(v->arena);
 	free(v->rows);
+	free(v->pat);
+	pattern_set_free(v->own);
 	v->arena = NULL;
 	v->rows = NULL;
+	v->pat = NULL;
+	v->own = NULL;
 }

@@ -27,6 +27,9 @@ struct validator {
 	const struct memberset *known;    /* NULL: no member check */
 	const struct memberset *pending;  /* members of this file so far */
 	int ncols;                        /* expected input columns; 0 any */
+	struct pattern_set *own;          /* private copies of the patterns */
+	const struct pattern **pat;       /* per field: its copy, or NULL (the
+					     layout's) */
 	const char *row_base;             /* the record's field buffer */
 	int row_plain;                    /* the record's fields need no
 					     TAB/CR/LF clean-up */
@@ -57,6 +60,11 @@ int npi_check_digit_ok(const char *digits);
  * day number in *days, or -1 if the text does not fit or the date does not
  * exist. */
 int date_parse_fmt(const char *fmt, const char *s, size_t n, int *days);
+
+/* Give v copies of its layout's patterns, to match with on a thread of
+ * its own while another validator uses the layout's (pattern_match() is
+ * not thread-safe).  validator_release() frees them. */
+void validator_own_patterns(struct validator *v);
 
 void validator_release(struct validator *v);
 

@@ -1,0 +1,66 @@
+/*
+ * part.h: a run of an extract file's records, validated and written into
+ * writers of its own, with its own counts: the whole file, or one of the
+ * two parts a large file is read in, each on a thread (see load.c).  The
+ * second part's writers are continuations, appended to the first's.
+ */
+#ifndef INGEST_PART_H
+#define INGEST_PART_H
+
+#include <stdatomic.h>
+
+#include "csvin.h"
+#include "layout.h"
+#include "memberset.h"
+#include "rec.h"
+#include "rundb.h"
+#include "validate.h"
+
+struct part {
+	/* set by the caller, shared read-only by the parts of a file */
+	const struct layout *l;
+	const char *name;             /* the file's base name, for rejects */
+	const char *seq;              /* its extract number, as text */
+	struct memberset *pending;    /* members of the file are added here
+					 (a members layout is never cut) */
+	atomic_int *tell_passed;      /* set when r reads past its stop */
+	atomic_int *give_up;          /* once set, stop early */
+	/* the part's own */
+	struct csvin *r;
+	struct rec_writer *out[LAYOUT_MAX_OUTPUTS];
+	struct rec_writer *rejects;
+	int source_col[LAYOUT_MAX_OUTPUTS], extract_col[LAYOUT_MAX_OUTPUTS];
+	int member_col[LAYOUT_MAX_OUTPUTS]; /* members outputs: member_id */
+	struct validator v;
+	char *clean;                  /* raw row without TAB/CR/LF */
+	size_t clean_cap;
+	struct load_record *n;        /* counts (only those fields) */
+};
+
+/* Open the part's writers: DIR/SEQ-KIND.rec.zst for each output kind and
+ * the rejects, at zstd level, member-level; continuations (rows only, the
+ * temp files named with suffix, e.g. ".2") when suffix is not NULL.
+ * Returns 0, or -1 with err_msg() set; part_abort() ends them either way. */
+int part_open(struct part *p, const char *dir, long seq, int level,
+	      const char *suffix);
+
+/* Validate and write every record left in p->r, counting.  Returns 0 at
+ * the end of input (or of the part, or early when *give_up was set), -1
+ * on a read error with err_msg() set. */
+int part_stream(struct part *p);
+
+/* Append the rows of tail (a part of continuations, the records after
+ * p's) to p's writers and its counts to p's; tail's writers are freed.
+ * Returns 0, or -1 with err_msg() set. */
+int part_append(struct part *p, struct part *tail);
+
+/* Close every writer; on the first failure abort the rest.  0 or -1. */
+int part_commit(struct part *p);
+
+/* Discard the writers still open. */
+void part_abort(struct part *p);
+
+/* Free the part's own memory (not its reader or writers). */
+void part_release(struct part *p);
+
+#endif
