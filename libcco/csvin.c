@@ -34,6 +34,8 @@ struct csvin {
 	XXH3_state_t *hash;       /* over every byte read */
 	uint64_t bytes;
 	uint64_t stop;            /* read no byte from here on (csvin_stop_at) */
+	uint64_t offset;          /* where reading started (csvin_open_at) */
+	long before;              /* lines before offset; -1 not counted yet */
 	int stop_passed;          /* a record was open at stop: read on */
 	long lines;               /* physical lines consumed */
 	struct csv_parser cp;
@@ -105,30 +107,6 @@ struct csvin *csvin_open(const char *path, const struct csvin_opts *o)
 	return r;
 }
 
-/* Read, count the lines of and hash the first off bytes, then stand at
- * off.  Returns 0, or -1 with err_msg() set. */
-static int skip_prefix(struct csvin *r, uint64_t off)
-{
-	while (r->bytes < off) {
-		size_t want = off - r->bytes < r->cap ? (size_t)(off - r->bytes) : r->cap;
-		ssize_t got = read(r->fd, r->buf, want);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return err_set("read error on '%s': %s", r->path, strerror(errno));
-		if (got == 0)
-			return err_set("'%s' is shorter than %llu bytes", r->path,
-				       (unsigned long long)off);
-		XXH3_128bits_update(r->hash, r->buf, (size_t)got);
-		for (const char *p = r->buf, *e = r->buf + got;
-		     (p = memchr(p, '\n', (size_t)(e - p))); p++)
-			r->lines++;
-		r->bytes += (uint64_t)got;
-	}
-	return 0;
-}
-
 struct csvin *csvin_open_at(const char *path, const struct csvin_opts *o,
 			    uint64_t off)
 {
@@ -139,11 +117,47 @@ struct csvin *csvin_open_at(const char *path, const struct csvin_opts *o,
 		return NULL;
 	}
 	r = csvin_open(path, o);
-	if (r && skip_prefix(r, off) < 0) {
+	if (!r)
+		return NULL;
+	if (lseek(r->fd, (off_t)off, SEEK_SET) < 0) {
+		err_set("cannot seek in '%s': %s", path, strerror(errno));
 		csvin_close(r);
 		return NULL;
 	}
+	r->offset = off;
+	r->before = -1;
 	return r;
+}
+
+long csvin_lines_before(struct csvin *r)
+{
+	enum { CHUNK = 1 << 18 };
+	char *buf;
+	uint64_t at = 0;
+	long n = 0;
+
+	if (r->before >= 0)
+		return r->before;
+	buf = xmalloc(CHUNK);
+	while (at < r->offset) {
+		size_t want = r->offset - at < CHUNK ? (size_t)(r->offset - at) : CHUNK;
+		ssize_t got = pread(r->fd, buf, want, (off_t)at);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			err_set("%s error on '%s'%s%s", got ? "read" : "short read",
+				r->path, got ? ": " : "", got ? strerror(errno) : "");
+			free(buf);
+			return -1;
+		}
+		for (const char *p = buf, *e = buf + got;
+		     (p = memchr(p, '\n', (size_t)(e - p))); p++)
+			n++;
+		at += (uint64_t)got;
+	}
+	free(buf);
+	return r->before = n;
 }
 
 void csvin_stop_at(struct csvin *r, uint64_t off)
@@ -268,7 +282,8 @@ static int next_line(struct csvin *r, char **line, size_t *n)
 		if (fill(r) < 0)
 			return -1;
 	}
-	if (r->lines++ == 0 && *n >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+	if (r->lines++ == 0 && r->offset == 0 && *n >= 3 &&
+	    memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
 		*line += 3;
 		*n -= 3;
 	}
@@ -582,6 +597,18 @@ int csvin_next(struct csvin *r, struct csvin_row *row)
 			return 1;
 		}
 	}
+}
+
+int csvin_skip_rest(struct csvin *r)
+{
+	csvin_stop_at(r, UINT64_MAX);
+	while (!r->eof) {
+		r->pos = r->end;
+		if (fill(r) < 0)
+			return -1;
+	}
+	r->pos = r->end;
+	return 0;
 }
 
 long csvin_lines(const struct csvin *r)

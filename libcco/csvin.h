@@ -55,14 +55,19 @@ struct csvin;
 struct csvin *csvin_open(const char *path, const struct csvin_opts *o);
 
 /* Open path (a regular file) as csvin_open() does, but start reading at
- * byte off, which should follow a line feed: the bytes before it are read
- * once, only to count their lines (records keep their physical line
- * numbers in the whole file) and to feed the content hash (csvin_hash()
- * and csvin_bytes() cover the whole file).  A byte-order mark is skipped
- * only on line 1.  Whether a record starts at off is the caller's bet;
- * see csvin_stop_at().  Returns NULL with err_msg() set. */
+ * byte off, which should follow a line feed; whether a record starts
+ * there is the caller's bet (see csvin_stop_at()).  Line numbers,
+ * csvin_lines(), csvin_bytes() and csvin_hash() count from off; add
+ * csvin_lines_before() for line numbers in the whole file.  Returns NULL
+ * with err_msg() set. */
 struct csvin *csvin_open_at(const char *path, const struct csvin_opts *o,
 			    uint64_t off);
+
+/* The lines before the offset csvin_open_at() started at (0 after
+ * csvin_open()), counted at the first call by reading those bytes once:
+ * a reader that never needs them never reads them.  Returns the count,
+ * or -1 with err_msg() set. */
+long csvin_lines_before(struct csvin *r);
 
 /* Read no byte at or past offset off (one that follows a line feed) if
  * the records end there: csvin_next() then returns 0 at off, as at the end
@@ -79,6 +84,11 @@ int csvin_stop_passed(const struct csvin *r);
  * row->status), 0 at end of input, -1 on a read error (err_msg() set).
  * Blank lines outside quoted fields are skipped and are not records. */
 int csvin_next(struct csvin *r, struct csvin_row *row);
+
+/* Read the rest of the input without returning records, past any stop:
+ * so that csvin_hash() and csvin_bytes() cover it.  Returns 0, or -1 on a
+ * read error (err_msg() set). */
+int csvin_skip_rest(struct csvin *r);
 
 /* Physical lines read so far. */
 long csvin_lines(const struct csvin *r);

@@ -196,6 +196,9 @@ static int stream(struct file_load *f)
 	else
 		f->cut = 0;
 	rc = part_stream(&f->a);
+	/* while the second part is read, hash it (the hash is the file's) */
+	if (rc == 0 && f->started && !csvin_stop_passed(f->a.r))
+		rc = csvin_skip_rest(f->a.r);
 	if (rc < 0)
 		atomic_store(&f->give_up, 1);
 	if (f->started && join_second(f) < 0)
@@ -257,7 +260,7 @@ static void summary(const struct file_load *f)
  * Returns load_file()'s result. */
 static int conclude(struct file_load *f)
 {
-	const struct csvin *r = f->cut ? f->b.r : f->a.r; /* read to the end */
+	const struct csvin *r = f->a.r; /* has read to the end */
 	struct ingest *in = f->in;
 	char hash[HASH_HEX_LEN + 1];
 	long prev;

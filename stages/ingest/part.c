@@ -129,11 +129,16 @@ static void write_accepted(struct part *p)
 	}
 }
 
-static void write_reject(struct part *p, const struct csvin_row *row)
+/* Returns 0, or -1 with err_msg() set if the record's line number cannot
+ * be known. */
+static int write_reject(struct part *p, const struct csvin_row *row)
 {
 	struct rec_writer *w = p->rejects;
+	long before = csvin_lines_before(p->r), at = row->line + before;
 	char line[24];
 
+	if (before < 0)
+		return -1;
 	xgrow(&p->clean, &p->clean_cap, row->raw_len + 1, 1);
 	for (size_t i = 0; i < row->raw_len; i++) {
 		char c = row->raw[i];
@@ -144,7 +149,7 @@ static void write_reject(struct part *p, const struct csvin_row *row)
 			c = '?'; /* the record file stays UTF-8 text */
 		p->clean[i] = c;
 	}
-	snprintf(line, sizeof(line), "%ld", row->line);
+	snprintf(line, sizeof(line), "%ld", at);
 	rec_put_str(w, p->name);
 	rec_put_str(w, line);
 	rec_put_str(w, p->l->out[0]->kind);
@@ -154,8 +159,9 @@ static void write_reject(struct part *p, const struct csvin_row *row)
 	rec_put(w, p->clean, row->raw_len);
 	rec_end(w);
 	if (p->n->reject_count[p->v.reason]++ == 0)
-		p->n->reject_line[p->v.reason] = row->line;
+		p->n->reject_line[p->v.reason] = at;
 	p->n->rejected++;
+	return 0;
 }
 
 int part_stream(struct part *p)
@@ -175,8 +181,8 @@ int part_stream(struct part *p)
 			check_period(p);
 			write_accepted(p);
 			p->n->accepted++;
-		} else {
-			write_reject(p, &row);
+		} else if (write_reject(p, &row) < 0) {
+			return -1;
 		}
 	}
 	return rc;

@@ -44,9 +44,10 @@ struct part {
 int part_open(struct part *p, const char *dir, long seq, int level,
 	      const char *suffix);
 
-/* Validate and write every record left in p->r, counting.  Returns 0 at
- * the end of input (or of the part, or early when *give_up was set), -1
- * on a read error with err_msg() set. */
+/* Validate and write every record left in p->r, counting.  Rejects carry
+ * line numbers in the whole file (see csvin_lines_before()).  Returns 0
+ * at the end of input (or of the part, or early when *give_up was set),
+ * -1 on a read error with err_msg() set. */
 int part_stream(struct part *p);
 
 /* Append the rows of tail (a part of continuations, the records after

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "err.h"
 #include "hash.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -27,7 +28,8 @@ static char *drain(struct csvin *r, char *out)
 	struct csvin_row row;
 
 	while (csvin_next(r, &row) > 0) {
-		char *rec = xasprintf("%ld:%d:", row.line, (int)row.status);
+		char *rec = xasprintf("%ld:%d:", row.line + csvin_lines_before(r),
+				      (int)row.status);
 
 		for (int i = 0; row.status == CSVIN_OK && i < row.nfields; i++) {
 			char *more = xasprintf("%s%s%s", rec, i ? "|" : "", row.field[i]);
@@ -153,7 +155,8 @@ static void test_long_and_hash(void)
 
 /* Every record of text read as two parts, [0, cut) stopped at cut and
  * [cut, n) opened at cut, joined as one reading would give them; or only
- * the first part's when it read past the stop.  *passed says which. */
+ * the first part's when it read past the stop.  *passed says which; hash
+ * is the first reader's, once it has read the rest. */
 static char *split_records(const char *text, size_t n, size_t cut, int *passed,
 			   char hash[HASH_HEX_LEN + 1])
 {
@@ -162,13 +165,14 @@ static char *split_records(const char *text, size_t n, size_t cut, int *passed,
 	char *out = drain((csvin_stop_at(a, cut), a), xstrdup(""));
 
 	*passed = csvin_stop_passed(a);
-	csvin_hash(a, hash);
 	if (!*passed) {
 		b = csvin_open_at(p, &comma, cut);
 		out = drain(b, out);
-		csvin_hash(b, hash);
 		csvin_close(b);
+		if (csvin_skip_rest(a) < 0)
+			abort();
 	}
+	csvin_hash(a, hash);
 	csvin_close(a);
 	free(p);
 	return out;
@@ -203,7 +207,7 @@ static void split_everywhere(const char *text, const char *passes, const char *d
 		free(got);
 	}
 	is_int(bad, 0, "%s: two parts read as one", desc);
-	is_int(bad_hash, 0, "%s: the second part hashes the whole file", desc);
+	is_int(bad_hash, 0, "%s: the first part, read on, hashes the whole file", desc);
 	is_str(passed_at, passes, "%s: stops passed at", desc);
 	free(whole);
 	free(p);
@@ -224,7 +228,13 @@ static void test_split(void)
 			 "malformed records either side");
 	split_everywhere("id\n1,\"unterminated\n2\n3\n", "19,21,23", "a quote open to the end");
 	split_everywhere("id\nno line feed at the end", "", "a last line without LF");
-	ok(csvin_open_at(p, &comma, 10) == NULL, "an offset past the end is an error");
+	{
+		struct csvin *r = csvin_open_at(p, &comma, 10);
+
+		ok(r && csvin_lines_before(r) == -1, "an offset past the end: "
+		   "the lines before it are an error: %s", err_msg());
+		csvin_close(r);
+	}
 	ok(csvin_open_at("-", &comma, 0) == NULL, "standard input cannot start at an offset");
 	free(p);
 }
