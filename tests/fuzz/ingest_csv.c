@@ -1,10 +1,14 @@
 /*
  * ingest_csv: an extract file through the code cco-ingest runs on it
  * (csvin, layout binding, validate_record), under one of a few layouts.
- * The first input byte picks the layout, the rest is the file.
+ * The first input byte picks the layout, the rest is the file.  The file
+ * is also read in two parts, as cco-ingest reads a large one: the parts
+ * must give the records of one reading and the same content hash.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
 
 #include "../../stages/ingest/layout.h"
 #include "../../stages/ingest/validate.h"
@@ -95,6 +99,61 @@ static void use_rows(const struct validator *v, const struct layout *l)
 	(void)sink;
 }
 
+/* Fold every record r has left (whole-file line, status, fields) into h. */
+static void digest(XXH3_state_t *h, struct csvin *r)
+{
+	struct csvin_row row;
+	long before = csvin_lines_before(r);
+
+	while (csvin_next(r, &row) > 0) {
+		long line = row.line + before;
+
+		XXH3_64bits_update(h, &line, sizeof(line));
+		XXH3_64bits_update(h, &row.status, sizeof(row.status));
+		XXH3_64bits_update(h, &row.nfields, sizeof(row.nfields));
+		for (int i = 0; row.status == CSVIN_OK && i < row.nfields; i++)
+			XXH3_64bits_update(h, row.field[i], row.len[i] + 1);
+	}
+}
+
+/* The records of path read in one go, and in two parts cut after the
+ * first LF from the middle of text (as cco-ingest's choose_cut()), must
+ * be the same, and so must the content hashes. */
+static void check_split(const char *path, const struct csvin_opts *o,
+			const uint8_t *text, size_t n)
+{
+	const uint8_t *nl = n ? memchr(text + n / 2, '\n', n - n / 2) : NULL;
+	size_t cut = nl ? (size_t)(nl - text) + 1 : 0;
+	XXH3_state_t *one = XXH3_createState(), *two = XXH3_createState();
+	char h1[HASH_HEX_LEN + 1], h2[HASH_HEX_LEN + 1];
+	struct csvin *a = csvin_open(path, o), *b;
+
+	if (!cut || cut == n || !a)
+		goto out;
+	XXH3_64bits_reset(one);
+	XXH3_64bits_reset(two);
+	digest(one, a);
+	csvin_hash(a, h1);
+	csvin_close(a);
+	a = csvin_open(path, o);
+	csvin_stop_at(a, cut);
+	digest(two, a);
+	if (!csvin_stop_passed(a)) {
+		b = csvin_open_at(path, o, cut);
+		digest(two, b);
+		csvin_close(b);
+		if (csvin_skip_rest(a) < 0)
+			abort();
+	}
+	csvin_hash(a, h2);
+	if (XXH3_64bits_digest(one) != XXH3_64bits_digest(two) || strcmp(h1, h2))
+		abort(); /* the two parts differ from one reading */
+out:
+	csvin_close(a);
+	XXH3_freeState(one);
+	XXH3_freeState(two);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct validator v = { 0 };
@@ -102,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct csvin_row row;
 	struct csvin *r;
 	struct layout *l;
+	const char *path;
 	size_t k;
 
 	if (size < 1)
@@ -110,7 +170,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		load_layouts();
 	k = data[0] % NCASES;
 	l = layouts[k];
-	r = csvin_open(fuzz_file(cases[k].file, data + 1, size - 1), &l->csv);
+	path = fuzz_file(cases[k].file, data + 1, size - 1);
+	check_split(path, &l->csv, data + 1, size - 1);
+	r = csvin_open(path, &l->csv);
 	if (!r)
 		abort();
 	v.l = l;
