@@ -196,7 +196,8 @@ static int stream(struct file_load *f)
 	else
 		f->cut = 0;
 	rc = part_stream(&f->a);
-	/* while the second part is read, hash it (the hash is the file's) */
+	/* the hash is the whole file's: take in the second part's bytes
+	 * while its thread reads them */
 	if (rc == 0 && f->started && !csvin_stop_passed(f->a.r))
 		rc = csvin_skip_rest(f->a.r);
 	if (rc < 0)

@@ -83,6 +83,12 @@ test_expect_success 'the cut inside a quoted field: read in one part after all' 
 	test_cmp expect names
 '
 
+test_expect_success 'only blank lines before the cut: the header after it' '
+	load "$FIX/split/blank.csv" -v --set limits.split_kb=0 &&
+	! grep "read in two" err &&
+	same_as blank
+'
+
 test_expect_success 'no line feed after the middle: one part' '
 	load "$FIX/split/nolf.csv" -v --set limits.split_kb=0 &&
 	! grep "read in two" err &&
