@@ -3,6 +3,7 @@
  * service date, category and denied flag, plus the member's stays and ED
  * visits.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -53,8 +54,6 @@ struct claims {
 	struct oline *lines;
 	size_t line_cap;
 };
-
-static const struct group *cg; /* qsort context */
 
 void claims_prep(char **f, size_t *len, struct scratch *s)
 {
@@ -140,10 +139,10 @@ void claims_free(struct claims *c)
 
 /* source, claim_id, line number; then the row's place in the group (its
  * byte order), so even repeated line numbers sort the same every run. */
-static int cmp_claim_line(const void *pa, const void *pb)
+static int cmp_claim_line(const void *pa, const void *pb, void *group)
 {
 	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
-	char **a = group_cols(cg, ra), **b = group_cols(cg, rb);
+	char **a = group_cols(group, ra), **b = group_cols(group, rb);
 	int c;
 
 	if ((c = strcmp(a[SOURCE], b[SOURCE])) || (c = strcmp(a[CLAIM_ID], b[CLAIM_ID])) ||
@@ -153,12 +152,12 @@ static int cmp_claim_line(const void *pa, const void *pb)
 }
 
 /* Output order: service date, source, claim id, line number. */
-static int cmp_out(const void *pa, const void *pb)
+static int cmp_out(const void *pa, const void *pb, void *group)
 {
 	const struct oline *x = pa, *y = pb;
 	int c = strcmp(x->svc, y->svc);
 
-	return c ? c : cmp_claim_line(&x->row, &y->row);
+	return c ? c : cmp_claim_line(&x->row, &y->row, group);
 }
 
 static int is_ed_line(const struct claims *c, char **f)
@@ -291,11 +290,10 @@ int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (c->fate[i] == FATE_KEEP)
 			c->kept[nkept++] = i;
-	cg = g;
-	qsort(c->kept, nkept, sizeof(size_t), cmp_claim_line);
+	qsort_r(c->kept, nkept, sizeof(size_t), cmp_claim_line, g);
 	no = derive(c, g, nkept, cnt);
 	if (no)
-		qsort(c->lines, no, sizeof(*c->lines), cmp_out);
+		qsort_r(c->lines, no, sizeof(*c->lines), cmp_out, g);
 	for (size_t i = 0; i < no; i++)
 		write_line(c, g, &c->lines[i]);
 	cnt->final += no;

@@ -2,6 +2,7 @@
  * dedupe.c: exact duplicates within one key's rows, and small comparison
  * helpers.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,6 @@ struct dd_ctx {
 	int skip;
 };
 
-static struct dd_ctx dd; /* qsort has no context argument */
 
 /* Compare all schema columns but the skipped one. */
 static int same_content(const struct group *g, size_t a, size_t b, int skip)
@@ -33,14 +33,15 @@ static int same_content(const struct group *g, size_t a, size_t b, int skip)
 }
 
 /* Content order, then the latest extract first. */
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
 {
+	const struct dd_ctx *dd = ctx;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = same_content(dd.g, a, b, dd.skip);
+	int c = same_content(dd->g, a, b, dd->skip);
 
 	if (c)
 		return c;
-	c = strcmp(group_row(dd.g, b)[1], group_row(dd.g, a)[1]);
+	c = strcmp(group_row(dd->g, b)[1], group_row(dd->g, a)[1]);
 	if (c)
 		return c;
 	return (a > b) - (a < b);
@@ -49,14 +50,13 @@ static int cmp_rows(const void *pa, const void *pb)
 size_t norm_dedupe(const struct group *g, int skip_col, unsigned char *dup)
 {
 	size_t *idx = xmalloc((g->n ? g->n : 1) * sizeof(*idx)), marked = 0;
+	struct dd_ctx dd = { g, skip_col };
 
 	for (size_t i = 0; i < g->n; i++) {
 		idx[i] = i;
 		dup[i] = 0;
 	}
-	dd.g = g;
-	dd.skip = skip_col;
-	qsort(idx, g->n, sizeof(*idx), cmp_rows);
+	qsort_r(idx, g->n, sizeof(*idx), cmp_rows, &dd);
 	for (size_t i = 1; i < g->n; i++) {
 		if (same_content(g, idx[i - 1], idx[i], skip_col) == 0) {
 			dup[idx[i]] = 1;

@@ -13,18 +13,15 @@
 #include "normalize.h"
 #include "xalloc.h"
 
-static const char *want_kind; /* for the scandir filter */
-
 /* NNNNNN-KIND.rec.zst */
-static int is_input(const struct dirent *e)
+static int is_input(const char *s, const char *kind)
 {
-	const char *s = e->d_name;
-	size_t k = strlen(want_kind);
+	size_t k = strlen(kind);
 
 	for (int i = 0; i < SEQ_WIDTH; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-	return s[SEQ_WIDTH] == '-' && strncmp(s + SEQ_WIDTH + 1, want_kind, k) == 0 &&
+	return s[SEQ_WIDTH] == '-' && strncmp(s + SEQ_WIDTH + 1, kind, k) == 0 &&
 	       strcmp(s + SEQ_WIDTH + 1 + k, ".rec.zst") == 0;
 }
 
@@ -170,27 +167,28 @@ int norm_run_kind(struct norm *n, const char *kind, int key_col, prep_fn prep,
 				      NULL };
 	struct extsort *sort = extsort_new(&cfg);
 	struct dirent **names;
-	int nfiles, rc = 0;
+	int nfiles, nloaded = 0, rc = 0;
 
-	want_kind = kind;
-	nfiles = scandir(n->ingest_dir, &names, is_input, alphasort);
+	nfiles = scandir(n->ingest_dir, &names, NULL, alphasort);
 	if (nfiles < 0) {
 		extsort_free(sort);
 		return err_set("cannot read '%s': %s", n->ingest_dir, strerror(errno));
 	}
 	for (int i = 0; i < nfiles; i++) {
-		char *path = xasprintf("%s/%s", n->ingest_dir, names[i]->d_name);
+		if (rc == 0 && is_input(names[i]->d_name, kind)) {
+			char *path = xasprintf("%s/%s", n->ingest_dir, names[i]->d_name);
 
-		if (rc == 0)
 			rc = load_file(path, names[i]->d_name, s, key_col, prep, sort, c);
-		free(path);
+			nloaded++;
+			free(path);
+		}
 		free(names[i]);
 	}
 	free(names);
 	if (rc == 0)
 		rc = extsort_finish(sort);
 	if (rc == 0) {
-		msg_debug("%s: %d files, %llu rows, %d sort runs", kind, nfiles,
+		msg_debug("%s: %d files, %llu rows, %d sort runs", kind, nloaded,
 			  (unsigned long long)c->in, extsort_runs(sort));
 		rc = drain(n, sort, rec_schema_ncols(s), fn, c, arg);
 	}

@@ -2,6 +2,7 @@
  * pharmacy.c: pharmacy claims resolved like medical claims (one line per
  * claim, no adjudication date), NDC as 11 digits.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,6 @@
 enum { SOURCE, EXTRACT, MEMBER, CLAIM_ID, FREQ, ORIG, STATUS, FILL_DATE, NDC,
        DAYS, QTY, PRESCRIBER, NCOLS };
 
-static const struct group *pg; /* qsort context */
 
 void pharmacy_prep(char **f, size_t *len, struct scratch *s)
 {
@@ -29,10 +29,10 @@ void pharmacy_prep(char **f, size_t *len, struct scratch *s)
 }
 
 /* fill date, source, claim id, then the row's place in the group */
-static int cmp_fill(const void *pa, const void *pb)
+static int cmp_fill(const void *pa, const void *pb, void *group)
 {
 	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
-	char **a = group_cols(pg, ra), **b = group_cols(pg, rb);
+	char **a = group_cols(group, ra), **b = group_cols(group, rb);
 	int c;
 
 	if ((c = strcmp(a[FILL_DATE], b[FILL_DATE])) ||
@@ -70,8 +70,7 @@ int pharmacy_group(struct norm *n, struct group *g, struct counts *c, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (fate[i] == FATE_KEEP)
 			kept[nk++] = i;
-	pg = g;
-	qsort(kept, nk, sizeof(*kept), cmp_fill);
+	qsort_r(kept, nk, sizeof(*kept), cmp_fill, g);
 	for (size_t i = 0; i < nk; i++) {
 		write_row(arg, group_cols(g, kept[i]));
 		c->denied += (uint64_t)claims_denied(group_cols(g, kept[i])[STATUS]);

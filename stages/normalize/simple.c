@@ -1,6 +1,7 @@
 /*
  * simple.c: latest-row-wins and deduplicated kinds.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,16 +33,19 @@ int simple_latest(struct norm *n, struct group *g, struct counts *c, void *arg)
 	return 0;
 }
 
-static const struct group *sg; /* qsort context */
-static int sdate;
+struct dated_ctx {
+	const struct group *g;
+	int date_col;
+};
 
-static int cmp_dated(const void *pa, const void *pb)
+static int cmp_dated(const void *pa, const void *pb, void *ctx)
 {
-	char **a = group_cols(sg, *(const size_t *)pa);
-	char **b = group_cols(sg, *(const size_t *)pb);
-	int c = strcmp(a[sdate], b[sdate]);
+	const struct dated_ctx *d = ctx;
+	char **a = group_cols(d->g, *(const size_t *)pa);
+	char **b = group_cols(d->g, *(const size_t *)pb);
+	int c = strcmp(a[d->date_col], b[d->date_col]);
 
-	for (int i = 0; !c && i < sg->nf - ROW_PRE; i++)
+	for (int i = 0; !c && i < d->g->nf - ROW_PRE; i++)
 		c = strcmp(a[i], b[i]);
 	return c;
 }
@@ -57,9 +61,9 @@ int simple_dedupe(struct norm *n, struct group *g, struct counts *c, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (!dup[i])
 			idx[k++] = i;
-	sg = g;
-	sdate = o->date_col;
-	qsort(idx, k, sizeof(*idx), cmp_dated);
+	struct dated_ctx d = { g, o->date_col };
+
+	qsort_r(idx, k, sizeof(*idx), cmp_dated, &d);
 	for (size_t i = 0; i < k; i++)
 		put_cols(o->w, group_cols(g, idx[i]), g->nf - ROW_PRE);
 	c->final += k;
