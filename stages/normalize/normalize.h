@@ -17,17 +17,19 @@
 #include "rec.h"
 
 struct config;
+struct extsort;
 struct valuesets;
 
 #define SEQ_WIDTH 6 /* digits of an extract sequence in file names */
 #define ROW_PRE 2   /* fields before the schema's: key and sequence */
 
-/* The rows of one key, split into fields. */
+/* The rows of one key, split into fields; buf and off belong to the batch
+ * the rows came in (groups.c). */
 struct group {
 	char *buf;          /* the lines, fields NUL-terminated */
-	size_t used, cap;
+	size_t used;        /* end of the last line (past its NUL) */
 	size_t *off;        /* start of each line in buf */
-	size_t n, off_cap;
+	size_t n;
 	char **f;           /* n * nf field pointers, after group_split() */
 	size_t f_cap;
 	size_t *len;        /* scratch: one line's field lengths */
@@ -84,6 +86,12 @@ typedef void (*prep_fn)(char **cols, size_t *len, struct scratch *s);
  * the groups to fn.  Returns 0 or -1 with err_msg() set. */
 int norm_run_kind(struct norm *n, const char *kind, int key_col,
 		  prep_fn prep, group_fn fn, struct counts *c, void *arg);
+
+/* groups.c: hand the sorted lines of sort (each "KEY<TAB>SEQ<TAB>ncols
+ * fields") to fn, one key's rows at a time, merging on a second thread.
+ * Returns 0 or -1 with err_msg() set. */
+int norm_drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
+	       struct counts *c, void *arg);
 
 /* outputs.c: open WORKSPACE/normalize/NAME for schema kind (kept open until
  * norm_commit_all).  Returns NULL with err_msg() set. */
