@@ -3,7 +3,6 @@
  * service date, category and denied flag, plus the member's stays and ED
  * visits.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -290,10 +289,10 @@ int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (c->fate[i] == FATE_KEEP)
 			c->kept[nkept++] = i;
-	qsort_r(c->kept, nkept, sizeof(size_t), cmp_claim_line, g);
+	norm_sort(c->kept, nkept, sizeof(size_t), cmp_claim_line, g);
 	no = derive(c, g, nkept, cnt);
 	if (no)
-		qsort_r(c->lines, no, sizeof(*c->lines), cmp_out, g);
+		norm_sort(c->lines, no, sizeof(*c->lines), cmp_out, g);
 	for (size_t i = 0; i < no; i++)
 		write_line(c, g, &c->lines[i]);
 	cnt->final += no;

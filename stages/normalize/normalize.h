@@ -112,4 +112,9 @@ int norm_save_counts(const char *path, const struct counts *c, int n);
 /* Comparison helpers for in-group sorting. */
 int norm_cmp_num(const char *a, const char *b);
 
+/* qsort_r(), but first a look for the order being there already: a group's
+ * rows arrive in byte order, which is most often the order wanted. */
+void norm_sort(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *, const void *, void *), void *ctx);
+
 #endif

@@ -2,7 +2,6 @@
  * pharmacy.c: pharmacy claims resolved like medical claims (one line per
  * claim, no adjudication date), NDC as 11 digits.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,7 +69,7 @@ int pharmacy_group(struct norm *n, struct group *g, struct counts *c, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (fate[i] == FATE_KEEP)
 			kept[nk++] = i;
-	qsort_r(kept, nk, sizeof(*kept), cmp_fill, g);
+	norm_sort(kept, nk, sizeof(*kept), cmp_fill, g);
 	for (size_t i = 0; i < nk; i++) {
 		write_row(arg, group_cols(g, kept[i]));
 		c->denied += (uint64_t)claims_denied(group_cols(g, kept[i])[STATUS]);

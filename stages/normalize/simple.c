@@ -1,7 +1,6 @@
 /*
  * simple.c: latest-row-wins and deduplicated kinds.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +62,7 @@ int simple_dedupe(struct norm *n, struct group *g, struct counts *c, void *arg)
 			idx[k++] = i;
 	struct dated_ctx d = { g, o->date_col };
 
-	qsort_r(idx, k, sizeof(*idx), cmp_dated, &d);
+	norm_sort(idx, k, sizeof(*idx), cmp_dated, &d);
 	for (size_t i = 0; i < k; i++)
 		put_cols(o->w, group_cols(g, idx[i]), g->nf - ROW_PRE);
 	c->final += k;

@@ -9,7 +9,6 @@
  * non-superseded claim with the latest extract, then adjudication date,
  * then frequency (void > replacement > original), then claim id.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,7 +247,7 @@ void versions_resolve(const struct group *g, const struct vcols *vc,
 		fate[i] = FATE_KEEP;
 		order[n++] = i;
 	}
-	qsort_r(order, n, sizeof(*order), cmp_rows, &ctx);
+	norm_sort(order, n, sizeof(*order), cmp_rows, &ctx);
 	cl = xmalloc((n ? n : 1) * sizeof(*cl));
 	nc = build_claims(g, vc, order, n, cl, fate, c);
 	link_claims(cl, nc);
