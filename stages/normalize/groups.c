@@ -122,14 +122,17 @@ static void *produce(void *arg)
 static void group_split(struct group *g)
 {
 	xgrow(&g->f, &g->f_cap, g->n * (size_t)g->nf, sizeof(char *));
-	xgrow(&g->len, &g->len_cap, (size_t)g->nf, sizeof(size_t));
+	xgrow(&g->len, &g->len_cap, g->n * (size_t)g->nf, sizeof(size_t));
 	for (size_t i = 0; i < g->n; i++) {
 		char **f = group_row(g, i), *line = g->buf + g->off[i];
+		size_t *len = g->len + i * (size_t)g->nf;
 		size_t n = (i + 1 < g->n ? g->off[i + 1] : g->used) - g->off[i] - 1;
-		int got = rec_split(line, n, f, g->len, g->nf);
+		int got = rec_split(line, n, f, len, g->nf);
 
-		for (int k = got; k < g->nf; k++)
+		for (int k = got; k < g->nf; k++) {
 			f[k] = line + n;
+			len[k] = 0;
+		}
 	}
 }
 

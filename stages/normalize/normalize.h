@@ -32,7 +32,7 @@ struct group {
 	size_t n;
 	char **f;           /* n * nf field pointers, after group_split() */
 	size_t f_cap;
-	size_t *len;        /* scratch: one line's field lengths */
+	size_t *len;        /* n * nf field lengths, likewise */
 	size_t len_cap;
 	int nf;             /* fields per line: ROW_PRE + schema columns */
 };
@@ -47,6 +47,12 @@ static inline char **group_row(const struct group *g, size_t i)
 static inline char **group_cols(const struct group *g, size_t i)
 {
 	return g->f + i * (size_t)g->nf + ROW_PRE;
+}
+
+/* The lengths of the schema columns of row i. */
+static inline const size_t *group_lens(const struct group *g, size_t i)
+{
+	return g->len + i * (size_t)g->nf + ROW_PRE;
 }
 
 /* Counts of one input kind, reported on stderr and in the run database. */

@@ -40,7 +40,7 @@ static int cmp_fill(const void *pa, const void *pb, void *group)
 	return (ra > rb) - (ra < rb); /* group order: byte order of the rows */
 }
 
-static void write_row(struct rec_writer *w, char **f)
+static void write_row(struct rec_writer *w, char **f, const size_t *len)
 {
 	static const int cols[] = { MEMBER, FILL_DATE, SOURCE, CLAIM_ID, EXTRACT,
 				    FREQ, ORIG, STATUS, -1, NDC, DAYS, QTY,
@@ -50,7 +50,7 @@ static void write_row(struct rec_writer *w, char **f)
 		if (cols[k] < 0)
 			rec_put_int(w, claims_denied(f[STATUS]));
 		else
-			rec_put_str(w, f[cols[k]]);
+			rec_put(w, f[cols[k]], len[cols[k]]);
 	}
 	rec_end(w);
 }
@@ -71,7 +71,7 @@ int pharmacy_group(struct norm *n, struct group *g, struct counts *c, void *arg)
 			kept[nk++] = i;
 	norm_sort(kept, nk, sizeof(*kept), cmp_fill, g);
 	for (size_t i = 0; i < nk; i++) {
-		write_row(arg, group_cols(g, kept[i]));
+		write_row(arg, group_cols(g, kept[i]), group_lens(g, kept[i]));
 		c->denied += (uint64_t)claims_denied(group_cols(g, kept[i])[STATUS]);
 	}
 	c->final += nk;
