@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 SHELL_TESTS = $(sort $(wildcard tests/cli/*.t tests/e2e/*.t))
 TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD))
 
-.PHONY: all check asan valgrind units deps install clean help bench bench-rec demo \
+.PHONY: all check asan tsan valgrind units deps install clean help bench bench-rec demo \
 	fuzz fuzz-build
 .DEFAULT_GOAL := all
 
@@ -126,6 +126,11 @@ check: deps
 asan: deps
 	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan BIN=build/asan/bin check
 
+# The suite with ThreadSanitizer: normalize and the readers run threads.
+tsan: deps
+	@$(MAKE) --no-print-directory SAN_FLAGS='-fsanitize=thread' \
+		BUILD=build/tsan BIN=build/tsan/bin check
+
 # The suite with every program and unit test under valgrind.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
@@ -174,6 +179,7 @@ help:
 	@echo 'make demo       install missing packages, build, run the pipeline on the sample'
 	@echo 'make check      install missing packages, build, run the test suite'
 	@echo 'make asan       the test suite under AddressSanitizer and UBSan'
+	@echo 'make tsan       the test suite under ThreadSanitizer'
 	@echo 'make valgrind   the test suite under valgrind (leaks are errors)'
 	@echo 'make fuzz       build the fuzz targets with clang, run each (FUZZ_SECONDS=60)'
 	@echo 'make bench      every stage timed, the floor, a DuckDB peer (BENCH_MEMBERS=200000)'

@@ -296,9 +296,14 @@ int extsort_finish(struct extsort *s)
 	free(s->scratch);
 	s->arena = NULL;
 	s->lines = s->scratch = NULL;
-	while (s->nruns > s->cfg.fanin)
-		if (merge_pass(s, s->cfg.fanin) < 0)
+	/* Merge just enough runs that the final merge takes fanin of them:
+	 * the fewer lines go through a merge twice, the better. */
+	while (s->nruns > s->cfg.fanin) {
+		int k = s->nruns - s->cfg.fanin + 1;
+
+		if (merge_pass(s, k < s->cfg.fanin ? k : s->cfg.fanin) < 0)
 			return -1;
+	}
 	return heap_build(s, s->runs, s->nruns);
 }
 

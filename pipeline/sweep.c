@@ -2,19 +2,37 @@
  * sweep.c: remove what a killed run left behind.  SIGKILL gives a stage no
  * chance to remove its temp files; they are never read as outputs, but they
  * would pile up.  The driver holds the workspace lock, so no stage is
- * writing: every *.tmp in a stage's output directory, and every sort run in
- * WORKSPACE/tmp, is stale.
+ * writing: every *.tmp under a stage's output directory (export writes gap
+ * lists into a subdirectory), and every sort run in WORKSPACE/tmp, is stale.
  */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pipeline.h"
 #include "xalloc.h"
 
+static int is_subdir(const char *dir, const struct dirent *e)
+{
+	struct stat st;
+	char *path;
+	int yes;
+
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type == DT_DIR && strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		return 0;
+	path = xasprintf("%s/%s", dir, e->d_name);
+	yes = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	free(path);
+	return yes;
+}
+
 /* Remove the files of dir whose names end in suffix or start with
- * prefix.  Returns how many were removed. */
+ * prefix; with a suffix, in its subdirectories too.  Returns how many
+ * were removed. */
 static int sweep_dir(const char *dir, const char *suffix, const char *prefix)
 {
 	DIR *d = opendir(dir);
@@ -29,6 +47,12 @@ static int sweep_dir(const char *dir, const char *suffix, const char *prefix)
 			    (prefix && strncmp(e->d_name, prefix, strlen(prefix)) == 0);
 		char *path;
 
+		if (suffix && is_subdir(dir, e)) {
+			path = xasprintf("%s/%s", dir, e->d_name);
+			n += sweep_dir(path, suffix, prefix);
+			free(path);
+			continue;
+		}
 		if (!stale)
 			continue;
 		path = xasprintf("%s/%s", dir, e->d_name);

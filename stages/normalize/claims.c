@@ -29,6 +29,7 @@ static const int header_cols[] = { FREQ, ORIG, ADJ, CLAIM_TYPE, ADMIT,
 
 struct hdr {
 	const char *v[NCOLS]; /* header values by column; NULL for line fields */
+	size_t n[NCOLS];      /* their lengths */
 	char dx[CODE_MAX];    /* principal diagnosis: first of the first list */
 	int inpatient, all_denied;
 };
@@ -37,6 +38,7 @@ struct oline {
 	size_t row;
 	const struct hdr *h;
 	const char *svc, *cat;
+	size_t svc_len;
 	int denied;
 };
 
@@ -53,8 +55,6 @@ struct claims {
 	struct oline *lines;
 	size_t line_cap;
 };
-
-static const struct group *cg; /* qsort context */
 
 void claims_prep(char **f, size_t *len, struct scratch *s)
 {
@@ -140,10 +140,10 @@ void claims_free(struct claims *c)
 
 /* source, claim_id, line number; then the row's place in the group (its
  * byte order), so even repeated line numbers sort the same every run. */
-static int cmp_claim_line(const void *pa, const void *pb)
+static int cmp_claim_line(const void *pa, const void *pb, void *group)
 {
 	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
-	char **a = group_cols(cg, ra), **b = group_cols(cg, rb);
+	char **a = group_cols(group, ra), **b = group_cols(group, rb);
 	int c;
 
 	if ((c = strcmp(a[SOURCE], b[SOURCE])) || (c = strcmp(a[CLAIM_ID], b[CLAIM_ID])) ||
@@ -153,12 +153,12 @@ static int cmp_claim_line(const void *pa, const void *pb)
 }
 
 /* Output order: service date, source, claim id, line number. */
-static int cmp_out(const void *pa, const void *pb)
+static int cmp_out(const void *pa, const void *pb, void *group)
 {
 	const struct oline *x = pa, *y = pb;
 	int c = strcmp(x->svc, y->svc);
 
-	return c ? c : cmp_claim_line(&x->row, &y->row);
+	return c ? c : cmp_claim_line(&x->row, &y->row, group);
 }
 
 static int is_ed_line(const struct claims *c, char **f)
@@ -178,10 +178,16 @@ static void claim_header(struct claims *c, const struct group *g, size_t from,
 		h->v[header_cols[k]] = "";
 	for (size_t i = from; i < to; i++) {
 		char **f = group_cols(g, c->kept[i]);
+		const size_t *len = group_lens(g, c->kept[i]);
 
-		for (size_t k = 0; k < NHDR; k++)
-			if (!*h->v[header_cols[k]])
-				h->v[header_cols[k]] = f[header_cols[k]];
+		for (size_t k = 0; k < NHDR; k++) {
+			int col = header_cols[k];
+
+			if (!*h->v[col]) {
+				h->v[col] = f[col];
+				h->n[col] = len[col];
+			}
+		}
 		if (!h->dx[0] && f[DX][0]) {
 			size_t n = strcspn(f[DX], "|");
 
@@ -197,11 +203,12 @@ static void claim_header(struct claims *c, const struct group *g, size_t from,
 	h->inpatient &= !strcmp(h->v[CLAIM_TYPE], "I") && *h->v[ADMIT] && *h->v[DISCHARGE];
 }
 
-static const char *category(const struct claims *c, const struct hdr *h, char **f)
+static const char *category(const struct claims *c, const struct hdr *h, char **f,
+			    int ed)
 {
 	if (h->inpatient)
 		return "inpatient";
-	if (is_ed_line(c, f))
+	if (ed)
 		return "ed";
 	if (vs_contains(c->dental, vs_procedure_system(f[PROC]), f[PROC]))
 		return "dental";
@@ -211,26 +218,34 @@ static const char *category(const struct claims *c, const struct hdr *h, char **
 static void write_line(struct claims *c, const struct group *g, const struct oline *o)
 {
 	char **f = group_cols(g, o->row);
+	const size_t *len = group_lens(g, o->row);
 	const struct hdr *h = o->h;
 	static const int tail[] = { SVC_FROM, SVC_TO, ADMIT, DISCHARGE, DSTATUS,
 				    BILL_TYPE, POS, REV, PROC, MODS, DX, ICD_PROCS,
 				    BILLING_NPI, RENDERING_NPI, ALLOWED, PAID };
 
-	rec_put_str(c->out, f[MEMBER]);
-	rec_put_str(c->out, o->svc);
-	rec_put_str(c->out, f[SOURCE]);
-	rec_put_str(c->out, f[CLAIM_ID]);
-	rec_put_str(c->out, f[LINE_NO]);
-	rec_put_str(c->out, f[EXTRACT]);
-	rec_put_str(c->out, h->v[FREQ]);
-	rec_put_str(c->out, h->v[ORIG]);
-	rec_put_str(c->out, f[STATUS]);
+	/* Lengths are known from the split: no strlen() per field. */
+	rec_put(c->out, f[MEMBER], len[MEMBER]);
+	rec_put(c->out, o->svc, o->svc_len);
+	rec_put(c->out, f[SOURCE], len[SOURCE]);
+	rec_put(c->out, f[CLAIM_ID], len[CLAIM_ID]);
+	rec_put(c->out, f[LINE_NO], len[LINE_NO]);
+	rec_put(c->out, f[EXTRACT], len[EXTRACT]);
+	rec_put(c->out, h->v[FREQ], h->n[FREQ]);
+	rec_put(c->out, h->v[ORIG], h->n[ORIG]);
+	rec_put(c->out, f[STATUS], len[STATUS]);
 	rec_put_int(c->out, o->denied);
-	rec_put_str(c->out, h->v[ADJ]);
-	rec_put_str(c->out, h->v[CLAIM_TYPE]);
+	rec_put(c->out, h->v[ADJ], h->n[ADJ]);
+	rec_put(c->out, h->v[CLAIM_TYPE], h->n[CLAIM_TYPE]);
 	rec_put_str(c->out, o->cat);
-	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++)
-		rec_put_str(c->out, h->v[tail[k]] ? h->v[tail[k]] : f[tail[k]]);
+	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++) {
+		int col = tail[k];
+
+		if (h->v[col])
+			rec_put(c->out, h->v[col], h->n[col]);
+		else
+			rec_put(c->out, f[col], len[col]);
+	}
 	rec_end(c->out);
 }
 
@@ -253,15 +268,26 @@ static size_t derive(struct claims *c, const struct group *g, size_t nkept,
 		claim_header(c, g, i, j, h);
 		for (size_t k = i; k < j; k++) {
 			char **f = group_cols(g, c->kept[k]);
+			const size_t *len = group_lens(g, c->kept[k]);
 			struct oline *o = &c->lines[no++];
+			int ed = is_ed_line(c, f);
 
 			o->row = c->kept[k];
 			o->h = h;
-			o->svc = f[SVC_FROM][0] ? f[SVC_FROM] : f[SVC_TO][0] ? f[SVC_TO] : h->v[ADMIT];
-			o->cat = category(c, h, f);
+			if (f[SVC_FROM][0]) {
+				o->svc = f[SVC_FROM];
+				o->svc_len = len[SVC_FROM];
+			} else if (f[SVC_TO][0]) {
+				o->svc = f[SVC_TO];
+				o->svc_len = len[SVC_TO];
+			} else {
+				o->svc = h->v[ADMIT];
+				o->svc_len = h->n[ADMIT];
+			}
+			o->cat = category(c, h, f, ed);
 			o->denied = claims_denied(f[STATUS]);
 			cnt->denied += (uint64_t)o->denied;
-			if (is_ed_line(c, f))
+			if (ed)
 				events_ed(c->ev, o->svc, o->denied, h->dx, f[SOURCE], f[CLAIM_ID]);
 		}
 		if (h->inpatient && !h->all_denied) {
@@ -291,11 +317,10 @@ int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (c->fate[i] == FATE_KEEP)
 			c->kept[nkept++] = i;
-	cg = g;
-	qsort(c->kept, nkept, sizeof(size_t), cmp_claim_line);
+	norm_sort(c->kept, nkept, sizeof(size_t), cmp_claim_line, g);
 	no = derive(c, g, nkept, cnt);
 	if (no)
-		qsort(c->lines, no, sizeof(*c->lines), cmp_out);
+		norm_sort(c->lines, no, sizeof(*c->lines), cmp_out, g);
 	for (size_t i = 0; i < no; i++)
 		write_line(c, g, &c->lines[i]);
 	cnt->final += no;

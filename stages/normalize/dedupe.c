@@ -2,6 +2,7 @@
  * dedupe.c: exact duplicates within one key's rows, and small comparison
  * helpers.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,6 @@ struct dd_ctx {
 	int skip;
 };
 
-static struct dd_ctx dd; /* qsort has no context argument */
 
 /* Compare all schema columns but the skipped one. */
 static int same_content(const struct group *g, size_t a, size_t b, int skip)
@@ -33,30 +33,56 @@ static int same_content(const struct group *g, size_t a, size_t b, int skip)
 }
 
 /* Content order, then the latest extract first. */
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
 {
+	const struct dd_ctx *dd = ctx;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = same_content(dd.g, a, b, dd.skip);
+	int c = same_content(dd->g, a, b, dd->skip);
 
 	if (c)
 		return c;
-	c = strcmp(group_row(dd.g, b)[1], group_row(dd.g, a)[1]);
+	c = strcmp(group_row(dd->g, b)[1], group_row(dd->g, a)[1]);
 	if (c)
 		return c;
 	return (a > b) - (a < b);
 }
 
+/* Rows most often arrive in content order already (byte order, one
+ * extract): then a copy is the row just before it, and one pass marks
+ * them.  Returns the number marked, or -1 (as size_t) if the rows are out
+ * of that order. */
+static size_t dedupe_in_order(const struct group *g, int skip_col, unsigned char *dup)
+{
+	size_t marked = 0;
+
+	for (size_t i = 1; i < g->n; i++) {
+		int c = same_content(g, i - 1, i, skip_col);
+
+		if (c > 0 || (c == 0 && strcmp(group_row(g, i)[1], group_row(g, i - 1)[1]) > 0))
+			return (size_t)-1;
+		dup[i] = c == 0;
+		marked += dup[i];
+	}
+	return marked;
+}
+
 size_t norm_dedupe(const struct group *g, int skip_col, unsigned char *dup)
 {
-	size_t *idx = xmalloc((g->n ? g->n : 1) * sizeof(*idx)), marked = 0;
+	size_t *idx, marked;
+	struct dd_ctx dd = { g, skip_col };
 
+	if (g->n == 0)
+		return 0;
+	dup[0] = 0;
+	if ((marked = dedupe_in_order(g, skip_col, dup)) != (size_t)-1)
+		return marked;
+	idx = xmalloc(g->n * sizeof(*idx));
 	for (size_t i = 0; i < g->n; i++) {
 		idx[i] = i;
 		dup[i] = 0;
 	}
-	dd.g = g;
-	dd.skip = skip_col;
-	qsort(idx, g->n, sizeof(*idx), cmp_rows);
+	qsort_r(idx, g->n, sizeof(*idx), cmp_rows, &dd);
+	marked = 0;
 	for (size_t i = 1; i < g->n; i++) {
 		if (same_content(g, idx[i - 1], idx[i], skip_col) == 0) {
 			dup[idx[i]] = 1;
@@ -65,6 +91,18 @@ size_t norm_dedupe(const struct group *g, int skip_col, unsigned char *dup)
 	}
 	free(idx);
 	return marked;
+}
+
+void norm_sort(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+	const char *p = base;
+
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size, ctx) > 0) {
+			qsort_r(base, n, size, cmp, ctx);
+			return;
+		}
 }
 
 int norm_cmp_num(const char *a, const char *b)

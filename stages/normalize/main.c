@@ -4,6 +4,7 @@
  * stays and ED visits.  See cco-normalize(1).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,72 +46,116 @@ static const char *const kind_names[NKINDS] = {
 	"pcp_assignments", "immunizations", "lab_results"
 };
 
-static int run_claims(struct norm *n, struct counts *c)
-{
-	struct rec_writer *out, *stays, *ed;
-	struct events *ev;
-	struct claims *cl;
-	int rc;
+/* Every output, opened before the kinds start so the list that
+ * norm_commit_all() walks is filled on one thread. */
+struct outs {
+	struct rec_writer *claims, *stays, *ed, *pharmacy, *members, *providers;
+	struct enroll_out enroll;
+	struct dedupe_out pcp, imm, lab;
+};
 
-	out = norm_output(n, "claims.rec.zst", "claims",
-			  "member_id,svc_date,source,claim_id,line_no");
-	stays = norm_output(n, "stays.rec.zst", "stays", "member_id,admit_date,discharge_date");
-	ed = norm_output(n, "ed_visits.rec.zst", "ed_visits", "member_id,ed_date");
-	if (!out || !stays || !ed)
-		return -1;
-	ev = events_new(stays, ed, vs_find(n->vs, "cat_transfer_status"));
-	cl = claims_new(n, out, ev);
-	rc = cl ? norm_run_kind(n, "medical_claims", 2, claims_prep, claims_group,
-				&c[K_MEDICAL], cl) : -1;
+static int open_outputs(struct norm *n, struct outs *o)
+{
+	o->claims = norm_output(n, "claims.rec.zst", "claims",
+				"member_id,svc_date,source,claim_id,line_no");
+	o->stays = norm_output(n, "stays.rec.zst", "stays",
+			       "member_id,admit_date,discharge_date");
+	o->ed = norm_output(n, "ed_visits.rec.zst", "ed_visits", "member_id,ed_date");
+	o->pharmacy = norm_output(n, "pharmacy.rec.zst", "pharmacy",
+				  "member_id,fill_date,source,claim_id");
+	o->enroll.spans = norm_output(n, "enrollment.rec.zst", "enrollment_spans",
+				      "member_id,start_date,partner_id");
+	o->enroll.months = norm_output(n, "member_months.rec.zst", "member_months",
+				       "member_id,month,partner_id");
+	o->enroll.as_of = config_date(n->cfg, "run.as_of");
+	o->members = norm_output(n, "members.rec.zst", "members", "member_id");
+	o->providers = norm_output(n, "providers.rec.zst", "providers", "npi");
+	o->pcp = (struct dedupe_out){ norm_output(n, "pcp_assignments.rec.zst",
+				      "pcp_assignments", "member_id,start_date"), 4, -1 };
+	o->imm = (struct dedupe_out){ norm_output(n, "immunizations.rec.zst",
+				      "immunizations", "member_id,imm_date"), 3, 1 };
+	o->lab = (struct dedupe_out){ norm_output(n, "lab_results.rec.zst",
+				      "lab_results", "member_id,result_date"), 3, 1 };
+	return o->claims && o->stays && o->ed && o->pharmacy && o->enroll.spans &&
+	       o->enroll.months && o->members && o->providers && o->pcp.w &&
+	       o->imm.w && o->lab.w ? 0 : -1;
+}
+
+static int run_claims(struct norm *n, const struct outs *o, struct counts *c)
+{
+	struct events *ev = events_new(o->stays, o->ed,
+				       vs_find(n->vs, "cat_transfer_status"));
+	struct claims *cl = claims_new(n, o->claims, ev);
+	int rc = cl ? norm_run_kind(n, "medical_claims", 2, claims_prep, claims_group,
+				    &c[K_MEDICAL], cl) : -1;
+
 	claims_free(cl);
 	events_free(ev);
 	return rc;
 }
 
-static int run_dedupe(struct norm *n, struct counts *c, const char *name,
-		      const char *kind, const char *sort, int key, int date, int skip)
+static int run_others(struct norm *n, struct outs *o, struct counts *c)
 {
-	struct dedupe_out o = { norm_output(n, name, kind, sort), date, skip };
-
-	if (!o.w)
-		return -1;
-	return norm_run_kind(n, kind, key, NULL, simple_dedupe, c, &o);
-}
-
-static int run_latest(struct norm *n, struct counts *c, const char *name,
-		      const char *kind, const char *sort, int key)
-{
-	struct rec_writer *w = norm_output(n, name, kind, sort);
-
-	return w ? norm_run_kind(n, kind, key, NULL, simple_latest, c, w) : -1;
-}
-
-static int run_all(struct norm *n, struct counts *c)
-{
-	struct rec_writer *ph = norm_output(n, "pharmacy.rec.zst", "pharmacy",
-					    "member_id,fill_date,source,claim_id");
-	struct enroll_out eo = {
-		norm_output(n, "enrollment.rec.zst", "enrollment_spans",
-			    "member_id,start_date,partner_id"),
-		norm_output(n, "member_months.rec.zst", "member_months",
-			    "member_id,month,partner_id"),
-		config_date(n->cfg, "run.as_of")
-	};
-
-	if (!ph || !eo.spans || !eo.months || run_claims(n, c) < 0 ||
-	    norm_run_kind(n, "pharmacy_claims", 2, pharmacy_prep, pharmacy_group,
-			  &c[K_PHARMACY], ph) < 0 ||
-	    norm_run_kind(n, "enrollment", 1, NULL, enroll_group, &c[K_ENROLL], &eo) < 0 ||
-	    run_latest(n, &c[K_MEMBERS], "members.rec.zst", "members", "member_id", 1) < 0 ||
-	    run_latest(n, &c[K_PROVIDERS], "providers.rec.zst", "providers", "npi", 1) < 0 ||
-	    run_dedupe(n, &c[K_PCP], "pcp_assignments.rec.zst", "pcp_assignments",
-		       "member_id,start_date", 1, 4, -1) < 0 ||
-	    run_dedupe(n, &c[K_IMM], "immunizations.rec.zst", "immunizations",
-		       "member_id,imm_date", 2, 3, 1) < 0 ||
-	    run_dedupe(n, &c[K_LAB], "lab_results.rec.zst", "lab_results",
-		       "member_id,result_date", 2, 3, 1) < 0)
+	if (norm_run_kind(n, "pharmacy_claims", 2, pharmacy_prep, pharmacy_group,
+			  &c[K_PHARMACY], o->pharmacy) < 0 ||
+	    norm_run_kind(n, "enrollment", 1, NULL, enroll_group, &c[K_ENROLL],
+			  &o->enroll) < 0 ||
+	    norm_run_kind(n, "members", 1, NULL, simple_latest, &c[K_MEMBERS],
+			  o->members) < 0 ||
+	    norm_run_kind(n, "providers", 1, NULL, simple_latest, &c[K_PROVIDERS],
+			  o->providers) < 0 ||
+	    norm_run_kind(n, "pcp_assignments", 1, NULL, simple_dedupe, &c[K_PCP],
+			  &o->pcp) < 0 ||
+	    norm_run_kind(n, "immunizations", 2, NULL, simple_dedupe, &c[K_IMM],
+			  &o->imm) < 0 ||
+	    norm_run_kind(n, "lab_results", 2, NULL, simple_dedupe, &c[K_LAB],
+			  &o->lab) < 0)
 		return -1;
 	return 0;
+}
+
+/* Medical claims on a thread of their own; its error, if any, is copied
+ * out because err_msg() is per thread. */
+struct claims_lane {
+	struct norm n;
+	const struct outs *o;
+	struct counts *c;
+	int rc;
+	char error[1024];
+};
+
+static void *claims_lane_run(void *arg)
+{
+	struct claims_lane *l = arg;
+
+	l->rc = run_claims(&l->n, l->o, l->c);
+	if (l->rc < 0)
+		snprintf(l->error, sizeof(l->error), "%s", err_msg());
+	return NULL;
+}
+
+/* Medical claims are most of the work, so they take a second core and
+ * three quarters of the sort memory while the other kinds, one after
+ * another, use the rest: the total stays within limits.memory_mb. */
+static int run_all(struct norm *n, struct counts *c)
+{
+	struct outs o;
+	struct claims_lane lane = { .n = *n, .o = &o, .c = c };
+	struct norm rest = *n;
+	pthread_t thread;
+	int rc;
+
+	if (open_outputs(n, &o) < 0)
+		return -1;
+	lane.n.sort_mem = n->sort_mem / 4 * 3;
+	rest.sort_mem = n->sort_mem / 4;
+	if (pthread_create(&thread, NULL, claims_lane_run, &lane) != 0)
+		return err_set("cannot start a thread: %s", strerror(errno));
+	rc = run_others(&rest, &o, c);
+	pthread_join(thread, NULL);
+	if (rc == 0 && lane.rc < 0)
+		rc = err_set("%s", lane.error);
+	return rc;
 }
 
 static void report(const struct counts *c)

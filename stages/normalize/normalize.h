@@ -17,20 +17,22 @@
 #include "rec.h"
 
 struct config;
+struct extsort;
 struct valuesets;
 
 #define SEQ_WIDTH 6 /* digits of an extract sequence in file names */
 #define ROW_PRE 2   /* fields before the schema's: key and sequence */
 
-/* The rows of one key, split into fields. */
+/* The rows of one key, split into fields; buf and off belong to the batch
+ * the rows came in (groups.c). */
 struct group {
 	char *buf;          /* the lines, fields NUL-terminated */
-	size_t used, cap;
+	size_t used;        /* end of the last line (past its NUL) */
 	size_t *off;        /* start of each line in buf */
-	size_t n, off_cap;
+	size_t n;
 	char **f;           /* n * nf field pointers, after group_split() */
 	size_t f_cap;
-	size_t *len;        /* scratch: one line's field lengths */
+	size_t *len;        /* n * nf field lengths, likewise */
 	size_t len_cap;
 	int nf;             /* fields per line: ROW_PRE + schema columns */
 };
@@ -45,6 +47,12 @@ static inline char **group_row(const struct group *g, size_t i)
 static inline char **group_cols(const struct group *g, size_t i)
 {
 	return g->f + i * (size_t)g->nf + ROW_PRE;
+}
+
+/* The lengths of the schema columns of row i. */
+static inline const size_t *group_lens(const struct group *g, size_t i)
+{
+	return g->len + i * (size_t)g->nf + ROW_PRE;
 }
 
 /* Counts of one input kind, reported on stderr and in the run database. */
@@ -85,6 +93,12 @@ typedef void (*prep_fn)(char **cols, size_t *len, struct scratch *s);
 int norm_run_kind(struct norm *n, const char *kind, int key_col,
 		  prep_fn prep, group_fn fn, struct counts *c, void *arg);
 
+/* groups.c: hand the sorted lines of sort (each "KEY<TAB>SEQ<TAB>ncols
+ * fields") to fn, one key's rows at a time, merging on a second thread.
+ * Returns 0 or -1 with err_msg() set. */
+int norm_drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
+	       struct counts *c, void *arg);
+
 /* outputs.c: open WORKSPACE/normalize/NAME for schema kind (kept open until
  * norm_commit_all).  Returns NULL with err_msg() set. */
 struct rec_writer *norm_output(struct norm *n, const char *name,
@@ -103,5 +117,10 @@ int norm_save_counts(const char *path, const struct counts *c, int n);
 
 /* Comparison helpers for in-group sorting. */
 int norm_cmp_num(const char *a, const char *b);
+
+/* qsort_r(), but first a look for the order being there already: a group's
+ * rows arrive in byte order, which is most often the order wanted. */
+void norm_sort(void *base, size_t n, size_t size,
+	       int (*cmp)(const void *, const void *, void *), void *ctx);
 
 #endif

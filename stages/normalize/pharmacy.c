@@ -15,7 +15,6 @@
 enum { SOURCE, EXTRACT, MEMBER, CLAIM_ID, FREQ, ORIG, STATUS, FILL_DATE, NDC,
        DAYS, QTY, PRESCRIBER, NCOLS };
 
-static const struct group *pg; /* qsort context */
 
 void pharmacy_prep(char **f, size_t *len, struct scratch *s)
 {
@@ -29,10 +28,10 @@ void pharmacy_prep(char **f, size_t *len, struct scratch *s)
 }
 
 /* fill date, source, claim id, then the row's place in the group */
-static int cmp_fill(const void *pa, const void *pb)
+static int cmp_fill(const void *pa, const void *pb, void *group)
 {
 	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
-	char **a = group_cols(pg, ra), **b = group_cols(pg, rb);
+	char **a = group_cols(group, ra), **b = group_cols(group, rb);
 	int c;
 
 	if ((c = strcmp(a[FILL_DATE], b[FILL_DATE])) ||
@@ -41,7 +40,7 @@ static int cmp_fill(const void *pa, const void *pb)
 	return (ra > rb) - (ra < rb); /* group order: byte order of the rows */
 }
 
-static void write_row(struct rec_writer *w, char **f)
+static void write_row(struct rec_writer *w, char **f, const size_t *len)
 {
 	static const int cols[] = { MEMBER, FILL_DATE, SOURCE, CLAIM_ID, EXTRACT,
 				    FREQ, ORIG, STATUS, -1, NDC, DAYS, QTY,
@@ -51,7 +50,7 @@ static void write_row(struct rec_writer *w, char **f)
 		if (cols[k] < 0)
 			rec_put_int(w, claims_denied(f[STATUS]));
 		else
-			rec_put_str(w, f[cols[k]]);
+			rec_put(w, f[cols[k]], len[cols[k]]);
 	}
 	rec_end(w);
 }
@@ -70,10 +69,9 @@ int pharmacy_group(struct norm *n, struct group *g, struct counts *c, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (fate[i] == FATE_KEEP)
 			kept[nk++] = i;
-	pg = g;
-	qsort(kept, nk, sizeof(*kept), cmp_fill);
+	norm_sort(kept, nk, sizeof(*kept), cmp_fill, g);
 	for (size_t i = 0; i < nk; i++) {
-		write_row(arg, group_cols(g, kept[i]));
+		write_row(arg, group_cols(g, kept[i]), group_lens(g, kept[i]));
 		c->denied += (uint64_t)claims_denied(group_cols(g, kept[i])[STATUS]);
 	}
 	c->final += nk;

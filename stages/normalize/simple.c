@@ -8,13 +8,6 @@
 #include "simple.h"
 #include "xalloc.h"
 
-static void put_cols(struct rec_writer *w, char **f, int n)
-{
-	for (int i = 0; i < n; i++)
-		rec_put_str(w, f[i]);
-	rec_end(w);
-}
-
 int simple_latest(struct norm *n, struct group *g, struct counts *c, void *arg)
 {
 	unsigned char *dup = xmalloc(g->n);
@@ -24,7 +17,7 @@ int simple_latest(struct norm *n, struct group *g, struct counts *c, void *arg)
 	/* Rows arrive in byte order of "KEY<TAB>SEQ<TAB>...": the last one
 	 * has the latest extract (and, within it, the greatest content).
 	 * Identical copies count as duplicates, the other rows as replaced. */
-	put_cols(arg, group_cols(g, g->n - 1), g->nf - ROW_PRE);
+	rec_put_row(arg, group_cols(g, g->n - 1), group_lens(g, g->n - 1), g->nf - ROW_PRE);
 	c->final++;
 	c->duplicates += ndup;
 	c->replaced += g->n - 1 - ndup;
@@ -32,16 +25,19 @@ int simple_latest(struct norm *n, struct group *g, struct counts *c, void *arg)
 	return 0;
 }
 
-static const struct group *sg; /* qsort context */
-static int sdate;
+struct dated_ctx {
+	const struct group *g;
+	int date_col;
+};
 
-static int cmp_dated(const void *pa, const void *pb)
+static int cmp_dated(const void *pa, const void *pb, void *ctx)
 {
-	char **a = group_cols(sg, *(const size_t *)pa);
-	char **b = group_cols(sg, *(const size_t *)pb);
-	int c = strcmp(a[sdate], b[sdate]);
+	const struct dated_ctx *d = ctx;
+	char **a = group_cols(d->g, *(const size_t *)pa);
+	char **b = group_cols(d->g, *(const size_t *)pb);
+	int c = strcmp(a[d->date_col], b[d->date_col]);
 
-	for (int i = 0; !c && i < sg->nf - ROW_PRE; i++)
+	for (int i = 0; !c && i < d->g->nf - ROW_PRE; i++)
 		c = strcmp(a[i], b[i]);
 	return c;
 }
@@ -57,11 +53,12 @@ int simple_dedupe(struct norm *n, struct group *g, struct counts *c, void *arg)
 	for (size_t i = 0; i < g->n; i++)
 		if (!dup[i])
 			idx[k++] = i;
-	sg = g;
-	sdate = o->date_col;
-	qsort(idx, k, sizeof(*idx), cmp_dated);
+	struct dated_ctx d = { g, o->date_col };
+
+	norm_sort(idx, k, sizeof(*idx), cmp_dated, &d);
 	for (size_t i = 0; i < k; i++)
-		put_cols(o->w, group_cols(g, idx[i]), g->nf - ROW_PRE);
+		rec_put_row(o->w, group_cols(g, idx[i]), group_lens(g, idx[i]),
+			    g->nf - ROW_PRE);
 	c->final += k;
 	free(dup);
 	free(idx);

@@ -25,8 +25,6 @@ struct vclaim {
 	int superseded, dangling;
 };
 
-static const struct group *vg;  /* qsort context */
-static const struct vcols *vcc;
 
 /* Column c of row r, or "" for a column the kind does not have. */
 static const char *col(const struct group *g, size_t r, int c)
@@ -34,16 +32,23 @@ static const char *col(const struct group *g, size_t r, int c)
 	return c < 0 ? "" : group_cols(g, r)[c];
 }
 
+struct rows_ctx {
+	const struct group *g;
+	const struct vcols *vc;
+};
+
 /* source, claim_id, extract descending, line number. */
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *ctx)
 {
+	const struct group *g = ((const struct rows_ctx *)ctx)->g;
+	const struct vcols *vc = ((const struct rows_ctx *)ctx)->vc;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 	int c;
 
-	if ((c = strcmp(col(vg, a, vcc->source), col(vg, b, vcc->source))) ||
-	    (c = strcmp(col(vg, a, vcc->claim_id), col(vg, b, vcc->claim_id))) ||
-	    (c = strcmp(group_row(vg, b)[1], group_row(vg, a)[1])) ||
-	    (c = norm_cmp_num(col(vg, a, vcc->line_no), col(vg, b, vcc->line_no))))
+	if ((c = strcmp(col(g, a, vc->source), col(g, b, vc->source))) ||
+	    (c = strcmp(col(g, a, vc->claim_id), col(g, b, vc->claim_id))) ||
+	    (c = strcmp(group_row(g, b)[1], group_row(g, a)[1])) ||
+	    (c = norm_cmp_num(col(g, a, vc->line_no), col(g, b, vc->line_no))))
 		return c;
 	return (a > b) - (a < b);
 }
@@ -120,8 +125,9 @@ static const char *header(const struct group *g, const size_t *order,
 
 /* Build one vclaim per claim from the sorted rows; earlier extracts' rows
  * of a claim are marked replaced.  Returns the number of claims. */
-static size_t build_claims(const struct group *g, const size_t *order, size_t n,
-			   struct vclaim *cl, unsigned char *fate, struct counts *c)
+static size_t build_claims(const struct group *g, const struct vcols *vc,
+			   const size_t *order, size_t n, struct vclaim *cl,
+			   unsigned char *fate, struct counts *c)
 {
 	size_t nc = 0;
 
@@ -129,10 +135,10 @@ static size_t build_claims(const struct group *g, const size_t *order, size_t n,
 		size_t r = order[i], j = i + 1;
 		struct vclaim *v = &cl[nc];
 
-		while (j < n && !strcmp(col(g, order[j], vcc->source),
-					col(g, r, vcc->source)) &&
-		       !strcmp(col(g, order[j], vcc->claim_id),
-			       col(g, r, vcc->claim_id))) {
+		while (j < n && !strcmp(col(g, order[j], vc->source),
+					col(g, r, vc->source)) &&
+		       !strcmp(col(g, order[j], vc->claim_id),
+			       col(g, r, vc->claim_id))) {
 			if (strcmp(group_row(g, order[j])[1], group_row(g, r)[1]) != 0) {
 				fate[order[j]] = FATE_REPLACED;
 				c->replaced++;
@@ -140,16 +146,16 @@ static size_t build_claims(const struct group *g, const size_t *order, size_t n,
 			j++;
 		}
 		memset(v, 0, sizeof(*v));
-		v->source = col(g, r, vcc->source);
-		v->id = col(g, r, vcc->claim_id);
+		v->source = col(g, r, vc->source);
+		v->id = col(g, r, vc->claim_id);
 		v->seq = group_row(g, r)[1];
 		v->first = i;
 		v->nrows = 1;
 		while (i + v->nrows < j && fate[order[i + v->nrows]] != FATE_REPLACED)
 			v->nrows++;
-		v->freq = versions_freq(header(g, order, v, vcc->freq));
-		v->orig = header(g, order, v, vcc->orig);
-		v->adj = header(g, order, v, vcc->adj);
+		v->freq = versions_freq(header(g, order, v, vc->freq));
+		v->orig = header(g, order, v, vc->orig);
+		v->adj = header(g, order, v, vc->adj);
 		v->parent = nc++;
 		i = j;
 	}
@@ -232,6 +238,7 @@ void versions_resolve(const struct group *g, const struct vcols *vc,
 		      unsigned char *fate, struct counts *c)
 {
 	size_t *order = xmalloc((g->n ? g->n : 1) * sizeof(*order)), n = 0, nc;
+	struct rows_ctx ctx = { g, vc };
 	struct vclaim *cl;
 
 	for (size_t i = 0; i < g->n; i++) {
@@ -240,11 +247,9 @@ void versions_resolve(const struct group *g, const struct vcols *vc,
 		fate[i] = FATE_KEEP;
 		order[n++] = i;
 	}
-	vg = g;
-	vcc = vc;
-	qsort(order, n, sizeof(*order), cmp_rows);
+	norm_sort(order, n, sizeof(*order), cmp_rows, &ctx);
 	cl = xmalloc((n ? n : 1) * sizeof(*cl));
-	nc = build_claims(g, order, n, cl, fate, c);
+	nc = build_claims(g, vc, order, n, cl, fate, c);
 	link_claims(cl, nc);
 	chain_families(cl, nc);
 	for (size_t i = 0; i < nc; i++)

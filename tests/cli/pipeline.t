@@ -70,6 +70,17 @@ test_expect_success 'a run killed before it finished is marked abandoned' '
 	echo abandoned >expect && test_cmp expect db
 '
 
+test_expect_success 'temp files a killed run left are swept, in subdirectories too' '
+	mkdir -p ws/export/gaps ws/normalize ws/tmp &&
+	: >ws/export/gaps/P01.csv.tmp && : >ws/normalize/claims.rec.zst.tmp &&
+	: >ws/tmp/cco-sort-1-1 && : >ws/export/gaps/P01.csv &&
+	test_must_fail --code 1 $P run -c cfg/p.ini 2>err &&
+	test_grep "removed 3 temp files left by a killed run" err &&
+	find ws -name "*.tmp" >left && find ws/tmp -type f >>left &&
+	test_cmp /dev/null left && test -f ws/export/gaps/P01.csv &&
+	rm -r ws/export ws/normalize
+'
+
 test_expect_success 'the workspace and logs are private' '
 	test_mode ws 700 && test_mode ws/logs 700 && test_mode ws/logs/run-1.log 600
 '
