@@ -306,8 +306,9 @@ int rec_writer_close(struct rec_writer *w)
 	return rc;
 }
 
-/* Copy the bytes of tail's finished temp file to the end of w's output.
- * Returns 0, or -1 with the error kept in w. */
+/* Copy the bytes of tail's finished temp file to the end of w's output,
+ * through w's text buffer (empty: w has just ended its frame).  Returns 0,
+ * or -1 with the error kept in w. */
 static int copy_tail(struct rec_writer *w, struct rec_writer *tail)
 {
 	int fd = open(tail->out.tmp, O_RDONLY | O_CLOEXEC);
@@ -337,7 +338,7 @@ int rec_writer_append(struct rec_writer *w, struct rec_writer *tail)
 {
 	if (!tail->error && tail->col != 0)
 		fail(tail, "%s: last row is unfinished", tail->out.path);
-	if (!tail->error && tail->ncols != w->ncols)
+	if (!tail->error && tail->schema != w->schema)
 		fail(tail, "%s: cannot append rows of another schema", tail->out.path);
 	if (!tail->error)
 		emit(tail, ZSTD_e_end);
