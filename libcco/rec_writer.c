@@ -273,6 +273,17 @@ void rec_put_row(struct rec_writer *w, char *const *field, const size_t *len,
 	rec_end(w);
 }
 
+void rec_writer_inline(struct rec_writer *w, int on)
+{
+	if (!w->cctx || w->error)
+		return;
+	/* the worker count is a frame's parameter: mid-frame, end it */
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, !on))) {
+		emit(w, ZSTD_e_end);
+		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, !on);
+	}
+}
+
 uint64_t rec_writer_rows(const struct rec_writer *w)
 {
 	return w->rows;

@@ -129,6 +129,7 @@ static void start_second(struct file_load *f)
 	b->pending = &f->pending;
 	b->give_up = &f->give_up;
 	b->n = &f->b_counts;
+	b->inline_zstd = 1;
 	b->v = f->a.v;
 	b->v.arena = NULL;
 	b->v.arena_len = b->v.arena_cap = 0;
@@ -195,6 +196,8 @@ static int stream(struct file_load *f)
 		start_second(f);
 	else
 		f->cut = 0;
+	if (!f->started && f->a.inline_zstd)
+		part_inline(&f->a, 0); /* one part after all */
 	rc = part_stream(&f->a);
 	/* the hash is the whole file's: take in the second part's bytes
 	 * while its thread reads them */
@@ -354,6 +357,7 @@ int load_file(struct ingest *in, const char *path, struct layout *l)
 		return -1;
 	}
 	snprintf(f.seqbuf, sizeof(f.seqbuf), "%ld", f.rec.seq);
+	f.a.inline_zstd = f.cut != 0; /* two threads will keep both cores busy */
 	if (part_open(&f.a, in->outdir, f.rec.seq, in->level, NULL) < 0) {
 		part_abort(&f.a);
 		rundb_end(in->db, 0);

@@ -41,13 +41,25 @@ int part_open(struct part *p, const char *dir, long seq, int level,
 		p->out[i] = open_writer(dir, seq, s, level, suffix);
 		if (!p->out[i])
 			return -1;
+		rec_writer_inline(p->out[i], p->inline_zstd);
 		p->source_col[i] = rec_schema_col(s, "source");
 		p->extract_col[i] = rec_schema_col(s, "extract");
 		p->member_col[i] = strcmp(s->kind, "members") == 0 ?
 				   rec_schema_col(s, "member_id") : -1;
 	}
 	p->rejects = open_writer(dir, seq, rec_schema_find("rejects"), level, suffix);
-	return p->rejects ? 0 : -1;
+	if (!p->rejects)
+		return -1;
+	rec_writer_inline(p->rejects, p->inline_zstd);
+	return 0;
+}
+
+void part_inline(struct part *p, int on)
+{
+	p->inline_zstd = on;
+	for (int i = 0; i < p->l->nout; i++)
+		rec_writer_inline(p->out[i], on);
+	rec_writer_inline(p->rejects, on);
 }
 
 void part_abort(struct part *p)
@@ -175,6 +187,7 @@ int part_stream(struct part *p)
 		if (p->tell_passed && csvin_stop_passed(p->r)) {
 			atomic_store(p->tell_passed, 1);
 			p->tell_passed = NULL;
+			part_inline(p, 0); /* alone now: compress on workers */
 		}
 		p->n->rows_read++;
 		if (validate_record(&p->v, &row) == 0) {

@@ -25,6 +25,8 @@ struct part {
 					 (a members layout is never cut) */
 	atomic_int *tell_passed;      /* set when r reads past its stop */
 	atomic_int *give_up;          /* once set, stop early */
+	int inline_zstd;              /* compress on this thread: one of two
+					 parts keeps a core busy by itself */
 	/* the part's own */
 	struct csvin *r;
 	struct rec_writer *out[LAYOUT_MAX_OUTPUTS];
@@ -40,14 +42,19 @@ struct part {
 /* Open the part's writers: DIR/SEQ-KIND.rec.zst for each output kind and
  * the rejects, at zstd level, member-level; continuations (rows only, the
  * temp files named with suffix, e.g. ".2") when suffix is not NULL.
- * Returns 0, or -1 with err_msg() set; part_abort() ends them either way. */
+ * p->inline_zstd chooses where they compress.  Returns 0, or -1 with
+ * err_msg() set; part_abort() ends them either way. */
 int part_open(struct part *p, const char *dir, long seq, int level,
 	      const char *suffix);
 
+/* Compress on this thread (on != 0), or on a zstd worker per writer. */
+void part_inline(struct part *p, int on);
+
 /* Validate and write every record left in p->r, counting.  Rejects carry
- * line numbers in the whole file (see csvin_lines_before()).  Returns 0
- * at the end of input (or of the part, or early when *give_up was set),
- * -1 on a read error with err_msg() set. */
+ * line numbers in the whole file (see csvin_lines_before()).  Once r reads
+ * past its stop, *tell_passed is set and the writers compress on workers.
+ * Returns 0 at the end of input (or of the part, or early when *give_up
+ * was set), -1 on a read error with err_msg() set. */
 int part_stream(struct part *p);
 
 /* Append the rows of tail (a part of continuations, the records after

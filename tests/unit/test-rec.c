@@ -286,6 +286,36 @@ static void test_append(void)
 	free(tp);
 }
 
+/* Rows [0, k) compressed inline, the rest on a worker thread; or the
+ * other way round. */
+static int write_switching(const char *name, int first_inline, long k, long n)
+{
+	char *p = path(name);
+	struct rec_writer *w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+	long i;
+
+	free(p);
+	rec_writer_inline(w, first_inline);
+	for (i = 0; i < k; i++)
+		put_row(w, i);
+	rec_writer_inline(w, !first_inline);
+	for (; i < n; i++)
+		put_row(w, i);
+	return rec_writer_close(w);
+}
+
+static void test_inline(void)
+{
+	ok(write_switching("sw1.rec", 1, 100000, 200000) == 0,
+	   "100000 rows compressed inline, 100000 on a worker");
+	is_int(in_sequence("sw1.rec"), 200000, "read back in order");
+	ok(write_switching("sw2.rec", 0, 100000, 100010) == 0,
+	   "100000 rows on a worker, 10 inline");
+	is_int(in_sequence("sw2.rec"), 100010, "read back in order");
+	ok(write_switching("sw3.rec", 1, 0, 10) == 0, "switched before any row");
+	is_int(in_sequence("sw3.rec"), 10, "read back");
+}
+
 static void test_schema_check(void)
 {
 	char *p = path("a.rec");
@@ -313,6 +343,7 @@ int main(void)
 	test_writer_errors();
 	test_long_rows();
 	test_append();
+	test_inline();
 	prefetch = 0;
 	write_in_two("two.rec", 1, 150000, 300000, 300100);
 	is_int(in_sequence("two.rec"), 300100, "without readahead: three frames");
