@@ -109,8 +109,9 @@ void rec_put_null(struct rec_writer *w);
 /* End the current row. */
 void rec_end(struct rec_writer *w);
 
-/* Write a whole row of nfields values. */
-void rec_put_row(struct rec_writer *w, char *const *field, const size_t *len,
+/* Write a whole row of nfields values (field[i] of len[i] bytes): the
+ * same as rec_put() for each and rec_end(), with one room check. */
+void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *len,
 		 int nfields);
 
 /* Rows written so far. */
