@@ -3,10 +3,11 @@
  * one decompressed window and the fields of the longest line: independent
  * of file size.
  *
- * With rec_reader_prefetch(), a producer thread does all of the reading
- * (file, zstd, lines, fields) into batches of split rows, two taking turns
- * (handoff.h), and rec_reader_next() only walks them: on two cores the
- * stage's own thread then spends its time on its own work.
+ * With rec_reader_prefetch(), two threads do all of the reading: one
+ * decompresses (readahead.h), the other cuts lines and fields into batches
+ * of split rows, two batches taking turns (handoff.h); rec_reader_next()
+ * only walks them.  On two cores the stage's own thread then spends its
+ * time on its own work, and zstd and splitting share the other core.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -21,6 +22,7 @@
 #include "bytes16.h"
 #include "err.h"
 #include "handoff.h"
+#include "readahead.h"
 #include "rec.h"
 #include "xalloc.h"
 
@@ -66,8 +68,9 @@ struct rec_reader {
 	char *buf;           /* decompressed text window */
 	size_t start, end, cap;
 	long line;           /* line number of the last line returned */
-	_Atomic uint64_t bytes_in; /* counted by the producer thread, if any */
-	struct row_feed *feed;   /* after rec_reader_prefetch() */
+	_Atomic uint64_t bytes_in; /* counted by the readahead thread, if any */
+	struct readahead *ra;    /* after rec_reader_prefetch(): zstd, */
+	struct row_feed *feed;   /* and lines and fields */
 	char *kind, *sort;
 	int version;
 	char **colnames;
@@ -148,6 +151,7 @@ static ssize_t inflate_text(void *ctx, char *dst, size_t cap, char *why, size_t 
 static int fill(struct rec_reader *r)
 {
 	char why[256];
+	const char *reason = why;
 	ssize_t got;
 
 	if (r->start > 0) {
@@ -161,12 +165,14 @@ static int fill(struct rec_reader *r)
 		r->cap *= 2;
 		r->buf = xrealloc(r->buf, r->cap);
 	}
-	if (r->compressed)
+	if (r->ra)
+		got = ra_read(r->ra, r->buf + r->end, r->cap - r->end, &reason);
+	else if (r->compressed)
 		got = inflate_text(r, r->buf + r->end, r->cap - r->end, why, sizeof(why));
 	else
 		got = read_file(r, r->buf + r->end, r->cap - r->end, why, sizeof(why));
 	if (got < 0)
-		return reader_err(r, why);
+		return reader_err(r, reason);
 	r->end += (size_t)got;
 	return got > 0;
 }
@@ -435,6 +441,8 @@ void rec_reader_prefetch(struct rec_reader *r)
 	fd->len = xmalloc((size_t)(r->ncols + 1) * sizeof(*fd->len));
 	fd->line = r->line;
 	handoff_init(&fd->turns);
+	if (r->compressed)
+		r->ra = ra_start(inflate_text, r, 1 << 18, 4);
 	r->feed = fd;
 	if (pthread_create(&fd->thread, NULL, feed_produce, r) != 0) {
 		handoff_destroy(&fd->turns);
@@ -549,6 +557,7 @@ void rec_reader_close(struct rec_reader *r)
 	if (!r)
 		return;
 	feed_free(r->feed);
+	ra_stop(r->ra);
 	if (r->fd > 0)
 		close(r->fd);
 	ZSTD_freeDStream(r->zds);
