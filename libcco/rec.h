@@ -67,10 +67,12 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row);
  * fields the line has.  The reader's splitter, for lines kept elsewhere. */
 int rec_split(char *line, size_t n, char **field, size_t *len, int max);
 
-/* Decompress ahead on a thread of its own (readahead.h), for the large
- * inputs a stage streams through: on two cores zstd then costs the stage
- * little wall time.  A plain-text file, or a thread that cannot start,
- * leaves the reader as it was. */
+/* Read, decompress and split rows ahead on a thread of its own, for the
+ * large inputs a stage streams through: on two cores the stage's thread
+ * then only walks split rows.  Rows stay valid until the next call, as
+ * without it.  A thread that cannot start leaves the reader as it was.
+ * Call it right after rec_reader_open() (and _expect()), before any row
+ * is read. */
 void rec_reader_prefetch(struct rec_reader *r);
 
 const char *rec_reader_kind(const struct rec_reader *r);
@@ -126,8 +128,9 @@ void rec_put_null(struct rec_writer *w);
 /* End the current row. */
 void rec_end(struct rec_writer *w);
 
-/* Write a whole row of nfields values. */
-void rec_put_row(struct rec_writer *w, char *const *field, const size_t *len,
+/* Write a whole row of nfields values (field[i] of len[i] bytes): the
+ * same as rec_put() for each and rec_end(), with one room check. */
+void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *len,
 		 int nfields);
 
 /* Compress on the calling thread (on != 0) or, as by default, on a libzstd

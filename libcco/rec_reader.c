@@ -2,10 +2,17 @@
  * rec_reader.c: streaming record-file reader.  Memory is one input block,
  * one decompressed window and the fields of the longest line: independent
  * of file size.
+ *
+ * With rec_reader_prefetch(), two threads do all of the reading: one
+ * decompresses (readahead.h), the other cuts lines and fields into batches
+ * of split rows, two batches taking turns (handoff.h); rec_reader_next()
+ * only walks them.  On two cores the stage's own thread then spends its
+ * time on its own work, and zstd and splitting share the other core.
  */
 #include <errno.h>
 #include <stdatomic.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +21,40 @@
 
 #include "bytes16.h"
 #include "err.h"
+#include "handoff.h"
 #include "readahead.h"
 #include "rec.h"
 #include "xalloc.h"
 
 #define MAX_LINE (64u << 20) /* longer lines are damage, not data */
+#define ROWS_BATCH (1u << 18) /* a batch of rows is handed over this full */
+
+/* Rows split by the producer: field c of row i starts at text + off[i *
+ * ncols + c] (NUL-terminated) and has len[i * ncols + c] bytes; at hand-over
+ * the offsets become pointers, field[], which the consumer lends out as
+ * rows. */
+struct row_batch {
+	char *text;
+	size_t used, cap;
+	size_t *off, *len;
+	char **field;
+	size_t nrows, cells_cap;
+	int last;            /* nothing follows: the end, or failed */
+	int failed;
+	char error[512];
+};
+
+struct row_feed {
+	struct handoff turns;
+	struct row_batch b[2];
+	pthread_t thread;
+	char **field;        /* the producer's split of one line */
+	size_t *len;
+	int k;               /* the consumer's batch, */
+	int holding;         /* when it holds one, */
+	size_t next;         /* and its next row */
+	long line;           /* line of the last row returned */
+};
 
 struct rec_reader {
 	char *path;
@@ -33,7 +69,8 @@ struct rec_reader {
 	size_t start, end, cap;
 	long line;           /* line number of the last line returned */
 	_Atomic uint64_t bytes_in; /* counted by the readahead thread, if any */
-	struct readahead *ra;
+	struct readahead *ra;    /* after rec_reader_prefetch(): zstd, */
+	struct row_feed *feed;   /* and lines and fields */
 	char *kind, *sort;
 	int version;
 	char **colnames;
@@ -67,8 +104,7 @@ static ssize_t read_file(struct rec_reader *r, void *dst, size_t n, char *why, s
 }
 
 /* Decompress up to cap bytes of text into dst.  Returns the count, 0 at
- * the end of the file, or -1 with the reason in why.  The readahead
- * thread runs this when there is one, so it touches only the zstd state. */
+ * the end of the file, or -1 with the reason in why. */
 static ssize_t inflate_text(void *ctx, char *dst, size_t cap, char *why, size_t whylen)
 {
 	struct rec_reader *r = ctx;
@@ -108,12 +144,6 @@ static ssize_t inflate_text(void *ctx, char *dst, size_t cap, char *why, size_t 
 		}
 	}
 	return (ssize_t)out.pos;
-}
-
-void rec_reader_prefetch(struct rec_reader *r)
-{
-	if (r->compressed && !r->ra)
-		r->ra = ra_start(inflate_text, r, 1 << 18, 4);
 }
 
 /* Append more text to the window.  Returns 1 if text was added, 0 at end
@@ -327,11 +357,156 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s)
 	return 0;
 }
 
+/* ---- rows split ahead on a producer thread ---- */
+
+/* Copy one line (NUL-terminated at n) into b and split it there. */
+static int batch_add_row(struct rec_reader *r, struct row_batch *b,
+			 const char *line, size_t n)
+{
+	struct row_feed *fd = r->feed;
+	size_t at = b->used, base = b->nrows * (size_t)r->ncols;
+	int nf;
+
+	xgrow(&b->text, &b->cap, b->used + n + 1, 1);
+	memcpy(b->text + at, line, n + 1);
+	b->used += n + 1;
+	nf = rec_split(b->text + at, n, fd->field, fd->len, r->ncols);
+	if (nf != r->ncols) {
+		char msg[80];
+
+		snprintf(msg, sizeof(msg), "row has %d fields, header has %d", nf,
+			 r->ncols);
+		return reader_err(r, msg);
+	}
+	if (base + (size_t)r->ncols > b->cells_cap) {
+		xgrow(&b->off, &b->cells_cap, base + (size_t)r->ncols, sizeof(size_t));
+		b->len = xrealloc(b->len, b->cells_cap * sizeof(size_t));
+		b->field = xrealloc(b->field, b->cells_cap * sizeof(char *));
+	}
+	for (int c = 0; c < r->ncols; c++) {
+		b->off[base + (size_t)c] = (size_t)(fd->field[c] - b->text);
+		b->len[base + (size_t)c] = fd->len[c];
+	}
+	b->nrows++;
+	return 0;
+}
+
+/* The text no longer moves: point at the fields, then hand b over. */
+static int hand_over(struct row_feed *fd, struct row_batch *b, int k, int ncols)
+{
+	for (size_t i = 0; i < b->nrows * (size_t)ncols; i++)
+		b->field[i] = b->text + b->off[i];
+	return handoff_put(&fd->turns, k);
+}
+
+static void *feed_produce(void *arg)
+{
+	struct rec_reader *r = arg;
+	struct row_feed *fd = r->feed;
+	struct row_batch *b = &fd->b[0];
+	char *line;
+	size_t n;
+	int k = 0, rc;
+
+	while ((rc = next_line(r, &line, &n)) > 0) {
+		if (b->used >= ROWS_BATCH) {
+			if (hand_over(fd, b, k, r->ncols) < 0)
+				return NULL;
+			k ^= 1;
+			b = &fd->b[k];
+			b->used = b->nrows = 0;
+		}
+		if (batch_add_row(r, b, line, n) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc < 0) {
+		b->failed = 1;
+		snprintf(b->error, sizeof(b->error), "%s", err_msg());
+	}
+	b->last = 1;
+	hand_over(fd, b, k, r->ncols);
+	return NULL;
+}
+
+void rec_reader_prefetch(struct rec_reader *r)
+{
+	struct row_feed *fd;
+
+	if (r->feed)
+		return;
+	fd = xcalloc(1, sizeof(*fd));
+	fd->field = xmalloc((size_t)(r->ncols + 1) * sizeof(*fd->field));
+	fd->len = xmalloc((size_t)(r->ncols + 1) * sizeof(*fd->len));
+	fd->line = r->line;
+	handoff_init(&fd->turns);
+	if (r->compressed)
+		r->ra = ra_start(inflate_text, r, 1 << 18, 4);
+	r->feed = fd;
+	if (pthread_create(&fd->thread, NULL, feed_produce, r) != 0) {
+		handoff_destroy(&fd->turns);
+		free(fd->field);
+		free(fd->len);
+		free(fd);
+		r->feed = NULL;
+	}
+}
+
+/* rec_reader_next() over the producer's batches. */
+static int feed_next(struct rec_reader *r, struct rec_row *row)
+{
+	struct row_feed *fd = r->feed;
+	struct row_batch *b = &fd->b[fd->k];
+	size_t base;
+
+	while (!fd->holding || fd->next == b->nrows) {
+		if (fd->holding) {
+			if (b->last)
+				return b->failed ? err_set("%s", b->error) : 0;
+			handoff_give_back(&fd->turns, fd->k);
+			fd->k ^= 1;
+			b = &fd->b[fd->k];
+		}
+		handoff_take(&fd->turns, fd->k);
+		fd->holding = 1;
+		fd->next = 0;
+	}
+	base = fd->next++ * (size_t)r->ncols;
+	fd->line++;
+	row->field = b->field + base;
+	row->len = b->len + base;
+	row->nfields = r->ncols;
+	return 1;
+}
+
+static void feed_free(struct row_feed *fd)
+{
+	if (!fd)
+		return;
+	handoff_stop(&fd->turns);
+	pthread_join(fd->thread, NULL);
+	handoff_destroy(&fd->turns);
+	for (int k = 0; k < 2; k++) {
+		free(fd->b[k].text);
+		free(fd->b[k].off);
+		free(fd->b[k].len);
+		free(fd->b[k].field);
+	}
+	free(fd->field);
+	free(fd->len);
+	free(fd);
+}
+
 int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 {
 	char *line;
 	size_t n;
-	int rc = next_line(r, &line, &n);
+	int rc;
+
+	if (r->feed)
+		return feed_next(r, row);
+	rc = next_line(r, &line, &n);
 
 	if (rc <= 0)
 		return rc;
@@ -354,7 +529,10 @@ const char *rec_reader_kind(const struct rec_reader *r) { return r->kind; }
 int rec_reader_version(const struct rec_reader *r) { return r->version; }
 const char *rec_reader_sort(const struct rec_reader *r) { return r->sort; }
 int rec_reader_ncols(const struct rec_reader *r) { return r->ncols; }
-long rec_reader_line(const struct rec_reader *r) { return r->line; }
+long rec_reader_line(const struct rec_reader *r)
+{
+	return r->feed ? r->feed->line : r->line;
+}
 uint64_t rec_reader_bytes_in(const struct rec_reader *r)
 {
 	return atomic_load_explicit(&r->bytes_in, memory_order_relaxed);
@@ -378,6 +556,7 @@ void rec_reader_close(struct rec_reader *r)
 {
 	if (!r)
 		return;
+	feed_free(r->feed);
 	ra_stop(r->ra);
 	if (r->fd > 0)
 		close(r->fd);

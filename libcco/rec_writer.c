@@ -265,11 +265,27 @@ void rec_end(struct rec_writer *w)
 	w->rows++;
 }
 
-void rec_put_row(struct rec_writer *w, char *const *field, const size_t *len,
+void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *len,
 		 int nfields)
 {
+	size_t total = (size_t)nfields;
+	char *dst;
+
+	if (w->error || nfields <= 0) {
+		rec_end(w);
+		return;
+	}
 	for (int i = 0; i < nfields; i++)
-		rec_put(w, field[i], len[i]);
+		total += len[i];
+	reserve(w, total);
+	dst = w->text + w->used;
+	for (int i = 0; i < nfields; i++) {
+		if (w->col++ > 0)
+			*dst++ = '\t';
+		memcpy(dst, field[i], len[i]);
+		dst += len[i];
+	}
+	w->used = (size_t)(dst - w->text);
 	rec_end(w);
 }
 

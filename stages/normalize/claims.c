@@ -215,38 +215,62 @@ static const char *category(const struct claims *c, const struct hdr *h, char **
 	return strcmp(h->v[CLAIM_TYPE], "I") == 0 ? "outpatient" : "professional";
 }
 
+/* Where each column of the claims output comes from: the line, its
+ * claim's header, or what derive() worked out. */
+enum { FROM_LINE, FROM_HEADER, FROM_SVC, FROM_DENIED, FROM_CAT };
+
+static const struct {
+	unsigned char from, col;
+} out_cols[] = {
+	{ FROM_LINE, MEMBER }, { FROM_SVC, 0 }, { FROM_LINE, SOURCE },
+	{ FROM_LINE, CLAIM_ID }, { FROM_LINE, LINE_NO }, { FROM_LINE, EXTRACT },
+	{ FROM_HEADER, FREQ }, { FROM_HEADER, ORIG }, { FROM_LINE, STATUS },
+	{ FROM_DENIED, 0 }, { FROM_HEADER, ADJ }, { FROM_HEADER, CLAIM_TYPE },
+	{ FROM_CAT, 0 }, { FROM_LINE, SVC_FROM }, { FROM_LINE, SVC_TO },
+	{ FROM_HEADER, ADMIT }, { FROM_HEADER, DISCHARGE }, { FROM_HEADER, DSTATUS },
+	{ FROM_HEADER, BILL_TYPE }, { FROM_LINE, POS }, { FROM_LINE, REV },
+	{ FROM_LINE, PROC }, { FROM_LINE, MODS }, { FROM_LINE, DX },
+	{ FROM_LINE, ICD_PROCS }, { FROM_LINE, BILLING_NPI },
+	{ FROM_LINE, RENDERING_NPI }, { FROM_LINE, ALLOWED }, { FROM_LINE, PAID },
+};
+#define NOUT (sizeof(out_cols) / sizeof(out_cols[0]))
+
+/* One output row, written whole: lengths are known from the split. */
 static void write_line(struct claims *c, const struct group *g, const struct oline *o)
 {
 	char **f = group_cols(g, o->row);
 	const size_t *len = group_lens(g, o->row);
 	const struct hdr *h = o->h;
-	static const int tail[] = { SVC_FROM, SVC_TO, ADMIT, DISCHARGE, DSTATUS,
-				    BILL_TYPE, POS, REV, PROC, MODS, DX, ICD_PROCS,
-				    BILLING_NPI, RENDERING_NPI, ALLOWED, PAID };
+	const char *v[NOUT];
+	size_t n[NOUT];
 
-	/* Lengths are known from the split: no strlen() per field. */
-	rec_put(c->out, f[MEMBER], len[MEMBER]);
-	rec_put(c->out, o->svc, o->svc_len);
-	rec_put(c->out, f[SOURCE], len[SOURCE]);
-	rec_put(c->out, f[CLAIM_ID], len[CLAIM_ID]);
-	rec_put(c->out, f[LINE_NO], len[LINE_NO]);
-	rec_put(c->out, f[EXTRACT], len[EXTRACT]);
-	rec_put(c->out, h->v[FREQ], h->n[FREQ]);
-	rec_put(c->out, h->v[ORIG], h->n[ORIG]);
-	rec_put(c->out, f[STATUS], len[STATUS]);
-	rec_put_int(c->out, o->denied);
-	rec_put(c->out, h->v[ADJ], h->n[ADJ]);
-	rec_put(c->out, h->v[CLAIM_TYPE], h->n[CLAIM_TYPE]);
-	rec_put_str(c->out, o->cat);
-	for (size_t k = 0; k < sizeof(tail) / sizeof(tail[0]); k++) {
-		int col = tail[k];
+	for (size_t k = 0; k < NOUT; k++) {
+		int col = out_cols[k].col;
 
-		if (h->v[col])
-			rec_put(c->out, h->v[col], h->n[col]);
-		else
-			rec_put(c->out, f[col], len[col]);
+		switch (out_cols[k].from) {
+		case FROM_LINE:
+			v[k] = f[col];
+			n[k] = len[col];
+			break;
+		case FROM_HEADER:
+			v[k] = h->v[col];
+			n[k] = h->n[col];
+			break;
+		case FROM_SVC:
+			v[k] = o->svc;
+			n[k] = o->svc_len;
+			break;
+		case FROM_DENIED:
+			v[k] = o->denied ? "1" : "0";
+			n[k] = 1;
+			break;
+		default:
+			v[k] = o->cat;
+			n[k] = strlen(o->cat);
+			break;
+		}
 	}
-	rec_end(c->out);
+	rec_put_row(c->out, v, n, (int)NOUT);
 }
 
 /* Turn the kept lines (sorted by claim) into output lines and events. */

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "extsort.h"
+#include "handoff.h"
 #include "normalize.h"
 #include "xalloc.h"
 
@@ -29,16 +30,13 @@ struct batch {
 	size_t nlines, off_cap;
 	size_t *first;       /* first line of each group */
 	size_t ngroups, first_cap;
-	int full;            /* handed to the consumer, not yet given back */
 	int last;            /* nothing follows it */
 };
 
 struct feed {
 	struct extsort *sort;
-	pthread_mutex_t mu;
-	pthread_cond_t changed;
+	struct handoff turns;
 	struct batch b[2];
-	int stop;            /* the consumer gave up: the producer quits */
 	int rc;              /* the producer's: 0 or -1 with error set */
 	char error[1024];
 };
@@ -73,22 +71,6 @@ static int same_key(const struct batch *b, const char *line)
 	return strncmp(k, line, n) == 0 && line[n] == '\t';
 }
 
-/* Hand batch k to the consumer and wait until batch k ^ 1 is free.
- * Returns 0, or -1 if the consumer stopped. */
-static int hand_over(struct feed *fd, int k)
-{
-	int stop;
-
-	pthread_mutex_lock(&fd->mu);
-	fd->b[k].full = 1;
-	pthread_cond_broadcast(&fd->changed);
-	while (fd->b[k ^ 1].full && !fd->stop)
-		pthread_cond_wait(&fd->changed, &fd->mu);
-	stop = fd->stop;
-	pthread_mutex_unlock(&fd->mu);
-	return stop ? -1 : 0;
-}
-
 static void *produce(void *arg)
 {
 	struct feed *fd = arg;
@@ -101,7 +83,7 @@ static void *produce(void *arg)
 		int new_group = b->ngroups == 0 || !same_key(b, line);
 
 		if (new_group && b->used >= BATCH_BYTES) {
-			if (hand_over(fd, k) < 0)
+			if (handoff_put(&fd->turns, k) < 0)
 				return NULL;
 			k ^= 1;
 			b = &fd->b[k];
@@ -113,7 +95,7 @@ static void *produce(void *arg)
 	if (rc < 0)
 		snprintf(fd->error, sizeof(fd->error), "%s", err_msg());
 	b->last = 1;
-	hand_over(fd, k);
+	handoff_put(&fd->turns, k);
 	return NULL;
 }
 
@@ -154,25 +136,6 @@ static int consume(struct norm *n, struct batch *b, struct group *g, group_fn fn
 	return 0;
 }
 
-/* Wait for batch k; NULL once the consumer must not go on. */
-static struct batch *take(struct feed *fd, int k)
-{
-	pthread_mutex_lock(&fd->mu);
-	while (!fd->b[k].full)
-		pthread_cond_wait(&fd->changed, &fd->mu);
-	pthread_mutex_unlock(&fd->mu);
-	return &fd->b[k];
-}
-
-static void give_back(struct feed *fd, int k, int stop)
-{
-	pthread_mutex_lock(&fd->mu);
-	fd->b[k].full = 0;
-	fd->stop |= stop;
-	pthread_cond_broadcast(&fd->changed);
-	pthread_mutex_unlock(&fd->mu);
-}
-
 static void feed_free(struct feed *fd)
 {
 	for (int k = 0; k < 2; k++) {
@@ -180,8 +143,7 @@ static void feed_free(struct feed *fd)
 		free(fd->b[k].off);
 		free(fd->b[k].first);
 	}
-	pthread_mutex_destroy(&fd->mu);
-	pthread_cond_destroy(&fd->changed);
+	handoff_destroy(&fd->turns);
 }
 
 int norm_drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
@@ -192,18 +154,18 @@ int norm_drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
 	pthread_t thread;
 	int rc = 0, last = 0;
 
-	pthread_mutex_init(&fd.mu, NULL);
-	pthread_cond_init(&fd.changed, NULL);
+	handoff_init(&fd.turns);
 	if (pthread_create(&thread, NULL, produce, &fd) != 0) {
 		feed_free(&fd);
 		return err_set("cannot start a thread");
 	}
 	for (int k = 0; rc == 0 && !last; k ^= 1) {
-		struct batch *b = take(&fd, k);
-
-		rc = consume(n, b, &g, fn, c, arg);
-		last = b->last;
-		give_back(&fd, k, rc < 0);
+		handoff_take(&fd.turns, k);
+		rc = consume(n, &fd.b[k], &g, fn, c, arg);
+		last = fd.b[k].last;
+		if (rc < 0)
+			handoff_stop(&fd.turns);
+		handoff_give_back(&fd.turns, k);
 	}
 	pthread_join(thread, NULL);
 	if (rc == 0 && fd.rc < 0)

@@ -17,7 +17,8 @@ int simple_latest(struct norm *n, struct group *g, struct counts *c, void *arg)
 	/* Rows arrive in byte order of "KEY<TAB>SEQ<TAB>...": the last one
 	 * has the latest extract (and, within it, the greatest content).
 	 * Identical copies count as duplicates, the other rows as replaced. */
-	rec_put_row(arg, group_cols(g, g->n - 1), group_lens(g, g->n - 1), g->nf - ROW_PRE);
+	rec_put_row(arg, (const char *const *)group_cols(g, g->n - 1),
+		    group_lens(g, g->n - 1), g->nf - ROW_PRE);
 	c->final++;
 	c->duplicates += ndup;
 	c->replaced += g->n - 1 - ndup;
@@ -57,8 +58,8 @@ int simple_dedupe(struct norm *n, struct group *g, struct counts *c, void *arg)
 
 	norm_sort(idx, k, sizeof(*idx), cmp_dated, &d);
 	for (size_t i = 0; i < k; i++)
-		rec_put_row(o->w, group_cols(g, idx[i]), group_lens(g, idx[i]),
-			    g->nf - ROW_PRE);
+		rec_put_row(o->w, (const char *const *)group_cols(g, idx[i]),
+			    group_lens(g, idx[i]), g->nf - ROW_PRE);
 	c->final += k;
 	free(dup);
 	free(idx);
