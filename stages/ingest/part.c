@@ -116,27 +116,28 @@ static void check_period(struct part *p)
 	}
 }
 
+/* Each staged row as one rec_put_row(): one room check a row, not a field. */
 static void write_accepted(struct part *p)
 {
+	const char *source = p->l->source ? p->l->source : "";
+	size_t source_len = strlen(source), seq_len = strlen(p->seq);
+
 	for (int r = 0; r < p->v.nrows; r++) {
 		const struct vrow *row = &p->v.rows[r];
-		struct rec_writer *w = p->out[row->out];
 		int ncols = rec_schema_ncols(p->l->out[row->out]);
+		const char *val[VALIDATE_MAX_COLS];
+		size_t len[VALIDATE_MAX_COLS];
 
 		for (int c = 0; c < ncols; c++) {
-			size_t n;
-			const char *s = validate_value(&p->v, row, c, &n);
-
+			val[c] = validate_value(&p->v, row, c, &len[c]);
 			if (c == p->source_col[row->out])
-				rec_put_str(w, p->l->source);
+				val[c] = source, len[c] = source_len;
 			else if (c == p->extract_col[row->out])
-				rec_put_str(w, p->seq);
-			else
-				rec_put(w, s, n);
-			if (c == p->member_col[row->out] && n > 0)
-				memberset_add(p->pending, s, n);
+				val[c] = p->seq, len[c] = seq_len;
+			if (c == p->member_col[row->out] && len[c] > 0)
+				memberset_add(p->pending, val[c], len[c]);
 		}
-		rec_end(w);
+		rec_put_row(p->out[row->out], val, len, ncols);
 		p->n->rows_out++;
 	}
 }
