@@ -12,7 +12,9 @@
 #include "err.h"
 #include "xalloc.h"
 
-#define MAX_PENDING 256
+/* Outputs, and the sort runs of two sorts on threads: each holds up to
+ * twice its fan-in of 128 before merging some. */
+#define MAX_PENDING 1024
 
 /* Temp files not yet committed; read by the signal handler, so updates
  * happen with the handled signals blocked, and under a lock, since a stage
@@ -179,7 +181,8 @@ void afile_abort(struct afile *f)
 {
 	if (!f->tmp)
 		return;
-	fclose(f->fp);
+	if (f->fp)
+		fclose(f->fp);
 	unlink(f->tmp);
 	forget(f->tmp);
 	afile_release(f);

@@ -20,7 +20,8 @@
 struct afile {
 	char *path; /* final name, owned */
 	char *tmp;  /* temp name while open, owned; NULL once closed */
-	FILE *fp;   /* write here; errors are sticky in the stream */
+	FILE *fp;   /* write here; errors are sticky in the stream (a run
+		       closes it early and sets it NULL: see runfile.c) */
 };
 
 /* Create PATH.tmp with exactly `mode` (whatever the umask).  Returns 0, or -1

@@ -24,21 +24,15 @@
 #include "handoff.h"
 #include "readahead.h"
 #include "rec.h"
+#include "rowbatch.h"
 #include "xalloc.h"
 
 #define MAX_LINE (64u << 20) /* longer lines are damage, not data */
 #define ROWS_BATCH (1u << 18) /* a batch of rows is handed over this full */
 
-/* Rows split by the producer: field c of row i starts at text + off[i *
- * ncols + c] (NUL-terminated) and has len[i * ncols + c] bytes; at hand-over
- * the offsets become pointers, field[], which the consumer lends out as
- * rows. */
+/* Rows split by the producer. */
 struct row_batch {
-	char *text;
-	size_t used, cap;
-	size_t *off, *len;
-	char **field;
-	size_t nrows, cells_cap;
+	struct rowbatch rows;
 	int last;            /* nothing follows: the end, or failed */
 	int failed;
 	char error[512];
@@ -48,8 +42,6 @@ struct row_feed {
 	struct handoff turns;
 	struct row_batch b[2];
 	pthread_t thread;
-	char **field;        /* the producer's split of one line */
-	size_t *len;
 	int k;               /* the consumer's batch, */
 	int holding;         /* when it holds one, */
 	size_t next;         /* and its next row */
@@ -359,18 +351,13 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s)
 
 /* ---- rows split ahead on a producer thread ---- */
 
-/* Copy one line (NUL-terminated at n) into b and split it there. */
+/* Add one line as a row of b.  Returns 0, or -1 if its fields are not
+ * the header's. */
 static int batch_add_row(struct rec_reader *r, struct row_batch *b,
 			 const char *line, size_t n)
 {
-	struct row_feed *fd = r->feed;
-	size_t at = b->used, base = b->nrows * (size_t)r->ncols;
-	int nf;
+	int nf = rowbatch_add(&b->rows, line, n);
 
-	xgrow(&b->text, &b->cap, b->used + n + 1, 1);
-	memcpy(b->text + at, line, n + 1);
-	b->used += n + 1;
-	nf = rec_split(b->text + at, n, fd->field, fd->len, r->ncols);
 	if (nf != r->ncols) {
 		char msg[80];
 
@@ -378,24 +365,12 @@ static int batch_add_row(struct rec_reader *r, struct row_batch *b,
 			 r->ncols);
 		return reader_err(r, msg);
 	}
-	if (base + (size_t)r->ncols > b->cells_cap) {
-		xgrow(&b->off, &b->cells_cap, base + (size_t)r->ncols, sizeof(size_t));
-		b->len = xrealloc(b->len, b->cells_cap * sizeof(size_t));
-		b->field = xrealloc(b->field, b->cells_cap * sizeof(char *));
-	}
-	for (int c = 0; c < r->ncols; c++) {
-		b->off[base + (size_t)c] = (size_t)(fd->field[c] - b->text);
-		b->len[base + (size_t)c] = fd->len[c];
-	}
-	b->nrows++;
 	return 0;
 }
 
-/* The text no longer moves: point at the fields, then hand b over. */
-static int hand_over(struct row_feed *fd, struct row_batch *b, int k, int ncols)
+static int hand_over(struct row_feed *fd, struct row_batch *b, int k)
 {
-	for (size_t i = 0; i < b->nrows * (size_t)ncols; i++)
-		b->field[i] = b->text + b->off[i];
+	rowbatch_seal(&b->rows);
 	return handoff_put(&fd->turns, k);
 }
 
@@ -409,12 +384,12 @@ static void *feed_produce(void *arg)
 	int k = 0, rc;
 
 	while ((rc = next_line(r, &line, &n)) > 0) {
-		if (b->used >= ROWS_BATCH) {
-			if (hand_over(fd, b, k, r->ncols) < 0)
+		if (b->rows.used >= ROWS_BATCH) {
+			if (hand_over(fd, b, k) < 0)
 				return NULL;
 			k ^= 1;
 			b = &fd->b[k];
-			b->used = b->nrows = 0;
+			rowbatch_reset(&b->rows);
 		}
 		if (batch_add_row(r, b, line, n) < 0) {
 			rc = -1;
@@ -426,7 +401,7 @@ static void *feed_produce(void *arg)
 		snprintf(b->error, sizeof(b->error), "%s", err_msg());
 	}
 	b->last = 1;
-	hand_over(fd, b, k, r->ncols);
+	hand_over(fd, b, k);
 	return NULL;
 }
 
@@ -437,8 +412,8 @@ void rec_reader_prefetch(struct rec_reader *r)
 	if (r->feed)
 		return;
 	fd = xcalloc(1, sizeof(*fd));
-	fd->field = xmalloc((size_t)(r->ncols + 1) * sizeof(*fd->field));
-	fd->len = xmalloc((size_t)(r->ncols + 1) * sizeof(*fd->len));
+	rowbatch_init(&fd->b[0].rows, r->ncols);
+	rowbatch_init(&fd->b[1].rows, r->ncols);
 	fd->line = r->line;
 	handoff_init(&fd->turns);
 	if (r->compressed)
@@ -446,8 +421,6 @@ void rec_reader_prefetch(struct rec_reader *r)
 	r->feed = fd;
 	if (pthread_create(&fd->thread, NULL, feed_produce, r) != 0) {
 		handoff_destroy(&fd->turns);
-		free(fd->field);
-		free(fd->len);
 		free(fd);
 		r->feed = NULL;
 	}
@@ -458,9 +431,9 @@ static int feed_next(struct rec_reader *r, struct rec_row *row)
 {
 	struct row_feed *fd = r->feed;
 	struct row_batch *b = &fd->b[fd->k];
-	size_t base;
+	size_t i;
 
-	while (!fd->holding || fd->next == b->nrows) {
+	while (!fd->holding || fd->next == b->rows.nrows) {
 		if (fd->holding) {
 			if (b->last)
 				return b->failed ? err_set("%s", b->error) : 0;
@@ -472,10 +445,10 @@ static int feed_next(struct rec_reader *r, struct rec_row *row)
 		fd->holding = 1;
 		fd->next = 0;
 	}
-	base = fd->next++ * (size_t)r->ncols;
+	i = fd->next++;
 	fd->line++;
-	row->field = b->field + base;
-	row->len = b->len + base;
+	row->field = rowbatch_fields(&b->rows, i);
+	row->len = rowbatch_lens(&b->rows, i);
 	row->nfields = r->ncols;
 	return 1;
 }
@@ -487,14 +460,8 @@ static void feed_free(struct row_feed *fd)
 	handoff_stop(&fd->turns);
 	pthread_join(fd->thread, NULL);
 	handoff_destroy(&fd->turns);
-	for (int k = 0; k < 2; k++) {
-		free(fd->b[k].text);
-		free(fd->b[k].off);
-		free(fd->b[k].len);
-		free(fd->b[k].field);
-	}
-	free(fd->field);
-	free(fd->len);
+	rowbatch_free(&fd->b[0].rows);
+	rowbatch_free(&fd->b[1].rows);
 	free(fd);
 }
 

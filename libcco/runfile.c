@@ -112,9 +112,13 @@ int runfile_rewind(struct runfile *f)
 		f->dctx = ZSTD_createDCtx();
 	ZSTD_freeCCtx(f->cctx);
 	f->cctx = NULL;
-	if (f->failed || fflush(f->out.fp) != 0)
+	/* One descriptor per run: a merge may hold hundreds of them. */
+	if (f->failed | (fclose(f->out.fp) != 0)) {
+		f->out.fp = NULL;
 		return err_set("cannot write sort run '%s': %s", f->out.tmp,
 			       strerror(errno));
+	}
+	f->out.fp = NULL;
 	f->in = fopen(f->out.tmp, "rb");
 	if (!f->in)
 		return err_set("cannot reopen sort run '%s': %s", f->out.tmp,

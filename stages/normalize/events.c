@@ -32,6 +32,8 @@ struct events {
 	size_t nspan, span_cap;
 	char *list;                /* claim list being built */
 	size_t list_used, list_cap;
+	char *entry;               /* "source:claim_id" of one item */
+	size_t entry_cap;
 };
 
 struct events *events_new(struct rec_writer *stays, struct rec_writer *ed,
@@ -102,18 +104,28 @@ static void list_reset(struct events *e)
 }
 
 /* Append "source:claim_id" unless the list already holds it. */
+/* e->entry = "source:claim_id"; returns its length. */
+static size_t entry_of(struct events *e, const struct item *it)
+{
+	size_t ns = strlen(it->source), nc = strlen(it->claim_id);
+
+	xgrow(&e->entry, &e->entry_cap, ns + nc + 2, 1);
+	memcpy(e->entry, it->source, ns);
+	e->entry[ns] = ':';
+	memcpy(e->entry + ns + 1, it->claim_id, nc + 1);
+	return ns + 1 + nc;
+}
+
 static void list_add(struct events *e, const struct item *it)
 {
-	char *entry = xasprintf("%s:%s", it->source, it->claim_id);
-	size_t n = strlen(entry);
+	size_t n = entry_of(e, it);
+	const char *entry = e->entry;
 
 	for (const char *p = e->list; *p;) {
 		size_t len = strcspn(p, "|");
 
-		if (len == n && !strncmp(p, entry, n)) {
-			free(entry);
+		if (len == n && !strncmp(p, entry, n))
 			return;
-		}
 		p += len + (p[len] == '|');
 	}
 	xgrow(&e->list, &e->list_cap, e->list_used + n + 2, 1);
@@ -121,26 +133,24 @@ static void list_add(struct events *e, const struct item *it)
 		e->list[e->list_used++] = '|';
 	memcpy(e->list + e->list_used, entry, n + 1);
 	e->list_used += n;
-	free(entry);
 }
 
 static void write_stay(struct events *e, const char *member, const struct item *first,
 		       const struct item *last, int to, int transfers)
 {
 	char buf[DATE_ISO_LEN + 1];
-	char *id = xasprintf("%s:%s", first->source, first->claim_id);
+	size_t id_len = entry_of(e, first);
 
 	rec_put_str(e->stays_out, member);
 	rec_put_str(e->stays_out, first->date);
 	date_format(to, buf);
 	rec_put_str(e->stays_out, buf);
-	rec_put_str(e->stays_out, id);
+	rec_put(e->stays_out, e->entry, id_len);
 	rec_put_str(e->stays_out, last->status);
 	rec_put_str(e->stays_out, first->dx);
 	rec_put_str(e->stays_out, e->list);
 	rec_put_int(e->stays_out, transfers);
 	rec_end(e->stays_out);
-	free(id);
 	xgrow(&e->span, &e->span_cap, e->nspan + 1, sizeof(*e->span));
 	e->span[e->nspan].from = first->from;
 	e->span[e->nspan++].to = to;
@@ -225,5 +235,6 @@ void events_free(struct events *e)
 	free(e->ed);
 	free(e->span);
 	free(e->list);
+	free(e->entry);
 	free(e);
 }

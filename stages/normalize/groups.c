@@ -2,10 +2,11 @@
  * groups.c: from the sorted lines of one kind to its handler, a key's rows
  * at a time, on two threads.
  *
- * Merging the sort's runs (reading them, the heap, copying lines out) is
- * about a third of a kind's work and the handler the rest, so a producer
- * thread merges into batches of whole groups while this thread hands the
- * previous batch's groups to the handler.  Two batches take turns; a
+ * Merging the sort's runs (reading them, the heap, copying lines out) and
+ * splitting the lines is about a third of a kind's work and the handler
+ * the rest, so a producer thread merges and splits into batches of whole
+ * groups while this thread hands the previous batch's groups to the
+ * handler.  Two batches take turns; a
  * group never straddles two.  The handler, its outputs and its counts are
  * touched by this thread only, so handlers need no locking.
  */
@@ -18,17 +19,15 @@
 #include "extsort.h"
 #include "handoff.h"
 #include "normalize.h"
+#include "rowbatch.h"
 #include "xalloc.h"
 
 #define BATCH_BYTES (1u << 20) /* a batch is handed over once this full */
 
-/* Lines of whole groups, each line NUL-terminated. */
+/* The rows of whole groups. */
 struct batch {
-	char *buf;
-	size_t used, cap;
-	size_t *off;         /* start of each line in buf */
-	size_t nlines, off_cap;
-	size_t *first;       /* first line of each group */
+	struct rowbatch rows;
+	size_t *first;       /* first row of each group */
 	size_t ngroups, first_cap;
 	int last;            /* nothing follows it */
 };
@@ -43,32 +42,32 @@ struct feed {
 
 static void batch_reset(struct batch *b)
 {
-	b->used = b->nlines = b->ngroups = 0;
-	b->last = 0;
+	rowbatch_reset(&b->rows);
+	b->ngroups = 0;
 }
 
 static void batch_add(struct batch *b, const char *line, size_t n, int new_group)
 {
 	if (new_group) {
 		xgrow(&b->first, &b->first_cap, b->ngroups + 1, sizeof(size_t));
-		b->first[b->ngroups++] = b->nlines;
+		b->first[b->ngroups++] = b->rows.nrows;
 	}
-	xgrow(&b->buf, &b->cap, b->used + n + 1, 1);
-	xgrow(&b->off, &b->off_cap, b->nlines + 1, sizeof(size_t));
-	b->off[b->nlines++] = b->used;
-	memcpy(b->buf + b->used, line, n);
-	b->buf[b->used + n] = '\0';
-	b->used += n + 1;
+	rowbatch_add(&b->rows, line, n);
 }
 
-/* 1 if line has the key (text before the first tab) of the batch's last
- * group. */
+/* 1 if line has the key (its first field) of the batch's last group. */
 static int same_key(const struct batch *b, const char *line)
 {
-	const char *k = b->buf + b->off[b->first[b->ngroups - 1]];
-	size_t n = strcspn(k, "\t");
+	size_t cell = b->first[b->ngroups - 1] * (size_t)b->rows.nf;
+	size_t n = b->rows.len[cell];
 
-	return strncmp(k, line, n) == 0 && line[n] == '\t';
+	return memcmp(b->rows.text + b->rows.off[cell], line, n) == 0 && line[n] == '\t';
+}
+
+static int hand_over(struct feed *fd, int k)
+{
+	rowbatch_seal(&fd->b[k].rows);
+	return handoff_put(&fd->turns, k);
 }
 
 static void *produce(void *arg)
@@ -82,8 +81,8 @@ static void *produce(void *arg)
 	while ((rc = extsort_next(fd->sort, &line, &len)) > 0) {
 		int new_group = b->ngroups == 0 || !same_key(b, line);
 
-		if (new_group && b->used >= BATCH_BYTES) {
-			if (handoff_put(&fd->turns, k) < 0)
+		if (new_group && b->rows.used >= BATCH_BYTES) {
+			if (hand_over(fd, k) < 0)
 				return NULL;
 			k ^= 1;
 			b = &fd->b[k];
@@ -95,27 +94,8 @@ static void *produce(void *arg)
 	if (rc < 0)
 		snprintf(fd->error, sizeof(fd->error), "%s", err_msg());
 	b->last = 1;
-	handoff_put(&fd->turns, k);
+	hand_over(fd, k);
 	return NULL;
-}
-
-/* Point g->f at every field of every line, NUL-terminating them; a line
- * short of fields (never made by norm_run_kind) gets empty ones. */
-static void group_split(struct group *g)
-{
-	xgrow(&g->f, &g->f_cap, g->n * (size_t)g->nf, sizeof(char *));
-	xgrow(&g->len, &g->len_cap, g->n * (size_t)g->nf, sizeof(size_t));
-	for (size_t i = 0; i < g->n; i++) {
-		char **f = group_row(g, i), *line = g->buf + g->off[i];
-		size_t *len = g->len + i * (size_t)g->nf;
-		size_t n = (i + 1 < g->n ? g->off[i + 1] : g->used) - g->off[i] - 1;
-		int got = rec_split(line, n, f, len, g->nf);
-
-		for (int k = got; k < g->nf; k++) {
-			f[k] = line + n;
-			len[k] = 0;
-		}
-	}
 }
 
 /* Give every group of batch b to fn.  Returns 0 or -1. */
@@ -123,13 +103,11 @@ static int consume(struct norm *n, struct batch *b, struct group *g, group_fn fn
 		   struct counts *c, void *arg)
 {
 	for (size_t i = 0; i < b->ngroups; i++) {
-		size_t end = i + 1 < b->ngroups ? b->first[i + 1] : b->nlines;
+		size_t end = i + 1 < b->ngroups ? b->first[i + 1] : b->rows.nrows;
 
-		g->buf = b->buf;
-		g->off = b->off + b->first[i];
+		g->f = rowbatch_fields(&b->rows, b->first[i]);
+		g->len = rowbatch_lens(&b->rows, b->first[i]);
 		g->n = end - b->first[i];
-		g->used = end < b->nlines ? b->off[end] : b->used;
-		group_split(g);
 		if (fn(n, g, c, arg) < 0)
 			return -1;
 	}
@@ -139,8 +117,7 @@ static int consume(struct norm *n, struct batch *b, struct group *g, group_fn fn
 static void feed_free(struct feed *fd)
 {
 	for (int k = 0; k < 2; k++) {
-		free(fd->b[k].buf);
-		free(fd->b[k].off);
+		rowbatch_free(&fd->b[k].rows);
 		free(fd->b[k].first);
 	}
 	handoff_destroy(&fd->turns);
@@ -155,6 +132,8 @@ int norm_drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
 	int rc = 0, last = 0;
 
 	handoff_init(&fd.turns);
+	rowbatch_init(&fd.b[0].rows, g.nf);
+	rowbatch_init(&fd.b[1].rows, g.nf);
 	if (pthread_create(&thread, NULL, produce, &fd) != 0) {
 		feed_free(&fd);
 		return err_set("cannot start a thread");
@@ -171,7 +150,5 @@ int norm_drain(struct norm *n, struct extsort *sort, int ncols, group_fn fn,
 	if (rc == 0 && fd.rc < 0)
 		rc = err_set("%s", fd.error);
 	feed_free(&fd);
-	free(g.f);
-	free(g.len);
 	return rc;
 }

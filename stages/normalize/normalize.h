@@ -23,17 +23,12 @@ struct valuesets;
 #define SEQ_WIDTH 6 /* digits of an extract sequence in file names */
 #define ROW_PRE 2   /* fields before the schema's: key and sequence */
 
-/* The rows of one key, split into fields; buf and off belong to the batch
- * the rows came in (groups.c). */
+/* The rows of one key, split into fields; the memory is the batch's the
+ * rows came in (groups.c). */
 struct group {
-	char *buf;          /* the lines, fields NUL-terminated */
-	size_t used;        /* end of the last line (past its NUL) */
-	size_t *off;        /* start of each line in buf */
+	char **f;           /* n * nf field pointers */
+	size_t *len;        /* n * nf field lengths */
 	size_t n;
-	char **f;           /* n * nf field pointers, after group_split() */
-	size_t f_cap;
-	size_t *len;        /* n * nf field lengths, likewise */
-	size_t len_cap;
 	int nf;             /* fields per line: ROW_PRE + schema columns */
 };
 
