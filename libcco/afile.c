@@ -31,8 +31,13 @@ static void unlink_pending(void)
 		unlink(pending[i]);
 }
 
+/* The lock is taken so that a file another thread is creating exists, and
+ * is listed, before the list is walked, and so that no thread creates one
+ * afterwards.  The thread that runs this handler cannot hold the lock:
+ * lock_pending() blocks these signals before it locks. */
 static void on_signal(int sig)
 {
+	pthread_mutex_lock(&pending_lock);
 	unlink_pending();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -74,9 +79,12 @@ static void install_cleanup(void)
 	atexit(unlink_pending);
 }
 
-static int remember(char *tmp)
+/* List tmp and create it, as one step under the lock (see on_signal).
+ * Returns the descriptor, or -1 with err_msg() set and tmp not listed. */
+static int create_listed(char *tmp, int mode)
 {
 	sigset_t old;
+	int fd;
 
 	lock_pending(&old);
 	if (npending == MAX_PENDING) {
@@ -85,8 +93,13 @@ static int remember(char *tmp)
 	}
 	pending[npending] = tmp;
 	npending = npending + 1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		err_set("cannot create '%s': %s", tmp, strerror(errno));
+		npending = npending - 1;
+	}
 	unlock_pending(&old);
-	return 0;
+	return fd;
 }
 
 static void forget(const char *tmp)
@@ -120,19 +133,15 @@ int afile_open(struct afile *f, const char *path, int mode)
 	f->path = xstrdup(path);
 	f->tmp = xasprintf("%s.tmp", path);
 	f->fp = NULL;
-	/* Register before creating: a signal between the two must not leave
-	 * the file behind. */
-	if (remember(f->tmp) < 0) {
+	fd = create_listed(f->tmp, mode);
+	if (fd < 0) {
 		afile_release(f);
 		return -1;
 	}
-	fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0 || fchmod(fd, (mode_t)mode) < 0 || !(f->fp = fdopen(fd, "w"))) {
+	if (fchmod(fd, (mode_t)mode) < 0 || !(f->fp = fdopen(fd, "w"))) {
 		err_set("cannot create '%s': %s", f->tmp, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(f->tmp);
-		}
+		close(fd);
+		unlink(f->tmp);
 		forget(f->tmp);
 		afile_release(f);
 		return -1;
