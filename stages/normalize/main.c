@@ -136,7 +136,8 @@ static void *claims_lane_run(void *arg)
 
 /* Medical claims are most of the work, so they take a second core and
  * three quarters of the sort memory while the other kinds, one after
- * another, use the rest: the total stays within limits.memory_mb. */
+ * another, use the rest: the total stays within limits.memory_mb.  With
+ * limits.threads = 1 the kinds take turns, each with all of it. */
 static int run_all(struct norm *n, struct counts *c)
 {
 	struct outs o;
@@ -147,6 +148,8 @@ static int run_all(struct norm *n, struct counts *c)
 
 	if (open_outputs(n, &o) < 0)
 		return -1;
+	if (config_int(n->cfg, "limits.threads") < 2)
+		return run_claims(n, &o, c) < 0 ? -1 : run_others(n, &o, c);
 	lane.n.sort_mem = n->sort_mem / 4 * 3;
 	rest.sort_mem = n->sort_mem / 4;
 	if (pthread_create(&thread, NULL, claims_lane_run, &lane) != 0)

@@ -51,6 +51,13 @@ test_expect_success 'spilled outputs are byte for byte the in-memory outputs' '
 	grep -v "sort runs" mem.err >a && grep -v "sort runs" err >b && test_cmp a b
 '
 
+test_expect_success 'on one thread (limits.threads=1), spilled or not, the same bytes' '
+	cco-normalize -q -c cfg.ini --set limits.threads=1 --set limits.sort_buffer_kb=16 &&
+	for f in mem/*; do cmp $f ws/normalize/${f#mem/} || return 1; done &&
+	cco-normalize -q -c cfg.ini --set limits.threads=1 &&
+	for f in mem/*; do cmp $f ws/normalize/${f#mem/} || return 1; done
+'
+
 test_expect_success 'no sort runs are left behind' '
 	test $(ls ws/tmp | wc -l) -eq 0
 '
