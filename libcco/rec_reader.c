@@ -2,17 +2,10 @@
  * rec_reader.c: streaming record-file reader.  Memory is one input block,
  * one decompressed window and the fields of the longest line: independent
  * of file size.
- *
- * With rec_reader_prefetch(), two threads do all of the reading: one
- * decompresses (readahead.h), the other cuts lines and fields into batches
- * of split rows, two batches taking turns (handoff.h); rec_reader_next()
- * only walks them.  On two cores the stage's own thread then spends its
- * time on its own work, and zstd and splitting share the other core.
  */
 #include <errno.h>
 #include <stdatomic.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,32 +14,11 @@
 
 #include "bytes16.h"
 #include "err.h"
-#include "handoff.h"
 #include "readahead.h"
 #include "rec.h"
-#include "rowbatch.h"
 #include "xalloc.h"
 
 #define MAX_LINE (64u << 20) /* longer lines are damage, not data */
-#define ROWS_BATCH (1u << 18) /* a batch of rows is handed over this full */
-
-/* Rows split by the producer. */
-struct row_batch {
-	struct rowbatch rows;
-	int last;            /* nothing follows: the end, or failed */
-	int failed;
-	char error[512];
-};
-
-struct row_feed {
-	struct handoff turns;
-	struct row_batch b[2];
-	pthread_t thread;
-	int k;               /* the consumer's batch, */
-	int holding;         /* when it holds one, */
-	size_t next;         /* and its next row */
-	long line;           /* line of the last row returned */
-};
 
 struct rec_reader {
 	char *path;
@@ -61,8 +33,7 @@ struct rec_reader {
 	size_t start, end, cap;
 	long line;           /* line number of the last line returned */
 	_Atomic uint64_t bytes_in; /* counted by the readahead thread, if any */
-	struct readahead *ra;    /* after rec_reader_prefetch(): zstd, */
-	struct row_feed *feed;   /* and lines and fields */
+	struct readahead *ra;
 	char *kind, *sort;
 	int version;
 	char **colnames;
@@ -96,7 +67,8 @@ static ssize_t read_file(struct rec_reader *r, void *dst, size_t n, char *why, s
 }
 
 /* Decompress up to cap bytes of text into dst.  Returns the count, 0 at
- * the end of the file, or -1 with the reason in why. */
+ * the end of the file, or -1 with the reason in why.  The readahead
+ * thread runs this when there is one, so it touches only the zstd state. */
 static ssize_t inflate_text(void *ctx, char *dst, size_t cap, char *why, size_t whylen)
 {
 	struct rec_reader *r = ctx;
@@ -136,6 +108,12 @@ static ssize_t inflate_text(void *ctx, char *dst, size_t cap, char *why, size_t 
 		}
 	}
 	return (ssize_t)out.pos;
+}
+
+void rec_reader_prefetch(struct rec_reader *r)
+{
+	if (r->compressed && !r->ra)
+		r->ra = ra_start(inflate_text, r, 1 << 18, 4);
 }
 
 /* Append more text to the window.  Returns 1 if text was added, 0 at end
@@ -349,131 +327,11 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s)
 	return 0;
 }
 
-/* ---- rows split ahead on a producer thread ---- */
-
-/* Add one line as a row of b.  Returns 0, or -1 if its fields are not
- * the header's. */
-static int batch_add_row(struct rec_reader *r, struct row_batch *b,
-			 const char *line, size_t n)
-{
-	int nf = rowbatch_add(&b->rows, line, n);
-
-	if (nf != r->ncols) {
-		char msg[80];
-
-		snprintf(msg, sizeof(msg), "row has %d fields, header has %d", nf,
-			 r->ncols);
-		return reader_err(r, msg);
-	}
-	return 0;
-}
-
-static int hand_over(struct row_feed *fd, struct row_batch *b, int k)
-{
-	rowbatch_seal(&b->rows);
-	return handoff_put(&fd->turns, k);
-}
-
-static void *feed_produce(void *arg)
-{
-	struct rec_reader *r = arg;
-	struct row_feed *fd = r->feed;
-	struct row_batch *b = &fd->b[0];
-	char *line;
-	size_t n;
-	int k = 0, rc;
-
-	while ((rc = next_line(r, &line, &n)) > 0) {
-		if (b->rows.used >= ROWS_BATCH) {
-			if (hand_over(fd, b, k) < 0)
-				return NULL;
-			k ^= 1;
-			b = &fd->b[k];
-			rowbatch_reset(&b->rows);
-		}
-		if (batch_add_row(r, b, line, n) < 0) {
-			rc = -1;
-			break;
-		}
-	}
-	if (rc < 0) {
-		b->failed = 1;
-		snprintf(b->error, sizeof(b->error), "%s", err_msg());
-	}
-	b->last = 1;
-	hand_over(fd, b, k);
-	return NULL;
-}
-
-void rec_reader_prefetch(struct rec_reader *r)
-{
-	struct row_feed *fd;
-
-	if (r->feed)
-		return;
-	fd = xcalloc(1, sizeof(*fd));
-	rowbatch_init(&fd->b[0].rows, r->ncols);
-	rowbatch_init(&fd->b[1].rows, r->ncols);
-	fd->line = r->line;
-	handoff_init(&fd->turns);
-	if (r->compressed)
-		r->ra = ra_start(inflate_text, r, 1 << 18, 4);
-	r->feed = fd;
-	if (pthread_create(&fd->thread, NULL, feed_produce, r) != 0) {
-		handoff_destroy(&fd->turns);
-		free(fd);
-		r->feed = NULL;
-	}
-}
-
-/* rec_reader_next() over the producer's batches. */
-static int feed_next(struct rec_reader *r, struct rec_row *row)
-{
-	struct row_feed *fd = r->feed;
-	struct row_batch *b = &fd->b[fd->k];
-	size_t i;
-
-	while (!fd->holding || fd->next == b->rows.nrows) {
-		if (fd->holding) {
-			if (b->last)
-				return b->failed ? err_set("%s", b->error) : 0;
-			handoff_give_back(&fd->turns, fd->k);
-			fd->k ^= 1;
-			b = &fd->b[fd->k];
-		}
-		handoff_take(&fd->turns, fd->k);
-		fd->holding = 1;
-		fd->next = 0;
-	}
-	i = fd->next++;
-	fd->line++;
-	row->field = rowbatch_fields(&b->rows, i);
-	row->len = rowbatch_lens(&b->rows, i);
-	row->nfields = r->ncols;
-	return 1;
-}
-
-static void feed_free(struct row_feed *fd)
-{
-	if (!fd)
-		return;
-	handoff_stop(&fd->turns);
-	pthread_join(fd->thread, NULL);
-	handoff_destroy(&fd->turns);
-	rowbatch_free(&fd->b[0].rows);
-	rowbatch_free(&fd->b[1].rows);
-	free(fd);
-}
-
 int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 {
 	char *line;
 	size_t n;
-	int rc;
-
-	if (r->feed)
-		return feed_next(r, row);
-	rc = next_line(r, &line, &n);
+	int rc = next_line(r, &line, &n);
 
 	if (rc <= 0)
 		return rc;
@@ -496,10 +354,7 @@ const char *rec_reader_kind(const struct rec_reader *r) { return r->kind; }
 int rec_reader_version(const struct rec_reader *r) { return r->version; }
 const char *rec_reader_sort(const struct rec_reader *r) { return r->sort; }
 int rec_reader_ncols(const struct rec_reader *r) { return r->ncols; }
-long rec_reader_line(const struct rec_reader *r)
-{
-	return r->feed ? r->feed->line : r->line;
-}
+long rec_reader_line(const struct rec_reader *r) { return r->line; }
 uint64_t rec_reader_bytes_in(const struct rec_reader *r)
 {
 	return atomic_load_explicit(&r->bytes_in, memory_order_relaxed);
@@ -523,7 +378,6 @@ void rec_reader_close(struct rec_reader *r)
 {
 	if (!r)
 		return;
-	feed_free(r->feed);
 	ra_stop(r->ra);
 	if (r->fd > 0)
 		close(r->fd);
