@@ -152,8 +152,8 @@ static int run_all(struct norm *n, struct counts *c)
 		return run_claims(n, &o, c) < 0 ? -1 : run_others(n, &o, c);
 	lane.n.sort_mem = n->sort_mem / 4 * 3;
 	rest.sort_mem = n->sort_mem / 4;
-	if (pthread_create(&thread, NULL, claims_lane_run, &lane) != 0)
-		return err_set("cannot start a thread: %s", strerror(errno));
+	if ((rc = pthread_create(&thread, NULL, claims_lane_run, &lane)) != 0)
+		return err_set("cannot start a thread: %s", strerror(rc));
 	rc = run_others(&rest, &o, c);
 	pthread_join(thread, NULL);
 	if (rc == 0 && lane.rc < 0)
