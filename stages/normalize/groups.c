@@ -6,9 +6,9 @@
  * splitting the lines is about a third of a kind's work and the handler
  * the rest, so a producer thread merges and splits into batches of whole
  * groups while this thread hands the previous batch's groups to the
- * handler.  Two batches take turns; a
- * group never straddles two.  The handler, its outputs and its counts are
- * touched by this thread only, so handlers need no locking.
+ * handler.  Two batches take turns (handoff.h); a group never straddles
+ * two.  The handler, its outputs and its counts are touched by this thread
+ * only, so handlers need no locking.
  */
 #include <pthread.h>
 #include <stdio.h>
