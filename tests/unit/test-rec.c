@@ -48,7 +48,8 @@ static int write_rows(const char *name, int level, long n)
 	return rec_writer_close(w);
 }
 
-/* Read name to the end; returns rows read, or -1 on error. */
+/* Read name to the end: rows 0..n of put_row() in order.  Returns the
+ * row count, or -1 for an error or a row out of place. */
 static long count_rows(const char *name)
 {
 	char *p = path(name);
@@ -67,7 +68,8 @@ static long count_rows(const char *name)
 	if (prefetch)
 		rec_reader_prefetch(r);
 	while ((rc = rec_reader_next(r, &row)) > 0)
-		n++;
+		if (strtol(row.field[2], NULL, 10) != 100000 + n++)
+			rc = -1;
 	rec_reader_close(r);
 	return rc < 0 ? -1 : n;
 }
@@ -209,28 +211,6 @@ static void test_writer_errors(void)
 	free(p);
 }
 
-/* Rows 0..n of put_row() in order, as the readers see them: the row count,
- * or -1 for an error or a row out of place. */
-static long in_sequence(const char *name)
-{
-	char *p = path(name);
-	struct rec_reader *r = rec_reader_open(p);
-	struct rec_row row;
-	long n = 0;
-	int rc;
-
-	free(p);
-	if (!r)
-		return -1;
-	if (prefetch)
-		rec_reader_prefetch(r);
-	while ((rc = rec_reader_next(r, &row)) > 0)
-		if (strtol(row.field[2], NULL, 10) != 100000 + n++)
-			rc = -1;
-	rec_reader_close(r);
-	return rc < 0 ? -1 : n;
-}
-
 /* Rows [0, k) to a writer, [k, m) to a continuation appended to it, then
  * [m, n) to the writer again.  Returns rec_writer_close()'s result. */
 static int write_in_two(const char *name, int level, long k, long m, long n)
@@ -260,16 +240,16 @@ static void test_append(void)
 
 	ok(write_in_two("two.rec", 1, 150000, 300000, 300000) == 0,
 	   "150000 rows and 150000 appended at level 1");
-	is_int(in_sequence("two.rec"), 300000, "read back as one file, in order");
+	is_int(count_rows("two.rec"), 300000, "read back as one file, in order");
 	ok(access(tmp, F_OK) != 0, "the continuation's temp file is gone");
 	ok(write_in_two("two.rec", 1, 10, 20, 30) == 0, "rows written after an append");
-	is_int(in_sequence("two.rec"), 30, "follow the appended ones");
+	is_int(count_rows("two.rec"), 30, "follow the appended ones");
 	ok(write_in_two("two.rec", 3, 0, 0, 0) == 0, "nothing appended to nothing");
-	is_int(in_sequence("two.rec"), 0, "reads as zero rows");
+	is_int(count_rows("two.rec"), 0, "reads as zero rows");
 	ok(write_in_two("two.rec", 1, 0, 5, 5) == 0, "rows appended to none");
-	is_int(in_sequence("two.rec"), 5, "read back");
+	is_int(count_rows("two.rec"), 5, "read back");
 	ok(write_in_two("two.rec", 0, 7, 1000, 1000) == 0, "appended uncompressed");
-	is_int(in_sequence("two.rec"), 1000, "read back uncompressed");
+	is_int(count_rows("two.rec"), 1000, "read back uncompressed");
 	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
 	tail = rec_writer_open_rows(tp, rec_schema_find("members"), 1, AFILE_PHI);
 	ok(rec_writer_append(w, tail) < 0, "a continuation of another schema is "
@@ -308,12 +288,12 @@ static void test_inline(void)
 {
 	ok(write_switching("sw1.rec", 1, 100000, 200000) == 0,
 	   "100000 rows compressed inline, 100000 on a worker");
-	is_int(in_sequence("sw1.rec"), 200000, "read back in order");
+	is_int(count_rows("sw1.rec"), 200000, "read back in order");
 	ok(write_switching("sw2.rec", 0, 100000, 100010) == 0,
 	   "100000 rows on a worker, 10 inline");
-	is_int(in_sequence("sw2.rec"), 100010, "read back in order");
+	is_int(count_rows("sw2.rec"), 100010, "read back in order");
 	ok(write_switching("sw3.rec", 1, 0, 10) == 0, "switched before any row");
-	is_int(in_sequence("sw3.rec"), 10, "read back");
+	is_int(count_rows("sw3.rec"), 10, "read back");
 }
 
 static void test_schema_check(void)
@@ -346,7 +326,7 @@ int main(void)
 	test_inline();
 	prefetch = 0;
 	write_in_two("two.rec", 1, 150000, 300000, 300100);
-	is_int(in_sequence("two.rec"), 300100, "without readahead: three frames");
+	is_int(count_rows("two.rec"), 300100, "without readahead: three frames");
 	test_schema_check();
 	return done_testing_in(dir);
 }
