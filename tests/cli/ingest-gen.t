@@ -4,12 +4,11 @@
 # manifest expects (and no other row is rejected).
 . "$(dirname "$0")/../lib.sh"
 
+. "$CCO_ROOT/tests/fixtures/ingest/config.sh"
+
 # config DIR: cfg.ini loading DIR with the shipped layouts
 config() {
-	printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n' >cfg.ini
-	printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' "$1" \
-		"$CCO_ROOT/config/layouts" "$CCO_ROOT/config/patterns.ini" >>cfg.ini
-	printf '[limits]\nreject_threshold = 1\n' >>cfg.ini
+	ingest_config "$1" "$CCO_ROOT/config/layouts" "[limits]" "reject_threshold = 1"
 }
 
 test_expect_success 'the checked-in sample extracts load without a reject' '

@@ -4,13 +4,11 @@
 . "$(dirname "$0")/../lib.sh"
 
 FIX=$CCO_ROOT/tests/fixtures/ingest
+. "$FIX/config.sh"
 
 # config LAYOUTS: cfg.ini reading the option fixtures with LAYOUTS
 config() {
-	printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n' >cfg.ini
-	printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' \
-		"$FIX/opts" "$1" "$CCO_ROOT/config/patterns.ini" >>cfg.ini
-	printf '[limits]\nreject_threshold = 1\n' >>cfg.ini
+	ingest_config "$FIX/opts" "$1" "[limits]" "reject_threshold = 1"
 }
 
 test_expect_success 'every option fixture loads as expected' '

@@ -6,18 +6,14 @@
 
 FIX=$CCO_ROOT/tests/fixtures/ingest
 
-# config DIR [KEY = VALUE...]: cfg.ini loading extracts from DIR with the
-# shipped layouts and patterns, workspace ws/
+. "$FIX/config.sh"
+
+# config DIR [LINE...]: cfg.ini loading extracts from DIR with the shipped
+# layouts and patterns, workspace ws/, no reject threshold
 config() {
 	dir=$1
 	shift
-	{
-		printf '[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\nworkspace = ws\n'
-		printf '[paths]\nextracts = %s\nlayouts = %s\npatterns = %s\n' \
-			"$dir" "$CCO_ROOT/config/layouts" "$CCO_ROOT/config/patterns.ini"
-		printf '[limits]\nreject_threshold = 1\n'
-		for kv in "$@"; do printf '%s\n' "$kv"; done
-	} >cfg.ini
+	ingest_config "$dir" "$CCO_ROOT/config/layouts" "[limits]" "reject_threshold = 1" "$@"
 }
 
 # load FILE [OPTION...]: a fresh workspace with FILE loaded as
