@@ -10,16 +10,9 @@ DIR=${2:-/tmp/cco-normalize-bench.$$}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$DIR/ws/ingest"
 trap 'rm -rf "$DIR"' EXIT
-cat >"$DIR/cfg.ini" <<INI
-[run]
-measurement_year = 2025
-as_of = 2025-12-31
-workspace = ws
-[paths]
-extracts = .
-layouts = .
-valuesets = $ROOT/config/valuesets
-INI
+CCO_ROOT=$ROOT
+. "$ROOT/tests/fixtures/normalize/setup.sh" # normalize_config: the tests' cfg.ini
+(cd "$DIR" && normalize_config)
 awk -v n="$N" 'BEGIN {
 	OFS = "\t"
 	for (i = 0; i < n; i++) {
