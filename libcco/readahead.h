@@ -2,8 +2,9 @@
  * readahead.h: run a producer of bytes (a decompressor) on a thread of its
  * own, a few blocks ahead of the reader.  On two cores, decompressing the
  * next block while the stage parses this one hides most of zstd's time.
- * The producer touches only its own state; it never calls err_set(), which
- * is not thread-safe, but fills the message buffer it is given.
+ * The producer touches only its own state; it does not call err_set(),
+ * whose message is per thread and so would not reach the reader, but fills
+ * the message buffer it is given.
  */
 #ifndef CCO_READAHEAD_H
 #define CCO_READAHEAD_H
