@@ -12,7 +12,8 @@
  * The arguments may include err_msg() itself, to wrap it in context. */
 int err_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The last recorded message, or "unknown error" if none was set. */
+/* The last message recorded on the calling thread (each thread has its
+ * own), or "unknown error" if none was set. */
 const char *err_msg(void);
 
 #endif
