@@ -64,33 +64,15 @@ void part_inline(struct part *p, int on)
 
 void part_abort(struct part *p)
 {
-	for (int i = 0; i < p->l->nout; i++) {
-		if (p->out[i])
-			rec_writer_abort(p->out[i]);
-		p->out[i] = NULL;
-	}
-	if (p->rejects)
-		rec_writer_abort(p->rejects);
-	p->rejects = NULL;
+	rec_writers_close(p->out, p->l->nout, 0);
+	rec_writers_close(&p->rejects, 1, 0);
 }
 
 int part_commit(struct part *p)
 {
-	int rc = 0;
+	int rc = rec_writers_close(p->out, p->l->nout, 1);
 
-	for (int i = 0; i < p->l->nout; i++) {
-		if (rc == 0)
-			rc = rec_writer_close(p->out[i]);
-		else
-			rec_writer_abort(p->out[i]);
-		p->out[i] = NULL;
-	}
-	if (rc == 0)
-		rc = rec_writer_close(p->rejects);
-	else
-		rec_writer_abort(p->rejects);
-	p->rejects = NULL;
-	return rc;
+	return rec_writers_close(&p->rejects, 1, rc == 0);
 }
 
 /* Count a record whose date (of the first kind's period column) falls
