@@ -130,11 +130,7 @@ static void start_second(struct file_load *f)
 	b->give_up = &f->give_up;
 	b->n = &f->b_counts;
 	b->inline_zstd = 1;
-	b->v = f->a.v;
-	b->v.arena = NULL;
-	b->v.arena_len = b->v.arena_cap = 0;
-	b->v.rows = NULL;
-	b->v.nrows = b->v.rows_cap = 0;
+	validator_init_like(&b->v, &f->a.v);
 	f->a.tell_passed = &f->give_up;
 	f->started = pthread_create(&f->thread, NULL, read_second, f) == 0;
 	if (!f->started) {

@@ -514,6 +514,17 @@ const char *validate_value(const struct validator *v, const struct vrow *r,
 	return *len ? val(v, r->off[c]) : "";
 }
 
+void validator_init_like(struct validator *v, const struct validator *like)
+{
+	memset(v, 0, sizeof(*v));
+	v->l = like->l;
+	v->date_min = like->date_min;
+	v->date_max = like->date_max;
+	v->known = like->known;
+	v->pending = like->pending;
+	v->ncols = like->ncols;
+}
+
 void validator_own_patterns(struct validator *v)
 {
 	const struct layout *l = v->l;

@@ -61,6 +61,10 @@ int npi_check_digit_ok(const char *digits);
  * exist. */
 int date_parse_fmt(const char *fmt, const char *s, size_t n, int *days);
 
+/* Make v a validator with like's settings (layout, date range, member
+ * sets, column count) and none of its buffers or staged rows. */
+void validator_init_like(struct validator *v, const struct validator *like);
+
 /* Give v copies of its layout's patterns, to match with on a thread of
  * its own while another validator uses the layout's (pattern_match() is
  * not thread-safe).  validator_release() frees them. */
