@@ -193,10 +193,11 @@ static int refill(struct runfile *f)
 		f->cap *= 2;
 		f->text = xrealloc(f->text, f->cap);
 	}
-	if (!f->ra_tried) {
+	/* a plain run is only copied out of the page cache: a thread for
+	 * that would cost more in handoffs than it saves */
+	if (!f->ra_tried && f->dctx)
 		f->ra = ra_start(inflate_run, f, RUN_BLOCK, 3);
-		f->ra_tried = 1;
-	}
+	f->ra_tried = 1;
 	if (f->ra)
 		got = ra_read(f->ra, f->text + f->used, f->cap - f->used, &reason);
 	else
