@@ -11,6 +11,9 @@
 #ifndef CCO_VALUESET_H
 #define CCO_VALUESET_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "hash.h"
 
 struct valuesets;
@@ -28,6 +31,27 @@ const struct valueset *vs_find(const struct valuesets *v, const char *name);
  * A NULL set contains nothing.  O(log n) per exact/range lookup plus one
  * lookup per distinct prefix length. */
 int vs_contains(const struct valueset *set, const char *system, const char *code);
+
+/* One set's verdicts on short codes (8 bytes or less), remembered by a
+ * caller on one thread: a member's claim lines repeat a few codes many
+ * times, and vs_contains() searches sorted strings.  Verdicts are keyed by
+ * the code and the system pointer, so a system passed as another pointer
+ * with the same text is only a miss. */
+#define VS_MEMO_SLOTS 512
+
+struct vs_memo {
+	const struct valueset *set;
+	const char *system[VS_MEMO_SLOTS]; /* NULL: empty slot */
+	uint64_t code[VS_MEMO_SLOTS];      /* the code's bytes, zero-padded */
+	unsigned char hit[VS_MEMO_SLOTS];
+};
+
+/* Start an empty memo of set (which may be NULL). */
+void vs_memo_init(struct vs_memo *m, const struct valueset *set);
+
+/* vs_contains(m->set, system, code), code being len bytes long. */
+int vs_memo_contains(struct vs_memo *m, const char *system, const char *code,
+		     size_t len);
 
 /* The code system of a procedure code as claims carry it: a CDT code
  * starts with D, another HCPCS Level II code with a letter, a CPT code with

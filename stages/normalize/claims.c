@@ -45,7 +45,8 @@ struct oline {
 struct claims {
 	struct rec_writer *out;
 	struct events *ev;
-	const struct valueset *ed_rev, *ed_cpt, *ed_pos, *ip_rev, *ip_bill, *dental;
+	/* the category sets, looked up once per distinct code */
+	struct vs_memo ed_rev, ed_cpt, ed_pos, ip_rev, ip_bill, dental;
 	unsigned char *fate;
 	size_t fate_cap;
 	size_t *kept;
@@ -80,6 +81,8 @@ void claims_prep(char **f, size_t *len, struct scratch *s)
 
 int claims_denied(const char *status)
 {
+	if ((status[0] | 0x20) != 'd')
+		return 0; /* most lines are paid: the first letter tells */
 	return !strcasecmp(status, "denied") || !strcasecmp(status, "D");
 }
 
@@ -114,12 +117,12 @@ struct claims *claims_new(struct norm *n, struct rec_writer *out,
 
 	c->out = out;
 	c->ev = ev;
-	c->ed_rev = need(n->vs, "cat_ed_revenue", &missing);
-	c->ed_cpt = need(n->vs, "cat_ed_cpt", &missing);
-	c->ed_pos = need(n->vs, "cat_ed_pos", &missing);
-	c->ip_rev = need(n->vs, "cat_inpatient_revenue", &missing);
-	c->ip_bill = need(n->vs, "cat_inpatient_bill_type", &missing);
-	c->dental = need(n->vs, "cat_dental_cdt", &missing);
+	vs_memo_init(&c->ed_rev, need(n->vs, "cat_ed_revenue", &missing));
+	vs_memo_init(&c->ed_cpt, need(n->vs, "cat_ed_cpt", &missing));
+	vs_memo_init(&c->ed_pos, need(n->vs, "cat_ed_pos", &missing));
+	vs_memo_init(&c->ip_rev, need(n->vs, "cat_inpatient_revenue", &missing));
+	vs_memo_init(&c->ip_bill, need(n->vs, "cat_inpatient_bill_type", &missing));
+	vs_memo_init(&c->dental, need(n->vs, "cat_dental_cdt", &missing));
 	if (missing) {
 		claims_free(c);
 		return NULL;
@@ -161,11 +164,12 @@ static int cmp_out(const void *pa, const void *pb, void *group)
 	return c ? c : cmp_claim_line(&x->row, &y->row, group);
 }
 
-static int is_ed_line(const struct claims *c, char **f)
+static int is_ed_line(struct claims *c, char **f, const size_t *len)
 {
-	return vs_contains(c->ed_rev, "REV", f[REV]) ||
-	       vs_contains(c->ed_cpt, vs_procedure_system(f[PROC]), f[PROC]) ||
-	       (f[PROC][0] && vs_contains(c->ed_pos, "POS", f[POS]));
+	return vs_memo_contains(&c->ed_rev, "REV", f[REV], len[REV]) ||
+	       vs_memo_contains(&c->ed_cpt, vs_procedure_system(f[PROC]), f[PROC],
+				len[PROC]) ||
+	       (f[PROC][0] && vs_memo_contains(&c->ed_pos, "POS", f[POS], len[POS]));
 }
 
 /* Fill h from the claim's lines kept[from .. to). */
@@ -197,20 +201,21 @@ static void claim_header(struct claims *c, const struct group *g, size_t from,
 			}
 		}
 		h->all_denied &= claims_denied(f[STATUS]);
-		h->inpatient |= vs_contains(c->ip_rev, "REV", f[REV]);
+		h->inpatient |= vs_memo_contains(&c->ip_rev, "REV", f[REV], len[REV]);
 	}
-	h->inpatient |= vs_contains(c->ip_bill, "BILLTYPE", h->v[BILL_TYPE]);
+	h->inpatient |= vs_memo_contains(&c->ip_bill, "BILLTYPE", h->v[BILL_TYPE],
+					 h->n[BILL_TYPE]);
 	h->inpatient &= !strcmp(h->v[CLAIM_TYPE], "I") && *h->v[ADMIT] && *h->v[DISCHARGE];
 }
 
-static const char *category(const struct claims *c, const struct hdr *h, char **f,
-			    int ed)
+static const char *category(struct claims *c, const struct hdr *h, char **f,
+			    const size_t *len, int ed)
 {
 	if (h->inpatient)
 		return "inpatient";
 	if (ed)
 		return "ed";
-	if (vs_contains(c->dental, vs_procedure_system(f[PROC]), f[PROC]))
+	if (vs_memo_contains(&c->dental, vs_procedure_system(f[PROC]), f[PROC], len[PROC]))
 		return "dental";
 	return strcmp(h->v[CLAIM_TYPE], "I") == 0 ? "outpatient" : "professional";
 }
@@ -294,7 +299,7 @@ static size_t derive(struct claims *c, const struct group *g, size_t nkept,
 			char **f = group_cols(g, c->kept[k]);
 			const size_t *len = group_lens(g, c->kept[k]);
 			struct oline *o = &c->lines[no++];
-			int ed = is_ed_line(c, f);
+			int ed = is_ed_line(c, f, len);
 
 			o->row = c->kept[k];
 			o->h = h;
@@ -308,7 +313,7 @@ static size_t derive(struct claims *c, const struct group *g, size_t nkept,
 				o->svc = h->v[ADMIT];
 				o->svc_len = h->n[ADMIT];
 			}
-			o->cat = category(c, h, f, ed);
+			o->cat = category(c, h, f, len, ed);
 			o->denied = claims_denied(f[STATUS]);
 			cnt->denied += (uint64_t)o->denied;
 			if (ed)

@@ -78,6 +78,49 @@ static void test_membership(void)
 	drop("b.csv");
 }
 
+/* A memo answers as vs_contains() does, through collisions, a second
+ * pass over the same codes, another pointer to the same system text,
+ * codes too long to remember and empty codes. */
+static void test_memo(void)
+{
+	struct vs_memo *m = xmalloc(sizeof(*m));
+	struct valuesets *v;
+	char other_rev[] = "REV", code[16];
+	int wrong = 0, hits = 0;
+
+	put("a.csv", HDR "ed_rev,REV,0450-0459,\ned_rev,REV,0981,\n"
+		     "long,ICD10CM,Z000012*,\n");
+	v = vs_load(dir);
+	ok(v != NULL, "value sets load");
+	if (!v) {
+		free(m);
+		return;
+	}
+	vs_memo_init(m, vs_find(v, "ed_rev"));
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < 10000; i++) {
+			const char *sys = i % 3 ? "REV" : other_rev;
+			int want;
+
+			snprintf(code, sizeof(code), "%04d", i);
+			want = vs_contains(m->set, sys, code);
+			hits += want;
+			wrong += vs_memo_contains(m, sys, code, 4) != want;
+		}
+	is_int(wrong, 0, "20000 lookups agree with vs_contains()");
+	is_int(hits, 22, "the eleven codes, found twice");
+	ok(!vs_memo_contains(m, "REV", "", 0), "an empty code is in no set");
+	vs_memo_init(m, vs_find(v, "long"));
+	ok(vs_memo_contains(m, "ICD10CM", "Z00001234", 9), "a code over 8 bytes");
+	ok(vs_memo_contains(m, "ICD10CM", "Z0000123", 8), "a code of 8 bytes");
+	ok(!vs_memo_contains(m, "ICD10CM", "Z0000113", 8), "and one not in the set");
+	vs_memo_init(m, NULL);
+	ok(!vs_memo_contains(m, "REV", "0450", 4), "a memo of no set");
+	vs_free(v);
+	drop("a.csv");
+	free(m);
+}
+
 /* Load a single bad file; the error must contain want. */
 static void bad(const char *text, const char *want, const char *what)
 {
@@ -114,6 +157,7 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	test_membership();
+	test_memo();
 	test_errors();
 	rmdir(dir);
 	return done_testing();
