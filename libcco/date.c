@@ -75,11 +75,8 @@ int date_parse_iso(const char *s, size_t n, int *days)
 	return 0;
 }
 
-void date_format(int days, char *buf)
+void date_format_ym(int y, int m, char *buf)
 {
-	int y, m, d;
-
-	date_to_ymd(days, &y, &m, &d);
 	buf[0] = (char)('0' + y / 1000 % 10);
 	buf[1] = (char)('0' + y / 100 % 10);
 	buf[2] = (char)('0' + y / 10 % 10);
@@ -87,6 +84,15 @@ void date_format(int days, char *buf)
 	buf[4] = '-';
 	buf[5] = (char)('0' + m / 10);
 	buf[6] = (char)('0' + m % 10);
+	buf[7] = '\0';
+}
+
+void date_format(int days, char *buf)
+{
+	int y, m, d;
+
+	date_to_ymd(days, &y, &m, &d);
+	date_format_ym(y, m, buf);
 	buf[7] = '-';
 	buf[8] = (char)('0' + d / 10);
 	buf[9] = (char)('0' + d % 10);
@@ -95,8 +101,10 @@ void date_format(int days, char *buf)
 
 void date_format_month(int days, char *buf)
 {
-	date_format(days, buf);
-	buf[7] = '\0';
+	int y, m, d;
+
+	date_to_ymd(days, &y, &m, &d);
+	date_format_ym(y, m, buf);
 }
 
 int date_add_months(int days, int months)

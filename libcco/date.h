@@ -37,6 +37,9 @@ void date_format(int days, char *buf);
  * times a run, where snprintf() would cost more than the rest. */
 void date_format_month(int days, char *buf);
 
+/* Write year y, month m (1-12) as "YYYY-MM" plus NUL into buf (8 bytes). */
+void date_format_ym(int y, int m, char *buf);
+
 /* The same day-of-month m months later (earlier if negative), clamped to the
  * month's last day: Jan 31 + 1 month = Feb 28 (or 29). */
 int date_add_months(int days, int months);

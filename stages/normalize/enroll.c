@@ -159,37 +159,67 @@ static void span_months(const struct span *s, int as_of, struct mm **mm,
 	int end = s->end == OPEN_END ? as_of : s->end;
 	int y, m, d;
 
+	if (s->start > end)
+		return;
+	xgrow(mm, cap, *n + (size_t)(end - s->start) / 28 + 2, sizeof(**mm));
+	date_to_ymd(s->start, &y, &m, &d);
 	for (int from = s->start; from <= end;) {
-		date_to_ymd(from, &y, &m, &d);
-		int month_end = date_from_ymd(y, m, date_month_days(y, m));
-		int to = month_end < end ? month_end : end;
+		int to = from + date_month_days(y, m) - d; /* the month's last day */
 
-		xgrow(mm, cap, *n + 1, sizeof(**mm));
+		if (to > end)
+			to = end;
 		(*mm)[(*n)++] = (struct mm){ y * 12 + m - 1, s->partner, to - from + 1 };
 		from = to + 1;
+		d = 1;
+		if (++m > 12)
+			m = 1, y++;
 	}
+}
+
+static int months_in_order(const struct mm *mm, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp_mm(&mm[i - 1], &mm[i]) > 0)
+			return 0;
+	return 1;
+}
+
+/* A month's count of days as text in buf[12]; returns its length. */
+static size_t format_days(int days, char *buf)
+{
+	if (days >= 0 && days < 10) {
+		buf[0] = (char)('0' + days);
+		return 1;
+	}
+	if (days >= 10 && days < 100) {
+		buf[0] = (char)('0' + days / 10);
+		buf[1] = (char)('0' + days % 10);
+		return 2;
+	}
+	return (size_t)snprintf(buf, 12, "%d", days);
 }
 
 static void write_months(struct rec_writer *w, const char *member, struct mm *mm,
 			 size_t n)
 {
-	if (n)
+	size_t member_len = strlen(member);
+
+	/* spans come by start, so their months mostly come in order */
+	if (!months_in_order(mm, n))
 		qsort(mm, n, sizeof(*mm), cmp_mm);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		int days = 0;
-		char month[16];
+		char month[8], count[12];
+		const char *v[4] = { member, month, mm[i].partner, count };
+		size_t len[4] = { member_len, 7, strlen(mm[i].partner), 0 };
 
 		while (j < n && mm[j].month == mm[i].month &&
 		       !strcmp(mm[j].partner, mm[i].partner))
 			days += mm[j++].days;
-		date_format_month(date_from_ymd(mm[i].month / 12, mm[i].month % 12 + 1, 1),
-				  month);
-		rec_put_str(w, member);
-		rec_put_str(w, month);
-		rec_put_str(w, mm[i].partner);
-		rec_put_int(w, days);
-		rec_end(w);
+		date_format_ym(mm[i].month / 12, mm[i].month % 12 + 1, month);
+		len[3] = format_days(days, count);
+		rec_put_row(w, v, len, 4);
 		i = j;
 	}
 }

@@ -106,13 +106,30 @@ test_expect_success 'enrollment: overlap and abutting merged, gap kept, partner 
 	M02 2025-01-10 2025-02-14 PA
 	M02 2025-02-20 2025-03-31 PA
 	M03 2025-11-15  PC
+	M04 2024-11-20 2025-01-10 PB
+	M04 2025-01-11 2025-02-15 PA
+	M05 2024-02-10 2024-03-05 PA
 	EOT
 	test_cmp expect actual
 '
 
 test_expect_success 'member months at month boundaries, gaps within a month summed' '
-	show member_months | awk -F"\t" "\$1 != \"M01\" { print \$1, \$2, \$4 }" >actual &&
-	printf "member_id month days\nM02 2025-01 22\nM02 2025-02 23\nM02 2025-03 31\nM03 2025-11 16\nM03 2025-12 31\n" >expect &&
+	show member_months | awk -F"\t" "\$1 == \"M02\" || \$1 == \"M03\" { print \$1, \$2, \$4 }" >actual &&
+	printf "M02 2025-01 22\nM02 2025-02 23\nM02 2025-03 31\nM03 2025-11 16\nM03 2025-12 31\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'member months across a new year and a leap February, by month then partner' '
+	show member_months | awk -F"\t" "\$1 == \"M04\" || \$1 == \"M05\" { print \$1, \$2, \$3, \$4 }" >actual &&
+	cat >expect <<-\EOT &&
+	M04 2024-11 PB 11
+	M04 2024-12 PB 31
+	M04 2025-01 PA 21
+	M04 2025-01 PB 10
+	M04 2025-02 PA 15
+	M05 2024-02 PA 20
+	M05 2024-03 PA 5
+	EOT
 	test_cmp expect actual
 '
 

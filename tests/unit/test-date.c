@@ -28,6 +28,10 @@ static void test_round_trip(void)
 	is_str(buf, "2024-02-29", "format a leap day");
 	date_format_month(iso("2025-12-31"), buf);
 	is_str(buf, "2025-12", "format a month");
+	date_format_ym(2026, 1, buf);
+	is_str(buf, "2026-01", "format a year and month");
+	date_format_ym(999, 9, buf);
+	is_str(buf, "0999-09", "a year before 1000, padded");
 }
 
 static void test_parse(void)
