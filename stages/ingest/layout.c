@@ -98,6 +98,11 @@ static int set_kinds(struct layout *l, const char *v)
 			rc = err_set("too many kinds");
 			break;
 		}
+		if (rec_schema_ncols(s) > LAYOUT_MAX_COLS) {
+			rc = err_set("kind '%s' has more than %d columns", k, LAYOUT_MAX_COLS);
+			break;
+		}
+		l->out_ncols[l->nout] = rec_schema_ncols(s);
 		l->out[l->nout++] = s;
 	}
 	free(copy);
@@ -439,9 +444,13 @@ static int check_layout(struct layout *l, const struct pattern_set *shared)
 	(void)shared;
 	l->member_field = -1;
 	for (int i = 0; i < l->nfield; i++) {
-		if (check_field(l, &l->field[i]) < 0)
+		struct lfield *f = &l->field[i];
+
+		if (check_field(l, f) < 0)
 			return -1;
-		if (l->field[i].member_check && l->member_field < 0)
+		f->date_fmt = f->date_format ? f->date_format : l->date_format;
+		f->date_iso = !strcmp(f->date_fmt, "YYYY-MM-DD");
+		if (f->member_check && l->member_field < 0)
 			l->member_field = i;
 	}
 	l->period_col = -1;

@@ -13,6 +13,7 @@
 #include "reason.h"
 
 #define LAYOUT_MAX_OUTPUTS 4
+#define LAYOUT_MAX_COLS 32    /* columns of an output kind */
 
 enum derive {
 	DERIVE_NONE,
@@ -67,6 +68,8 @@ struct lfield {
 	int is_npi;          /* pattern npi: the check digit is verified too */
 	int plain;           /* no strip, case, map or padding: copy as is */
 	char *date_format;   /* NULL: the file's */
+	const char *date_fmt; /* the format in force (this or the file's) */
+	int date_iso;        /* it is YYYY-MM-DD: parsed, not rewritten */
 	char **values;       /* allowed values, NULL-terminated, or NULL */
 	int member_check;    /* the member must be known (claims) */
 	int period_check;    /* service date against the extract period */
@@ -88,6 +91,7 @@ struct layout {
 	char *path;
 	struct pattern_set *match; /* "match": regex on the base file name */
 	const struct rec_schema *out[LAYOUT_MAX_OUTPUTS];
+	int out_ncols[LAYOUT_MAX_OUTPUTS]; /* their column counts */
 	int nout;
 	struct csvin_opts csv;
 	int header;          /* first record names the columns */

@@ -106,9 +106,9 @@ static void write_accepted(struct part *p)
 
 	for (int r = 0; r < p->v.nrows; r++) {
 		const struct vrow *row = &p->v.rows[r];
-		int ncols = rec_schema_ncols(p->l->out[row->out]);
-		const char *val[VALIDATE_MAX_COLS];
-		size_t len[VALIDATE_MAX_COLS];
+		int ncols = p->l->out_ncols[row->out];
+		const char *val[LAYOUT_MAX_COLS];
+		size_t len[LAYOUT_MAX_COLS];
 
 		for (int c = 0; c < ncols; c++) {
 			val[c] = validate_value(&p->v, row, c, &len[c]);

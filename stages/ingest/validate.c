@@ -236,15 +236,16 @@ static int check(struct validator *v, const struct lfield *f, size_t *off,
 	int days;
 
 	if (f->check == CHECK_DATE) {
-		const char *fmt = f->date_format ? f->date_format : v->l->date_format;
+		const char *fmt = f->date_fmt;
 
-		if (date_parse_fmt(fmt, s, *len, &days) < 0)
+		if ((f->date_iso ? date_parse_iso(s, *len, &days) :
+				   date_parse_fmt(fmt, s, *len, &days)) < 0)
 			return reject(v, R_INVALID_DATE, f->name, "%s is not a date "
 				      "written %s", f->name, fmt);
 		if (days < v->date_min || days > v->date_max)
 			return reject(v, R_INVALID_DATE, f->name, "%s is outside "
 				      "the plausible range", f->name);
-		if (!strcmp(fmt, "YYYY-MM-DD"))
+		if (f->date_iso)
 			return 0; /* parsed as YYYY-MM-DD: already ISO */
 		/* rewritten in place if the value is the arena's last */
 		if (*off & IN_ROW)
@@ -399,7 +400,7 @@ static struct vrow *new_row(struct validator *v, int out)
 	}
 	r = &v->rows[v->nrows++];
 	r->out = out;
-	memset(r->len, 0, sizeof(r->len));
+	memset(r->len, 0, (size_t)v->l->out_ncols[out] * sizeof(r->len[0]));
 	return r;
 }
 

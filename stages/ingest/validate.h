@@ -12,13 +12,11 @@
 #include "memberset.h"
 #include "reason.h"
 
-#define VALIDATE_MAX_COLS 32
-
 /* One staged output row: values are offsets into the arena. */
 struct vrow {
 	int out;                          /* index in layout->out[] */
-	size_t off[VALIDATE_MAX_COLS];
-	size_t len[VALIDATE_MAX_COLS];
+	size_t off[LAYOUT_MAX_COLS];
+	size_t len[LAYOUT_MAX_COLS];
 };
 
 struct validator {
