@@ -14,7 +14,7 @@ struct mstream {
 	int eof;
 	int failed;
 	char *last;          /* member id of the last row read, for order */
-	size_t last_alloc;
+	size_t last_len, last_alloc;
 };
 
 struct mstream *mstream_open(const char *path, const struct rec_schema *s)
@@ -60,13 +60,17 @@ static int fill(struct mstream *ms)
 	}
 	id = ms->row.field[ms->member_col];
 	n = ms->row.len[ms->member_col];
-	if (ms->last && strcmp(id, ms->last) < 0) {
-		ms->failed = 1;
-		return err_set("%s:%ld: not sorted by member_id",
-			       rec_reader_path(ms->r), rec_reader_line(ms->r));
+	/* most rows are of the member of the row before: no check, no copy */
+	if (!ms->last || n != ms->last_len || memcmp(id, ms->last, n) != 0) {
+		if (ms->last && strcmp(id, ms->last) < 0) {
+			ms->failed = 1;
+			return err_set("%s:%ld: not sorted by member_id",
+				       rec_reader_path(ms->r), rec_reader_line(ms->r));
+		}
+		xgrow(&ms->last, &ms->last_alloc, n + 1, 1);
+		memcpy(ms->last, id, n + 1);
+		ms->last_len = n;
 	}
-	xgrow(&ms->last, &ms->last_alloc, n + 1, 1);
-	memcpy(ms->last, id, n + 1);
 	ms->pending = 1;
 	return 1;
 }
