@@ -171,8 +171,10 @@ static void span_months(const struct span *s, int as_of, struct mm **mm,
 		(*mm)[(*n)++] = (struct mm){ y * 12 + m - 1, s->partner, to - from + 1 };
 		from = to + 1;
 		d = 1;
-		if (++m > 12)
-			m = 1, y++;
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
 	}
 }
 
