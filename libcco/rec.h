@@ -125,6 +125,12 @@ void rec_put_int(struct rec_writer *w, long long v);
 void rec_put_date(struct rec_writer *w, int days);      /* DATE_NONE: null */
 void rec_put_null(struct rec_writer *w);
 
+/* v as decimal text at the start of buf (REC_INT_LEN bytes, no NUL), as
+ * rec_put_int() writes it; returns its length.  For rows built whole for
+ * rec_put_row(). */
+#define REC_INT_LEN 20
+size_t rec_format_int(long long v, char *buf);
+
 /* End the current row. */
 void rec_end(struct rec_writer *w);
 

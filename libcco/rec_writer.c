@@ -250,17 +250,27 @@ void rec_put_null(struct rec_writer *w)
 	rec_put(w, "", 0);
 }
 
-void rec_put_int(struct rec_writer *w, long long v)
+size_t rec_format_int(long long v, char *buf)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char tmp[REC_INT_LEN], *p = tmp + sizeof(tmp);
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n;
 
 	do
 		*--p = (char)('0' + u % 10);
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	rec_put(w, p, (size_t)(buf + sizeof(buf) - p));
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	return n;
+}
+
+void rec_put_int(struct rec_writer *w, long long v)
+{
+	char buf[REC_INT_LEN];
+
+	rec_put(w, buf, rec_format_int(v, buf));
 }
 
 void rec_put_date(struct rec_writer *w, int days)

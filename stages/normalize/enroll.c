@@ -54,10 +54,11 @@ static int cmp_span_start(const void *pa, const void *pb)
 	return strcmp(a->partner, b->partner);
 }
 
-static int cmp_mm(const void *pa, const void *pb)
+static int cmp_mm(const void *pa, const void *pb, void *unused)
 {
 	const struct mm *a = pa, *b = pb;
 
+	(void)unused;
 	if (a->month != b->month)
 		return a->month < b->month ? -1 : 1;
 	return strcmp(a->partner, b->partner);
@@ -178,41 +179,17 @@ static void span_months(const struct span *s, int as_of, struct mm **mm,
 	}
 }
 
-static int months_in_order(const struct mm *mm, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		if (cmp_mm(&mm[i - 1], &mm[i]) > 0)
-			return 0;
-	return 1;
-}
-
-/* A month's count of days as text in buf[12]; returns its length. */
-static size_t format_days(int days, char *buf)
-{
-	if (days >= 0 && days < 10) {
-		buf[0] = (char)('0' + days);
-		return 1;
-	}
-	if (days >= 10 && days < 100) {
-		buf[0] = (char)('0' + days / 10);
-		buf[1] = (char)('0' + days % 10);
-		return 2;
-	}
-	return (size_t)snprintf(buf, 12, "%d", days);
-}
-
 static void write_months(struct rec_writer *w, const char *member, struct mm *mm,
 			 size_t n)
 {
 	size_t member_len = strlen(member);
 
 	/* spans come by start, so their months mostly come in order */
-	if (!months_in_order(mm, n))
-		qsort(mm, n, sizeof(*mm), cmp_mm);
+	norm_sort(mm, n, sizeof(*mm), cmp_mm, NULL);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		int days = 0;
-		char month[8], count[12];
+		char month[8], count[REC_INT_LEN];
 		const char *v[4] = { member, month, mm[i].partner, count };
 		size_t len[4] = { member_len, 7, strlen(mm[i].partner), 0 };
 
@@ -220,7 +197,7 @@ static void write_months(struct rec_writer *w, const char *member, struct mm *mm
 		       !strcmp(mm[j].partner, mm[i].partner))
 			days += mm[j++].days;
 		date_format_ym(mm[i].month / 12, mm[i].month % 12 + 1, month);
-		len[3] = format_days(days, count);
+		len[3] = rec_format_int(days, count);
 		rec_put_row(w, v, len, 4);
 		i = j;
 	}

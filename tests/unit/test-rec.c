@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -310,10 +311,28 @@ static void test_schema_check(void)
 	free(p);
 }
 
+static void test_format_int(void)
+{
+	static const struct { long long v; const char *text; } cases[] = {
+		{ 0, "0" }, { 7, "7" }, { 31, "31" }, { -45, "-45" },
+		{ LLONG_MAX, "9223372036854775807" }, { LLONG_MIN, "-9223372036854775808" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[REC_INT_LEN + 1];
+		size_t n = rec_format_int(cases[i].v, buf);
+
+		buf[n] = '\0';
+		ok(strcmp(buf, cases[i].text) == 0, "rec_format_int: %s gives %s",
+		   cases[i].text, buf);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
 		return 1;
+	test_format_int();
 	test_round_trip();
 	test_damage();
 	prefetch = 1;
