@@ -149,16 +149,25 @@ static long count_tabs(char *text, size_t from, size_t to)
 	size_t i = from;
 
 #ifdef BYTES16
+	bytes16 acc = bytes16_zero();
+	unsigned breaks = 0, blocks = 0;
+
 	/* The slack past `to` is zeroed so the last block reads no garbage. */
 	memset(text + to, 0, SLACK);
 	for (; i < to; i += 16) {
 		bytes16 v = bytes16_load(text + i);
 
-		if (bytes16_eq(v, '\n') | bytes16_eq(v, '\r'))
-			return -1;
-		for (unsigned m = bytes16_eq(v, '\t'); m; m &= m - 1)
-			tabs++;
+		breaks |= bytes16_eq(v, '\n') | bytes16_eq(v, '\r');
+		acc = bytes16_tally(acc, v, '\t');
+		if (++blocks == 255) { /* a lane counts to 255 at most */
+			tabs += bytes16_total(acc);
+			acc = bytes16_zero();
+			blocks = 0;
+		}
 	}
+	if (breaks)
+		return -1;
+	tabs += bytes16_total(acc);
 #endif
 	for (; i < to; i++) {
 		if (text[i] == '\n' || text[i] == '\r')
@@ -307,7 +316,7 @@ void rec_end(struct rec_writer *w)
 void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *len,
 		 int nfields)
 {
-	size_t total = (size_t)nfields;
+	size_t total = (size_t)nfields + 1; /* tabs: one before, one after each */
 	char *dst;
 
 	if (w->error || nfields <= 0) {
@@ -318,13 +327,20 @@ void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *l
 		total += len[i];
 	reserve(w, total);
 	dst = w->text + w->used;
+	if (w->col > 0)
+		*dst++ = '\t';
+	/* Locals, not w->col and len[i] again: a store through dst may alias
+	 * them, so the compiler would reload both after every byte written. */
 	for (int i = 0; i < nfields; i++) {
-		if (w->col++ > 0)
-			*dst++ = '\t';
-		copy_field(dst, field[i], len[i]);
-		dst += len[i];
+		const char *s = field[i];
+		size_t n = len[i];
+
+		copy_field(dst, s, n);
+		dst[n] = '\t';
+		dst += n + 1;
 	}
-	w->used = (size_t)(dst - w->text);
+	w->col += nfields;
+	w->used = (size_t)(dst - 1 - w->text); /* the last tab is not kept */
 	rec_end(w);
 }
 
