@@ -81,22 +81,43 @@ static int cmp_keyed(const struct extsort *s, uint64_t ka, const char *a, size_t
 	return cmp_lines(s, a, an, b, bn);
 }
 
-/* Bottom-up merge sort of s->lines, with s->scratch as the second array. */
+static int line_less(const struct extsort *s, const struct line *a,
+		     const struct line *b)
+{
+	return cmp_keyed(s, a->key, a->p, a->n, b->key, b->p, b->n) < 0;
+}
+
+static int in_order(const struct extsort *s, const struct line *l, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (line_less(s, &l[i], &l[i - 1]))
+			return 0;
+	return 1;
+}
+
+/* Bottom-up merge sort of s->lines, with s->scratch as the second array.
+ * Extracts often come partly in order (a claim's lines together, or a
+ * whole file by member): a buffer already in order costs one pass, and
+ * two halves already in order are copied, not merged. */
 static void sort_buffer(struct extsort *s)
 {
 	struct line *src = s->lines, *dst = s->scratch;
 	size_t n = s->nlines;
 
+	if (in_order(s, src, n))
+		return;
 	for (size_t width = 1; width < n; width *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * width) {
 			size_t mid = lo + width < n ? lo + width : n;
 			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
 			size_t i = lo, j = mid, k = lo;
 
+			if (mid == hi || !line_less(s, &src[mid], &src[mid - 1])) {
+				memcpy(dst + lo, src + lo, (hi - lo) * sizeof(*src));
+				continue;
+			}
 			while (i < mid && j < hi)
-				dst[k++] = cmp_keyed(s, src[j].key, src[j].p, src[j].n,
-						     src[i].key, src[i].p, src[i].n) < 0 ?
-						   src[j++] : src[i++];
+				dst[k++] = line_less(s, &src[j], &src[i]) ? src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)

@@ -41,9 +41,10 @@ static int by_member(const char *a, size_t an, const char *b, size_t bn, void *a
 
 /* Sort rows with a buffer of mem bytes; returns the concatenated output
  * (caller frees) or NULL on error.  *runs gets the number of spills. */
-static char *sort_rows(char **rows, size_t n, size_t mem, int fanin, int *runs)
+static char *sort_by(char **rows, size_t n, size_t mem, int fanin, int *runs,
+		     extsort_cmp_fn cmp)
 {
-	struct extsort_config cfg = { mem, dir, fanin, 1, by_member, NULL };
+	struct extsort_config cfg = { mem, dir, fanin, 1, cmp, NULL };
 	struct extsort *s = extsort_new(&cfg);
 	char *out = NULL;
 	size_t used = 0, cap = 0, len;
@@ -72,6 +73,58 @@ static char *sort_rows(char **rows, size_t n, size_t mem, int fanin, int *runs)
 	return out;
 }
 
+static char *sort_rows(char **rows, size_t n, size_t mem, int fanin, int *runs)
+{
+	return sort_by(rows, n, mem, fanin, runs, by_member);
+}
+
+/* rows[0 .. n) one to a line, as the sorts return them (caller frees). */
+static char *joined(char **rows, size_t n)
+{
+	char *out = xmalloc(n * 32 + 1);
+	size_t used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(rows[i]);
+
+		memcpy(out + used, rows[i], len);
+		used += len;
+		out[used++] = '\n';
+	}
+	out[used] = '\0';
+	return out;
+}
+
+/* Sorted (ref) input with its order broken in three ways, each sorted in
+ * memory and with spills: the in-order shortcuts must not change a byte. */
+static void check_partly_sorted(char **ref, const char *want)
+{
+	char **rows = xmalloc(NROWS * sizeof(*rows));
+	static const char *const shape[] = { "in order", "reversed",
+		"in order but for one swap in 1000", "in order, rotated" };
+
+	for (int k = 0; k < 4; k++) {
+		for (size_t i = 0; i < NROWS; i++)
+			rows[i] = ref[k == 1 ? NROWS - 1 - i : k == 3 ?
+				      (i + 3 * 4096) % NROWS : i];
+		for (size_t i = 0; k == 2 && i + 1 < NROWS; i += 1000) {
+			char *t = rows[i];
+
+			rows[i] = rows[i + 1];
+			rows[i + 1] = t;
+		}
+		for (size_t mem = 64u << 20; mem >= (1u << 20); mem >>= 6) {
+			int runs;
+			char *got = sort_rows(rows, NROWS, mem, 16, &runs);
+
+			ok(got && strcmp(got, want) == 0, "%s, %s: the reference order",
+			   shape[k], runs ? "spilled" : "in memory");
+			free(got);
+		}
+	}
+	free(rows);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	const char *x = *(char *const *)a, *y = *(char *const *)b;
@@ -81,6 +134,11 @@ static int cmp_str(const void *a, const void *b)
 	if (c || lx != ly)
 		return c ? c : (lx > ly) - (lx < ly);
 	return strcmp(x, y);
+}
+
+static int cmp_bytes(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int dir_empty(void)
@@ -99,7 +157,6 @@ int main(void)
 {
 	char **rows = make_rows(NROWS), **ref;
 	char *mem, *spilled, *multi, *want;
-	size_t used = 0;
 	int runs;
 
 	if (!mkdtemp(dir))
@@ -107,15 +164,7 @@ int main(void)
 	ref = xmalloc(NROWS * sizeof(*ref));
 	memcpy(ref, rows, NROWS * sizeof(*ref));
 	qsort(ref, NROWS, sizeof(*ref), cmp_str);
-	want = xmalloc(NROWS * 32);
-	for (size_t i = 0; i < NROWS; i++) {
-		size_t n = strlen(ref[i]);
-
-		memcpy(want + used, ref[i], n);
-		used += n;
-		want[used++] = '\n';
-	}
-	want[used] = '\0';
+	want = joined(ref, NROWS);
 
 	mem = sort_rows(rows, NROWS, 64u << 20, 16, &runs);
 	ok(mem != NULL, "in-memory sort succeeds");
@@ -131,6 +180,17 @@ int main(void)
 	free(multi);
 	multi = sort_rows(rows, 0, 16u << 10, 3, &runs);
 	ok(multi && !*multi, "an empty input sorts to nothing");
+	free(multi);
+	check_partly_sorted(ref, want);
+	/* without a comparator: byte order of the whole line */
+	qsort(ref, NROWS, sizeof(*ref), cmp_bytes);
+	free(want);
+	want = joined(ref, NROWS);
+	multi = sort_by(rows, NROWS, 1u << 20, 16, &runs, NULL);
+	ok(multi && strcmp(multi, want) == 0, "byte order, spilled: the reference order");
+	free(multi);
+	multi = sort_by(ref, NROWS, 1u << 20, 16, &runs, NULL);
+	ok(multi && strcmp(multi, want) == 0, "byte order, input in order: the same");
 
 	struct extsort_config cfg = { 16u << 10, dir, 0, 0, NULL, NULL };
 	struct extsort *s = extsort_new(&cfg);
