@@ -6,26 +6,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "err.h"
 #include "inifile.h"
 #include "pattern.h"
+#include "verdict.h"
 #include "xalloc.h"
 
 enum { MATCH_LIMIT = 100000, DEPTH_LIMIT = 1000 };
 
 /* Codes repeat: a claims file holds a few thousand distinct procedure
  * codes in millions of lines.  The verdicts on recent short values are
- * kept in a direct-mapped cache, which spares most matches. */
-enum { MEMO_SLOTS = 1024, MEMO_LEN = 14 };
-
-struct memo {
-	char value[MEMO_LEN];
-	unsigned char len;         /* 0: empty slot */
-	unsigned char verdict;
-};
-
+ * kept in a verdict cache (verdict.h), which spares most matches. */
 struct pattern {
 	char *name;
 	char *regex;               /* source text, for copies */
@@ -33,8 +25,8 @@ struct pattern {
 	int jit;                   /* JIT-compiled: call the JIT directly */
 	pcre2_match_data *md;      /* reused by every match */
 	pcre2_match_context *mc;   /* carries the limits */
-	struct memo **memo;        /* MEMO_SLOTS verdicts, from the first match
-				      (a run loads many patterns, uses few) */
+	struct verdict_cache **memo; /* made at the first match (a run
+					loads many patterns, uses few) */
 };
 
 struct pattern_set {
@@ -160,19 +152,17 @@ static int match(const struct pattern *p, const char *s, size_t n)
 
 int pattern_match(const struct pattern *p, const char *s, size_t n)
 {
-	struct memo *m;
+	struct verdict_slot *e;
+	int hit;
 
-	if (n == 0 || n > MEMO_LEN)
+	if (n == 0 || n > VERDICT_MAX)
 		return match(p, s, n);
 	if (!*p->memo)
-		*p->memo = xcalloc(MEMO_SLOTS, sizeof(**p->memo));
-	m = &(*p->memo)[XXH3_64bits(s, n) & (MEMO_SLOTS - 1)];
-	if (m->len != n || memcmp(m->value, s, n) != 0) {
-		memcpy(m->value, s, n);
-		m->len = (unsigned char)n;
-		m->verdict = (unsigned char)match(p, s, n);
-	}
-	return m->verdict;
+		*p->memo = xcalloc(1, sizeof(**p->memo));
+	e = verdict_slot(*p->memo, NULL, s, n, &hit);
+	if (!hit)
+		e->yes = (uint32_t)match(p, s, n);
+	return (int)e->yes;
 }
 
 void pattern_set_free(struct pattern_set *ps)

@@ -433,22 +433,17 @@ void vs_memo_init(struct vs_memo *m, const struct valueset *set)
 int vs_memo_contains(struct vs_memo *m, const char *system, const char *code,
 		     size_t len)
 {
-	uint64_t key = 0;
-	size_t slot;
+	struct verdict_slot *e;
+	int hit;
 
 	if (len == 0)
 		return 0; /* as vs_contains() says of an empty code */
-	if (len > sizeof(key))
+	if (len > VERDICT_MAX)
 		return vs_contains(m->set, system, code);
-	for (size_t i = 0; i < len; i++)
-		key |= (uint64_t)(unsigned char)code[i] << (8 * i);
-	slot = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) % VS_MEMO_SLOTS;
-	if (m->system[slot] != system || m->code[slot] != key) {
-		m->system[slot] = system;
-		m->code[slot] = key;
-		m->hit[slot] = (unsigned char)vs_contains(m->set, system, code);
-	}
-	return m->hit[slot];
+	e = verdict_slot(&m->cache, system, code, len, &hit);
+	if (!hit)
+		e->yes = (uint32_t)vs_contains(m->set, system, code);
+	return (int)e->yes;
 }
 
 int vs_count(const struct valuesets *v)

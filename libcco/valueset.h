@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "hash.h"
+#include "verdict.h"
 
 struct valuesets;
 struct valueset;
@@ -32,18 +33,14 @@ const struct valueset *vs_find(const struct valuesets *v, const char *name);
  * lookup per distinct prefix length. */
 int vs_contains(const struct valueset *set, const char *system, const char *code);
 
-/* One set's verdicts on short codes (8 bytes or less), remembered by a
- * caller on one thread: a member's claim lines repeat a few codes many
- * times, and vs_contains() searches sorted strings.  Verdicts are keyed by
- * the code and the system pointer, so a system passed as another pointer
- * with the same text is only a miss. */
-#define VS_MEMO_SLOTS 512
-
+/* One set's verdicts on short codes, remembered by a caller on one
+ * thread: a member's claim lines repeat a few codes many times, and
+ * vs_contains() searches sorted strings.  Verdicts are keyed by the code
+ * and the system pointer (verdict.h), so a system passed as another
+ * pointer with the same text is only a miss. */
 struct vs_memo {
 	const struct valueset *set;
-	const char *system[VS_MEMO_SLOTS]; /* NULL: empty slot */
-	uint64_t code[VS_MEMO_SLOTS];      /* the code's bytes, zero-padded */
-	unsigned char hit[VS_MEMO_SLOTS];
+	struct verdict_cache cache;
 };
 
 /* Start an empty memo of set (which may be NULL). */
