@@ -38,21 +38,21 @@ static int reject(struct validator *v, enum reason r, const char *field,
 	return -1;
 }
 
+/* Luhn over 80840 and the first nine digits: every other digit from the
+ * first is doubled, and the digits of the double summed (the table). */
 int npi_check_digit_ok(const char *d)
 {
-	int sum = 24; /* the 80840 prefix, already doubled where due */
+	static const unsigned doubled[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
+	unsigned sum = 24; /* the 80840 prefix, already doubled where due */
 
-	for (int i = 0; i < 9; i++) {
-		int x = d[i] - '0';
+	for (int i = 0; i < 10; i++) {
+		unsigned x = (unsigned)(d[i] - '0');
 
-		if ((9 - i) % 2 == 1) {
-			x *= 2;
-			if (x > 9)
-				x -= 9;
-		}
-		sum += x;
+		if (x > 9)
+			return 0; /* a layout's own pattern may let one through */
+		sum += i == 9 ? 0 : i % 2 ? x : doubled[x];
 	}
-	return (10 - sum % 10) % 10 == d[9] - '0';
+	return (10 - sum % 10) % 10 == (unsigned)(d[9] - '0');
 }
 
 int date_parse_fmt(const char *fmt, const char *s, size_t n, int *days)
