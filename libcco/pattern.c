@@ -161,8 +161,8 @@ int pattern_match(const struct pattern *p, const char *s, size_t n)
 		*p->memo = xcalloc(1, sizeof(**p->memo));
 	e = verdict_slot(*p->memo, NULL, s, n, &hit);
 	if (!hit)
-		e->yes = (uint32_t)match(p, s, n);
-	return (int)e->yes;
+		e->answer = (uint32_t)match(p, s, n);
+	return (int)e->answer;
 }
 
 void pattern_set_free(struct pattern_set *ps)

@@ -442,8 +442,8 @@ int vs_memo_contains(struct vs_memo *m, const char *system, const char *code,
 		return vs_contains(m->set, system, code);
 	e = verdict_slot(&m->cache, system, code, len, &hit);
 	if (!hit)
-		e->yes = (uint32_t)vs_contains(m->set, system, code);
-	return (int)e->yes;
+		e->answer = (uint32_t)vs_contains(m->set, system, code);
+	return (int)e->answer;
 }
 
 int vs_count(const struct valuesets *v)

@@ -1,8 +1,8 @@
 /*
- * verdict.h: a direct-mapped cache of yes/no answers about short strings,
- * for checks that cost much more than a lookup (a PCRE2 match, a value
- * set search) and see the same few values over and over: a claims file
- * repeats its codes.  One cache serves one thread.
+ * verdict.h: a direct-mapped cache of answers about short strings, for
+ * checks that cost much more than a lookup (a PCRE2 match, a value set
+ * search, a date's day number) and see the same few values over and over:
+ * a claims file repeats its codes and dates.  One cache serves one thread.
  *
  * A value of up to VERDICT_MAX bytes is keyed exactly by its length and
  * two words read from its first and last bytes, which together cover it.
@@ -24,7 +24,7 @@ struct verdict_slot {
 	uint64_t head, tail; /* the value's first and last bytes */
 	const void *tag;     /* what else the answer depends on, or NULL */
 	uint32_t len;        /* 0: an empty slot */
-	uint32_t yes;        /* the answer */
+	uint32_t answer;     /* a verdict, or any other 32-bit value */
 };
 
 struct verdict_cache {
@@ -32,8 +32,8 @@ struct verdict_cache {
 };
 
 /* The slot of (tag, s[0 .. n)), 0 < n <= VERDICT_MAX.  If *hit is 0 the
- * slot now belongs to this value, and the caller stores the answer in its
- * yes; a value that was there before is forgotten. */
+ * slot now belongs to this value, and the caller stores the answer in
+ * it; a value that was there before is forgotten. */
 static inline struct verdict_slot *verdict_slot(struct verdict_cache *c,
 						const void *tag, const char *s,
 						size_t n, int *hit)

@@ -11,6 +11,7 @@
 
 #include "date.h"
 #include "validate.h"
+#include "verdict.h"
 #include "xalloc.h"
 
 static const char *const reason_names[R_COUNT] = {
@@ -112,15 +113,6 @@ static size_t arena_put(struct validator *v, const char *s, size_t n)
 	return off;
 }
 
-/* A staged value's offset: in the arena, or (with this bit) in the
- * record's own field buffer, for values taken as they are. */
-#define IN_ROW ((size_t)1 << (sizeof(size_t) * 8 - 1))
-
-static const char *val(const struct validator *v, size_t off)
-{
-	return off & IN_ROW ? v->row_base + (off & ~IN_ROW) : v->arena + off;
-}
-
 /* An NDC written with hyphens in any of the 10-digit forms (4-4-2, 5-3-2,
  * 5-4-1) or as 5-4-2, rewritten in place as the 11 digits of 5-4-2.
  * Anything else is left as it is, for the pattern to judge. */
@@ -155,27 +147,17 @@ static size_t ndc_to_11(char *p, size_t n)
 	return 11;
 }
 
-/* Trim s, then (if anything more is to do) copy and clean it in the arena:
- * line breaks and tabs to spaces, strip characters, case, padding, value
- * map.  A value of the record (from_row) needing none of that is not
- * copied.  Sets *off and *len. */
-static void clean(struct validator *v, const struct lfield *f, const char *s,
-		  size_t n, int from_row, size_t *off, size_t *len)
+/* Copy s into the arena and clean it there: line breaks and tabs to
+ * spaces, strip characters, case, padding, value map.  Sets *off and
+ * *len.  Kept out of line: most values take clean()'s short way, and
+ * would pay for this one's prologue on every call. */
+__attribute__((noinline))
+static void clean_copy(struct validator *v, const struct lfield *f, const char *s,
+		       size_t n, size_t *off, size_t *len)
 {
 	char *p;
 	size_t o = 0;
 
-	if (f->trim) {
-		while (n && (*s == ' ' || *s == '\t'))
-			s++, n--;
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-			n--;
-	}
-	if (f->plain && v->row_plain && from_row) {
-		*off = IN_ROW | (size_t)(s - v->row_base);
-		*len = n;
-		return;
-	}
 	*off = arena_put(v, s, n);
 	arena_reserve(v, *off + 12);
 	p = v->arena + *off;
@@ -220,6 +202,27 @@ static void clean(struct validator *v, const struct lfield *f, const char *s,
 	v->arena_len = *off + o;
 }
 
+/* Trim s, then (if anything more is to do) copy and clean it.  A value of
+ * the record (from_row) needing nothing more is not copied.  Sets *off
+ * and *len. */
+static inline void clean(struct validator *v, const struct lfield *f,
+			 const char *s, size_t n, int from_row, size_t *off,
+			 size_t *len)
+{
+	if (f->trim) {
+		while (n && (*s == ' ' || *s == '\t'))
+			s++, n--;
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+			n--;
+	}
+	if (f->plain && v->row_plain && from_row) {
+		*off = VALUE_IN_ROW | (size_t)(s - v->row_base);
+		*len = n;
+		return;
+	}
+	clean_copy(v, f, s, n, off, len);
+}
+
 static int in_values(char *const *values, const char *s, size_t n)
 {
 	for (; *values; values++)
@@ -228,18 +231,44 @@ static int in_values(char *const *values, const char *s, size_t n)
 	return 0;
 }
 
+/* A date's day number, plus this, is its answer in v->dates: 0 is
+ * kept for "not a date" (day numbers of years 1 to 9999 are within it). */
+#define DATE_ANSWER_BIAS 1000000
+
+/* Parse s[0 .. n) written in f's date format.  Returns 0 or -1.  A file
+ * holds a few thousand distinct dates in millions of values, so their
+ * day numbers are kept (verdict.h), keyed by the text and the format. */
+static int parse_date(struct validator *v, const struct lfield *f, const char *s,
+		      size_t n, int *days)
+{
+	struct verdict_slot *e;
+	int hit, rc;
+
+	if (n > VERDICT_MAX)
+		return date_parse_fmt(f->date_fmt, s, n, days);
+	if (!v->dates)
+		v->dates = xcalloc(1, sizeof(*v->dates));
+	e = verdict_slot(v->dates, f->date_fmt, s, n, &hit);
+	if (!hit) {
+		rc = f->date_iso ? date_parse_iso(s, n, days) :
+				   date_parse_fmt(f->date_fmt, s, n, days);
+		e->answer = rc < 0 ? 0 : (uint32_t)(*days + DATE_ANSWER_BIAS);
+	}
+	*days = (int)e->answer - DATE_ANSWER_BIAS;
+	return e->answer ? 0 : -1;
+}
+
 /* Check one cleaned, non-empty value in place (dates rewritten as ISO). */
 static int check(struct validator *v, const struct lfield *f, size_t *off,
 		 size_t *len)
 {
-	const char *s = val(v, *off);
+	const char *s = validate_text(v, *off);
 	int days;
 
 	if (f->check == CHECK_DATE) {
 		const char *fmt = f->date_fmt;
 
-		if ((f->date_iso ? date_parse_iso(s, *len, &days) :
-				   date_parse_fmt(fmt, s, *len, &days)) < 0)
+		if (parse_date(v, f, s, *len, &days) < 0)
 			return reject(v, R_INVALID_DATE, f->name, "%s is not a date "
 				      "written %s", f->name, fmt);
 		if (days < v->date_min || days > v->date_max)
@@ -248,7 +277,7 @@ static int check(struct validator *v, const struct lfield *f, size_t *off,
 		if (f->date_iso)
 			return 0; /* parsed as YYYY-MM-DD: already ISO */
 		/* rewritten in place if the value is the arena's last */
-		if (*off & IN_ROW)
+		if (*off & VALUE_IN_ROW)
 			*off = v->arena_len;
 		arena_reserve(v, *off + DATE_ISO_LEN + 1);
 		v->arena_len = *off + DATE_ISO_LEN;
@@ -326,7 +355,7 @@ static int list_value(struct validator *v, const struct lfield *f,
 static int derived_value(struct validator *v, const struct lfield *f,
 			 const struct csvin_row *row, size_t *off, size_t *len)
 {
-	const char *y = val(v, *off);
+	const char *y = validate_text(v, *off);
 	char buf[DATE_ISO_LEN + 1];
 	int year, days, months = 12;
 
@@ -350,7 +379,7 @@ static int derived_value(struct validator *v, const struct lfield *f,
 		days = date_add_months(days, months) - 1;
 	}
 	date_format(days, buf);
-	if (!(*off & IN_ROW))
+	if (!(*off & VALUE_IN_ROW))
 		v->arena_len = *off; /* the year text is not needed */
 	*off = arena_put(v, buf, DATE_ISO_LEN);
 	*len = DATE_ISO_LEN;
@@ -508,13 +537,6 @@ int validate_record(struct validator *v, const struct csvin_row *row)
 	return 0;
 }
 
-const char *validate_value(const struct validator *v, const struct vrow *r,
-			   int c, size_t *len)
-{
-	*len = r->len[c];
-	return *len ? val(v, r->off[c]) : "";
-}
-
 void validator_init_like(struct validator *v, const struct validator *like)
 {
 	memset(v, 0, sizeof(*v));
@@ -542,9 +564,11 @@ void validator_release(struct validator *v)
 	free(v->arena);
 	free(v->rows);
 	free(v->pat);
+	free(v->dates);
 	pattern_set_free(v->own);
 	v->arena = NULL;
 	v->rows = NULL;
 	v->pat = NULL;
+	v->dates = NULL;
 	v->own = NULL;
 }

@@ -19,6 +19,8 @@ struct vrow {
 	size_t len[LAYOUT_MAX_COLS];
 };
 
+struct verdict_cache;
+
 struct validator {
 	const struct layout *l;
 	int date_min, date_max;           /* plausible dates, inclusive */
@@ -31,6 +33,8 @@ struct validator {
 	const char *row_base;             /* the record's field buffer */
 	int row_plain;                    /* the record's fields need no
 					     TAB/CR/LF clean-up */
+	struct verdict_cache *dates;      /* day numbers of recent date
+					     texts, made at the first */
 	char *arena;                      /* the current record's values */
 	size_t arena_len, arena_cap;
 	struct vrow *rows;
@@ -45,9 +49,25 @@ struct validator {
  * with v->reason, v->field and v->message describing the first problem. */
 int validate_record(struct validator *v, const struct csvin_row *row);
 
-/* The text of staged value c of row r (not NUL-terminated). */
-const char *validate_value(const struct validator *v, const struct vrow *r,
-			   int c, size_t *len);
+/* A staged value's offset: in the arena, or (with this bit) in the
+ * record's own field buffer, for values taken as they are. */
+#define VALUE_IN_ROW ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/* The text at a staged value's offset. */
+static inline const char *validate_text(const struct validator *v, size_t off)
+{
+	return off & VALUE_IN_ROW ? v->row_base + (off & ~VALUE_IN_ROW) :
+				    v->arena + off;
+}
+
+/* The text of staged value c of row r (not NUL-terminated).  Inline: it
+ * is asked for every column of every row written. */
+static inline const char *validate_value(const struct validator *v,
+					 const struct vrow *r, int c, size_t *len)
+{
+	*len = r->len[c];
+	return *len ? validate_text(v, r->off[c]) : "";
+}
 
 /* 1 if digits[0..10) is an NPI whose check digit is right (Luhn over the
  * 80840 prefix and the first nine digits). */

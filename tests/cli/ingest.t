@@ -139,6 +139,15 @@ test_expect_success 'read = accepted + rejected, rejects counted by reason' '
 	test_cmp expect out
 '
 
+test_expect_success 'a date seen before is judged again the same way' '
+	rm -rf ws && config "$FIX/cco" "[limits]" "reject_threshold = 1" &&
+	cco-ingest -c cfg.ini "$FIX/cco/members.csv" 2>/dev/null &&
+	sed -n "1p; 2p; 2p; 8p; 8p; 9p; 9p" "$FIX/bad/medical_claims.csv" >dates.csv &&
+	cco-ingest -c cfg.ini --layout cco-medical-claims dates.csv 2>err &&
+	test_grep "6 rows, 2 accepted, 4 rejected" err &&
+	test_grep "invalid_date: 4 (e.g. line 4)" err
+'
+
 test_expect_success 'logs carry no member ids or codes' '
 	! grep -E "M00|F32|99213|1234567" err
 '

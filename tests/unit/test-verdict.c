@@ -29,7 +29,7 @@ static void test_exact(struct verdict_cache *c)
 			int hit;
 
 			memset(c, 0, sizeof(*c));
-			verdict_slot(c, &tag1, base, n, &hit)->yes = 1;
+			verdict_slot(c, &tag1, base, n, &hit)->answer = 1;
 			wrong += hit;
 			memcpy(v, base, n);
 			v[at] = 'z';
@@ -77,9 +77,9 @@ static void test_collisions(struct verdict_cache *c)
 		e = verdict_slot(c, NULL, v, n, &hit);
 		if (hit) {
 			hits++;
-			wrong += e->yes != answer(v, n);
+			wrong += e->answer != answer(v, n);
 		} else {
-			e->yes = answer(v, n);
+			e->answer = answer(v, n);
 		}
 	}
 	is_int(wrong, 0, "every hit of %d lookups is the value's own answer", lookups);
