@@ -443,11 +443,15 @@ static int check_layout(struct layout *l, const struct pattern_set *shared)
 		return err_set("[file] delimiter must not be none");
 	(void)shared;
 	l->member_field = -1;
+	for (int o = 0; o < l->nout; o++)
+		l->out_group[o] = -1;
 	for (int i = 0; i < l->nfield; i++) {
 		struct lfield *f = &l->field[i];
 
 		if (check_field(l, f) < 0)
 			return -1;
+		if (f->group >= 0 && l->out_group[f->out] < 0)
+			l->out_group[f->out] = f->group;
 		f->date_fmt = f->date_format ? f->date_format : l->date_format;
 		f->date_iso = !strcmp(f->date_fmt, "YYYY-MM-DD");
 		if (f->member_check && l->member_field < 0)

@@ -92,6 +92,8 @@ struct layout {
 	struct pattern_set *match; /* "match": regex on the base file name */
 	const struct rec_schema *out[LAYOUT_MAX_OUTPUTS];
 	int out_ncols[LAYOUT_MAX_OUTPUTS]; /* their column counts */
+	int out_group[LAYOUT_MAX_OUTPUTS]; /* the repeated group each output's
+					      fields come from, or -1 */
 	int nout;
 	struct csvin_opts csv;
 	int header;          /* first record names the columns */

@@ -477,14 +477,6 @@ static int slot_filled(const struct validator *v, int group, int slot,
 	return 0;
 }
 
-static int output_group(const struct layout *l, int out)
-{
-	for (int i = 0; i < l->nfield; i++)
-		if (l->field[i].out == out && l->field[i].group >= 0)
-			return l->field[i].group;
-	return -1;
-}
-
 int validate_record(struct validator *v, const struct csvin_row *row)
 {
 	const struct layout *l = v->l;
@@ -517,7 +509,7 @@ int validate_record(struct validator *v, const struct csvin_row *row)
 			memberset_prefetch(v->known, row->field[c], row->len[c]);
 	}
 	for (int out = 0; out < l->nout; out++) {
-		int g = output_group(l, out), filled = 0;
+		int g = l->out_group[out], filled = 0;
 
 		if (g < 0) {
 			if (stage_row(v, out, -1, 0, row) < 0)
