@@ -6,8 +6,9 @@
  *
  * A value of up to VERDICT_MAX bytes is keyed exactly by its length and
  * two words read from its first and last bytes, which together cover it.
- * So a lookup reads nothing outside the value, calls no hash function and
- * no memcmp(): a few instructions against the hundred a call costs.
+ * So a lookup reads nothing outside the value and calls no hash function
+ * and no memcmp(): in cco-ingest, about 50 instructions a lookup where
+ * XXH3 and memcmp() took about 90.
  */
 #ifndef CCO_VERDICT_H
 #define CCO_VERDICT_H
