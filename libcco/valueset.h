@@ -12,7 +12,6 @@
 #define CCO_VALUESET_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "hash.h"
 #include "verdict.h"

@@ -46,13 +46,14 @@ int npi_check_digit_ok(const char *d)
 	static const unsigned doubled[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
 	unsigned sum = 24; /* the 80840 prefix, already doubled where due */
 
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < 9; i++) {
 		unsigned x = (unsigned)(d[i] - '0');
 
 		if (x > 9)
 			return 0; /* a layout's own pattern may let one through */
-		sum += i == 9 ? 0 : i % 2 ? x : doubled[x];
+		sum += i % 2 ? x : doubled[x];
 	}
+	/* a check "digit" that is not one cannot equal 0..9 */
 	return (10 - sum % 10) % 10 == (unsigned)(d[9] - '0');
 }
 
@@ -242,18 +243,16 @@ static int parse_date(struct validator *v, const struct lfield *f, const char *s
 		      size_t n, int *days)
 {
 	struct verdict_slot *e;
-	int hit, rc;
+	int hit;
 
 	if (n > VERDICT_MAX)
 		return date_parse_fmt(f->date_fmt, s, n, days);
 	if (!v->dates)
 		v->dates = xcalloc(1, sizeof(*v->dates));
 	e = verdict_slot(v->dates, f->date_fmt, s, n, &hit);
-	if (!hit) {
-		rc = f->date_iso ? date_parse_iso(s, n, days) :
-				   date_parse_fmt(f->date_fmt, s, n, days);
-		e->answer = rc < 0 ? 0 : (uint32_t)(*days + DATE_ANSWER_BIAS);
-	}
+	if (!hit)
+		e->answer = date_parse_fmt(f->date_fmt, s, n, days) < 0 ? 0 :
+			    (uint32_t)(*days + DATE_ANSWER_BIAS);
 	*days = (int)e->answer - DATE_ANSWER_BIAS;
 	return e->answer ? 0 : -1;
 }
