@@ -381,6 +381,29 @@ static int group_index(const struct layout *l, const char *name)
 }
 
 /* Defaults and cross-checks once the whole file is read. */
+/* f's clean-up as tables of the byte read (see struct lfield): a TAB,
+ * CR or LF is a space, then strip removes it or case changes it.  With
+ * them a value is cleaned in one branch-free pass, and one that needs no
+ * cleaning is seen to need none without being copied. */
+static void clean_tables(struct lfield *f)
+{
+	unsigned char strip[256] = { 0 };
+
+	for (const char *c = f->strip; c && *c; c++)
+		strip[(unsigned char)*c] = 1;
+	for (int c = 0; c < 256; c++) {
+		int t = c == '\t' || c == '\r' || c == '\n' ? ' ' : c;
+
+		if (f->ucase && t >= 'a' && t <= 'z')
+			t -= 32;
+		else if (f->lcase && t >= 'A' && t <= 'Z')
+			t += 32;
+		f->drop[c] = strip[c == '\t' || c == '\r' || c == '\n' ? ' ' : c];
+		f->xlat[c] = (unsigned char)t;
+		f->touch[c] = f->drop[c] || t != c || (f->ndc_pad && c == '-');
+	}
+}
+
 static int check_field(struct layout *l, struct lfield *f)
 {
 	const char *kind = l->out[f->out]->kind;
@@ -424,8 +447,7 @@ static int check_field(struct layout *l, struct lfield *f)
 				    "number", "zip", NULL }, f->pat_name) ?
 			    R_INVALID_VALUE : R_INVALID_CODE;
 	f->is_npi = f->check == CHECK_PATTERN && !strcmp(f->pat_name, "npi");
-	for (const char *c = f->strip; c && *c; c++)
-		f->drop[(unsigned char)*c] = 1;
+	clean_tables(f);
 	f->plain = !f->strip && !f->ucase && !f->lcase && !f->nmap && !f->zero_pad &&
 		   !f->ndc_pad;
 	return 0;

@@ -54,7 +54,11 @@ struct lfield {
 	int trim;            /* strip surrounding blanks (default yes) */
 	int ucase, lcase;
 	char *strip;         /* characters removed, e.g. "." */
-	unsigned char drop[256]; /* the same as a table: 1 = remove */
+	/* clean-up as tables of the byte read, made once per layout: */
+	unsigned char drop[256];  /* 1: removed (strip; TAB, CR, LF as a space) */
+	unsigned char xlat[256];  /* what it becomes (TAB, CR, LF to a space, case) */
+	unsigned char touch[256]; /* 1: a value holding it must be copied to be
+				     cleaned (dropped, changed, an NDC hyphen) */
 	int zero_pad;        /* left-pad shorter non-empty values with 0s */
 	int ndc_pad;         /* hyphenated NDC (4-4-2, 5-3-2, 5-4-1) to 5-4-2 */
 	struct map_entry *map;

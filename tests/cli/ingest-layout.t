@@ -116,4 +116,41 @@ column = NoSuchColumn" &&
 	test_grep "members.psv: column .NoSuchColumn. (for member_id) is not in the header" err
 '
 
+# Values that cleaning would leave as they are ("M1" with case = upper)
+# are taken in place, the others copied and cleaned: both give the same
+# as cleaning every value, in a record whose quoted field holds a TAB too.
+test_expect_success 'case, strip and zero_pad on values clean already and not' '
+	mkdir -p clean/in clean/layouts &&
+	printf "ID,DOB,Lang,Zip\n" >clean/in/members.csv &&
+	printf "M1,1980-01-02,eng,97201\n" >>clean/in/members.csv &&
+	printf "m2,1980-01-02,ENG,97202-12\n" >>clean/in/members.csv &&
+	printf "M3,1980-01-02,\"e\tng\",123\n" >>clean/in/members.csv &&
+	printf "M4,1980-01-02,eng,9720\n" >>clean/in/members.csv &&
+	cat >clean/layouts/m.ini <<-\EOF &&
+	[file]
+	kind = members
+	match = members\.csv
+	source = s
+	[members.member_id]
+	column = ID
+	case = upper
+	[members.birth_date]
+	column = DOB
+	[members.language]
+	column = Lang
+	case = lower
+	[members.zip]
+	column = Zip
+	strip = -
+	zero_pad = 5
+	EOF
+	rm -rf ws &&
+	ingest_config "$PWD/clean/in" "$PWD/clean/layouts" &&
+	cco-ingest -q -c cfg.ini &&
+	cco-cat --no-meta ws/ingest/000001-members.rec.zst | cut -f2,7,8 >out &&
+	printf "member_id\tlanguage\tzip\n" >expect &&
+	printf "M1\teng\t97201\nM2\teng\t9720212\nM3\te ng\t00123\nM4\teng\t09720\n" >>expect &&
+	test_cmp expect out
+'
+
 test_done
