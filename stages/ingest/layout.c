@@ -380,7 +380,6 @@ static int group_index(const struct layout *l, const char *name)
 	return -1;
 }
 
-/* Defaults and cross-checks once the whole file is read. */
 /* f's clean-up as tables of the byte read (see struct lfield): a TAB,
  * CR or LF is a space, then strip removes it or case changes it.  With
  * them a value is cleaned in one branch-free pass, and one that needs no
@@ -392,18 +391,20 @@ static void clean_tables(struct lfield *f)
 	for (const char *c = f->strip; c && *c; c++)
 		strip[(unsigned char)*c] = 1;
 	for (int c = 0; c < 256; c++) {
-		int t = c == '\t' || c == '\r' || c == '\n' ? ' ' : c;
+		int sp = c == '\t' || c == '\r' || c == '\n' ? ' ' : c;
+		int t = sp;
 
 		if (f->ucase && t >= 'a' && t <= 'z')
 			t -= 32;
 		else if (f->lcase && t >= 'A' && t <= 'Z')
 			t += 32;
-		f->drop[c] = strip[c == '\t' || c == '\r' || c == '\n' ? ' ' : c];
+		f->drop[c] = strip[sp];
 		f->xlat[c] = (unsigned char)t;
 		f->touch[c] = f->drop[c] || t != c || (f->ndc_pad && c == '-');
 	}
 }
 
+/* Defaults and cross-checks once the whole file is read. */
 static int check_field(struct layout *l, struct lfield *f)
 {
 	const char *kind = l->out[f->out]->kind;

@@ -308,8 +308,8 @@ static int check_listed(struct validator *v, const struct lfield *f, const char 
 
 /* Check one cleaned, non-empty value in place (dates rewritten as ISO).
  * Inline, with the date and listed checks out of line: it runs for about
- * 15 values a claim line, and a whole check's call cost as much as a
- * pattern's cached answer. */
+ * 15 values of every claim line, and calling the whole of it cost about
+ * as much as a pattern's cached verdict. */
 static inline int check(struct validator *v, const struct lfield *f, size_t *off,
 			size_t *len)
 {
