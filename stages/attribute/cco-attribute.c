@@ -49,6 +49,10 @@ struct run {
 	struct roster roster;
 	struct names partners;
 	struct mstream *in[NIN];
+	/* the columns the loaders read, found once (not once a member) */
+	struct { int start, end, partner; } span_col;
+	struct { int npi, clinic, start, end; } asg_col;
+	struct { int date, code, rendering, billing, denied, allowed; } svc_col;
 	struct rec_writer *out[NOUT];
 	struct member m;
 	/* counts */
@@ -74,8 +78,7 @@ static int field_date(const struct rec_row *row, int col, int dflt, int *out, co
 static int load_spans(struct run *r)
 {
 	struct mstream *ms = r->in[IN_ENROLLMENT];
-	int cs = mstream_col(ms, "start_date"), ce = mstream_col(ms, "end_date");
-	int cp = mstream_col(ms, "partner_id");
+	int cs = r->span_col.start, ce = r->span_col.end, cp = r->span_col.partner;
 	struct member *m = &r->m;
 	struct rec_row row;
 	int rc;
@@ -97,8 +100,8 @@ static int load_spans(struct run *r)
 static int load_assignments(struct run *r)
 {
 	struct mstream *ms = r->in[IN_PCP];
-	int cn = mstream_col(ms, "pcp_npi"), cc = mstream_col(ms, "clinic_id");
-	int cs = mstream_col(ms, "start_date"), ce = mstream_col(ms, "end_date");
+	int cn = r->asg_col.npi, cc = r->asg_col.clinic;
+	int cs = r->asg_col.start, ce = r->asg_col.end;
 	struct member *m = &r->m;
 	struct rec_row row;
 	int rc;
@@ -125,9 +128,9 @@ static int load_assignments(struct run *r)
 static int load_services(struct run *r)
 {
 	struct mstream *ms = r->in[IN_CLAIMS];
-	int cd = mstream_col(ms, "svc_date"), cp = mstream_col(ms, "procedure_code");
-	int cr = mstream_col(ms, "rendering_npi"), cb = mstream_col(ms, "billing_npi");
-	int cx = mstream_col(ms, "denied"), ca = mstream_col(ms, "allowed_amount");
+	int cd = r->svc_col.date, cp = r->svc_col.code;
+	int cr = r->svc_col.rendering, cb = r->svc_col.billing;
+	int cx = r->svc_col.denied, ca = r->svc_col.allowed;
 	struct member *m = &r->m;
 	struct rec_row row;
 	int rc, day;
@@ -220,6 +223,7 @@ static int open_inputs(struct run *r, const struct valueset *taxonomy)
 {
 	char *path = xasprintf("%s/normalize/providers.rec.zst", r->ws);
 	int rc = roster_load(&r->roster, path, taxonomy);
+	const struct mstream *ms;
 
 	free(path);
 	for (int i = 0; rc == 0 && i < NIN; i++) {
@@ -229,7 +233,25 @@ static int open_inputs(struct run *r, const struct valueset *taxonomy)
 		if (!r->in[i])
 			rc = -1;
 	}
-	return rc;
+	if (rc < 0)
+		return -1;
+	ms = r->in[IN_ENROLLMENT];
+	r->span_col.start = mstream_col(ms, "start_date");
+	r->span_col.end = mstream_col(ms, "end_date");
+	r->span_col.partner = mstream_col(ms, "partner_id");
+	ms = r->in[IN_PCP];
+	r->asg_col.npi = mstream_col(ms, "pcp_npi");
+	r->asg_col.clinic = mstream_col(ms, "clinic_id");
+	r->asg_col.start = mstream_col(ms, "start_date");
+	r->asg_col.end = mstream_col(ms, "end_date");
+	ms = r->in[IN_CLAIMS];
+	r->svc_col.date = mstream_col(ms, "svc_date");
+	r->svc_col.code = mstream_col(ms, "procedure_code");
+	r->svc_col.rendering = mstream_col(ms, "rendering_npi");
+	r->svc_col.billing = mstream_col(ms, "billing_npi");
+	r->svc_col.denied = mstream_col(ms, "denied");
+	r->svc_col.allowed = mstream_col(ms, "allowed_amount");
+	return 0;
 }
 
 static int open_outputs(struct run *r)
