@@ -65,6 +65,10 @@ test_expect_success 'aggregates per partner and clinic add up to the member rows
 	echo "10 1 5" >expect && test_cmp expect out
 '
 
+test_expect_success 'CIS: combination vaccines of the public lists (Vaxelis CPT 90697, CVX 146; CVX 198; PCV CVX 109)' '
+	check cis-vaxelis CIS
+'
+
 test_expect_success 'developmental screening: the birthday in the MY, its window, strata' '
 	check dev DEV &&
 	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"DEV\" && \$3 != \"\" { s[\$3] += \$6; n[\$3] += \$8 } END { for (k in s) print k, s[k], n[k] }" | sort >out &&
@@ -95,6 +99,10 @@ test_expect_success 'IMA combo 2: antigen windows, the 146-day HPV rule, gaps, h
 	check ima IMA
 '
 
+test_expect_success 'IMA: meningococcal vaccines of the current HEDIS list (CPT 90619, 90623; CVX 203)' '
+	check ima-meningococcal IMA
+'
+
 test_expect_success 'well-care 12-21: ages on Dec 31, MY edges, gaps, exclusions' '
 	check wcv1221 WCV1221
 '
@@ -103,8 +111,16 @@ test_expect_success 'breast cancer screening: the 27-month window, ages, mastect
 	check bcs BCS
 '
 
+test_expect_success 'BCS: mastectomies coded as ICD-10-PCS procedures (0HTV0ZZ; 0HTT0ZZ and 0HTU0ZZ)' '
+	check bcs-mastectomy BCS
+'
+
 test_expect_success 'cervical screening: cytology and hrHPV lookbacks, ages, exclusions' '
 	check ccs CCS
+'
+
+test_expect_success 'CCS: hysterectomies with no residual cervix of the public list (CPT, ICD-10-PCS)' '
+	check ccs-hysterectomy CCS
 '
 
 test_expect_success 'W30 rate 1: six visit dates by 1st birthday + 90 days' '
@@ -123,6 +139,10 @@ test_expect_success 'ED use with mental illness: 36-month diagnosis lookback, ra
 
 test_expect_success 'oral evaluation, adults with diabetes: claims and pharmacy, lookback, gaps' '
 	check oed OED
+'
+
+test_expect_success 'OED: pre-existing diabetes in pregnancy (O24) on two visits, not gestational' '
+	check oed-pregnancy OED
 '
 
 test_expect_success 'PCR: index stays Jan 1 - Dec 1, readmission by day 30, transfers' '

@@ -90,7 +90,7 @@ static const struct code_source sources[] = {
 	{ AT(prev_dental), "preventive_dental", "CDT" },
 	{ AT(oral_eval), "oral_evaluation", "CDT" },
 	{ AT(dental_other), "gen_dental_other", "CDT" },
-	{ AT(diabetes), "diabetes", "ICD10CM" },
+	{ AT(diabetes), "gen_diabetes_diagnosis", "ICD10CM" },
 	{ AT(diab_med), "diabetes_medication", "NDC" },
 	{ AT(metformin), "metformin", "NDC" },
 	{ AT(sick_dx), "gen_sick_diagnosis", "ICD10CM" },
