@@ -268,7 +268,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if ((!ld->section || strcmp(section, ld->section) != 0) &&
 	    enter_section(ld, section) < 0)
 		return -1;
-	/* An indented continuation line repeats the key it continues. */
+	/* An indented continuation line repeats the key it continues; the
+	 * same key written out again is a second definition. */
+	if (ld->last && strcmp(ld->last->name, key) == 0 && !inifile_continued())
+		return err_set("'%s' already set on line %d", key, ld->last->line);
 	if (ld->last && strcmp(ld->last->name, key) == 0) {
 		char *text = xasprintf("%s %s", ld->last->text, value);
 

@@ -165,10 +165,14 @@ static void test_errors(void)
 	      "bad.ini:14: date 'b2': column 7: unknown value set 'dtap_vacine'");
 	fails("b2 = b1 + 1y", "b2 = enrollment_start(b1 + 1w)",
 	      "bad.ini:14: date 'b2': column 23: expected a duration");
-	/* a key repeated on the next line continues it, so this joins into
-	 * one expression that does not parse */
+	/* a key written out again on the next line is a second definition,
+	 * not a continuation (libinih passes both alike) */
 	fails("hospice = any(hospice, my)\n", "hospice = any(hospice, my)\nhospice = died(my)\n",
-	      "bad.ini:22: 'hospice': column 18: unexpected 'died' after the expression");
+	      "bad.ini:23: 'hospice' already set on line 22");
+	fails("version = 2025", "version = 2025\nversion = 2026",
+	      "bad.ini:6: 'version' already set on line 5");
+	fails("b1 = birthday(1)", "b1 = birthday(1)\nb1 = birthday(2)",
+	      "bad.ini:14: 'b1' already set on line 13");
 	fails("[numerator.combo]", "[numerator.dtap]", "bad.ini:31: sub-result 'dtap' is defined twice");
 	fails("turns_2 = b2 in my\nenrolled = enrolled(b2 - 1y + 1d .. b2,\n    gaps = 1, gap_days = 45)\n",
 	      "", "[denominator] needs at least one criterion");
