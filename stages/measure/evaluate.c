@@ -39,6 +39,7 @@ static void fill_ctx(const struct eval_run *e, const struct measure *me,
 	c->index_bits = ep ? ep->bits : NULL;
 	c->named = e->named;
 	c->refs = e->refs;
+	c->ref_deadlines = e->ref_deadlines;
 	/* each date may use the ones above it, which are already set */
 	for (int i = 0; i < me->ndates; i++)
 		e->named[i] = mx_date_eval(&me->dates[i], c);
@@ -273,6 +274,7 @@ static void proportion(struct eval_run *e, int mi, const struct mmember *m,
 		missing = first(&me->num[sub].crit, c, 1, &t);
 		num = !missing && !o->excluded_by;
 		e->refs[sub] = (signed char)!missing;
+		e->ref_deadlines[sub] = t.deadline;
 		e->numerator[mi][sub] += num;
 		write_row(e, me, sub, m, o, num, o->excluded_by ? NULL : missing, &t);
 		count(e, mi, sub, o, num);

@@ -180,6 +180,10 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 		if ((i = one_of(key, value, yes_no)) < 0)
 			return -1;
 		m->count_denied = i;
+	} else if (strcmp(key, "gaps") == 0) {
+		if ((i = one_of(key, value, yes_no)) < 0)
+			return -1;
+		m->gaps = i;
 	} else if (strcmp(key, "partner_rule") == 0) {
 		if ((i = one_of(key, value, rules)) < 0)
 			return -1;
@@ -375,6 +379,24 @@ static int check_required(const struct loader *ld)
 	return 0;
 }
 
+/* gaps: as written, else yes for a higher-is-better proportion (a member
+ * missing a service is one a clinic can still reach) and no otherwise; a
+ * rate has no member who misses anything. */
+static int check_gaps(struct loader *ld)
+{
+	struct measure *m = ld->m;
+	const struct criterion *c = crit_find(&ld->meta, "gaps");
+
+	if (!c) {
+		m->gaps = m->kind == MEASURE_PROPORTION && m->higher_is_better;
+		return 0;
+	}
+	if (m->gaps && m->kind == MEASURE_RATE)
+		return err_set("%s:%d: gaps = yes is for proportions (a rate counts events, "
+			       "no member misses one)", m->file, c->line);
+	return 0;
+}
+
 static int parse_episode(struct loader *ld, const struct mx_names *names)
 {
 	struct measure *m = ld->m;
@@ -403,6 +425,8 @@ static int parse_all(struct loader *ld)
 	for (int i = 0; i < m->nstrata; i++)
 		if (parse_list(ld, &m->strata[i].crit, &names) < 0)
 			return -1;
+	if (check_gaps(ld) < 0)
+		return -1;
 	if (m->per_partner && (m->kind == MEASURE_RATE || m->episodes))
 		return err_set("%s: partner_rule = each is for member-level proportions "
 			       "(a rate credits each month's partner already)", m->file);

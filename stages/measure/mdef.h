@@ -56,6 +56,8 @@ struct measure {
 	int higher_is_better;
 	enum measure_kind kind;
 	int count_denied;                 /* denied claim lines count */
+	int gaps;                         /* members missing a sub-result go
+					     to the gap lists (gaps = yes) */
 	enum enr_partner_rule partner_rule;
 	int per_partner;                  /* partner_rule = each */
 	struct mx_date partner_anchor;    /* for ENR_ANCHOR; the others use the MY */

@@ -147,6 +147,8 @@ struct mx_ctx {
 	int index, index_end;        /* the episode's dates, or DATE_NONE */
 	const int *named;            /* named dates by slot, computed in order */
 	const signed char *refs;     /* criteria results by slot (0 or 1) */
+	const int *ref_deadlines;    /* their deadlines by slot (mx_trace), or
+					NULL */
 	const uint64_t *index_bits;  /* value-set slots holding the episode's
 					principal diagnosis, or NULL */
 };
@@ -155,7 +157,9 @@ struct mx_ctx {
 struct mx_trace {
 	int evidence;       /* the hit that completed a count, or -1 */
 	int evidence_date;  /* its date, or DATE_NONE */
-	int deadline;       /* latest window end among failed counts, or DATE_NONE */
+	int deadline;       /* the latest window end among failed counts and
+			       date-in-window tests, and the deadline of a
+			       failed sub-result named; or DATE_NONE */
 };
 
 void mx_trace_init(struct mx_trace *t);

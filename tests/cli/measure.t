@@ -144,6 +144,15 @@ test_expect_success 'IET: episodes, 194-day history, initiation window, engageme
 	printf "2024-11-15\n2025-11-14\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'IET: a missing initiation has its deadline, and engagement without it too' '
+	check iet IET &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"IET\" && \$1 ~ /^T0[23]\$/ { print \$1, \$3, \$10, \$13 }" >out &&
+	printf "%s\n" "T02 initiation treatment_within_14_days 2025-03-14" \
+		"T02 engagement initiated 2025-03-14" "T03 initiation - -" \
+		"T03 engagement two_more_services 2025-06-04" >expect &&
+	sed "s/  / - /g; s/ \$/ -/" out >out2 && test_cmp expect out2
+'
+
 test_expect_success 'PPC: trimester, 42 days from enrollment, postpartum window, 180-day deliveries' '
 	check ppc PPC &&
 	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"PPC\" && \$3 == \"postpartum\" && \$1 ~ /^N0[78]/ { print \$1, \$14 }" >out &&

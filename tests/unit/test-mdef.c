@@ -73,6 +73,7 @@ static void test_good(void)
 	m = &s->m[0];
 	is_str(m->id, "CIS-T", "id");
 	is_int(m->count_denied, 1, "denied claims count");
+	is_int(m->gaps, 1, "a higher-is-better proportion yields gaps unless it says no");
 	is_int(m->ndates, 2, "two named dates");
 	is_int(m->partner_anchor.base, MXD_NAMED, "partner anchor names a date");
 	is_int(m->denominator.n, 2, "two denominator criteria");
@@ -181,6 +182,10 @@ static void test_errors(void)
 	      "", "needs at least one [numerator.NAME] section");
 	fails("[strata]\ngirls = sex = F\n", "[strata]\ngirls = sex = F\nx = 1\ngirls = sex = M\n",
 	      "bad.ini:36: 'girls' already set on line 34");
+	fails("partner_rule = anchor", "partner_rule = anchor\ngaps = some",
+	      "bad.ini:10: gaps must be 'no' or 'yes', not 'some'");
+	fails("partner_rule = anchor", "partner_rule = anchor\nkind = rate_per_1000_mm\ngaps = yes",
+	      "bad.ini:11: gaps = yes is for proportions");
 	fails("partner_rule = anchor", "partner_rule = each\nkind = rate_per_1000_mm",
 	      "bad.ini: partner_rule = each is for member-level proportions");
 }
