@@ -89,25 +89,94 @@ static enum builtin_event builtin_named(const char *name)
 	return EV_NONE;
 }
 
+/* The slot of name, or -1 if no slot has it. */
+static int slot_named(const struct measure_set *s, const char *name)
+{
+	for (int i = 0; i < s->nvs; i++)
+		if (strcmp(s->vs_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* A new slot for value set v or event list ev, named name (taken). */
+static int slot_add(struct measure_set *s, char *name, const struct valueset *v,
+		    enum builtin_event ev)
+{
+	size_t n = (size_t)s->nvs + 1;
+
+	s->vs = xrealloc(s->vs, sizeof(*s->vs) * n);
+	s->builtin = xrealloc(s->builtin, sizeof(*s->builtin) * n);
+	s->except = xrealloc(s->except, sizeof(*s->except) * n);
+	s->nexcept = xrealloc(s->nexcept, sizeof(*s->nexcept) * n);
+	s->vs_names = xrealloc(s->vs_names, sizeof(char *) * n);
+	s->vs[s->nvs] = v;
+	s->builtin[s->nvs] = ev;
+	s->except[s->nvs] = NULL;
+	s->nexcept[s->nvs] = 0;
+	s->vs_names[s->nvs] = name;
+	return s->nvs++;
+}
+
 static int vs_slot(void *arg, const char *name)
 {
 	struct loader *ld = arg;
 	struct measure_set *s = ld->set;
 	enum builtin_event ev = builtin_named(name);
 	const struct valueset *v = NULL;
+	int slot = slot_named(s, name);
 
-	for (int i = 0; i < s->nvs; i++)
-		if (strcmp(s->vs_names[i], name) == 0)
-			return i;
+	if (slot >= 0)
+		return slot;
 	if (ev == EV_NONE && !(v = vs_find(ld->vsets, name)))
 		return -1;
-	s->vs = xrealloc(s->vs, sizeof(*s->vs) * (size_t)(s->nvs + 1));
-	s->builtin = xrealloc(s->builtin, sizeof(*s->builtin) * (size_t)(s->nvs + 1));
-	s->vs_names = xrealloc(s->vs_names, sizeof(char *) * (size_t)(s->nvs + 1));
-	s->vs[s->nvs] = v;
-	s->builtin[s->nvs] = ev;
-	s->vs_names[s->nvs] = xstrdup(name);
-	return s->nvs++;
+	return slot_add(s, xstrdup(name), v, ev);
+}
+
+/* The canonical text of `slot except (except...)`, or NULL with err_set()
+ * if an item of except is not a value set. */
+static char *except_name(const struct measure_set *s, int slot, const int *except, int n)
+{
+	char *name = xasprintf("%s except (", s->vs_names[slot]), *longer;
+
+	for (int i = 0; i < n; i++) {
+		if (!s->vs[except[i]]) {
+			free(name);
+			err_set("'except' takes value sets, not '%s'", s->vs_names[except[i]]);
+			return NULL;
+		}
+		longer = xasprintf("%s%s%s", name, i ? " | " : "", s->vs_names[except[i]]);
+		free(name);
+		name = longer;
+	}
+	longer = xasprintf("%s)", name);
+	free(name);
+	return longer;
+}
+
+/* `LIST except (VS | ...)`: an ED visit list less the visits whose
+ * principal diagnosis or procedure codes are in one of the value sets;
+ * one slot for each distinct text, shared across measures. */
+static int except_slot(void *arg, int slot, const int *except, int n)
+{
+	struct loader *ld = arg;
+	struct measure_set *s = ld->set;
+	enum builtin_event ev = s->builtin[slot];
+	char *name;
+	int found;
+
+	if (ev != EV_ED_VISIT && ev != EV_ED_VISIT_ALL)
+		return err_set("'except' follows event.ed_visit or event.ed_visit_all only");
+	if (!(name = except_name(s, slot, except, n)))
+		return -1;
+	if ((found = slot_named(s, name)) >= 0) {
+		free(name);
+		return found;
+	}
+	found = slot_add(s, name, NULL, ev);
+	s->except[found] = xmalloc(sizeof(int) * (size_t)n);
+	memcpy(s->except[found], except, sizeof(int) * (size_t)n);
+	s->nexcept[found] = n;
+	return found;
 }
 
 static int ref_slot(void *arg, const char *name)
@@ -415,7 +484,7 @@ static int parse_episode(struct loader *ld, const struct mx_names *names)
 static int parse_all(struct loader *ld)
 {
 	struct measure *m = ld->m;
-	struct mx_names names = { date_slot, vs_slot, ref_slot, ld, m->episodes };
+	struct mx_names names = { date_slot, vs_slot, ref_slot, except_slot, ld, m->episodes };
 
 	if (check_required(ld) < 0 || parse_episode(ld, &names) < 0 ||
 	    parse_dates(ld, &names) < 0 ||
@@ -543,9 +612,13 @@ void mdef_free(struct measure_set *s)
 	for (int i = 0; i < s->n; i++)
 		measure_release(&s->m[i]);
 	free(s->m);
-	for (int i = 0; i < s->nvs; i++)
+	for (int i = 0; i < s->nvs; i++) {
 		free(s->vs_names[i]);
+		free(s->except[i]);
+	}
 	free(s->vs_names);
+	free(s->except);
+	free(s->nexcept);
 	free(s->vs);
 	free(s->builtin);
 	free(s);

@@ -84,6 +84,10 @@ struct measure_set {
 	int n;
 	const struct valueset **vs; /* by slot; NULL for a built-in event list */
 	enum builtin_event *builtin; /* by slot */
+	int **except;               /* by slot: a built-in list's value sets whose
+				       codes exclude an event (`except`), or
+				       NULL */
+	int *nexcept;               /* by slot: how many */
 	char **vs_names;
 	int nvs;
 };

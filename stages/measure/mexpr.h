@@ -98,6 +98,9 @@ struct mx_names {
 	int (*date)(void *arg, const char *name);     /* named dates */
 	int (*valueset)(void *arg, const char *name); /* value sets */
 	int (*ref)(void *arg, const char *name);      /* criteria, sub-results */
+	/* the event list of slot less the events whose own codes are in one
+	 * of the n value sets `except`: a slot, or -1 with err_set() */
+	int (*except)(void *arg, int slot, const int *except, int n);
 	void *arg;
 	int allow_index;  /* index and index.end are allowed (episode measures) */
 };

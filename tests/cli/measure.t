@@ -82,7 +82,17 @@ test_expect_success 'colorectal screening: lookback windows, ages, gaps, exclusi
 test_expect_success 'ED visits per 1,000 member months: visits by month and partner' '
 	check ed AMB-ED &&
 	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"AMB-ED\" && \$3 == \"\" { d[\$4] += \$6; x[\$4] += \$7; n[\$4] += \$8 } END { for (p in d) print p, d[p], x[p], n[p] }" | sort >out &&
-	printf "P1 30 12 3\nP2 9 0 1\n" >expect && test_cmp expect out
+	printf "P1 33 12 5\nP2 9 0 1\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'AMB-ED: a principal mental-health diagnosis or a psychiatry code on the visit excludes it' '
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"E05\" && \$2 == \"AMB-ED\" { print \$9 }" >out &&
+	echo 2 >expect && test_cmp expect out &&
+	sed "s/^ed E05 2025-01-10 dx=F329/ed E05 2025-01-10 dx=S0100/; s/^claim E05 2025-03-10 90792/claim E05 2025-03-10 99285/" \
+		"$FIX/ed.events" >all.events &&
+	rm -rf ws && "$FIX/mkws" all.events ws && cco-measure -q -c cfg/p.ini &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"E05\" && \$2 == \"AMB-ED\" { print \$9 }" >out &&
+	echo 4 >expect && test_cmp expect out
 '
 
 test_expect_success 'FUH: episodes by discharge, readmissions, windows after discharge' '

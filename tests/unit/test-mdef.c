@@ -103,7 +103,9 @@ static void test_date_functions(void)
 	p = strstr(text, "girls = sex = F");
 	*p = '\0';
 	edited = xasprintf("%sgirls = enrolled_days(b3 .. my.end) >= 180 and "
-			   "any(event.admission, my)\n", text);
+			   "any(event.admission, my) and "
+			   "any(event.ed_visit except (hospice | dtap_vaccine), my) and "
+			   "any(event.ed_visit except (hospice | dtap_vaccine), my)\n", text);
 	path = write_file("functions.ini", edited);
 	s = mdef_load_file(path, vs);
 	if (ok(s != NULL, "date functions load: %s", s ? "" : err_msg())) {
@@ -112,9 +114,13 @@ static void test_date_functions(void)
 		is_int(s->m[0].dates[1].fn->nvs, 2, "first() of two items");
 		is_int(s->m[0].dates[1].fn->with[0] >= 0, 1, "the first joined with '&'");
 		is_int(s->m[0].dates[2].base, MXD_ENROLL_START, "enrollment_start() is a date");
-		is_int(s->m[0].strata[0].crit.v[0].expr->a->kind, MX_ENROLLED_DAYS,
+		is_int(s->m[0].strata[0].crit.v[0].expr->a->a->a->kind, MX_ENROLLED_DAYS,
 		       "enrolled_days() is a predicate");
-		is_int(s->builtin[s->nvs - 1], EV_ADMISSION, "event.admission is an event list");
+		is_int(s->builtin[s->nvs - 3], EV_ADMISSION, "event.admission is an event list");
+		is_int(s->builtin[s->nvs - 1], EV_ED_VISIT, "an ED list with except is an ED list");
+		is_int(s->nexcept[s->nvs - 1], 2, "less the visits of two value sets");
+		is_str(s->vs_names[s->nvs - 1], "event.ed_visit except (hospice | dtap_vaccine)",
+		       "one slot for the same text written twice");
 	}
 	mdef_free(s);
 	free(path);
@@ -182,6 +188,14 @@ static void test_errors(void)
 	      "", "needs at least one [numerator.NAME] section");
 	fails("[strata]\ngirls = sex = F\n", "[strata]\ngirls = sex = F\nx = 1\ngirls = sex = M\n",
 	      "bad.ini:36: 'girls' already set on line 34");
+	fails("hospice = any(hospice, my)", "hospice = any(hospice except (dtap_vaccine), my)",
+	      "bad.ini:22: 'hospice': column 13: 'except' follows event.ed_visit or "
+	      "event.ed_visit_all only");
+	fails("hospice = any(hospice, my)",
+	      "hospice = any(event.ed_visit except (event.discharge), my)",
+	      "'except' takes value sets, not 'event.discharge'");
+	fails("hospice = any(hospice, my)", "hospice = any(event.ed_visit except hospice, my)",
+	      "expected '('");
 	fails("partner_rule = anchor", "partner_rule = anchor\ngaps = some",
 	      "bad.ini:10: gaps must be 'no' or 'yes', not 'some'");
 	fails("partner_rule = anchor", "partner_rule = anchor\nkind = rate_per_1000_mm\ngaps = yes",

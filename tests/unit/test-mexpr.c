@@ -26,7 +26,7 @@ static int vs_slot(void *arg, const char *name) { (void)arg; return lookup(value
 static int date_slot(void *arg, const char *name) { (void)arg; return lookup(dates, name); }
 static int ref_slot(void *arg, const char *name) { (void)arg; return lookup(refs, name); }
 
-static const struct mx_names names = { date_slot, vs_slot, ref_slot, NULL, 0 };
+static const struct mx_names names = { date_slot, vs_slot, ref_slot, NULL, NULL, 0 };
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 
