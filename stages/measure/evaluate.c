@@ -290,6 +290,18 @@ static int by_episode_date(const void *a, const void *b)
 	return (x->admit > y->admit) - (x->admit < y->admit);
 }
 
+/* 1 if hit h of the measure's i-th index list is an index event: not
+ * denied where denied claims do not count, and with its '&' partner. */
+static int index_event(const struct measure *me, const struct mmember *m, int i,
+		       const struct mx_hit *h)
+{
+	int with = me->index_with[i];
+
+	if (h->denied && !me->count_denied)
+		return 0;
+	return with < 0 || mx_same_claim(&m->hits[with], h);
+}
+
 /* The measure's index events, by date: stays for event.discharge, else
  * the dates of the named value sets.  An event followed by another whose
  * admission (or date) is within collapse_days is dropped: the later one
@@ -314,7 +326,7 @@ static int episodes_of(const struct eval_run *e, const struct measure *me,
 			continue;
 		}
 		for (int j = 0; j < m->hits[slot].n; j++)
-			if (me->count_denied || !m->hits[slot].v[j].denied)
+			if (index_event(me, m, i, &m->hits[slot].v[j]))
 				ep[n++] = (struct episode){ m->hits[slot].v[j].date,
 							    m->hits[slot].v[j].date, NULL };
 	}

@@ -363,8 +363,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if ((dup = crit_find(list, key)))
 		return err_set("'%s' already set on line %d", key, dup->line);
 	if (ld->sec == SEC_MEASURE || ld->sec == SEC_EPISODE) {
-		ld->last = NULL;
-		crit_add(&ld->meta, key, value);
+		struct criterion *c = crit_add(&ld->meta, key, value);
+
+		/* the keys parsed after reading may go on on indented lines */
+		ld->last = strcmp(key, "events") == 0 || strcmp(key, "partner_anchor") == 0 ?
+			   c : NULL;
 		return ld->sec == SEC_MEASURE ? measure_key(ld, key, value) :
 						episode_key(ld, key, value);
 	}
@@ -398,7 +401,7 @@ static int parse_events(struct loader *ld, struct subresult *sub, const struct m
 	if (sub->crit.n != 1 || strcmp(c->name, "events") != 0)
 		return err_set("%s:%d: [numerator.%s] of a rate measure has one key, "
 			       "events = VALUESET | ...", ld->m->file, c->line, sub->name);
-	sub->nevents = mx_parse_vslist(c->text, names, &sub->events);
+	sub->nevents = mx_parse_vslist(c->text, names, &sub->events, NULL);
 	if (sub->nevents < 0)
 		return err_set("%s:%d: 'events': %s", ld->m->file, c->line, err_msg());
 	return 0;
@@ -475,7 +478,7 @@ static int parse_episode(struct loader *ld, const struct mx_names *names)
 		return 0;
 	if (!c)
 		return err_set("%s: [episode] needs events = EVENTS | ...", m->file);
-	m->nindex_events = mx_parse_vslist(c->text, names, &m->index_events);
+	m->nindex_events = mx_parse_vslist(c->text, names, &m->index_events, &m->index_with);
 	if (m->nindex_events < 0)
 		return err_set("%s:%d: events: %s", m->file, c->line, err_msg());
 	return 0;
@@ -538,6 +541,7 @@ static void measure_release(struct measure *m)
 	}
 	free(m->strata);
 	free(m->index_events);
+	free(m->index_with);
 }
 
 /* Load path as the next measure of set.  Returns 0 or -1 with err_msg(). */

@@ -72,6 +72,7 @@ struct measure {
 	int nstrata;
 	int episodes;                     /* [episode]: one unit per index event */
 	int *index_events;                /* slots whose hits are index events */
+	int *index_with;                  /* per slot, its '&' partner, or -1 */
 	int nindex_events;
 	int collapse_days;                /* drop an index event followed by
 					     another within this many days */

@@ -114,8 +114,11 @@ int mx_parse_date(const char *text, const struct mx_names *names,
 		  struct mx_date *out);
 
 /* Parse a list of value sets "a | b" into slots (*slots owned by the
- * caller).  Returns the count, or -1 with err_msg() set. */
-int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots);
+ * caller).  With `with` NULL an item joined by '&' is an error; else
+ * *with (the caller's) holds each item's '&' partner slot, or -1.
+ * Returns the count, or -1 with err_msg() set and nothing allocated. */
+int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots,
+		    int **with);
 
 void mx_free(struct mx_node *n);
 
@@ -169,6 +172,9 @@ void mx_trace_init(struct mx_trace *t);
 
 /* The date d stands for in c, or DATE_NONE (no death date, no episode). */
 int mx_date_eval(const struct mx_date *d, const struct mx_ctx *c);
+
+/* 1 if hits h hold one on x's claim and date ('&': vs & vs2). */
+int mx_same_claim(const struct mx_hits *h, const struct mx_hit *x);
 
 /* 1 if n holds for c, else 0.  t, if not NULL, collects evidence and the
  * deadline of counts that failed. */

@@ -126,9 +126,8 @@ static int compare(int count, enum mx_op op, int k)
 	return 0;
 }
 
-/* 1 if h holds a hit on x's claim and date (lists are sorted by date,
- * then evidence). */
-static int same_claim(const struct mx_hits *h, const struct mx_hit *x)
+/* Lists are sorted by date, then evidence: a binary search. */
+int mx_same_claim(const struct mx_hits *h, const struct mx_hit *x)
 {
 	int lo = 0, hi = h->n;
 
@@ -150,7 +149,7 @@ static int unusable(const int *with, int i, const struct mx_ctx *c, const struct
 {
 	if (x->denied && !c->count_denied)
 		return 1;
-	return with && with[i] >= 0 && !same_claim(&c->hits[with[i]], x);
+	return with && with[i] >= 0 && !mx_same_claim(&c->hits[with[i]], x);
 }
 
 /* The earliest usable hit at or after each list's cursor, across the

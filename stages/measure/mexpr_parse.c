@@ -610,7 +610,8 @@ int mx_parse_date(const char *text, const struct mx_names *names,
 	return 0;
 }
 
-int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
+int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots,
+		    int **with)
 {
 	struct parser ps;
 	struct mx_node n = { 0 };
@@ -620,14 +621,17 @@ int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
 	rc = parse_vslist(&ps, &n);
 	if (rc == 0 && *ps.tok)
 		rc = fail(&ps, "unexpected '%s' after the value sets", ps.tok);
-	if (rc == 0 && has_join(&n))
-		rc = err_set("'&' is for count(), any() and first() only");
-	free(n.with);
+	if (rc == 0 && !with && has_join(&n))
+		rc = err_set("'&' is for count(), any(), first() and episode events only");
+	if (rc < 0 || !with)
+		free(n.with);
 	if (rc < 0) {
 		free(n.vs);
 		return -1;
 	}
 	*slots = n.vs;
+	if (with)
+		*with = n.with;
 	return n.nvs;
 }
 

@@ -128,7 +128,7 @@ test_expect_success 'W30 rate 2: two visit dates from 15 months + 1 day to 30 mo
 test_expect_success 'ED use with mental illness: 36-month diagnosis lookback, rate by partner' '
 	check ed-mi ED-MI &&
 	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"ED-MI\" && \$3 == \"\" { print \$4, \$6, \$7, \$8 }" | sort >out &&
-	printf "P1 5 1 2\nP2 2 0 1\n" >expect && test_cmp expect out
+	printf "P1 6 1 3\nP2 2 0 1\n" >expect && test_cmp expect out
 '
 
 test_expect_success 'oral evaluation, adults with diabetes: claims and pharmacy, lookback, gaps' '

@@ -245,12 +245,19 @@ static void test_join(void)
 	n = mx_parse("index_dx(dtap_vaccine & hpv_vaccine)", &episode_names);
 	ok(!n && strstr(err_msg(), "index_dx() takes no '&'"), "index_dx() refuses '&'");
 	mx_free(n);
-	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine", &names, &slots) < 0 &&
-	   strstr(err_msg(), "'&' is for count(), any() and first() only"),
-	   "an event list refuses '&'");
-	ok(mx_parse_vslist("dtap_vaccine | hpv_vaccine", &names, &slots) == 2 &&
+	int *with = NULL;
+
+	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine", &names, &slots, NULL) < 0 &&
+	   strstr(err_msg(), "'&' is for count(), any(), first() and episode events only"),
+	   "a rate's event list refuses '&'");
+	ok(mx_parse_vslist("dtap_vaccine | hpv_vaccine", &names, &slots, NULL) == 2 &&
 	   slots[0] == 0 && slots[1] == 1, "an event list of two value sets");
 	free(slots);
+	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine | well_care_visit", &names, &slots,
+			   &with) == 2 && with[0] == slots[0] + 1 && with[1] == -1,
+	   "an episode's event list joins with '&'");
+	free(slots);
+	free(with);
 
 	holds(c, "count(dtap_vaccine & well_care_visit, ever) = 1");
 	holds(c, "count(well_care_visit & dtap_vaccine, ever) = 1");
