@@ -34,10 +34,18 @@ enum { G_PARTNER, G_CLINIC, G_CLOSABLE, G_DEADLINE, G_MEASURE, G_MEMBER, G_SUB, 
 /* The clinic column of a member without one. */
 #define NO_CLINIC "unattributed"
 
-/* Results columns, by their place in the measure_results schema. */
-enum { R_MEMBER, R_MEASURE, R_SUB, R_STRATUM, R_PARTNER, R_CLINIC, R_EXCLUDED,
-       R_EXCLUSION, R_NUMERATOR, R_MISSING, R_EVIDENCE, R_EVIDENCE_DATE, R_DEADLINE,
-       R_EPISODE };
+/* The results columns a gap needs, found by name when the file opens. */
+enum { R_MEMBER, R_MEASURE, R_SUB, R_PARTNER, R_CLINIC, R_EXCLUDED, R_NUMERATOR,
+       R_MISSING, R_DEADLINE, R_EPISODE, R_NCOLS };
+static const char *const result_col[R_NCOLS] = {
+	"member_id", "measure_id", "submeasure", "partner_id", "clinic_id", "excluded",
+	"numerator", "missing", "deadline", "episode"
+};
+
+/* A results row's field and length by R_ column, through col (from
+ * find_columns()). */
+#define FIELD(row, col, c) ((row)->field[(col)[c]])
+#define LEN(row, col, c) ((row)->len[(col)[c]])
 
 /* 1 if measure id's definition says it yields gaps (cco-measure(5)). */
 static int yields_gaps(const struct measure_set *ms, const char *id, int *known)
@@ -60,17 +68,18 @@ static int closable(const char *deadline, const char *as_of)
 
 /* Add row's gap to the sort as one line, its keys prefixed as the G_
  * fields say. */
-static int add_gap(struct extsort *s, const struct rec_row *row, const char *as_of)
+static int add_gap(struct extsort *s, const struct rec_row *row, const int *col,
+		   const char *as_of)
 {
 	static const int from[G_NFIELDS] = { R_PARTNER, R_CLINIC, -1, R_DEADLINE, R_MEASURE,
 					     R_MEMBER, R_SUB, R_MISSING, R_EPISODE };
-	const char *deadline = row->field[R_DEADLINE];
+	const char *deadline = FIELD(row, col, R_DEADLINE);
 	char *line;
 	size_t size = 4, used = 0;
 	int rc;
 
 	for (int i = 0; i < G_NFIELDS; i++)
-		size += (from[i] >= 0 ? row->len[from[i]] : 1) + 2;
+		size += (from[i] >= 0 ? LEN(row, col, from[i]) : 1) + 2;
 	line = xmalloc(size);
 	for (int i = 0; i < G_NFIELDS; i++) {
 		if (i)
@@ -80,13 +89,21 @@ static int add_gap(struct extsort *s, const struct rec_row *row, const char *as_
 			continue;
 		}
 		if (i == G_CLINIC || i == G_DEADLINE)
-			line[used++] = row->len[from[i]] ? '1' : '2';
-		memcpy(line + used, row->field[from[i]], row->len[from[i]]);
-		used += row->len[from[i]];
+			line[used++] = LEN(row, col, from[i]) ? '1' : '2';
+		memcpy(line + used, FIELD(row, col, from[i]), LEN(row, col, from[i]));
+		used += LEN(row, col, from[i]);
 	}
 	rc = extsort_add(s, line, used);
 	free(line);
 	return rc;
+}
+
+/* col[R_...]: each result column's place in r (checked against the
+ * measure_results schema already, so every one is there). */
+static void find_columns(const struct rec_reader *r, int *col)
+{
+	for (int i = 0; i < R_NCOLS; i++)
+		col[i] = rec_reader_col(r, result_col[i]);
 }
 
 static int read_gaps(const char *path, const struct measure_set *ms, const char *as_of,
@@ -94,24 +111,26 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 {
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
-	int rc, known;
+	int rc, known, col[R_NCOLS];
 
 	if (!r)
 		return -1;
 	rc = rec_reader_expect(r, rec_schema_find("measure_results"));
+	if (rc == 0)
+		find_columns(r, col);
 	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
-		int gaps = yields_gaps(ms, row.field[R_MEASURE], &known);
+		int gaps = yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
 		if (!known) {
 			rc = err_set("%s:%ld: measure '%s' has no definition in paths.measures",
-				     path, rec_reader_line(r), row.field[R_MEASURE]);
+				     path, rec_reader_line(r), FIELD(&row, col, R_MEASURE));
 			break;
 		}
-		if (!gaps || strcmp(row.field[R_EXCLUDED], "0") != 0 ||
-		    strcmp(row.field[R_NUMERATOR], "0") != 0)
+		if (!gaps || strcmp(FIELD(&row, col, R_EXCLUDED), "0") != 0 ||
+		    strcmp(FIELD(&row, col, R_NUMERATOR), "0") != 0)
 			continue;
-		rc = add_gap(s, &row, as_of);
+		rc = add_gap(s, &row, col, as_of);
 		(*n)++;
 	}
 	rec_reader_close(r);
