@@ -182,6 +182,24 @@ static void test_eval(void)
 	mx_trace_init(&t);
 	ok(eval_text("count(dtap_vaccine, birth + 42d .. b2) >= 4", &c, &t) == 0 &&
 	   t.deadline == D(2025, 3, 10), "a missing dose's deadline is the window end");
+	mx_trace_init(&t);
+	ok(eval_text("first(hospice, ever) in b2 - 30d .. b2 - 1d", &c, &t) == 0 &&
+	   t.deadline == D(2025, 3, 9), "an undefined date not in its window: the window end");
+	mx_trace_init(&t);
+	ok(eval_text("b2 in my and my.end in my.start .. b2", &c, &t) == 0 &&
+	   t.deadline == D(2025, 3, 10), "a date after its window: the window end");
+	{
+		int ref_deadlines[2] = { D(2025, 1, 31), DATE_NONE };
+
+		c.ref_deadlines = ref_deadlines;
+		mx_trace_init(&t);
+		ok(eval_text("dtap", &c, &t) == 0 && t.deadline == D(2025, 1, 31),
+		   "a sub-result not met passes its deadline on");
+		mx_trace_init(&t);
+		ok(eval_text("hpv", &c, &t) == 1 && t.deadline == DATE_NONE,
+		   "a sub-result met gives no deadline");
+		c.ref_deadlines = NULL;
+	}
 }
 
 /* A date expression's value in c, or DATE_NONE + 1 on a parse error. */
