@@ -21,10 +21,16 @@ struct ini_state {
 };
 
 static int current_line;
+static int current_indented;
 
 int inifile_line(void)
 {
 	return current_line;
+}
+
+int inifile_continued(void)
+{
+	return current_indented;
 }
 
 static char *read_line(char *str, int num, void *stream)
@@ -36,6 +42,7 @@ static char *read_line(char *str, int num, void *stream)
 		return NULL;
 	st->line++;
 	current_line = st->line;
+	current_indented = *s == ' ' || *s == '\t';
 	if (!strchr(s, '\n') && !feof(st->fp) && !st->error)
 		st->error = xasprintf("%s:%d: line too long", st->path, st->line);
 	return s;

@@ -19,4 +19,9 @@ int inifile_parse(const char *path, inifile_fn fn, void *user);
  * checked after the parse).  Not reentrant: one parse at a time. */
 int inifile_line(void);
 
+/* During a callback: 1 if the key's line is indented, so libinih passed
+ * it as a continuation of the key on the line before; 0 if the key was
+ * written out (a repeated key on the next line is passed the same way). */
+int inifile_continued(void);
+
 #endif

@@ -152,7 +152,7 @@ static int write_lists_and_db(struct stage *st)
 	int rc = fs_mkdirs(tmp, AFILE_PHI_DIR);
 
 	if (rc == 0)
-		rc = gaps_write(&st->gaps, path, gaps_dir, st->ms, &sort);
+		rc = gaps_write(&st->gaps, path, gaps_dir, st->ms, st->key.as_of, &sort);
 	free(path);
 	free(gaps_dir);
 	free(tmp);

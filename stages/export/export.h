@@ -122,7 +122,7 @@ void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs 
 		  enum csv_kind kind, int internal);
 
 /* Gap lists: the members in a denominator, not excluded and not in the
- * numerator of a proportion, one file per partner. */
+ * numerator of a measure that yields gaps, one file per partner. */
 struct gap_files {
 	struct afile *f;   /* one per partner, open until gaps_finish() */
 	char **partner;
@@ -132,11 +132,13 @@ struct gap_files {
 };
 
 /* Read the results file and write every partner's list into dir (made
- * mode 0700) as uncommitted files, sorted with the external sort sort.
+ * mode 0700) as uncommitted files, sorted with the external sort sort; a
+ * gap is closable when its deadline is on or after as_of (YYYY-MM-DD).
  * Returns 0, or -1 with err_msg() set.  Call gaps_finish() either way. */
 struct extsort_config;
 int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
-	       const struct measure_set *ms, const struct extsort_config *sort);
+	       const struct measure_set *ms, const char *as_of,
+	       const struct extsort_config *sort);
 /* Commit every list and remove lists of partners no longer present (ok),
  * or discard them all.  Returns 0 or -1 with err_msg() set. */
 int gaps_finish(struct gap_files *g, int ok);

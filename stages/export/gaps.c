@@ -1,8 +1,11 @@
 /*
- * gaps.c: outreach lists.  For each partner, the members who are in a
- * proportion's denominator, not excluded and not (yet) in a numerator,
- * sorted for outreach by clinic, deadline, measure and member.  These
- * files hold member ids: mode 0600 in a 0700 directory, never logged.
+ * gaps.c: outreach lists.  For each partner, the members who are in the
+ * denominator of a measure that yields gaps (cco-measure(5): gaps), not
+ * excluded and not (yet) in a numerator, sorted for outreach by clinic
+ * (members without one last, labelled "unattributed"), then the gaps
+ * still closable (deadline on or after the as-of date) first, then
+ * deadline, measure and member.  These files hold member ids: mode 0600
+ * in a 0700 directory, never logged.
  *
  * The rows go through the external sort (libcco/extsort.h), so memory is
  * bounded by limits.memory_mb however many gaps there are.  Each gap is
@@ -21,75 +24,113 @@
 #include "rec.h"
 #include "xalloc.h"
 
-/* The sort line's fields.  The deadline is keyed "1DATE", or "2" when
- * there is none, so gaps without a deadline come last. */
-enum { G_PARTNER, G_CLINIC, G_DEADLINE, G_MEASURE, G_MEMBER, G_SUB, G_MISSING, G_EPISODE,
-       G_NFIELDS };
+/* The sort line's fields.  Three are sort keys with a one-byte prefix:
+ * the clinic "1ID", or "2" with none (last); closable "0" (deadline on or
+ * after the as-of date, first) or "1"; the deadline "1DATE", or "2" with
+ * none (last). */
+enum { G_PARTNER, G_CLINIC, G_CLOSABLE, G_DEADLINE, G_MEASURE, G_MEMBER, G_SUB, G_MISSING,
+       G_EPISODE, G_NFIELDS };
 
-/* Results columns, by their place in the measure_results schema. */
-enum { R_MEMBER, R_MEASURE, R_SUB, R_STRATUM, R_PARTNER, R_CLINIC, R_EXCLUDED,
-       R_EXCLUSION, R_NUMERATOR, R_MISSING, R_EVIDENCE, R_EVIDENCE_DATE, R_DEADLINE,
-       R_EPISODE };
+/* The clinic column of a member without one. */
+#define NO_CLINIC "unattributed"
 
-static int is_proportion(const struct measure_set *ms, const char *id, int *known)
+/* The results columns a gap needs, found by name when the file opens. */
+enum { R_MEMBER, R_MEASURE, R_SUB, R_PARTNER, R_CLINIC, R_EXCLUDED, R_NUMERATOR,
+       R_MISSING, R_DEADLINE, R_EPISODE, R_NCOLS };
+static const char *const result_col[R_NCOLS] = {
+	"member_id", "measure_id", "submeasure", "partner_id", "clinic_id", "excluded",
+	"numerator", "missing", "deadline", "episode"
+};
+
+/* A results row's field and length by R_ column, through col (from
+ * find_columns()). */
+#define FIELD(row, col, c) ((row)->field[(col)[c]])
+#define LEN(row, col, c) ((row)->len[(col)[c]])
+
+/* 1 if measure id's definition says it yields gaps (cco-measure(5)). */
+static int yields_gaps(const struct measure_set *ms, const char *id, int *known)
 {
 	for (int i = 0; i < ms->n; i++)
 		if (strcmp(ms->m[i].id, id) == 0) {
 			*known = 1;
-			return ms->m[i].kind == MEASURE_PROPORTION;
+			return ms->m[i].gaps;
 		}
 	*known = 0;
 	return 0;
 }
 
-/* Add row's gap to the sort as one line. */
-static int add_gap(struct extsort *s, const struct rec_row *row)
+/* 1 if a gap with deadline (an ISO date, or "" for none) can still be
+ * closed on as_of. */
+static int closable(const char *deadline, const char *as_of)
 {
-	static const int from[G_NFIELDS] = { R_PARTNER, R_CLINIC, R_DEADLINE, R_MEASURE,
+	return *deadline && strcmp(deadline, as_of) >= 0;
+}
+
+/* Add row's gap to the sort as one line, its keys prefixed as the G_
+ * fields say. */
+static int add_gap(struct extsort *s, const struct rec_row *row, const int *col,
+		   const char *as_of)
+{
+	static const int from[G_NFIELDS] = { R_PARTNER, R_CLINIC, -1, R_DEADLINE, R_MEASURE,
 					     R_MEMBER, R_SUB, R_MISSING, R_EPISODE };
+	const char *deadline = FIELD(row, col, R_DEADLINE);
 	char *line;
-	size_t size = 2, used = 0;
+	size_t size = 4, used = 0;
 	int rc;
 
 	for (int i = 0; i < G_NFIELDS; i++)
-		size += row->len[from[i]] + 1;
+		size += (from[i] >= 0 ? LEN(row, col, from[i]) : 1) + 2;
 	line = xmalloc(size);
 	for (int i = 0; i < G_NFIELDS; i++) {
 		if (i)
 			line[used++] = '\t';
-		if (i == G_DEADLINE)
-			line[used++] = row->len[from[i]] ? '1' : '2';
-		memcpy(line + used, row->field[from[i]], row->len[from[i]]);
-		used += row->len[from[i]];
+		if (i == G_CLOSABLE) {
+			line[used++] = closable(deadline, as_of) ? '0' : '1';
+			continue;
+		}
+		if (i == G_CLINIC || i == G_DEADLINE)
+			line[used++] = LEN(row, col, from[i]) ? '1' : '2';
+		memcpy(line + used, FIELD(row, col, from[i]), LEN(row, col, from[i]));
+		used += LEN(row, col, from[i]);
 	}
 	rc = extsort_add(s, line, used);
 	free(line);
 	return rc;
 }
 
-static int read_gaps(const char *path, const struct measure_set *ms, struct extsort *s,
-		     long long *n)
+/* col[R_...]: each result column's place in r (checked against the
+ * measure_results schema already, so every one is there). */
+static void find_columns(const struct rec_reader *r, int *col)
+{
+	for (int i = 0; i < R_NCOLS; i++)
+		col[i] = rec_reader_col(r, result_col[i]);
+}
+
+static int read_gaps(const char *path, const struct measure_set *ms, const char *as_of,
+		     struct extsort *s, long long *n)
 {
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
-	int rc, known;
+	int rc, known, col[R_NCOLS];
 
 	if (!r)
 		return -1;
 	rc = rec_reader_expect(r, rec_schema_find("measure_results"));
+	if (rc == 0)
+		find_columns(r, col);
 	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
-		int prop = is_proportion(ms, row.field[R_MEASURE], &known);
+		int gaps = yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
 		if (!known) {
 			rc = err_set("%s:%ld: measure '%s' has no definition in paths.measures",
-				     path, rec_reader_line(r), row.field[R_MEASURE]);
+				     path, rec_reader_line(r), FIELD(&row, col, R_MEASURE));
 			break;
 		}
-		if (!prop || strcmp(row.field[R_EXCLUDED], "0") != 0 ||
-		    strcmp(row.field[R_NUMERATOR], "0") != 0)
+		if (!gaps || strcmp(FIELD(&row, col, R_EXCLUDED), "0") != 0 ||
+		    strcmp(FIELD(&row, col, R_NUMERATOR), "0") != 0)
 			continue;
-		rc = add_gap(s, &row);
+		rc = add_gap(s, &row, col, as_of);
 		(*n)++;
 	}
 	rec_reader_close(r);
@@ -120,7 +161,8 @@ static int open_list(struct gap_files *g, const char *partner)
 	rc = afile_open(&g->f[g->n], path, AFILE_PHI);
 	if (rc == 0) {
 		g->partner[g->n++] = name;
-		fputs("member_id,clinic_id,measure_id,submeasure,missing,deadline,episode\n",
+		fputs("member_id,clinic_id,measure_id,submeasure,missing,deadline,closable,"
+		      "episode\n",
 		      g->f[g->n - 1].fp);
 	} else {
 		free(name);
@@ -140,14 +182,17 @@ static void split_line(char *line, char **f)
 			*tab = '\0';
 		line = tab ? tab + 1 : line + strlen(line);
 	}
-	f[G_DEADLINE]++; /* drop the sort key's 1 or 2 */
+	/* drop the sort keys' prefixes; a clinic key "2" is no clinic */
+	f[G_CLINIC] = *f[G_CLINIC] == '2' ? NO_CLINIC : f[G_CLINIC] + 1;
+	f[G_CLOSABLE] = *f[G_CLOSABLE] == '0' ? "yes" : "no";
+	f[G_DEADLINE]++;
 }
 
 /* Write one gap to its partner's list, opening the list at a new partner. */
 static int write_gap(struct gap_files *g, char *line, char *prev_partner, size_t cap)
 {
 	static const int out[] = { G_MEMBER, G_CLINIC, G_MEASURE, G_SUB, G_MISSING,
-				   G_DEADLINE, G_EPISODE };
+				   G_DEADLINE, G_CLOSABLE, G_EPISODE };
 	char *f[G_NFIELDS];
 
 	split_line(line, f);
@@ -166,7 +211,8 @@ static int write_gap(struct gap_files *g, char *line, char *prev_partner, size_t
 }
 
 int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
-	       const struct measure_set *ms, const struct extsort_config *sort)
+	       const struct measure_set *ms, const char *as_of,
+	       const struct extsort_config *sort)
 {
 	struct extsort *s = extsort_new(sort);
 	char partner[256] = "";
@@ -176,7 +222,7 @@ int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
 
 	memset(g, 0, sizeof(*g));
 	g->dir = xstrdup(dir);
-	rc = read_gaps(results_path, ms, s, &g->rows);
+	rc = read_gaps(results_path, ms, as_of, s, &g->rows);
 	if (rc == 0)
 		rc = extsort_finish(s);
 	if (rc == 0)

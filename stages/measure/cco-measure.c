@@ -93,6 +93,7 @@ static void setup_eval(struct stage *st)
 	e->named = xcalloc((size_t)maxdates, sizeof(int));
 	e->no_partner = -1;
 	e->refs = xcalloc((size_t)maxsubs, 1);
+	e->ref_deadlines = xcalloc((size_t)maxsubs, sizeof(int));
 	e->not_in_denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
 	e->denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
 	e->excluded = xcalloc((size_t)st->ms->n, sizeof(long long));
@@ -188,6 +189,7 @@ static void stage_release(struct stage *st)
 	free(st->e.named);
 	free(st->e.agg_partner);
 	free(st->e.refs);
+	free(st->e.ref_deadlines);
 	view_release(&st->e.view);
 	mdef_free(st->ms);
 	vs_free(st->vs);

@@ -39,6 +39,7 @@ static void fill_ctx(const struct eval_run *e, const struct measure *me,
 	c->index_bits = ep ? ep->bits : NULL;
 	c->named = e->named;
 	c->refs = e->refs;
+	c->ref_deadlines = e->ref_deadlines;
 	/* each date may use the ones above it, which are already set */
 	for (int i = 0; i < me->ndates; i++)
 		e->named[i] = mx_date_eval(&me->dates[i], c);
@@ -273,6 +274,7 @@ static void proportion(struct eval_run *e, int mi, const struct mmember *m,
 		missing = first(&me->num[sub].crit, c, 1, &t);
 		num = !missing && !o->excluded_by;
 		e->refs[sub] = (signed char)!missing;
+		e->ref_deadlines[sub] = t.deadline;
 		e->numerator[mi][sub] += num;
 		write_row(e, me, sub, m, o, num, o->excluded_by ? NULL : missing, &t);
 		count(e, mi, sub, o, num);
@@ -286,6 +288,18 @@ static int by_episode_date(const void *a, const void *b)
 	if (x->date != y->date)
 		return (x->date > y->date) - (x->date < y->date);
 	return (x->admit > y->admit) - (x->admit < y->admit);
+}
+
+/* 1 if hit h of the measure's i-th index list is an index event: not
+ * denied where denied claims do not count, and with its '&' partner. */
+static int index_event(const struct measure *me, const struct mmember *m, int i,
+		       const struct mx_hit *h)
+{
+	int with = me->index_with[i];
+
+	if (h->denied && !me->count_denied)
+		return 0;
+	return with < 0 || mx_same_claim(&m->hits[with], h);
 }
 
 /* The measure's index events, by date: stays for event.discharge, else
@@ -312,7 +326,7 @@ static int episodes_of(const struct eval_run *e, const struct measure *me,
 			continue;
 		}
 		for (int j = 0; j < m->hits[slot].n; j++)
-			if (me->count_denied || !m->hits[slot].v[j].denied)
+			if (index_event(me, m, i, &m->hits[slot].v[j]))
 				ep[n++] = (struct episode){ m->hits[slot].v[j].date,
 							    m->hits[slot].v[j].date, NULL };
 	}

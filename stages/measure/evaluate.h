@@ -26,6 +26,7 @@ struct eval_run {
 	int nagg_partner;
 	int no_partner;                     /* agg's index of "", or -1 */
 	signed char *refs;                  /* scratch: sub-result outcomes */
+	int *ref_deadlines;                 /* scratch: sub-result deadlines */
 	struct member_view view;            /* scratch: for partner_rule = each */
 };
 

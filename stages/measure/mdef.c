@@ -89,25 +89,94 @@ static enum builtin_event builtin_named(const char *name)
 	return EV_NONE;
 }
 
+/* The slot of name, or -1 if no slot has it. */
+static int slot_named(const struct measure_set *s, const char *name)
+{
+	for (int i = 0; i < s->nvs; i++)
+		if (strcmp(s->vs_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* A new slot for value set v or event list ev, named name (taken). */
+static int slot_add(struct measure_set *s, char *name, const struct valueset *v,
+		    enum builtin_event ev)
+{
+	size_t n = (size_t)s->nvs + 1;
+
+	s->vs = xrealloc(s->vs, sizeof(*s->vs) * n);
+	s->builtin = xrealloc(s->builtin, sizeof(*s->builtin) * n);
+	s->except = xrealloc(s->except, sizeof(*s->except) * n);
+	s->nexcept = xrealloc(s->nexcept, sizeof(*s->nexcept) * n);
+	s->vs_names = xrealloc(s->vs_names, sizeof(char *) * n);
+	s->vs[s->nvs] = v;
+	s->builtin[s->nvs] = ev;
+	s->except[s->nvs] = NULL;
+	s->nexcept[s->nvs] = 0;
+	s->vs_names[s->nvs] = name;
+	return s->nvs++;
+}
+
 static int vs_slot(void *arg, const char *name)
 {
 	struct loader *ld = arg;
 	struct measure_set *s = ld->set;
 	enum builtin_event ev = builtin_named(name);
 	const struct valueset *v = NULL;
+	int slot = slot_named(s, name);
 
-	for (int i = 0; i < s->nvs; i++)
-		if (strcmp(s->vs_names[i], name) == 0)
-			return i;
+	if (slot >= 0)
+		return slot;
 	if (ev == EV_NONE && !(v = vs_find(ld->vsets, name)))
 		return -1;
-	s->vs = xrealloc(s->vs, sizeof(*s->vs) * (size_t)(s->nvs + 1));
-	s->builtin = xrealloc(s->builtin, sizeof(*s->builtin) * (size_t)(s->nvs + 1));
-	s->vs_names = xrealloc(s->vs_names, sizeof(char *) * (size_t)(s->nvs + 1));
-	s->vs[s->nvs] = v;
-	s->builtin[s->nvs] = ev;
-	s->vs_names[s->nvs] = xstrdup(name);
-	return s->nvs++;
+	return slot_add(s, xstrdup(name), v, ev);
+}
+
+/* The canonical text of `slot except (except...)`, or NULL with err_set()
+ * if an item of except is not a value set. */
+static char *except_name(const struct measure_set *s, int slot, const int *except, int n)
+{
+	char *name = xasprintf("%s except (", s->vs_names[slot]), *longer;
+
+	for (int i = 0; i < n; i++) {
+		if (!s->vs[except[i]]) {
+			free(name);
+			err_set("'except' takes value sets, not '%s'", s->vs_names[except[i]]);
+			return NULL;
+		}
+		longer = xasprintf("%s%s%s", name, i ? " | " : "", s->vs_names[except[i]]);
+		free(name);
+		name = longer;
+	}
+	longer = xasprintf("%s)", name);
+	free(name);
+	return longer;
+}
+
+/* `LIST except (VS | ...)`: an ED visit list less the visits whose
+ * principal diagnosis or procedure codes are in one of the value sets;
+ * one slot for each distinct text, shared across measures. */
+static int except_slot(void *arg, int slot, const int *except, int n)
+{
+	struct loader *ld = arg;
+	struct measure_set *s = ld->set;
+	enum builtin_event ev = s->builtin[slot];
+	char *name;
+	int found;
+
+	if (ev != EV_ED_VISIT && ev != EV_ED_VISIT_ALL)
+		return err_set("'except' follows event.ed_visit or event.ed_visit_all only");
+	if (!(name = except_name(s, slot, except, n)))
+		return -1;
+	if ((found = slot_named(s, name)) >= 0) {
+		free(name);
+		return found;
+	}
+	found = slot_add(s, name, NULL, ev);
+	s->except[found] = xmalloc(sizeof(int) * (size_t)n);
+	memcpy(s->except[found], except, sizeof(int) * (size_t)n);
+	s->nexcept[found] = n;
+	return found;
 }
 
 static int ref_slot(void *arg, const char *name)
@@ -180,6 +249,10 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 		if ((i = one_of(key, value, yes_no)) < 0)
 			return -1;
 		m->count_denied = i;
+	} else if (strcmp(key, "gaps") == 0) {
+		if ((i = one_of(key, value, yes_no)) < 0)
+			return -1;
+		m->gaps = i;
 	} else if (strcmp(key, "partner_rule") == 0) {
 		if ((i = one_of(key, value, rules)) < 0)
 			return -1;
@@ -268,7 +341,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if ((!ld->section || strcmp(section, ld->section) != 0) &&
 	    enter_section(ld, section) < 0)
 		return -1;
-	/* An indented continuation line repeats the key it continues. */
+	/* An indented continuation line repeats the key it continues; the
+	 * same key written out again is a second definition. */
+	if (ld->last && strcmp(ld->last->name, key) == 0 && !inifile_continued())
+		return err_set("'%s' already set on line %d", key, ld->last->line);
 	if (ld->last && strcmp(ld->last->name, key) == 0) {
 		char *text = xasprintf("%s %s", ld->last->text, value);
 
@@ -287,8 +363,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if ((dup = crit_find(list, key)))
 		return err_set("'%s' already set on line %d", key, dup->line);
 	if (ld->sec == SEC_MEASURE || ld->sec == SEC_EPISODE) {
-		ld->last = NULL;
-		crit_add(&ld->meta, key, value);
+		struct criterion *c = crit_add(&ld->meta, key, value);
+
+		/* the keys parsed after reading may go on on indented lines */
+		ld->last = strcmp(key, "events") == 0 || strcmp(key, "partner_anchor") == 0 ?
+			   c : NULL;
 		return ld->sec == SEC_MEASURE ? measure_key(ld, key, value) :
 						episode_key(ld, key, value);
 	}
@@ -322,7 +401,7 @@ static int parse_events(struct loader *ld, struct subresult *sub, const struct m
 	if (sub->crit.n != 1 || strcmp(c->name, "events") != 0)
 		return err_set("%s:%d: [numerator.%s] of a rate measure has one key, "
 			       "events = VALUESET | ...", ld->m->file, c->line, sub->name);
-	sub->nevents = mx_parse_vslist(c->text, names, &sub->events);
+	sub->nevents = mx_parse_vslist(c->text, names, &sub->events, NULL);
 	if (sub->nevents < 0)
 		return err_set("%s:%d: 'events': %s", ld->m->file, c->line, err_msg());
 	return 0;
@@ -372,6 +451,24 @@ static int check_required(const struct loader *ld)
 	return 0;
 }
 
+/* gaps: as written, else yes for a higher-is-better proportion (a member
+ * missing a service is one a clinic can still reach) and no otherwise; a
+ * rate has no member who misses anything. */
+static int check_gaps(struct loader *ld)
+{
+	struct measure *m = ld->m;
+	const struct criterion *c = crit_find(&ld->meta, "gaps");
+
+	if (!c) {
+		m->gaps = m->kind == MEASURE_PROPORTION && m->higher_is_better;
+		return 0;
+	}
+	if (m->gaps && m->kind == MEASURE_RATE)
+		return err_set("%s:%d: gaps = yes is for proportions (a rate counts events, "
+			       "no member misses one)", m->file, c->line);
+	return 0;
+}
+
 static int parse_episode(struct loader *ld, const struct mx_names *names)
 {
 	struct measure *m = ld->m;
@@ -381,7 +478,7 @@ static int parse_episode(struct loader *ld, const struct mx_names *names)
 		return 0;
 	if (!c)
 		return err_set("%s: [episode] needs events = EVENTS | ...", m->file);
-	m->nindex_events = mx_parse_vslist(c->text, names, &m->index_events);
+	m->nindex_events = mx_parse_vslist(c->text, names, &m->index_events, &m->index_with);
 	if (m->nindex_events < 0)
 		return err_set("%s:%d: events: %s", m->file, c->line, err_msg());
 	return 0;
@@ -390,7 +487,7 @@ static int parse_episode(struct loader *ld, const struct mx_names *names)
 static int parse_all(struct loader *ld)
 {
 	struct measure *m = ld->m;
-	struct mx_names names = { date_slot, vs_slot, ref_slot, ld, m->episodes };
+	struct mx_names names = { date_slot, vs_slot, ref_slot, except_slot, ld, m->episodes };
 
 	if (check_required(ld) < 0 || parse_episode(ld, &names) < 0 ||
 	    parse_dates(ld, &names) < 0 ||
@@ -400,6 +497,8 @@ static int parse_all(struct loader *ld)
 	for (int i = 0; i < m->nstrata; i++)
 		if (parse_list(ld, &m->strata[i].crit, &names) < 0)
 			return -1;
+	if (check_gaps(ld) < 0)
+		return -1;
 	if (m->per_partner && (m->kind == MEASURE_RATE || m->episodes))
 		return err_set("%s: partner_rule = each is for member-level proportions "
 			       "(a rate credits each month's partner already)", m->file);
@@ -442,6 +541,7 @@ static void measure_release(struct measure *m)
 	}
 	free(m->strata);
 	free(m->index_events);
+	free(m->index_with);
 }
 
 /* Load path as the next measure of set.  Returns 0 or -1 with err_msg(). */
@@ -516,9 +616,13 @@ void mdef_free(struct measure_set *s)
 	for (int i = 0; i < s->n; i++)
 		measure_release(&s->m[i]);
 	free(s->m);
-	for (int i = 0; i < s->nvs; i++)
+	for (int i = 0; i < s->nvs; i++) {
 		free(s->vs_names[i]);
+		free(s->except[i]);
+	}
 	free(s->vs_names);
+	free(s->except);
+	free(s->nexcept);
 	free(s->vs);
 	free(s->builtin);
 	free(s);

@@ -56,6 +56,8 @@ struct measure {
 	int higher_is_better;
 	enum measure_kind kind;
 	int count_denied;                 /* denied claim lines count */
+	int gaps;                         /* members missing a sub-result go
+					     to the gap lists (gaps = yes) */
 	enum enr_partner_rule partner_rule;
 	int per_partner;                  /* partner_rule = each */
 	struct mx_date partner_anchor;    /* for ENR_ANCHOR; the others use the MY */
@@ -70,6 +72,7 @@ struct measure {
 	int nstrata;
 	int episodes;                     /* [episode]: one unit per index event */
 	int *index_events;                /* slots whose hits are index events */
+	int *index_with;                  /* per slot, its '&' partner, or -1 */
 	int nindex_events;
 	int collapse_days;                /* drop an index event followed by
 					     another within this many days */
@@ -82,6 +85,10 @@ struct measure_set {
 	int n;
 	const struct valueset **vs; /* by slot; NULL for a built-in event list */
 	enum builtin_event *builtin; /* by slot */
+	int **except;               /* by slot: a built-in list's value sets whose
+				       codes exclude an event (`except`), or
+				       NULL */
+	int *nexcept;               /* by slot: how many */
 	char **vs_names;
 	int nvs;
 };

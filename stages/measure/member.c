@@ -39,7 +39,7 @@ enum column {
 	C_RX_DATE, C_RX_CODE, C_RX_SOURCE, C_RX_CLAIM, C_RX_DENIED,
 	C_IMM_DATE, C_IMM_CODE, C_IMM_SOURCE, C_IMM_CLAIM, C_IMM_DENIED,
 	C_LAB_DATE, C_LAB_CODE, C_LAB_SOURCE, C_LAB_CLAIM, C_LAB_DENIED,
-	C_ED_DATE, C_ED_ADMITTED, C_ED_DENIED, C_ED_CLAIMS,
+	C_ED_DATE, C_ED_ADMITTED, C_ED_DENIED, C_ED_DX, C_ED_CLAIMS,
 	C_STAY_ADMIT, C_STAY_DX, C_STAY_DISCHARGE, C_STAY_ID,
 	C_NCOLS
 };
@@ -66,7 +66,7 @@ static const struct {
 	{ MI_LABS, "result_date" }, { MI_LABS, "loinc" }, { MI_LABS, "source" },
 	{ MI_LABS, "claim_id" }, { MI_LABS, "denied" },
 	{ MI_ED_VISITS, "ed_date" }, { MI_ED_VISITS, "admitted" }, { MI_ED_VISITS, "denied" },
-	{ MI_ED_VISITS, "claims" },
+	{ MI_ED_VISITS, "principal_dx" }, { MI_ED_VISITS, "claims" },
 	{ MI_STAYS, "admit_date" }, { MI_STAYS, "principal_dx" },
 	{ MI_STAYS, "discharge_date" }, { MI_STAYS, "stay_id" }
 };
@@ -115,6 +115,8 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 		if (!r->in[i])
 			return -1;
 	}
+	for (int i = 0; i < ms->nvs; i++)
+		r->keep_visits |= ms->nexcept[i] > 0;
 	r->col = xcalloc(C_NCOLS, sizeof(*r->col));
 	for (int c = 0; c < C_NCOLS; c++)
 		r->col[c] = mstream_col(r->in[column[c].in], column[c].name);
@@ -156,6 +158,7 @@ static void mmember_reset(struct mmember *m, const char *id)
 		m->month_partner[i] = -1;
 	m->nspans = 0;
 	m->nstays = 0;
+	m->nvisits = 0;
 	for (int i = 0; i < m->nslots; i++)
 		m->lists[i].n = 0;
 	for (int i = 0; i < m->nevidence; i++)
@@ -176,6 +179,9 @@ void mmember_release(struct mmember *m)
 	for (size_t i = 0; i < m->stays_alloc; i++)
 		free(m->stays[i].bits);
 	free(m->stays);
+	for (size_t i = 0; i < m->visits_alloc; i++)
+		free(m->visits[i].bits);
+	free(m->visits);
 	free(m->evidence);
 }
 
@@ -308,6 +314,95 @@ static void add_hits(struct member_reader *r, struct mmember *m, int date, int d
 	}
 }
 
+/* ---- ED visits for the `except` lists ---- */
+
+/* Keep ED visit v with the value-set bits of its principal diagnosis. */
+static void keep_visit(struct member_reader *r, struct mmember *m, const struct rec_row *row,
+		       struct mvisit v)
+{
+	const char *dx = field(r, row, C_ED_DX);
+	const uint64_t *bits = *dx ? codeidx_lookup(r->codes, "ICD10CM", dx) : NULL;
+	size_t old = m->visits_alloc;
+
+	xgrow(&m->visits, &m->visits_alloc, (size_t)m->nvisits + 1, sizeof(*m->visits));
+	for (size_t i = old; i < m->visits_alloc; i++)
+		m->visits[i].bits = xcalloc((size_t)m->words + 1, sizeof(uint64_t));
+	v.bits = m->visits[m->nvisits].bits;
+	for (int i = 0; i < m->words; i++)
+		v.bits[i] = bits ? bits[i] : 0;
+	m->visits[m->nvisits++] = v;
+}
+
+/* 1 if the '|'-separated list holds "source:claim". */
+static int list_has_claim(const char *list, const char *source, const char *claim)
+{
+	size_t ns = strlen(source), nc = strlen(claim);
+
+	while (*list) {
+		size_t n = strcspn(list, "|");
+
+		if (n == ns + 1 + nc && strncmp(list, source, ns) == 0 && list[ns] == ':' &&
+		    strncmp(list + ns + 1, claim, nc) == 0)
+			return 1;
+		list += n + (list[n] == '|');
+	}
+	return 0;
+}
+
+/* A claim line's procedure code joins the bits of the ED visits on its
+ * date whose claims include the line's claim. */
+static void visit_procedure(struct member_reader *r, struct mmember *m, int date,
+			    const struct rec_row *row, const char *proc)
+{
+	const char *source = field(r, row, C_SOURCE), *claim = field(r, row, C_CLAIM_ID);
+	const uint64_t *bits;
+
+	for (int i = 0; i < m->nvisits; i++) {
+		struct mvisit *v = &m->visits[i];
+
+		if (v->date != date ||
+		    !list_has_claim(m->evidence[v->evidence] + 3, source, claim))
+			continue;
+		if (!(bits = codeidx_lookup(r->codes, vs_procedure_system(proc), proc)))
+			return;
+		for (int w = 0; w < m->words; w++)
+			v->bits[w] |= bits[w];
+	}
+}
+
+/* 1 if one of the n slots in except is set in bits. */
+static int any_slot(const uint64_t *bits, const int *except, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (bits[except[i] / 64] >> (except[i] % 64) & 1)
+			return 1;
+	return 0;
+}
+
+/* Fill every `except` list with the kept visits it does not exclude. */
+static void add_filtered_visits(struct member_reader *r, struct mmember *m)
+{
+	const struct measure_set *ms = r->ms;
+
+	for (int i = 0; i < m->nslots; i++) {
+		struct hit_list *l = &m->lists[i];
+
+		if (!ms->nexcept[i])
+			continue;
+		for (int j = 0; j < m->nvisits; j++) {
+			const struct mvisit *v = &m->visits[j];
+
+			if ((v->admitted && ms->builtin[i] == EV_ED_VISIT) ||
+			    any_slot(v->bits, ms->except[i], ms->nexcept[i]))
+				continue;
+			xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
+			l->v[l->n++] = (struct mx_hit){ v->date, v->denied, v->evidence };
+		}
+	}
+}
+
+/* ---- claims ---- */
+
 /* The claim columns that carry codes, with their code systems (NULL: an
  * NPI, matched by its taxonomy); the procedure code's system depends on
  * the code, so it is matched apart. */
@@ -336,6 +431,8 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 			continue;
 		if (*proc)
 			or_code(r, vs_procedure_system(proc), proc, &any);
+		if (*proc && m->nvisits)
+			visit_procedure(r, m, date, &row, proc);
 		for (int i = 0; i < CLAIM_CODE_COLS; i++) {
 			enum column c = claim_code_cols[i].col;
 
@@ -481,7 +578,7 @@ static void add_builtin(struct member_reader *r, struct mmember *m,
 	for (int i = 0; i < m->nslots; i++) {
 		struct hit_list *l = &m->lists[i];
 
-		if (r->ms->builtin[i] != ev)
+		if (r->ms->builtin[i] != ev || r->ms->nexcept[i])
 			continue;
 		xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
 		l->v[l->n++] = (struct mx_hit){ date, denied, evid };
@@ -517,7 +614,7 @@ static void add_stay(struct member_reader *r, struct mmember *m, const struct re
 static int read_derived(struct member_reader *r, struct mmember *m)
 {
 	struct rec_row row;
-	int rc, date;
+	int rc, date, admitted;
 
 	while ((rc = mstream_next(r->in[MI_ED_VISITS], m->id, &row)) > 0) {
 		int ev, denied = strcmp(field(r, &row, C_ED_DENIED), "1") == 0;
@@ -527,9 +624,12 @@ static int read_derived(struct member_reader *r, struct mmember *m)
 		if (date == DATE_NONE)
 			continue;
 		ev = evidence(m, "ed", field(r, &row, C_ED_CLAIMS));
+		admitted = strcmp(field(r, &row, C_ED_ADMITTED), "1") == 0;
 		add_builtin(r, m, EV_ED_VISIT_ALL, date, denied, ev);
-		if (strcmp(field(r, &row, C_ED_ADMITTED), "1") != 0)
+		if (!admitted)
 			add_builtin(r, m, EV_ED_VISIT, date, denied, ev);
+		if (r->keep_visits)
+			keep_visit(r, m, &row, (struct mvisit){ date, denied, admitted, ev, NULL });
 	}
 	if (rc < 0)
 		return -1;
@@ -569,6 +669,8 @@ int member_read(struct member_reader *r, struct mmember *m)
 	    read_coded(r, m, &coded_inputs[0]) < 0 || read_coded(r, m, &coded_inputs[1]) < 0 ||
 	    read_coded(r, m, &coded_inputs[2]) < 0)
 		return -1;
+	if (r->keep_visits)
+		add_filtered_visits(r, m);
 	for (int i = 0; i < m->nslots; i++) {
 		if (!in_date_order(&m->lists[i]))
 			qsort(m->lists[i].v, (size_t)m->lists[i].n, sizeof(struct mx_hit), by_date);

@@ -32,6 +32,15 @@ struct mstay {
 	uint64_t *bits;   /* value-set slots holding its principal diagnosis */
 };
 
+/* An ED visit kept for the `except` lists (cco-measure(5)): the value-set
+ * bits of its principal diagnosis and of the procedure codes on its
+ * claims on its date. */
+struct mvisit {
+	int date, denied, admitted;
+	int evidence;     /* "ed:" and its claims, "source:claim_id|..." */
+	uint64_t *bits;
+};
+
 struct mmember {
 	char *id;
 	int birth, death;
@@ -47,7 +56,11 @@ struct mmember {
 	struct mstay *stays;      /* by admission */
 	int nstays;
 	size_t stays_alloc;
-	int words;                /* of each stay's bits */
+	struct mvisit *visits;    /* ED visits, by date; only when a measure
+				     names a list with `except` */
+	int nvisits;
+	size_t visits_alloc;
+	int words;                /* of each stay's and visit's bits */
 	char **evidence;          /* "source:claim_id", by hit evidence number */
 	int nevidence;
 	size_t evidence_alloc;
@@ -80,6 +93,7 @@ struct member_reader {
 	long long orphan_rows;    /* rows of members not in the members file */
 	uint64_t *acc;            /* one event's value-set bits */
 	struct column_memo memo[CLAIM_CODE_COLS];
+	int keep_visits;          /* some slot is an ED list with `except` */
 };
 
 /* Open the inputs under ws (and load its provider roster), for the

@@ -98,6 +98,9 @@ struct mx_names {
 	int (*date)(void *arg, const char *name);     /* named dates */
 	int (*valueset)(void *arg, const char *name); /* value sets */
 	int (*ref)(void *arg, const char *name);      /* criteria, sub-results */
+	/* the event list of slot less the events whose own codes are in one
+	 * of the n value sets `except`: a slot, or -1 with err_set() */
+	int (*except)(void *arg, int slot, const int *except, int n);
 	void *arg;
 	int allow_index;  /* index and index.end are allowed (episode measures) */
 };
@@ -111,8 +114,11 @@ int mx_parse_date(const char *text, const struct mx_names *names,
 		  struct mx_date *out);
 
 /* Parse a list of value sets "a | b" into slots (*slots owned by the
- * caller).  Returns the count, or -1 with err_msg() set. */
-int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots);
+ * caller).  With `with` NULL an item joined by '&' is an error; else
+ * *with (the caller's) holds each item's '&' partner slot, or -1.
+ * Returns the count, or -1 with err_msg() set and nothing allocated. */
+int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots,
+		    int **with);
 
 void mx_free(struct mx_node *n);
 
@@ -147,6 +153,8 @@ struct mx_ctx {
 	int index, index_end;        /* the episode's dates, or DATE_NONE */
 	const int *named;            /* named dates by slot, computed in order */
 	const signed char *refs;     /* criteria results by slot (0 or 1) */
+	const int *ref_deadlines;    /* their deadlines by slot (mx_trace), or
+					NULL */
 	const uint64_t *index_bits;  /* value-set slots holding the episode's
 					principal diagnosis, or NULL */
 };
@@ -155,13 +163,18 @@ struct mx_ctx {
 struct mx_trace {
 	int evidence;       /* the hit that completed a count, or -1 */
 	int evidence_date;  /* its date, or DATE_NONE */
-	int deadline;       /* latest window end among failed counts, or DATE_NONE */
+	int deadline;       /* the latest window end among failed counts and
+			       date-in-window tests, and the deadline of a
+			       failed sub-result named; or DATE_NONE */
 };
 
 void mx_trace_init(struct mx_trace *t);
 
 /* The date d stands for in c, or DATE_NONE (no death date, no episode). */
 int mx_date_eval(const struct mx_date *d, const struct mx_ctx *c);
+
+/* 1 if hits h hold one on x's claim and date ('&': vs & vs2). */
+int mx_same_claim(const struct mx_hits *h, const struct mx_hit *x);
 
 /* 1 if n holds for c, else 0.  t, if not NULL, collects evidence and the
  * deadline of counts that failed. */

@@ -16,6 +16,14 @@ void mx_trace_init(struct mx_trace *t)
 
 static int window(const struct mx_window *w, const struct mx_ctx *c, int *from, int *to);
 
+/* A failed criterion could still be met through day: keep the latest
+ * such day as the deadline. */
+static void trace_deadline(struct mx_trace *t, int day)
+{
+	if (t && day != DATE_NONE && (t->deadline == DATE_NONE || day > t->deadline))
+		t->deadline = day;
+}
+
 static const struct mx_hit *next_hit(const int *vs, const int *with, int nvs,
 				     const struct mx_ctx *c, int *cursor);
 
@@ -118,9 +126,8 @@ static int compare(int count, enum mx_op op, int k)
 	return 0;
 }
 
-/* 1 if h holds a hit on x's claim and date (lists are sorted by date,
- * then evidence). */
-static int same_claim(const struct mx_hits *h, const struct mx_hit *x)
+/* Lists are sorted by date, then evidence: a binary search. */
+int mx_same_claim(const struct mx_hits *h, const struct mx_hit *x)
 {
 	int lo = 0, hi = h->n;
 
@@ -142,7 +149,7 @@ static int unusable(const int *with, int i, const struct mx_ctx *c, const struct
 {
 	if (x->denied && !c->count_denied)
 		return 1;
-	return with && with[i] >= 0 && !same_claim(&c->hits[with[i]], x);
+	return with && with[i] >= 0 && !mx_same_claim(&c->hits[with[i]], x);
 }
 
 /* The earliest usable hit at or after each list's cursor, across the
@@ -194,9 +201,30 @@ static int eval_count(const struct mx_node *n, const struct mx_ctx *c,
 		t->evidence = completing->evidence;
 		t->evidence_date = completing->date;
 	}
-	if (t && !result && (t->deadline == DATE_NONE || to > t->deadline))
-		t->deadline = to;
+	if (!result)
+		trace_deadline(t, to);
 	return result;
+}
+
+/* date in window; a failure's deadline is the window's end. */
+static int eval_date_in(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
+{
+	int from, to, day = mx_date_eval(&n->date, c);
+	int defined = window(&n->win, c, &from, &to);
+
+	if (day != DATE_NONE && defined && day >= from && day <= to)
+		return 1;
+	trace_deadline(t, defined ? to : DATE_NONE);
+	return 0;
+}
+
+/* A named sub-result; a failed one passes its deadline on. */
+static int eval_ref(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
+{
+	if (c->refs[n->ref] == 1)
+		return 1;
+	trace_deadline(t, c->ref_deadlines ? c->ref_deadlines[n->ref] : DATE_NONE);
+	return 0;
 }
 
 int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
@@ -208,12 +236,10 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 	case MX_AND: return mx_eval(n->a, c, t) && mx_eval(n->b, c, t);
 	case MX_OR: return mx_eval(n->a, c, t) || mx_eval(n->b, c, t);
 	case MX_NOT: return !mx_eval(n->a, c, NULL);
-	case MX_REF: return c->refs[n->ref] == 1;
+	case MX_REF: return eval_ref(n, c, t);
 	case MX_SEX: return c->sex == n->sex;
 	case MX_DATE_IN:
-		day = mx_date_eval(&n->date, c);
-		return day != DATE_NONE && window(&n->win, c, &from, &to) &&
-		       day >= from && day <= to;
+		return eval_date_in(n, c, t);
 	case MX_AGE: {
 		int age;
 

@@ -284,14 +284,45 @@ static int parse_vsname(struct parser *ps, int *slot)
 	return 0;
 }
 
-/* vslist := item ('|' item)*, item := NAME ['&' NAME]: the second name
- * must be matched on the same claim and date as the first. */
+/* except ( NAME ('|' NAME)* ), after the event list *slot: *slot becomes
+ * the list less the events those value sets exclude. */
+static int parse_except(struct parser *ps, int *slot)
+{
+	int except[MX_MAX_VS], n = 0;
+	const char *at = ps->tok_at;
+
+	next(ps);
+	if (expect(ps, "(") < 0)
+		return -1;
+	for (;;) {
+		if (n == MX_MAX_VS)
+			return fail(ps, "too many value sets in one except()");
+		if (parse_vsname(ps, &except[n++]) < 0)
+			return -1;
+		if (!is(ps, "|"))
+			break;
+		next(ps);
+	}
+	if (ps->names->except)
+		*slot = ps->names->except(ps->names->arg, *slot, except, n);
+	if (!ps->names->except || *slot < 0) {
+		ps->tok_at = at; /* a refusal names the column of 'except' */
+		return fail(ps, "%s", ps->names->except ? err_msg() : "'except' is not allowed here");
+	}
+	return expect(ps, ")");
+}
+
+/* vslist := item ('|' item)*, item := NAME [except (NAME | ...)]
+ * ['&' NAME]: the name after '&' must be matched on the same claim and
+ * date as the first. */
 static int parse_vslist(struct parser *ps, struct mx_node *n)
 {
 	for (;;) {
 		int slot, with = -1;
 
 		if (parse_vsname(ps, &slot) < 0)
+			return -1;
+		if (is(ps, "except") && parse_except(ps, &slot) < 0)
 			return -1;
 		if (is(ps, "&")) {
 			next(ps);
@@ -579,7 +610,8 @@ int mx_parse_date(const char *text, const struct mx_names *names,
 	return 0;
 }
 
-int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
+int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots,
+		    int **with)
 {
 	struct parser ps;
 	struct mx_node n = { 0 };
@@ -589,14 +621,17 @@ int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots)
 	rc = parse_vslist(&ps, &n);
 	if (rc == 0 && *ps.tok)
 		rc = fail(&ps, "unexpected '%s' after the value sets", ps.tok);
-	if (rc == 0 && has_join(&n))
-		rc = err_set("'&' is for count(), any() and first() only");
-	free(n.with);
+	if (rc == 0 && !with && has_join(&n))
+		rc = err_set("'&' is for count(), any(), first() and episode events only");
+	if (rc < 0 || !with)
+		free(n.with);
 	if (rc < 0) {
 		free(n.vs);
 		return -1;
 	}
 	*slots = n.vs;
+	if (with)
+		*with = n.with;
 	return n.nvs;
 }
 

@@ -108,11 +108,28 @@ test_expect_success 'missing measure outputs: exit 1, earlier outputs kept' '
 	test_cmp before ws/export/partner_metrics.csv
 '
 
-test_expect_success 'gap lists: open gaps of proportions only, outreach order' '
+test_expect_success 'gap lists: clinic (unattributed last), closable first, deadline' '
 	cco-export -c cfg/p.ini 2>log &&
 	test_cmp "$FIX/gaps-P01.expect" ws/export/gaps/P01.csv &&
 	test_cmp "$FIX/gaps-P02.expect" ws/export/gaps/P02.csv &&
 	ls ws/export/gaps >out && printf "P01.csv\nP02.csv\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'gap lists: no PCR or AMB-ED row, though both have members not met' '
+	awk -F"\t" "\$2 ~ /^(PCR|AMB-ED)\$/ && \$7 == 0 && \$9 == 0" "$FIX/results.tsv" >rows &&
+	test $(wc -l <rows) = 2 &&
+	cat ws/export/gaps/*.csv | cut -d, -f3 | sort -u >out &&
+	printf "CCS\nCIS\nCOL\nFUH\nIET\nmeasure_id\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'gap lists: every row has a deadline; closable: on or after the as-of date' '
+	cat ws/export/gaps/*.csv | awk -F, "NR > 1 && \$1 != \"member_id\" { print \$6, \$7 }" | sort -u >out &&
+	printf "2025-02-10 no\n2025-03-31 no\n2025-06-30 no\n2025-12-31 no\n2026-04-10 yes\n" >expect &&
+	test_cmp expect out &&
+	cco-export -q -c cfg/p.ini --set run.as_of=2025-06-30 &&
+	awk -F, "\$1 == \"M001\" || \$1 == \"M009\" { print \$1, \$6, \$7 }" ws/export/gaps/P01.csv >out &&
+	printf "M001 2025-06-30 yes\nM001 2025-06-30 yes\nM009 2025-03-31 no\n" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'gap lists come out the same with the smallest sort buffer' '
@@ -128,7 +145,7 @@ test_expect_success 'gap lists are mode 0600 in a 0700 directory' '
 '
 
 test_expect_success 'the log names no member, the aggregate files neither' '
-	test_grep "7 open gaps in 2 gap lists" log &&
+	test_grep "9 open gaps in 2 gap lists" log &&
 	! grep -q "M00" log &&
 	! grep -q "M00" ws/export/partner_metrics.csv ws/export/clinic_metrics.csv \
 		ws/export/strata_metrics.csv ws/export/report.html

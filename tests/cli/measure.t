@@ -86,7 +86,17 @@ test_expect_success 'colorectal screening: lookback windows, ages, gaps, exclusi
 test_expect_success 'ED visits per 1,000 member months: visits by month and partner' '
 	check ed AMB-ED &&
 	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"AMB-ED\" && \$3 == \"\" { d[\$4] += \$6; x[\$4] += \$7; n[\$4] += \$8 } END { for (p in d) print p, d[p], x[p], n[p] }" | sort >out &&
-	printf "P1 30 12 3\nP2 9 0 1\n" >expect && test_cmp expect out
+	printf "P1 33 12 5\nP2 9 0 1\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'AMB-ED: a principal mental-health diagnosis or a psychiatry code on the visit excludes it' '
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"E05\" && \$2 == \"AMB-ED\" { print \$9 }" >out &&
+	echo 2 >expect && test_cmp expect out &&
+	sed "s/^ed E05 2025-01-10 dx=F329/ed E05 2025-01-10 dx=S0100/; s/^claim E05 2025-03-10 90792/claim E05 2025-03-10 99285/" \
+		"$FIX/ed.events" >all.events &&
+	rm -rf ws && "$FIX/mkws" all.events ws && cco-measure -q -c cfg/p.ini &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"E05\" && \$2 == \"AMB-ED\" { print \$9 }" >out &&
+	echo 4 >expect && test_cmp expect out
 '
 
 test_expect_success 'FUH: episodes by discharge, readmissions, windows after discharge' '
@@ -134,7 +144,7 @@ test_expect_success 'W30 rate 2: two visit dates from 15 months + 1 day to 30 mo
 test_expect_success 'ED use with mental illness: 36-month diagnosis lookback, rate by partner' '
 	check ed-mi ED-MI &&
 	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"ED-MI\" && \$3 == \"\" { print \$4, \$6, \$7, \$8 }" | sort >out &&
-	printf "P1 5 1 2\nP2 2 0 1\n" >expect && test_cmp expect out
+	printf "P1 6 1 3\nP2 2 0 1\n" >expect && test_cmp expect out
 '
 
 test_expect_success 'oral evaluation, adults with diabetes: claims and pharmacy, lookback, gaps' '
@@ -162,6 +172,15 @@ test_expect_success 'IET: episodes, 194-day history, initiation window, engageme
 	check iet IET &&
 	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"IET\" && \$3 == \"initiation\" && \$1 == \"T07\" { print \$14 }" >out &&
 	printf "2024-11-15\n2025-11-14\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'IET: a missing initiation has its deadline, and engagement without it too' '
+	check iet IET &&
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"IET\" && \$1 ~ /^T0[23]\$/ { print \$1, \$3, \$10, \$13 }" >out &&
+	printf "%s\n" "T02 initiation treatment_within_14_days 2025-03-14" \
+		"T02 engagement initiated 2025-03-14" "T03 initiation - -" \
+		"T03 engagement two_more_services 2025-06-04" >expect &&
+	sed "s/  / - /g; s/ \$/ -/" out >out2 && test_cmp expect out2
 '
 
 test_expect_success 'PPC: trimester, 42 days from enrollment, postpartum window, 180-day deliveries' '

@@ -38,6 +38,15 @@ test_expect_success 'every stage wrote its outputs, privately' '
 	cco-cat --count ws/measure/results.rec.zst >n && test $(cat n) -gt 1000
 '
 
+test_expect_success 'gap lists: a deadline and a clinic label on every row, no PCR or rate' '
+	cat ws/export/gaps/*.csv | grep -v "^member_id," >gaps &&
+	test $(wc -l <gaps) -gt 500 &&
+	awk -F, "\$2 == \"\" || \$6 == \"\" || \$7 !~ /^(yes|no)\$/ ||
+		\$3 ~ /^(PCR|AMB-ED|ED-MI)\$/" gaps >bad &&
+	test_cmp /dev/null bad &&
+	grep -q ",unattributed," gaps
+'
+
 test_expect_success 'every loaded row is accounted for' '
 	sqlite3 ws/cco.db "SELECT count(*) FROM extract WHERE rows_read != accepted + rejected" >bad &&
 	echo 0 >expect && test_cmp expect bad

@@ -73,6 +73,7 @@ static void test_good(void)
 	m = &s->m[0];
 	is_str(m->id, "CIS-T", "id");
 	is_int(m->count_denied, 1, "denied claims count");
+	is_int(m->gaps, 1, "a higher-is-better proportion yields gaps unless it says no");
 	is_int(m->ndates, 2, "two named dates");
 	is_int(m->partner_anchor.base, MXD_NAMED, "partner anchor names a date");
 	is_int(m->denominator.n, 2, "two denominator criteria");
@@ -102,7 +103,9 @@ static void test_date_functions(void)
 	p = strstr(text, "girls = sex = F");
 	*p = '\0';
 	edited = xasprintf("%sgirls = enrolled_days(b3 .. my.end) >= 180 and "
-			   "any(event.admission, my)\n", text);
+			   "any(event.admission, my) and "
+			   "any(event.ed_visit except (hospice | dtap_vaccine), my) and "
+			   "any(event.ed_visit except (hospice | dtap_vaccine), my)\n", text);
 	path = write_file("functions.ini", edited);
 	s = mdef_load_file(path, vs);
 	if (ok(s != NULL, "date functions load: %s", s ? "" : err_msg())) {
@@ -111,9 +114,13 @@ static void test_date_functions(void)
 		is_int(s->m[0].dates[1].fn->nvs, 2, "first() of two items");
 		is_int(s->m[0].dates[1].fn->with[0] >= 0, 1, "the first joined with '&'");
 		is_int(s->m[0].dates[2].base, MXD_ENROLL_START, "enrollment_start() is a date");
-		is_int(s->m[0].strata[0].crit.v[0].expr->a->kind, MX_ENROLLED_DAYS,
+		is_int(s->m[0].strata[0].crit.v[0].expr->a->a->a->kind, MX_ENROLLED_DAYS,
 		       "enrolled_days() is a predicate");
-		is_int(s->builtin[s->nvs - 1], EV_ADMISSION, "event.admission is an event list");
+		is_int(s->builtin[s->nvs - 3], EV_ADMISSION, "event.admission is an event list");
+		is_int(s->builtin[s->nvs - 1], EV_ED_VISIT, "an ED list with except is an ED list");
+		is_int(s->nexcept[s->nvs - 1], 2, "less the visits of two value sets");
+		is_str(s->vs_names[s->nvs - 1], "event.ed_visit except (hospice | dtap_vaccine)",
+		       "one slot for the same text written twice");
 	}
 	mdef_free(s);
 	free(path);
@@ -165,10 +172,14 @@ static void test_errors(void)
 	      "bad.ini:14: date 'b2': column 7: unknown value set 'dtap_vacine'");
 	fails("b2 = b1 + 1y", "b2 = enrollment_start(b1 + 1w)",
 	      "bad.ini:14: date 'b2': column 23: expected a duration");
-	/* a key repeated on the next line continues it, so this joins into
-	 * one expression that does not parse */
+	/* a key written out again on the next line is a second definition,
+	 * not a continuation (libinih passes both alike) */
 	fails("hospice = any(hospice, my)\n", "hospice = any(hospice, my)\nhospice = died(my)\n",
-	      "bad.ini:22: 'hospice': column 18: unexpected 'died' after the expression");
+	      "bad.ini:23: 'hospice' already set on line 22");
+	fails("version = 2025", "version = 2025\nversion = 2026",
+	      "bad.ini:6: 'version' already set on line 5");
+	fails("b1 = birthday(1)", "b1 = birthday(1)\nb1 = birthday(2)",
+	      "bad.ini:14: 'b1' already set on line 13");
 	fails("[numerator.combo]", "[numerator.dtap]", "bad.ini:31: sub-result 'dtap' is defined twice");
 	fails("turns_2 = b2 in my\nenrolled = enrolled(b2 - 1y + 1d .. b2,\n    gaps = 1, gap_days = 45)\n",
 	      "", "[denominator] needs at least one criterion");
@@ -177,6 +188,18 @@ static void test_errors(void)
 	      "", "needs at least one [numerator.NAME] section");
 	fails("[strata]\ngirls = sex = F\n", "[strata]\ngirls = sex = F\nx = 1\ngirls = sex = M\n",
 	      "bad.ini:36: 'girls' already set on line 34");
+	fails("hospice = any(hospice, my)", "hospice = any(hospice except (dtap_vaccine), my)",
+	      "bad.ini:22: 'hospice': column 13: 'except' follows event.ed_visit or "
+	      "event.ed_visit_all only");
+	fails("hospice = any(hospice, my)",
+	      "hospice = any(event.ed_visit except (event.discharge), my)",
+	      "'except' takes value sets, not 'event.discharge'");
+	fails("hospice = any(hospice, my)", "hospice = any(event.ed_visit except hospice, my)",
+	      "expected '('");
+	fails("partner_rule = anchor", "partner_rule = anchor\ngaps = some",
+	      "bad.ini:10: gaps must be 'no' or 'yes', not 'some'");
+	fails("partner_rule = anchor", "partner_rule = anchor\nkind = rate_per_1000_mm\ngaps = yes",
+	      "bad.ini:11: gaps = yes is for proportions");
 	fails("partner_rule = anchor", "partner_rule = each\nkind = rate_per_1000_mm",
 	      "bad.ini: partner_rule = each is for member-level proportions");
 }

@@ -26,7 +26,7 @@ static int vs_slot(void *arg, const char *name) { (void)arg; return lookup(value
 static int date_slot(void *arg, const char *name) { (void)arg; return lookup(dates, name); }
 static int ref_slot(void *arg, const char *name) { (void)arg; return lookup(refs, name); }
 
-static const struct mx_names names = { date_slot, vs_slot, ref_slot, NULL, 0 };
+static const struct mx_names names = { date_slot, vs_slot, ref_slot, NULL, NULL, 0 };
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 
@@ -182,6 +182,24 @@ static void test_eval(void)
 	mx_trace_init(&t);
 	ok(eval_text("count(dtap_vaccine, birth + 42d .. b2) >= 4", &c, &t) == 0 &&
 	   t.deadline == D(2025, 3, 10), "a missing dose's deadline is the window end");
+	mx_trace_init(&t);
+	ok(eval_text("first(hospice, ever) in b2 - 30d .. b2 - 1d", &c, &t) == 0 &&
+	   t.deadline == D(2025, 3, 9), "an undefined date not in its window: the window end");
+	mx_trace_init(&t);
+	ok(eval_text("b2 in my and my.end in my.start .. b2", &c, &t) == 0 &&
+	   t.deadline == D(2025, 3, 10), "a date after its window: the window end");
+	{
+		int ref_deadlines[2] = { D(2025, 1, 31), DATE_NONE };
+
+		c.ref_deadlines = ref_deadlines;
+		mx_trace_init(&t);
+		ok(eval_text("dtap", &c, &t) == 0 && t.deadline == D(2025, 1, 31),
+		   "a sub-result not met passes its deadline on");
+		mx_trace_init(&t);
+		ok(eval_text("hpv", &c, &t) == 1 && t.deadline == DATE_NONE,
+		   "a sub-result met gives no deadline");
+		c.ref_deadlines = NULL;
+	}
 }
 
 /* A date expression's value in c, or DATE_NONE + 1 on a parse error. */
@@ -245,12 +263,19 @@ static void test_join(void)
 	n = mx_parse("index_dx(dtap_vaccine & hpv_vaccine)", &episode_names);
 	ok(!n && strstr(err_msg(), "index_dx() takes no '&'"), "index_dx() refuses '&'");
 	mx_free(n);
-	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine", &names, &slots) < 0 &&
-	   strstr(err_msg(), "'&' is for count(), any() and first() only"),
-	   "an event list refuses '&'");
-	ok(mx_parse_vslist("dtap_vaccine | hpv_vaccine", &names, &slots) == 2 &&
+	int *with = NULL;
+
+	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine", &names, &slots, NULL) < 0 &&
+	   strstr(err_msg(), "'&' is for count(), any(), first() and episode events only"),
+	   "a rate's event list refuses '&'");
+	ok(mx_parse_vslist("dtap_vaccine | hpv_vaccine", &names, &slots, NULL) == 2 &&
 	   slots[0] == 0 && slots[1] == 1, "an event list of two value sets");
 	free(slots);
+	ok(mx_parse_vslist("dtap_vaccine & hpv_vaccine | well_care_visit", &names, &slots,
+			   &with) == 2 && with[0] == slots[0] + 1 && with[1] == -1,
+	   "an episode's event list joins with '&'");
+	free(slots);
+	free(with);
 
 	holds(c, "count(dtap_vaccine & well_care_visit, ever) = 1");
 	holds(c, "count(well_care_visit & dtap_vaccine, ever) = 1");
