@@ -173,11 +173,15 @@ static void report(const struct counts *c, const char *as_of)
 			 (unsigned long long)c[i].duplicates,
 			 (unsigned long long)c[i].orphan_voids,
 			 (unsigned long long)c[i].orphan_replacements);
-	msg_info("as of %s: held back (paid or dated later) medical %llu, pharmacy %llu, "
-		 "immunizations %llu, lab results %llu rows; without a paid date "
-		 "(dated by rule) medical %llu, pharmacy %llu rows", as_of,
-		 (unsigned long long)c[K_MEDICAL].held, (unsigned long long)c[K_PHARMACY].held,
-		 (unsigned long long)c[K_IMM].held, (unsigned long long)c[K_LAB].held,
+	msg_info("as of %s: held back, paid or dated later: medical %llu lines of %llu "
+		 "claim versions, pharmacy %llu of %llu, immunizations %llu, lab results %llu",
+		 as_of, (unsigned long long)c[K_MEDICAL].held,
+		 (unsigned long long)c[K_MEDICAL].held_versions,
+		 (unsigned long long)c[K_PHARMACY].held,
+		 (unsigned long long)c[K_PHARMACY].held_versions,
+		 (unsigned long long)c[K_IMM].held, (unsigned long long)c[K_LAB].held);
+	msg_info("as of %s: without an adjudication date, dated by rule: medical %llu "
+		 "lines (through date), pharmacy %llu (fill date)", as_of,
 		 (unsigned long long)c[K_MEDICAL].undated,
 		 (unsigned long long)c[K_PHARMACY].undated);
 }

@@ -56,6 +56,7 @@ struct counts {
 	uint64_t in, final, replaced, voided, denied, duplicates;
 	uint64_t orphan_voids, orphan_replacements;
 	uint64_t held;     /* rows left out: paid (or dated) after run.as_of */
+	uint64_t held_versions; /* claims as one extract sent them, held back */
 	uint64_t undated;  /* claim rows without a paid date, dated by rule */
 };
 

@@ -122,6 +122,7 @@ static size_t hold_back(const struct group *g, const struct vcols *vc,
 			j++;
 		held = strcmp(paid_date(g, vc, order, i, j, &undated), as_of) > 0;
 		c->undated += undated ? j - i : 0;
+		c->held_versions += (uint64_t)held;
 		for (size_t k = i; k < j; k++) {
 			if (held) {
 				fate[order[k]] = FATE_HELD;

@@ -48,7 +48,8 @@ test_expect_success 'as of 2025-06-30: a line paid on the as-of date counts, the
 '
 
 test_expect_success 'as of 2025-06-30: the summary counts held and undated rows' '
-	test_grep "^cco-normalize: as of 2025-06-30: held back (paid or dated later) medical 6, pharmacy 1, immunizations 1, lab results 2 rows; without a paid date (dated by rule) medical 2, pharmacy 2 rows$" err.2025-06-30 &&
+	test_grep "^cco-normalize: as of 2025-06-30: held back, paid or dated later: medical 6 lines of 5 claim versions, pharmacy 1 of 1, immunizations 1, lab results 2$" err.2025-06-30 &&
+	test_grep "^cco-normalize: as of 2025-06-30: without an adjudication date, dated by rule: medical 2 lines (through date), pharmacy 2 (fill date)$" err.2025-06-30 &&
 	test_grep "^cco-normalize: medical_claims: in 8, final 2, replaced 0, voided 0," err.2025-06-30
 '
 
@@ -58,7 +59,7 @@ test_expect_success 'as of 2025-09-30: the replacement is final, the restatement
 	final_claims >actual && test_cmp expect actual &&
 	echo "2025-09-30 " >expect &&
 	dates lab_results 4 >actual && test_cmp expect actual &&
-	test_grep "held back (paid or dated later) medical 2, pharmacy 0, immunizations 0, lab results 1 rows" err.2025-09-30
+	test_grep "held back, paid or dated later: medical 2 lines of 2 claim versions, pharmacy 0 of 0, immunizations 0, lab results 1$" err.2025-09-30
 '
 
 test_expect_success 'as of 2025-12-31: the void removes the family, the late claim counts' '
@@ -66,13 +67,13 @@ test_expect_success 'as of 2025-12-31: the void removes the family, the late cla
 	echo "M02 D1 30.00;M03 U1 40.00;M03 U1 40.00;M04 E1 55.00;" >expect &&
 	final_claims >actual && test_cmp expect actual &&
 	test_grep "^cco-normalize: medical_claims: in 8, final 4, replaced 1, voided 3," err.2025-12-31 &&
-	test_grep "held back (paid or dated later) medical 0, pharmacy 0, immunizations 0, lab results 0 rows" err.2025-12-31
+	test_grep "held back, paid or dated later: medical 0 lines of 0 claim versions, pharmacy 0 of 0, immunizations 0, lab results 0$" err.2025-12-31
 '
 
 test_expect_success 'held and undated counts are in the run database' '
 	run_as_of 2025-06-30 &&
-	sqlite3 ws/cco.db "SELECT metric, value FROM normalize_count WHERE kind = \"medical_claims\" AND metric IN (\"held\", \"undated\") ORDER BY metric" >actual &&
-	printf "held|6\nundated|2\n" >expect &&
+	sqlite3 ws/cco.db "SELECT metric, value FROM normalize_count WHERE kind = \"medical_claims\" AND metric IN (\"held\", \"held_versions\", \"undated\") ORDER BY metric" >actual &&
+	printf "held|6\nheld_versions|5\nundated|2\n" >expect &&
 	test_cmp expect actual
 '
 

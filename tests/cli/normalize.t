@@ -140,6 +140,7 @@ test_expect_success 'counts are in the run database' '
 	duplicates|2
 	final|18
 	held|0
+	held_versions|0
 	in|32
 	orphan_replacements|1
 	orphan_voids|1
