@@ -65,7 +65,7 @@ void months_write(struct rec_writer *w, const struct member *m, int my,
 enum pcp_rule { PCP_ASSIGNMENT, PCP_PLURALITY, PCP_TIE_BREAK, PCP_NONE, PCP_NRULES };
 
 struct pcp_options {
-	int as_of;
+	int on;              /* the attribution date (attribute.date) */
 	int from;            /* first day of the lookback window */
 	int by_allowed;      /* plurality of allowed amounts, not visits */
 };

@@ -141,7 +141,7 @@ static int load_services(struct run *r)
 
 		if (strcmp(row.field[cx], "0") != 0 || !*code ||
 		    field_date(&row, cd, DATE_NONE, &day, "claims") < 0 ||
-		    day == DATE_NONE || day < r->pcp.from || day > r->as_of ||
+		    day == DATE_NONE || day < r->pcp.from || day > r->pcp.on ||
 		    !vs_contains(r->visit, vs_procedure_system(code), code))
 			continue;
 		prov = roster_find(&r->roster, *row.field[cr] ? row.field[cr] : row.field[cb]);
@@ -165,7 +165,7 @@ static int skip_orphans(struct run *r, const char *id)
 
 static void count_partner(struct run *r, const struct member *m)
 {
-	int p = enr_partner(m->spans, m->nspans, date_from_ymd(1900, 1, 1), r->as_of,
+	int p = enr_partner(m->spans, m->nspans, date_from_ymd(1900, 1, 1), r->pcp.on,
 			    0, ENR_LAST);
 
 	if (p < 0)
@@ -288,9 +288,15 @@ static int record_counts(struct run *r)
 
 static void print_summary(const struct run *r)
 {
-	msg_info("%lld members: %lld assignment, %lld plurality, %lld tie-break, %lld none",
-		 r->members, r->by_rule[PCP_ASSIGNMENT], r->by_rule[PCP_PLURALITY],
-		 r->by_rule[PCP_TIE_BREAK], r->by_rule[PCP_NONE]);
+	char on[DATE_ISO_LEN + 1];
+
+	date_format(r->pcp.on, on);
+	msg_info("%lld members, PCP as of %s: %lld by assignment, %lld by claims "
+		 "(%lld plurality, %lld tie-break), %lld none", r->members, on,
+		 r->by_rule[PCP_ASSIGNMENT],
+		 r->by_rule[PCP_PLURALITY] + r->by_rule[PCP_TIE_BREAK],
+		 r->by_rule[PCP_PLURALITY], r->by_rule[PCP_TIE_BREAK],
+		 r->by_rule[PCP_NONE]);
 	msg_info("%lld member-months in %d: %lld attributed, %lld unattributed (enrolled, "
 		 "but not on the rule's day)", r->months.attributed + r->months.unattributed,
 		 r->my, r->months.attributed, r->months.unattributed);
@@ -359,6 +365,18 @@ static int run_stage(struct run *r)
 	return CCO_EXIT_OK;
 }
 
+/* The attribution date, attribute.date: the earlier of the as-of date and
+ * the last day of measurement year my (year_end, the default), or the
+ * as-of date itself (as_of). */
+static int attribution_date(const struct config *cfg, int my, int as_of)
+{
+	int year_end = date_from_ymd(my, 12, 31);
+
+	if (config_choice(cfg, "attribute.date") == 1)
+		return as_of;
+	return as_of < year_end ? as_of : year_end;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = { CLI_LONG_OPTS, { NULL, 0, NULL, 0 } };
@@ -378,8 +396,8 @@ int main(int argc, char **argv)
 	r.my = (int)config_int(cfg, "run.measurement_year");
 	r.as_of = config_date(cfg, "run.as_of");
 	r.month_rule = (enum month_rule)config_choice(cfg, "attribute.partner_rule");
-	r.pcp.as_of = r.as_of;
-	r.pcp.from = date_add_months(r.as_of, -(int)config_int(cfg, "attribute.lookback_months")) + 1;
+	r.pcp.on = attribution_date(cfg, r.my, r.as_of);
+	r.pcp.from = date_add_months(r.pcp.on, -(int)config_int(cfg, "attribute.lookback_months")) + 1;
 	r.pcp.by_allowed = config_choice(cfg, "attribute.plurality") == 1;
 	status = run_stage(&r);
 	run_release(&r);

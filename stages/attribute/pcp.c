@@ -1,6 +1,6 @@
 /*
- * pcp.c: the member's PCP and clinic.  A PCP assignment covering the as-of
- * date wins.  Otherwise, CMS style: among primary-care providers with
+ * pcp.c: the member's PCP and clinic.  A PCP assignment in force on the
+ * attribution date wins.  Otherwise, CMS style: among primary-care providers with
  * qualifying services in the lookback window, the plurality of visits
  * (distinct dates) or of allowed amounts wins; ties go to the most recent
  * service, then the lowest NPI.  Every candidate is written to the audit
@@ -79,15 +79,16 @@ static int rank(struct member *m, struct candidate *cand, int by_allowed)
 	return n;
 }
 
-/* The assignment covering as_of: latest start, then lowest NPI. */
-static const struct assignment *current_assignment(const struct member *m, int as_of)
+/* The assignment in force on day on (started on or before it, ending on
+ * or after it): latest start, then lowest NPI. */
+static const struct assignment *current_assignment(const struct member *m, int on)
 {
 	const struct assignment *best = NULL;
 
 	for (int i = 0; i < m->nasg; i++) {
 		const struct assignment *a = &m->asg[i];
 
-		if (a->start > as_of || (a->end != DATE_NONE && a->end < as_of))
+		if (a->start > on || (a->end != DATE_NONE && a->end < on))
 			continue;
 		if (!best || a->start > best->start ||
 		    (a->start == best->start && strcmp(a->pcp_npi, best->pcp_npi) < 0))
@@ -120,12 +121,12 @@ enum pcp_rule pcp_attribute(struct rec_writer *attr, struct rec_writer *audit,
 			    const struct roster *r, const struct names *p)
 {
 	struct candidate *cand = xcalloc((size_t)m->nsvc + 1, sizeof(*cand));
-	const struct assignment *a = current_assignment(m, o->as_of);
+	const struct assignment *a = current_assignment(m, o->on);
 	const struct provider *prov = NULL;
 	const char *npi = NULL, *clinic = NULL;
 	int n = rank(m, cand, o->by_allowed);
 	int partner = enr_partner(m->spans, m->nspans, date_from_ymd(1900, 1, 1),
-				  o->as_of, 0, ENR_LAST);
+				  o->on, 0, ENR_LAST);
 	enum pcp_rule rule = PCP_NONE;
 
 	if (a) {

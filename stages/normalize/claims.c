@@ -332,17 +332,17 @@ static size_t derive(struct claims *c, const struct group *g, size_t nkept,
 
 int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
 {
-	static const struct vcols vc = { SOURCE, CLAIM_ID, LINE_NO, FREQ, ORIG, ADJ };
+	static const struct vcols vc = { SOURCE, CLAIM_ID, LINE_NO, FREQ, ORIG, ADJ,
+					 SVC_TO, SVC_FROM };
 	struct claims *c = arg;
 	size_t nkept = 0, no;
 
-	(void)n;
 	xgrow(&c->fate, &c->fate_cap, g->n, 1);
 	xgrow(&c->kept, &c->kept_cap, g->n, sizeof(size_t));
 	cnt->duplicates += norm_dedupe(g, EXTRACT, c->fate);
 	for (size_t i = 0; i < g->n; i++)
 		c->fate[i] = c->fate[i] ? FATE_DUP : FATE_KEEP;
-	versions_resolve(g, &vc, c->fate, cnt);
+	versions_resolve(g, &vc, n->as_of, c->fate, cnt);
 	for (size_t i = 0; i < g->n; i++)
 		if (c->fate[i] == FATE_KEEP)
 			c->kept[nkept++] = i;

@@ -35,7 +35,10 @@ static int insert_all(sqlite3 *db, const struct counts *c, int n)
 		     insert(st, k->kind, "denied", k->denied) |
 		     insert(st, k->kind, "duplicates", k->duplicates) |
 		     insert(st, k->kind, "orphan_voids", k->orphan_voids) |
-		     insert(st, k->kind, "orphan_replacements", k->orphan_replacements);
+		     insert(st, k->kind, "orphan_replacements", k->orphan_replacements) |
+		     insert(st, k->kind, "held", k->held) |
+		     insert(st, k->kind, "held_versions", k->held_versions) |
+		     insert(st, k->kind, "undated", k->undated);
 	}
 	sqlite3_finalize(st);
 	return rc ? -1 : 0;

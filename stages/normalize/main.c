@@ -14,6 +14,7 @@
 #include "claims.h"
 #include "cli.h"
 #include "config.h"
+#include "date.h"
 #include "err.h"
 #include "events.h"
 #include "msg.h"
@@ -71,11 +72,11 @@ static int open_outputs(struct norm *n, struct outs *o)
 	o->members = norm_output(n, "members.rec.zst", "members", "member_id");
 	o->providers = norm_output(n, "providers.rec.zst", "providers", "npi");
 	o->pcp = (struct dedupe_out){ norm_output(n, "pcp_assignments.rec.zst",
-				      "pcp_assignments", "member_id,start_date"), 4, -1 };
+				      "pcp_assignments", "member_id,start_date"), 4, -1, 0 };
 	o->imm = (struct dedupe_out){ norm_output(n, "immunizations.rec.zst",
-				      "immunizations", "member_id,imm_date"), 3, 1 };
+				      "immunizations", "member_id,imm_date"), 3, 1, 1 };
 	o->lab = (struct dedupe_out){ norm_output(n, "lab_results.rec.zst",
-				      "lab_results", "member_id,result_date"), 3, 1 };
+				      "lab_results", "member_id,result_date"), 3, 1, 1 };
 	return o->claims && o->stays && o->ed && o->pharmacy && o->enroll.spans &&
 	       o->enroll.months && o->members && o->providers && o->pcp.w &&
 	       o->imm.w && o->lab.w ? 0 : -1;
@@ -161,7 +162,7 @@ static int run_all(struct norm *n, struct counts *c)
 	return rc;
 }
 
-static void report(const struct counts *c)
+static void report(const struct counts *c, const char *as_of)
 {
 	for (int i = 0; i < NKINDS; i++)
 		msg_info("%s: in %llu, final %llu, replaced %llu, voided %llu, denied %llu, "
@@ -172,6 +173,17 @@ static void report(const struct counts *c)
 			 (unsigned long long)c[i].duplicates,
 			 (unsigned long long)c[i].orphan_voids,
 			 (unsigned long long)c[i].orphan_replacements);
+	msg_info("as of %s: held back, paid or dated later: medical %llu lines of %llu "
+		 "claim versions, pharmacy %llu of %llu, immunizations %llu, lab results %llu",
+		 as_of, (unsigned long long)c[K_MEDICAL].held,
+		 (unsigned long long)c[K_MEDICAL].held_versions,
+		 (unsigned long long)c[K_PHARMACY].held,
+		 (unsigned long long)c[K_PHARMACY].held_versions,
+		 (unsigned long long)c[K_IMM].held, (unsigned long long)c[K_LAB].held);
+	msg_info("as of %s: without an adjudication date, dated by rule: medical %llu "
+		 "lines (through date), pharmacy %llu (fill date)", as_of,
+		 (unsigned long long)c[K_MEDICAL].undated,
+		 (unsigned long long)c[K_PHARMACY].undated);
 }
 
 /* Paths, directories, value sets and memory from the configuration;
@@ -186,6 +198,7 @@ static void setup(struct norm *n, const struct config *cfg)
 	n->level = (int)config_int(cfg, "output.compression_level");
 	n->sort_mem = config_sort_bytes(cfg);
 	n->sort_level = (int)config_int(cfg, "limits.sort_level");
+	date_format(config_date(cfg, "run.as_of"), n->as_of);
 	n->vs = vs_load(config_str(cfg, "paths.valuesets"));
 	if (!n->vs || claims_check_valuesets(n->vs) < 0)
 		die(CCO_EXIT_USAGE, "%s", err_msg());
@@ -240,7 +253,7 @@ int main(int argc, char **argv)
 	if (rc == 0 && (rc = norm_save_counts(db, c, NKINDS)) < 0)
 		msg_error("%s", err_msg());
 	if (rc == 0)
-		report(c);
+		report(c, n.as_of);
 	free(db);
 	release(&n);
 	config_free(cfg);

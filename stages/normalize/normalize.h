@@ -55,6 +55,9 @@ struct counts {
 	const char *kind;
 	uint64_t in, final, replaced, voided, denied, duplicates;
 	uint64_t orphan_voids, orphan_replacements;
+	uint64_t held;     /* rows left out: paid (or dated) after run.as_of */
+	uint64_t held_versions; /* claims as one extract sent them, held back */
+	uint64_t undated;  /* claim rows without a paid date, dated by rule */
 };
 
 /* Run-wide state shared by the handlers. */
@@ -65,6 +68,7 @@ struct norm {
 	size_t sort_mem;     /* bytes for one external sort */
 	int sort_level;      /* zstd level of its runs, 0: plain */
 	int level;           /* zstd level of outputs */
+	char as_of[11];      /* run.as_of, YYYY-MM-DD: later rows do not exist yet */
 	struct rec_writer **outs; /* open outputs, committed together */
 	int nouts;
 };

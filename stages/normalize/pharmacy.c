@@ -1,6 +1,7 @@
 /*
  * pharmacy.c: pharmacy claims resolved like medical claims (one line per
- * claim, no adjudication date), NDC as 11 digits.
+ * claim, no adjudication date: a pharmacy claim is adjudicated at the
+ * point of sale, so it counts as paid on its fill date), NDC as 11 digits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,15 +58,15 @@ static void write_row(struct rec_writer *w, char **f, const size_t *len)
 
 int pharmacy_group(struct norm *n, struct group *g, struct counts *c, void *arg)
 {
-	static const struct vcols vc = { SOURCE, CLAIM_ID, -1, FREQ, ORIG, -1 };
+	static const struct vcols vc = { SOURCE, CLAIM_ID, -1, FREQ, ORIG, -1,
+					 FILL_DATE, -1 };
 	unsigned char *fate = xmalloc(g->n);
 	size_t *kept = xmalloc(g->n * sizeof(*kept)), nk = 0;
 
-	(void)n;
 	c->duplicates += norm_dedupe(g, EXTRACT, fate);
 	for (size_t i = 0; i < g->n; i++)
 		fate[i] = fate[i] ? FATE_DUP : FATE_KEEP;
-	versions_resolve(g, &vc, fate, c);
+	versions_resolve(g, &vc, n->as_of, fate, c);
 	for (size_t i = 0; i < g->n; i++)
 		if (fate[i] == FATE_KEEP)
 			kept[nk++] = i;

@@ -49,11 +49,15 @@ int simple_dedupe(struct norm *n, struct group *g, struct counts *c, void *arg)
 	unsigned char *dup = xmalloc(g->n);
 	size_t *idx = xmalloc(g->n * sizeof(*idx)), k = 0;
 
-	(void)n;
 	c->duplicates += norm_dedupe(g, o->skip_col, dup);
-	for (size_t i = 0; i < g->n; i++)
-		if (!dup[i])
+	for (size_t i = 0; i < g->n; i++) {
+		if (dup[i])
+			continue;
+		if (o->as_of_cut && strcmp(group_cols(g, i)[o->date_col], n->as_of) > 0)
+			c->held++;
+		else
 			idx[k++] = i;
+	}
 	struct dated_ctx d = { g, o->date_col };
 
 	norm_sort(idx, k, sizeof(*idx), cmp_dated, &d);

@@ -14,10 +14,12 @@ struct dedupe_out {
 	struct rec_writer *w;
 	int date_col;   /* sort within the key by this column, then the rest */
 	int skip_col;   /* column ignored when comparing (extract), or -1 */
+	int as_of_cut;  /* 1: rows dated after run.as_of are held back */
 };
 
-/* group_fn: drop exact duplicates, write the rest sorted; arg is a
- * struct dedupe_out. */
+/* group_fn: drop exact duplicates and, with as_of_cut, hold back the rows
+ * dated after n->as_of; write the rest sorted; arg is a struct
+ * dedupe_out. */
 int simple_dedupe(struct norm *n, struct group *g, struct counts *c, void *arg);
 
 struct enroll_out {

@@ -8,6 +8,10 @@
  * claim adjusts is superseded.  The family's final version is the
  * non-superseded claim with the latest extract, then adjudication date,
  * then frequency (void > replacement > original), then claim id.
+ *
+ * Before all that, the as-of cut: a claim as one extract sent it, paid
+ * after the as-of date, did not exist on that date, so its rows are held
+ * back and the version before it (if any) stays final.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +71,69 @@ static size_t find_root(struct vclaim *cl, size_t i)
 		i = cl[i].parent;
 	}
 	return i;
+}
+
+/* 1 if rows a and b are the same claim from the same extract. */
+static int same_sending(const struct group *g, const struct vcols *vc,
+			size_t a, size_t b)
+{
+	return !strcmp(col(g, a, vc->source), col(g, b, vc->source)) &&
+	       !strcmp(col(g, a, vc->claim_id), col(g, b, vc->claim_id)) &&
+	       !strcmp(group_row(g, a)[1], group_row(g, b)[1]);
+}
+
+/* The paid date of the sending order[from .. to): the first adjudicated
+ * date by line, else the latest through (else from) date, with *undated
+ * set. */
+static const char *paid_date(const struct group *g, const struct vcols *vc,
+			     const size_t *order, size_t from, size_t to,
+			     int *undated)
+{
+	const char *last = "";
+
+	for (size_t k = from; k < to; k++)
+		if (*col(g, order[k], vc->adj))
+			return col(g, order[k], vc->adj);
+	*undated = 1;
+	for (size_t k = from; k < to; k++) {
+		const char *d = col(g, order[k], vc->thru);
+
+		if (!*d)
+			d = col(g, order[k], vc->from);
+		if (strcmp(d, last) > 0)
+			last = d;
+	}
+	return last;
+}
+
+/* Mark FATE_HELD the sendings (rows of a claim from one extract) paid
+ * after as_of and drop them from order[0 .. n).  Returns the rows left. */
+static size_t hold_back(const struct group *g, const struct vcols *vc,
+			const char *as_of, size_t *order, size_t n,
+			unsigned char *fate, struct counts *c)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		int undated = 0, held;
+
+		while (j < n && same_sending(g, vc, order[i], order[j]))
+			j++;
+		held = strcmp(paid_date(g, vc, order, i, j, &undated), as_of) > 0;
+		c->undated += undated ? j - i : 0;
+		c->held_versions += (uint64_t)held;
+		for (size_t k = i; k < j; k++) {
+			if (held) {
+				fate[order[k]] = FATE_HELD;
+				c->held++;
+			} else {
+				order[kept++] = order[k];
+			}
+		}
+		i = j;
+	}
+	return kept;
 }
 
 /* The claim (source, id), or -1: claims are sorted by source and id. */
@@ -235,7 +302,7 @@ static void settle(const size_t *order, struct vclaim *cl, size_t root,
 }
 
 void versions_resolve(const struct group *g, const struct vcols *vc,
-		      unsigned char *fate, struct counts *c)
+		      const char *as_of, unsigned char *fate, struct counts *c)
 {
 	size_t *order = xmalloc((g->n ? g->n : 1) * sizeof(*order)), n = 0, nc;
 	struct rows_ctx ctx = { g, vc };
@@ -248,6 +315,8 @@ void versions_resolve(const struct group *g, const struct vcols *vc,
 		order[n++] = i;
 	}
 	norm_sort(order, n, sizeof(*order), cmp_rows, &ctx);
+	if (as_of)
+		n = hold_back(g, vc, as_of, order, n, fate, c);
 	cl = xmalloc((n ? n : 1) * sizeof(*cl));
 	nc = build_claims(g, vc, order, n, cl, fate, c);
 	link_claims(cl, nc);

@@ -36,10 +36,39 @@ test_expect_success 'attribution: assignment, plurality, tie-breaks, none' '
 '
 
 test_expect_success 'the summary counts rules and partners, skips orphans, names no member' '
-	test_grep "8 members: 1 assignment, 3 plurality, 2 tie-break, 2 none" err &&
-	test_grep "partner P1: 5 members" err &&
+	test_grep "^cco-attribute: 10 members, PCP as of 2025-12-31: 2 by assignment, 5 by claims (3 plurality, 2 tie-break), 3 none$" err &&
+	test_grep "partner P1: 7 members" err &&
 	test_grep "1 rows for members not in the members file were skipped" err &&
 	! grep -q "M[A-Z]\b" err
+'
+
+test_expect_success 'the summary counts add up to the member count' '
+	sed -n "s/^cco-attribute: \([0-9]*\) members, PCP as of [0-9-]*: \([0-9]*\) by assignment, \([0-9]*\) by claims .*, \([0-9]*\) none$/\1 \2 \3 \4/p" err >n &&
+	read -r total asg claims none <n &&
+	test "$total" -eq $((asg + claims + none)) &&
+	test "$total" -eq $(cco-cat --count ws/attribute/attribution.rec.zst)
+'
+
+test_expect_success 'the attribution date is the end of the measurement year, before the as-of date' '
+	cco-cat -H ws/attribute/attribution.rec.zst | grep "^M[IJ]	" | cut -f1,6 >out &&
+	printf "MI\tnone\nMJ\tassignment\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'attribute.date = as_of: assignments ending before the as-of date are not used' '
+	cco-attribute -c cfg/p.ini --set attribute.date=as_of 2>err.as_of &&
+	test_grep "PCP as of 2026-03-31: 1 by assignment" err.as_of &&
+	cco-cat -H ws/attribute/attribution.rec.zst | grep "^M[IJ]	" | cut -f1,6 >out &&
+	printf "MI\tnone\nMJ\tnone\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'an as-of date before the year end is the attribution date' '
+	cco-attribute -c cfg/p.ini --set run.as_of=2025-12-30 2>err.early &&
+	test_grep "PCP as of 2025-12-30: 3 by assignment" err.early &&
+	cco-cat -H ws/attribute/attribution.rec.zst | grep "^M[IJ]	" | cut -f1,6 >out &&
+	printf "MI\tassignment\nMJ\tassignment\n" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'the counts are in the workspace database' '
@@ -75,6 +104,12 @@ test_expect_success 'plurality of allowed dollars changes the winner' '
 	cco-attribute -q -c cfg/p.ini --set attribute.plurality=allowed &&
 	cco-cat -H ws/attribute/attribution.rec.zst | grep "^MB	" | cut -f3,6 >out &&
 	printf "1000000002\tplurality\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'the lookback window ends on the attribution date' '
+	cco-attribute -q -c cfg/p.ini --set attribute.lookback_months=17 &&
+	cco-cat -H ws/attribute/attribution.rec.zst | grep "^MH	" | cut -f6 >out &&
+	echo none >expect && test_cmp expect out
 '
 
 test_expect_success 'a shorter lookback drops older services' '

@@ -139,10 +139,13 @@ test_expect_success 'counts are in the run database' '
 	denied|2
 	duplicates|2
 	final|18
+	held|0
+	held_versions|0
 	in|32
 	orphan_replacements|1
 	orphan_voids|1
 	replaced|5
+	undated|0
 	voided|7
 	EOT
 	test_cmp expect actual

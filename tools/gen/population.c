@@ -265,6 +265,31 @@ int member_age(const struct member *m, int day)
 	return date_age_years(m->birth, day);
 }
 
+#define SALT_ASSIGNMENT_END 0x617373656e64ULL
+
+/* The last day of an assignment made for span s: the span's end, except
+ * that the assignment of a member still enrolled when the generated window
+ * ends runs on (as a plan's PCP assignments do): 80% open-ended, 15% ending
+ * 1 to 6 months after the window (within the 12 months after a mid-year
+ * as-of date that cco-ingest takes as plausible), 5% with it.  Drawn from
+ * a stream of its own, so every other draw of the member stays as it was. */
+static int assignment_end(const struct gen *g, const struct member *m,
+			  const struct span *s)
+{
+	struct rng r;
+	double u;
+
+	if (s->end < g->win_end || m->death != DATE_NONE)
+		return s->end;
+	rng_seed(&r, g->o.seed, m->idx, SALT_ASSIGNMENT_END + (uint64_t)(s - m->span));
+	u = rng_unit(&r);
+	if (u < 0.80)
+		return DATE_NONE;
+	if (u < 0.95)
+		return date_add_months(g->win_end, rng_range(&r, 1, 6));
+	return s->end;
+}
+
 static void write_assignment(struct gen *g, const struct member *m,
 			     const struct span *s, struct rng *r)
 {
@@ -280,7 +305,7 @@ static void write_assignment(struct gen *g, const struct member *m,
 	row_add(&row, s->pcp->npi);
 	row_add(&row, g->net.clinic[s->clinic].id);
 	row_add_date(&row, start);
-	row_add_date(&row, s->end);
+	row_add_date(&row, assignment_end(g, m, s));
 	emit_row(g, &g->pcp, &row, K_OTHER);
 }
 
