@@ -53,12 +53,6 @@ $(LIBCCO): $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-# cco-export reads the measure definitions (names, directions, kinds): it
-# links cco-measure's loader, which comes after libcco.a in $^, so the
-# archive is searched once more after it.
-$(BIN)/cco-export: $(addprefix $(BUILD)/stages/measure/,mexpr_parse.o mexpr_eval.o mdef.o)
-$(BIN)/cco-export: LIBS := $(LIBCCO) $(LIBS)
-
 define PROGRAM_RULE
 $(BIN)/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(dir $(1))*.c)) $(LIBCCO)
 	@mkdir -p $$(@D)
@@ -69,20 +63,13 @@ $(foreach m,$(PROG_MANS),$(eval $(call PROGRAM_RULE,$(m))))
 $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LIBS)
 
-# Unit tests of a stage's internals link that stage's objects too.
-MEASURE_LANG := $(BUILD)/stages/measure/mexpr_parse.o $(BUILD)/stages/measure/mexpr_eval.o
-$(BUILD)/tests/unit/test-mexpr: $(MEASURE_LANG)
-$(BUILD)/tests/unit/test-mdef: $(MEASURE_LANG) $(BUILD)/stages/measure/mdef.o
-$(BUILD)/tests/unit/test-codeidx: $(BUILD)/stages/measure/codeidx.o
-
 # Fuzz targets: tests/fuzz/TARGET.c each define LLVMFuzzerTestOneInput
 # and link the stage objects they drive.  test-fuzz-replay (a unit test)
 # runs every corpus file tests/fuzz/TARGET/* through them, each target's
 # entry point renamed fuzz_TARGET; `make fuzz` builds them with clang and
 # libFuzzer into build/fuzz/ and runs each for FUZZ_SECONDS.
 FUZZ_TARGETS := ingest_csv rec_read ini_load mdef_load
-FUZZ_STAGE_OBJS = $(addprefix $(BUILD)/stages/ingest/,layout.o validate.o memberset.o) \
-	$(addprefix $(BUILD)/stages/measure/,mexpr_parse.o mexpr_eval.o mdef.o)
+FUZZ_STAGE_OBJS = $(addprefix $(BUILD)/stages/ingest/,layout.o validate.o memberset.o)
 FUZZ_REPLAY := $(BUILD)/tests/fuzz/test-fuzz-replay
 UNIT_TESTS += $(FUZZ_REPLAY)
 

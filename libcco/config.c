@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "num.h"
 #include "err.h"
 #include "xalloc.h"
 
@@ -97,10 +98,9 @@ static int check_value(struct config *c, int k, const char *text, const char *di
 
 	switch (d->type) {
 	case T_INT: {
-		errno = 0;
-		long v = strtol(text, &end, 10);
+		long long v;
 
-		if (errno || end == text || *end || v < d->min || v > d->max)
+		if (num_parse(text, (long long)d->min, (long long)d->max, &v) < 0)
 			return err_set("%s must be a whole number from %.0f to %.0f, "
 				       "not '%s'", d->name, d->min, d->max, text);
 		break;

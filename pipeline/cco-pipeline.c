@@ -2,6 +2,7 @@
  * cco-pipeline: run the stages in order for cron, rerunning only what an
  * edit or a new extract made stale.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "cli.h"
 #include "err.h"
 #include "msg.h"
+#include "num.h"
 #include "pipeline.h"
 #include "valueset.h"
 #include "xalloc.h"
@@ -103,10 +105,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		cli_usage_error(&o->cli, "no command (run, status or log)");
 	o->command = argv[optind++];
 	if (strcmp(o->command, "log") == 0 && optind < argc) {
-		char *end;
-
-		o->run = strtoll(argv[optind++], &end, 10);
-		if (*end || o->run <= 0)
+		if (num_parse(argv[optind++], 1, LLONG_MAX, &o->run) < 0)
 			cli_usage_error(&o->cli, "RUN must be a run number");
 	}
 	if (optind < argc)

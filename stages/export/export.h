@@ -13,7 +13,7 @@
 
 #include "afile.h"
 
-#include "../measure/mdef.h"
+#include "mdef.h"
 
 #define EXPORT_ALL "ALL" /* partner_id of the CCO-wide row */
 

@@ -3,11 +3,13 @@
  * stratum, partner and clinic, sorted by that key) as report rows: each
  * clinic, each partner (its clinics summed) and the CCO (partners summed).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "export.h"
+#include "num.h"
 #include "rec.h"
 #include "xalloc.h"
 
@@ -40,13 +42,6 @@ static void start_block(struct metrics *m)
 	m->block[m->nblocks] = m->n;
 }
 
-static int parse_count(const char *s, long long *out)
-{
-	char *end;
-
-	*out = strtoll(s, &end, 10);
-	return end == s || *end || *out < 0 ? -1 : 0;
-}
 
 static const struct measure *find_measure(const struct measure_set *ms, const char *id)
 {
@@ -66,7 +61,7 @@ static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
 			strcmp(m->v[*all].sub, f[1]) != 0 || strcmp(m->v[*all].stratum, f[2]) != 0;
 
 	for (int i = 0; i < 3; i++)
-		if (parse_count(f[5 + i], &c[i]) < 0)
+		if (num_parse(f[5 + i], 0, LLONG_MAX, &c[i]) < 0)
 			return err_set("a count must be a whole number, not '%s'", f[5 + i]);
 	if (c[1] > c[0] || c[2] > c[0] - c[1])
 		return err_set("counts do not add up (numerator over denominator less exclusions)");

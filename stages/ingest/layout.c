@@ -4,6 +4,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
+#include <limits.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "err.h"
 #include "inifile.h"
 #include "layout.h"
+#include "num.h"
 #include "xalloc.h"
 
 /* Canonical columns checked as dates and NPIs without being told. */
@@ -55,11 +57,14 @@ static int parse_bool(const char *key, const char *v, int *out)
 
 static int parse_range(const char *key, const char *v, int *lo, int *hi)
 {
-	char junk;
+	const char *dots = strstr(v, "..");
+	long long from, to;
 
-	if (sscanf(v, "%d..%d%c", lo, hi, &junk) != 2 || *lo < 0 || *hi < *lo ||
-	    *hi > 999)
+	if (!dots || num_parse_n(v, (size_t)(dots - v), 0, 999, &from) < 0 ||
+	    num_parse(dots + 2, from, 999, &to) < 0)
 		return err_set("%s must be a slot range like 1..13, not '%s'", key, v);
+	*lo = (int)from;
+	*hi = (int)to;
 	return 0;
 }
 
@@ -129,8 +134,9 @@ static int file_key(struct layout *l, const char *key, const char *v)
 	if (!strcmp(key, "header"))
 		return parse_bool(key, v, &l->header);
 	if (!strcmp(key, "columns")) {
-		l->columns = atoi(v);
-		return l->columns > 0 ? 0 : err_set("columns must be a positive number");
+		if (num_parse_int(v, 1, INT_MAX, &l->columns) < 0)
+			return err_set("columns must be a positive number, not '%s'", v);
+		return 0;
 	}
 	if (!strcmp(key, "encoding")) {
 		if (!strcmp(v, "utf-8") || !strcmp(v, "UTF-8"))
@@ -271,9 +277,10 @@ static int field_key(struct layout *l, struct lfield *f, const char *key,
 {
 	if (!strcmp(key, "column"))
 		replace(&f->column, v);
-	else if (!strcmp(key, "position"))
-		f->position = atoi(v) > 0 ? atoi(v) : -1;
-	else if (!strcmp(key, "constant"))
+	else if (!strcmp(key, "position")) {
+		if (num_parse_int(v, 1, INT_MAX, &f->position) < 0)
+			return err_set("position must be a positive column number, not '%s'", v);
+	} else if (!strcmp(key, "constant"))
 		replace(&f->constant, v);
 	else if (!strcmp(key, "filename"))
 		replace(&f->filename_re, v);
@@ -293,9 +300,8 @@ static int field_key(struct layout *l, struct lfield *f, const char *key,
 	} else if (!strcmp(key, "strip")) {
 		replace(&f->strip, v);
 	} else if (!strcmp(key, "zero_pad")) {
-		f->zero_pad = atoi(v);
-		if (f->zero_pad < 1 || f->zero_pad > 64)
-			return err_set("zero_pad must be a width from 1 to 64");
+		if (num_parse_int(v, 1, 64, &f->zero_pad) < 0)
+			return err_set("zero_pad must be a width from 1 to 64, not '%s'", v);
 	} else if (!strcmp(key, "ndc_pad")) {
 		return parse_bool(key, v, &f->ndc_pad);
 	} else if (!strcmp(key, "map"))
@@ -414,8 +420,6 @@ static int check_field(struct layout *l, struct lfield *f)
 	if (sources != 1)
 		return err_set("%s.%s needs exactly one of column, position, "
 			       "constant, filename, slot", kind, f->name);
-	if (f->position < 0)
-		return err_set("%s.%s: position must be a positive number", kind, f->name);
 	if (f->group_name && (f->group = group_index(l, f->group_name)) < 0)
 		return err_set("%s.%s: no [group.%s]", kind, f->name, f->group_name);
 	if (f->slot_number && f->group < 0)
@@ -588,13 +592,25 @@ static int capture1(const char *what, const char *re_text, const char *basename,
 	return 0;
 }
 
+/* A period captured from a file name, YYYYMM or YYYY, into *y and *m (0
+ * for YYYY: the whole year).  Returns 0, or -1 for any other text. */
+static int parse_period(const char *cap, long long *y, long long *m)
+{
+	size_t n = strlen(cap);
+
+	*m = 0;
+	if ((n != 4 && n != 6) || num_parse_n(cap, 4, 0, 9999, y) < 0)
+		return -1;
+	return n == 6 ? num_parse_n(cap + 4, 2, 1, 12, m) : 0;
+}
+
 /* The period of a file: from period_re's capture (YYYYMM: that month;
  * YYYY: that year), else period_from/period_to; a name period_re does not
  * match has no period.  Returns 0, or -1 for a capture not a period. */
 static int bind_period(struct layout *l, const char *basename)
 {
 	char *cap = NULL;
-	int y, m = 0;
+	long long y, m;
 
 	l->bound_from = l->period_from;
 	l->bound_to = l->period_to;
@@ -602,14 +618,13 @@ static int bind_period(struct layout *l, const char *basename)
 		return 0;
 	if (capture1("period", l->period_re, basename, &cap) < 0)
 		return 0; /* a name without a period: no check */
-	if ((strlen(cap) != 6 || sscanf(cap, "%4d%2d", &y, &m) != 2 || m < 1 || m > 12) &&
-	    (strlen(cap) != 4 || sscanf(cap, "%4d", &y) != 1)) {
+	if (parse_period(cap, &y, &m) < 0) {
 		err_set("period: '%s' from the file name is not YYYYMM or YYYY", cap);
 		free(cap);
 		return -1;
 	}
 	free(cap);
-	l->bound_from = date_from_ymd(y, m ? m : 1, 1);
+	l->bound_from = date_from_ymd((int)y, m ? (int)m : 1, 1);
 	l->bound_to = date_add_months(l->bound_from, m ? 1 : 12) - 1;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "num.h"
 #include "validate.h"
 #include "verdict.h"
 #include "xalloc.h"
@@ -386,21 +387,16 @@ static int derived_value(struct validator *v, const struct lfield *f,
 {
 	const char *y = validate_text(v, *off);
 	char buf[DATE_ISO_LEN + 1];
-	int year, days, months = 12;
+	long long year;
+	int days, months = 12;
 
-	year = 0;
-	for (size_t i = 0; i < *len && i < 4; i++)
-		year = isdigit((unsigned char)y[i]) ? year * 10 + (y[i] - '0') : -1000000;
-	if (*len != 4 || year < 1900 || year > 2100)
+	if (*len != 4 || num_parse_n(y, 4, 1900, 2100, &year) < 0)
 		return reject(v, R_INVALID_DATE, f->name, "%s: not a year", f->name);
-	days = date_from_ymd(year, 1, 1);
+	days = date_from_ymd((int)year, 1, 1);
 	if (f->derive == DERIVE_YEAR_MONTHS) {
 		int c = f->months_col;
-		char *end;
 
-		months = c < row->nfields ? (int)strtol(row->field[c], &end, 10) : -1;
-		if (c >= row->nfields || end == row->field[c] || *end || months < 0 ||
-		    months > 12)
+		if (c >= row->nfields || num_parse_int(row->field[c], 0, 12, &months) < 0)
 			return reject(v, R_INVALID_VALUE, f->name, "%s: coverage months "
 				      "are not 0 to 12", f->name);
 		if (months == 0)

@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "codeidx.h"
-#include "date.h"
 #include "db.h"
 #include "err.h"
 #include "evaluate.h"
@@ -71,37 +70,6 @@ static int open_outputs(struct stage *st)
 	return rc;
 }
 
-static void setup_eval(struct stage *st)
-{
-	struct eval_run *e = &st->e;
-	int my = (int)config_int(st->cfg, "run.measurement_year");
-	int maxdates = 1, maxsubs = 1;
-
-	for (int i = 0; i < st->ms->n; i++) {
-		if (st->ms->m[i].ndates > maxdates)
-			maxdates = st->ms->m[i].ndates;
-		if (st->ms->m[i].nnum > maxsubs)
-			maxsubs = st->ms->m[i].nnum;
-	}
-	e->ms = st->ms;
-	e->my_start = date_from_ymd(my, 1, 1);
-	e->my_end = date_from_ymd(my, 12, 31);
-	e->as_of = config_date(st->cfg, "run.as_of");
-	e->results = st->out[OUT_RESULTS];
-	e->agg = agg_new();
-	e->reader = &st->reader;
-	e->named = xcalloc((size_t)maxdates, sizeof(int));
-	e->no_partner = -1;
-	e->refs = xcalloc((size_t)maxsubs, 1);
-	e->ref_deadlines = xcalloc((size_t)maxsubs, sizeof(int));
-	e->not_in_denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
-	e->denominator = xcalloc((size_t)st->ms->n, sizeof(long long));
-	e->excluded = xcalloc((size_t)st->ms->n, sizeof(long long));
-	e->numerator = xcalloc((size_t)st->ms->n, sizeof(long long *));
-	for (int i = 0; i < st->ms->n; i++)
-		e->numerator[i] = xcalloc((size_t)st->ms->m[i].nnum, sizeof(long long));
-}
-
 /* The pass over members.  Returns 0 or -1 with err_msg() set. */
 static int measure_all(struct stage *st)
 {
@@ -139,12 +107,13 @@ static int record_counts(struct stage *st)
 	for (int i = 0; i < st->ms->n; i++) {
 		const struct measure *m = &st->ms->m[i];
 
-		c[n++] = (struct db_count){ "not_in_denominator", m->id, e->not_in_denominator[i] };
-		c[n++] = (struct db_count){ "denominator", m->id, e->denominator[i] };
-		c[n++] = (struct db_count){ "excluded", m->id, e->excluded[i] };
+		c[n++] = (struct db_count){ "not_in_denominator", m->id,
+					    e->count[i].not_in_denominator };
+		c[n++] = (struct db_count){ "denominator", m->id, e->count[i].denominator };
+		c[n++] = (struct db_count){ "excluded", m->id, e->count[i].excluded };
 		for (int j = 0; j < m->nnum; j++) {
 			keys[n] = xasprintf("%s/%s", m->id, m->num[j].name);
-			c[n] = (struct db_count){ "numerator", keys[n], e->numerator[i][j] };
+			c[n] = (struct db_count){ "numerator", keys[n], e->count[i].numerator[j] };
 			n++;
 		}
 	}
@@ -164,10 +133,10 @@ static void print_summary(const struct stage *st)
 		const struct measure *m = &st->ms->m[i];
 
 		msg_info("%s: %lld in the denominator, %lld excluded", m->id,
-			 st->e.denominator[i], st->e.excluded[i]);
+			 st->e.count[i].denominator, st->e.count[i].excluded);
 		for (int j = 0; j < m->nnum; j++)
 			msg_debug("%s %s: %lld in the numerator", m->id, m->num[j].name,
-				  st->e.numerator[i][j]);
+				  st->e.count[i].numerator[j]);
 	}
 	if (st->reader.orphan_rows)
 		msg_warn("%lld rows for members not in the members file were skipped",
@@ -179,18 +148,7 @@ static void stage_release(struct stage *st)
 	rec_writers_close(st->out, NOUT, 0);
 	member_reader_close(&st->reader);
 	codeidx_free(st->codes);
-	agg_free(st->e.agg);
-	for (int i = 0; st->ms && st->e.numerator && i < st->ms->n; i++)
-		free(st->e.numerator[i]);
-	free(st->e.numerator);
-	free(st->e.denominator);
-	free(st->e.excluded);
-	free(st->e.not_in_denominator);
-	free(st->e.named);
-	free(st->e.agg_partner);
-	free(st->e.refs);
-	free(st->e.ref_deadlines);
-	view_release(&st->e.view);
+	eval_run_release(&st->e);
 	mdef_free(st->ms);
 	vs_free(st->vs);
 }
@@ -214,7 +172,9 @@ static int run(struct stage *st, int check_only)
 	if (rc == 0)
 		rc = open_outputs(st);
 	if (rc == 0) {
-		setup_eval(st);
+		eval_run_init(&st->e, st->ms, &st->reader, st->out[OUT_RESULTS],
+			      (int)config_int(st->cfg, "run.measurement_year"),
+			      config_date(st->cfg, "run.as_of"));
 		rc = measure_all(st);
 	}
 	rc = rec_writers_close(st->out, NOUT, rc == 0);

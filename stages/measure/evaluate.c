@@ -186,7 +186,7 @@ static int population(struct eval_run *e, int mi, const struct mmember *m,
 
 	fill_ctx(e, me, m, c, ep);
 	if (first(&me->denominator, c, 1, NULL)) {
-		e->not_in_denominator[mi]++;
+		e->count[mi].not_in_denominator++;
 		return 0;
 	}
 	o->partner_index = partner_of(e, me, m, c);
@@ -237,8 +237,8 @@ static void evaluate_rate(struct eval_run *e, int mi, const struct mmember *m,
 		months++;
 		credit(e, mi, -1, o, m, mo, 1, excluded, 0);
 	}
-	e->denominator[mi] += months;
-	e->excluded[mi] += excluded ? months : 0;
+	e->count[mi].denominator += months;
+	e->count[mi].excluded += excluded ? months : 0;
 	for (int sub = 0; sub < me->nnum; sub++) {
 		int n = event_dates(e, &me->num[sub], m, me->count_denied, &dates), events = 0;
 
@@ -252,7 +252,7 @@ static void evaluate_rate(struct eval_run *e, int mi, const struct mmember *m,
 			credit(e, mi, sub, o, m, mo, 0, 0, 1);
 		}
 		free(dates);
-		e->numerator[mi][sub] += events;
+		e->count[mi].numerator[sub] += events;
 		write_rate_row(e, me, sub, m, o, events);
 	}
 }
@@ -263,8 +263,8 @@ static void proportion(struct eval_run *e, int mi, const struct mmember *m,
 {
 	const struct measure *me = &e->ms->m[mi];
 
-	e->denominator[mi]++;
-	e->excluded[mi] += o->excluded_by != NULL;
+	e->count[mi].denominator++;
+	e->count[mi].excluded += o->excluded_by != NULL;
 	for (int sub = 0; sub < me->nnum; sub++) {
 		struct mx_trace t;
 		const struct criterion *missing;
@@ -275,7 +275,7 @@ static void proportion(struct eval_run *e, int mi, const struct mmember *m,
 		num = !missing && !o->excluded_by;
 		e->refs[sub] = (signed char)!missing;
 		e->ref_deadlines[sub] = t.deadline;
-		e->numerator[mi][sub] += num;
+		e->count[mi].numerator[sub] += num;
 		write_row(e, me, sub, m, o, num, o->excluded_by ? NULL : missing, &t);
 		count(e, mi, sub, o, num);
 	}
@@ -395,6 +395,56 @@ static void evaluate_measure(struct eval_run *e, int mi, const struct mmember *m
 		evaluate_rate(e, mi, m, &o);
 	else
 		proportion(e, mi, m, &c, &o);
+}
+
+/* The most dates and sub-results any measure of ms has, at least 1. */
+static void scratch_sizes(const struct measure_set *ms, int *maxdates, int *maxsubs)
+{
+	*maxdates = *maxsubs = 1;
+	for (int i = 0; i < ms->n; i++) {
+		if (ms->m[i].ndates > *maxdates)
+			*maxdates = ms->m[i].ndates;
+		if (ms->m[i].nnum > *maxsubs)
+			*maxsubs = ms->m[i].nnum;
+	}
+}
+
+void eval_run_init(struct eval_run *e, const struct measure_set *ms,
+		   const struct member_reader *reader, struct rec_writer *results,
+		   int my, int as_of)
+{
+	int maxdates, maxsubs;
+
+	memset(e, 0, sizeof(*e));
+	scratch_sizes(ms, &maxdates, &maxsubs);
+	e->ms = ms;
+	e->reader = reader;
+	e->results = results;
+	e->my_start = date_from_ymd(my, 1, 1);
+	e->my_end = date_from_ymd(my, 12, 31);
+	e->as_of = as_of;
+	e->agg = agg_new();
+	e->count = xcalloc((size_t)ms->n, sizeof(*e->count));
+	for (int i = 0; i < ms->n; i++)
+		e->count[i].numerator = xcalloc((size_t)ms->m[i].nnum, sizeof(long long));
+	e->named = xcalloc((size_t)maxdates, sizeof(int));
+	e->refs = xcalloc((size_t)maxsubs, 1);
+	e->ref_deadlines = xcalloc((size_t)maxsubs, sizeof(int));
+	e->no_partner = -1;
+}
+
+void eval_run_release(struct eval_run *e)
+{
+	agg_free(e->agg);
+	for (int i = 0; e->count && i < e->ms->n; i++)
+		free(e->count[i].numerator);
+	free(e->count);
+	free(e->named);
+	free(e->refs);
+	free(e->ref_deadlines);
+	view_release(&e->view);
+	free(e->agg_partner);
+	memset(e, 0, sizeof(*e));
 }
 
 void evaluate_member(struct eval_run *e, const struct mmember *m)

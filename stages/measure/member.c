@@ -12,6 +12,7 @@
 #include "mdef.h"
 #include "member.h"
 #include "mstream.h"
+#include "num.h"
 #include "rec.h"
 #include "valueset.h"
 #include "xalloc.h"
@@ -560,12 +561,11 @@ static int read_partner_months(struct member_reader *r, struct mmember *m)
 
 	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
 		const char *mo = field(r, &row, C_MONTH), *partner = field(r, &row, C_MONTH_PARTNER);
-		int month;
+		long long year, month;
 
-		if (field_len(r, &row, C_MONTH) != 7 || atoi(mo) != r->my || !*partner)
-			continue;
-		month = atoi(mo + 5);
-		if (month >= 1 && month <= 12)
+		/* YYYY-MM of the MY, with a partner; other months are not asked for */
+		if (field_len(r, &row, C_MONTH) == 7 && num_parse_n(mo, 4, r->my, r->my, &year) == 0 &&
+		    num_parse_n(mo + 5, 2, 1, 12, &month) == 0 && *partner)
 			m->month_partner[month] = names_intern(&r->partners, partner);
 	}
 	return rc;

@@ -87,14 +87,14 @@ static int load_file(const char *path, const char *seq, const struct rec_schema 
 	return rc;
 }
 
-int norm_run_kind(struct norm *n, const char *kind, int key_col, prep_fn prep,
-		  group_fn fn, struct counts *c, void *arg)
+int norm_run_kind(struct norm *n, size_t sort_mem, const char *kind, int key_col,
+		  prep_fn prep, group_fn fn, struct counts *c, void *arg)
 {
 	const struct rec_schema *s = rec_schema_find(kind);
 	/* A fan-in of 128 merges a 1M-member claims file (about 80 runs of
 	 * its share of the default buffer) in one pass; each open run costs
 	 * about 0.3 MB, and the sort buffer is freed before the merge. */
-	struct extsort_config cfg = { n->sort_mem, n->tmp_dir, 128, n->sort_level, NULL,
+	struct extsort_config cfg = { sort_mem, n->tmp_dir, 128, n->sort_level, NULL,
 				      NULL };
 	struct extsort *sort = extsort_new(&cfg);
 	struct dirent **names;

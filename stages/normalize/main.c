@@ -82,12 +82,12 @@ static int open_outputs(struct norm *n, struct outs *o)
 	       o->imm.w && o->lab.w ? 0 : -1;
 }
 
-static int run_claims(struct norm *n, const struct outs *o, struct counts *c)
+static int run_claims(struct norm *n, size_t mem, const struct outs *o, struct counts *c)
 {
 	struct events *ev = events_new(o->stays, o->ed,
 				       vs_find(n->vs, "cat_transfer_status"));
 	struct claims *cl = claims_new(n, o->claims, ev);
-	int rc = cl ? norm_run_kind(n, "medical_claims", 2, claims_prep, claims_group,
+	int rc = cl ? norm_run_kind(n, mem, "medical_claims", 2, claims_prep, claims_group,
 				    &c[K_MEDICAL], cl) : -1;
 
 	claims_free(cl);
@@ -95,21 +95,21 @@ static int run_claims(struct norm *n, const struct outs *o, struct counts *c)
 	return rc;
 }
 
-static int run_others(struct norm *n, struct outs *o, struct counts *c)
+static int run_others(struct norm *n, size_t mem, struct outs *o, struct counts *c)
 {
-	if (norm_run_kind(n, "pharmacy_claims", 2, pharmacy_prep, pharmacy_group,
+	if (norm_run_kind(n, mem, "pharmacy_claims", 2, pharmacy_prep, pharmacy_group,
 			  &c[K_PHARMACY], o->pharmacy) < 0 ||
-	    norm_run_kind(n, "enrollment", 1, NULL, enroll_group, &c[K_ENROLL],
+	    norm_run_kind(n, mem, "enrollment", 1, NULL, enroll_group, &c[K_ENROLL],
 			  &o->enroll) < 0 ||
-	    norm_run_kind(n, "members", 1, NULL, simple_latest, &c[K_MEMBERS],
+	    norm_run_kind(n, mem, "members", 1, NULL, simple_latest, &c[K_MEMBERS],
 			  o->members) < 0 ||
-	    norm_run_kind(n, "providers", 1, NULL, simple_latest, &c[K_PROVIDERS],
+	    norm_run_kind(n, mem, "providers", 1, NULL, simple_latest, &c[K_PROVIDERS],
 			  o->providers) < 0 ||
-	    norm_run_kind(n, "pcp_assignments", 1, NULL, simple_dedupe, &c[K_PCP],
+	    norm_run_kind(n, mem, "pcp_assignments", 1, NULL, simple_dedupe, &c[K_PCP],
 			  &o->pcp) < 0 ||
-	    norm_run_kind(n, "immunizations", 2, NULL, simple_dedupe, &c[K_IMM],
+	    norm_run_kind(n, mem, "immunizations", 2, NULL, simple_dedupe, &c[K_IMM],
 			  &o->imm) < 0 ||
-	    norm_run_kind(n, "lab_results", 2, NULL, simple_dedupe, &c[K_LAB],
+	    norm_run_kind(n, mem, "lab_results", 2, NULL, simple_dedupe, &c[K_LAB],
 			  &o->lab) < 0)
 		return -1;
 	return 0;
@@ -118,7 +118,8 @@ static int run_others(struct norm *n, struct outs *o, struct counts *c)
 /* Medical claims on a thread of their own; its error, if any, is copied
  * out because err_msg() is per thread. */
 struct claims_lane {
-	struct norm n;
+	struct norm *n;
+	size_t mem;          /* its share of n->sort_mem */
 	const struct outs *o;
 	struct counts *c;
 	int rc;
@@ -129,7 +130,7 @@ static void *claims_lane_run(void *arg)
 {
 	struct claims_lane *l = arg;
 
-	l->rc = run_claims(&l->n, l->o, l->c);
+	l->rc = run_claims(l->n, l->mem, l->o, l->c);
 	if (l->rc < 0)
 		snprintf(l->error, sizeof(l->error), "%s", err_msg());
 	return NULL;
@@ -142,20 +143,18 @@ static void *claims_lane_run(void *arg)
 static int run_all(struct norm *n, struct counts *c)
 {
 	struct outs o;
-	struct claims_lane lane = { .n = *n, .o = &o, .c = c };
-	struct norm rest = *n;
+	struct claims_lane lane = { .n = n, .mem = n->sort_mem / 4 * 3, .o = &o, .c = c };
 	pthread_t thread;
 	int rc;
 
 	if (open_outputs(n, &o) < 0)
 		return -1;
 	if (config_int(n->cfg, "limits.threads") < 2)
-		return run_claims(n, &o, c) < 0 ? -1 : run_others(n, &o, c);
-	lane.n.sort_mem = n->sort_mem / 4 * 3;
-	rest.sort_mem = n->sort_mem / 4;
+		return run_claims(n, n->sort_mem, &o, c) < 0 ? -1 :
+		       run_others(n, n->sort_mem, &o, c);
 	if ((rc = pthread_create(&thread, NULL, claims_lane_run, &lane)) != 0)
 		return err_set("cannot start a thread: %s", strerror(rc));
-	rc = run_others(&rest, &o, c);
+	rc = run_others(n, n->sort_mem / 4, &o, c);
 	pthread_join(thread, NULL);
 	if (rc == 0 && lane.rc < 0)
 		rc = err_set("%s", lane.error);

@@ -65,7 +65,8 @@ struct norm {
 	const struct config *cfg;
 	const struct valuesets *vs;
 	char *ingest_dir, *out_dir, *tmp_dir;
-	size_t sort_mem;     /* bytes for one external sort */
+	size_t sort_mem;     /* bytes for the external sorts, shared by the
+				lanes that run at once */
 	int sort_level;      /* zstd level of its runs, 0: plain */
 	int level;           /* zstd level of outputs */
 	char as_of[11];      /* run.as_of, YYYY-MM-DD: later rows do not exist yet */
@@ -87,9 +88,10 @@ struct scratch {
  * place or point them into scratch (updating len). */
 typedef void (*prep_fn)(char **cols, size_t *len, struct scratch *s);
 
-/* inputs.c: sort every ingest file of kind by key column key_col and feed
- * the groups to fn.  Returns 0 or -1 with err_msg() set. */
-int norm_run_kind(struct norm *n, const char *kind, int key_col,
+/* inputs.c: sort every ingest file of kind by key column key_col, in
+ * sort_mem bytes, and feed the groups to fn.  Returns 0 or -1 with
+ * err_msg() set. */
+int norm_run_kind(struct norm *n, size_t sort_mem, const char *kind, int key_col,
 		  prep_fn prep, group_fn fn, struct counts *c, void *arg);
 
 /* groups.c: hand the sorted lines of sort (each "KEY<TAB>SEQ<TAB>ncols

@@ -73,6 +73,40 @@ colour = blue" &&
 	test_grep "bad/k.ini:6: unknown key .colour. in a field section" err
 '
 
+# layout_refused NAME FIELDS WANT: a members layout NAME.ini whose [file]
+# section is followed by FIELDS is refused (exit 2) with a message
+# matching WANT
+layout_refused() {
+	bad_layout "$1" "[file]
+kind = members
+match = x
+source = s
+$2" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "bad/$1.ini:$3" err
+}
+
+# Numbers in a layout are whole numbers and nothing else: atoi() read
+# "5five" as 5 and "0x3" as 0.
+test_expect_success 'a number with trailing bytes names its key and line' '
+	layout_refused z "[members.zip]
+column = Zip
+zero_pad = 5five" "7: zero_pad must be a width from 1 to 64, not .5five."
+'
+
+test_expect_success 'a position in hexadecimal names its key and line' '
+	layout_refused x "header = no
+[members.member_id]
+position = 0x3" "7: position must be a positive column number, not .0x3."
+'
+
+test_expect_success 'columns and slots take whole numbers only' '
+	layout_refused n "header = no
+columns = +3" "6: columns must be a positive number, not .+3." &&
+	layout_refused s "[members.member_id]
+slots = 1.. 13" "6: slots must be a slot range like 1..13, not .1.. 13."
+'
+
 test_expect_success 'an unknown kind, column or pattern is refused' '
 	bad_layout u "[file]
 kind = nothing" &&

@@ -1,5 +1,5 @@
 /*
- * mdef_load: a measure definition through cco-measure's loader (mdef.c,
+ * mdef_load: a measure definition through the measure loader (libcco/mdef.c,
  * which parses every expression with mexpr_parse.c) against the shipped
  * value sets; or, when the first input byte is odd, a value-set CSV file
  * through vs_load().  The rest of the input is the file.
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../stages/measure/mdef.h"
+#include "mdef.h"
 #include "err.h"
 #include "fuzz.h"
 #include "valueset.h"

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../stages/measure/codeidx.h"
+#include "codeidx.h"
 #include "err.h"
-#include "../../stages/measure/mdef.h"
+#include "mdef.h"
 #include "tap.h"
 #include "valueset.h"
 #include "xalloc.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../stages/measure/mdef.h"
+#include "mdef.h"
 #include "err.h"
 #include "tap.h"
 #include "valueset.h"

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "../../stages/measure/mexpr.h"
+#include "mexpr.h"
 #include "date.h"
 #include "err.h"
 #include "tap.h"

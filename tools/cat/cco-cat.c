@@ -1,6 +1,7 @@
 /*
  * cco-cat: validate record files and print them as text.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cli.h"
 #include "err.h"
 #include "msg.h"
+#include "num.h"
 #include "rec.h"
 
 static const char usage[] =
@@ -97,12 +99,11 @@ static int cat_file(const char *path, const struct opts *o)
 
 static long parse_count(const struct cli *cli, const char *arg)
 {
-	char *end;
-	long n = strtol(arg, &end, 10);
+	long long n;
 
-	if (end == arg || *end || n < 0)
+	if (num_parse(arg, 0, LONG_MAX, &n) < 0)
 		cli_usage_error(cli, "--head needs a whole number, not '%s'", arg);
-	return n;
+	return (long)n;
 }
 
 int main(int argc, char **argv)

@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "mexpr.h"
+#include "num.h"
 #include "xalloc.h"
 
 struct parser {
@@ -87,12 +88,8 @@ static int expect(struct parser *ps, const char *tok)
 /* NUMBER (no unit) into *out. */
 static int parse_int(struct parser *ps, int *out)
 {
-	char *end;
-	long v = strtol(ps->tok, &end, 10);
-
-	if (!isdigit((unsigned char)ps->tok[0]) || *end || v > 100000)
+	if (num_parse_int(ps->tok, 0, 100000, out) < 0)
 		return fail(ps, "expected a whole number");
-	*out = (int)v;
 	next(ps);
 	return 0;
 }
@@ -188,13 +185,12 @@ static int parse_date_terms(struct parser *ps, struct mx_date *d)
 	while (is(ps, "+") || is(ps, "-")) {
 		int sign = is(ps, "+") ? 1 : -1;
 		size_t n;
-		long v;
+		long long v;
 
 		next(ps);
 		n = strlen(ps->tok);
-		v = strtol(ps->tok, NULL, 10);
-		if (n < 2 || !isdigit((unsigned char)ps->tok[0]) ||
-		    !strchr("dmy", ps->tok[n - 1]) || v > 100000)
+		if (n < 2 || !strchr("dmy", ps->tok[n - 1]) ||
+		    num_parse_n(ps->tok, n - 1, 0, 100000, &v) < 0)
 			return fail(ps, "expected a duration such as 30d, 6m or 1y");
 		if (ps->tok[n - 1] == 'd')
 			d->days += sign * (int)v;

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "inifile.h"
 #include "mdef.h"
+#include "num.h"
 #include "valueset.h"
 #include "xalloc.h"
 
@@ -271,17 +272,12 @@ static int measure_key(struct loader *ld, const char *key, const char *value)
 
 static int episode_key(struct loader *ld, const char *key, const char *value)
 {
-	char *end;
-	long v;
-
 	if (strcmp(key, "events") == 0)
 		return 0; /* parsed at the end, with the other names */
 	if (strcmp(key, "collapse_days") != 0)
 		return err_set("unknown key '%s' in [episode]", key);
-	v = strtol(value, &end, 10);
-	if (end == value || *end || v < 0 || v > 3660)
+	if (num_parse_int(value, 0, 3660, &ld->m->collapse_days) < 0)
 		return err_set("collapse_days must be a whole number of days, not '%s'", value);
-	ld->m->collapse_days = (int)v;
 	return 0;
 }
 
