@@ -7,7 +7,11 @@
  *   #cco-record<TAB>kind=KIND<TAB>schema=N<TAB>sort=COL,COL|none
  *   col1<TAB>col2<TAB>...
  *   value<TAB>value<TAB>...
+ *   #cco-end<TAB>rows=N<TAB>xxh3=HEX16
  *
+ * The trailer line proves the end: N rows, and the XXH3-64 digest of every
+ * byte before the trailer line (16 lowercase hex digits).  A file without
+ * it is refused, as truncated.
  * Fields never hold TAB, CR or LF; the empty field is null.  The reader also
  * accepts the same text uncompressed.  The writer writes through afile.h, so
  * a file appears under its name only when complete.  See record(5).
@@ -19,6 +23,8 @@
 #include <stdint.h>
 
 #define REC_MAGIC "#cco-record"
+#define REC_END "#cco-end" /* the trailer line's first field */
+#define REC_END_LEN 8
 
 /* What a kind of record file holds: the contract between two stages. */
 struct rec_schema {
@@ -53,14 +59,29 @@ struct rec_reader;
  * Returns NULL with err_msg() set ("FILE: what is wrong") on failure. */
 struct rec_reader *rec_reader_open(const char *path);
 
+/* The trailer line of a file of rows rows whose text before the line has
+ * digest sum, with its LF and a NUL, at buf; returns its length. */
+#define REC_TRAILER_LEN 64
+size_t rec_format_trailer(uint64_t rows, uint64_t sum, char buf[REC_TRAILER_LEN]);
+
 /* Check that the file is of schema s: same kind, same version, same columns.
  * Returns 0 or -1 with err_msg() set. */
 int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s);
 
-/* Read the next row into *row.  Returns 1 for a row, 0 at a clean end of
- * file, -1 (err_msg() names file and line) for a truncated or damaged file,
- * a checksum mismatch or a row with the wrong number of fields. */
+/* Read the next row into *row.  Returns 1 for a row, 0 at a proven end
+ * (a trailer whose count and digest match, and nothing after it), -1
+ * (err_msg() names file and line) for a truncated or damaged file (no
+ * trailer, a trailer that does not match), a zstd checksum mismatch or
+ * a row with the wrong number of fields. */
 int rec_reader_next(struct rec_reader *r, struct rec_row *row);
+
+/* Rows read so far; once rec_reader_next() returned 0, the file's. */
+uint64_t rec_reader_rows(const struct rec_reader *r);
+
+/* Once rec_reader_next() returned 0: the trailer's digest in *sum, 0.
+ * Before that, -1.  With rec_reader_rows(), what identifies the file's
+ * content to the stage that wrote it. */
+int rec_reader_checksum(const struct rec_reader *r, uint64_t *sum);
 
 /* Split line (n bytes, NUL at n) at TABs in place: field[i] and len[i]
  * for the first max fields, each NUL-terminated.  Returns the number of
