@@ -45,6 +45,13 @@ int rec_schema_col(const struct rec_schema *s, const char *name);
 /* NULL-terminated list of every registered schema, in kind order. */
 const struct rec_schema *const *rec_schema_all(void);
 
+/* What a finished record file holds, as its trailer says: what the
+ * stage that wrote it records, and a reader compares. */
+struct rec_sum {
+	uint64_t rows;
+	uint64_t xxh3;
+};
+
 /* ---- reading ---- */
 
 struct rec_row {
@@ -75,13 +82,9 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s);
  * a row with the wrong number of fields. */
 int rec_reader_next(struct rec_reader *r, struct rec_row *row);
 
-/* Rows read so far; once rec_reader_next() returned 0, the file's. */
-uint64_t rec_reader_rows(const struct rec_reader *r);
-
-/* Once rec_reader_next() returned 0: the trailer's digest in *sum, 0.
- * Before that, -1.  With rec_reader_rows(), what identifies the file's
- * content to the stage that wrote it. */
-int rec_reader_checksum(const struct rec_reader *r, uint64_t *sum);
+/* Once rec_reader_next() returned 0: the file's rows and digest (see
+ * rec_writer_close_sum()) in *sum, 0.  Before that, -1. */
+int rec_reader_sum(const struct rec_reader *r, struct rec_sum *sum);
 
 /* Split line (n bytes, NUL at n) at TABs in place: field[i] and len[i]
  * for the first max fields, each NUL-terminated.  Returns the number of
@@ -174,6 +177,9 @@ uint64_t rec_writer_rows(const struct rec_writer *w);
  * err_msg() set and no file left behind.  Frees w either way. */
 int rec_writer_close(struct rec_writer *w);
 
+/* rec_writer_close(), and when it succeeds, the file's sum in *sum. */
+int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum);
+
 /* Discard everything written; the previous file, if any, stays.  Frees w. */
 void rec_writer_abort(struct rec_writer *w);
 
@@ -190,5 +196,9 @@ int rec_writers_open(struct rec_writer **w, int n, const char *dir,
  * abort them all.  Sets every entry to NULL.  Returns 0, or -1 (with
  * err_msg() set by the failed close, or left as the caller's). */
 int rec_writers_close(struct rec_writer **w, int n, int ok);
+
+/* rec_writers_close(), and when it succeeds, sum[i] for each writer
+ * closed (entries of NULL writers are left as they were). */
+int rec_writers_close_sums(struct rec_writer **w, int n, int ok, struct rec_sum *sum);
 
 #endif

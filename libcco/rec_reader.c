@@ -453,16 +453,12 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 	return 1;
 }
 
-uint64_t rec_reader_rows(const struct rec_reader *r)
-{
-	return r->rows;
-}
-
-int rec_reader_checksum(const struct rec_reader *r, uint64_t *sum)
+int rec_reader_sum(const struct rec_reader *r, struct rec_sum *sum)
 {
 	if (!r->ended)
 		return -1;
-	*sum = r->sum;
+	sum->rows = r->rows;
+	sum->xxh3 = r->sum;
 	return 0;
 }
 

@@ -383,14 +383,17 @@ static void writer_free(struct rec_writer *w)
 }
 
 /* End the file with its trailer line: the row count and the digest of
- * every byte before the line (see rec.h), then end the zstd frame. */
-static void put_trailer(struct rec_writer *w)
+ * every byte before the line (see rec.h), also left in *sum, then end
+ * the zstd frame. */
+static void put_trailer(struct rec_writer *w, struct rec_sum *sum)
 {
 	char line[REC_TRAILER_LEN];
 	size_t n;
 
 	emit(w, ZSTD_e_continue); /* every byte so far is in the digest */
-	n = rec_format_trailer(w->rows, XXH3_64bits_digest(w->xxh), line);
+	sum->rows = w->rows;
+	sum->xxh3 = XXH3_64bits_digest(w->xxh);
+	n = rec_format_trailer(sum->rows, sum->xxh3, line);
 	append_row_end(w, line, n);
 	emit(w, ZSTD_e_end);
 }
@@ -403,12 +406,19 @@ size_t rec_format_trailer(uint64_t rows, uint64_t sum, char buf[REC_TRAILER_LEN]
 
 int rec_writer_close(struct rec_writer *w)
 {
+	struct rec_sum sum;
+
+	return rec_writer_close_sum(w, &sum);
+}
+
+int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum)
+{
 	int rc;
 
 	if (!w->error && w->col != 0)
 		fail(w, "%s: last row is unfinished", w->out.path);
 	if (!w->error)
-		put_trailer(w);
+		put_trailer(w, sum);
 	if (w->error) {
 		err_set("%s", w->error);
 		afile_abort(&w->out);
@@ -524,13 +534,19 @@ int rec_writers_open(struct rec_writer **w, int n, const char *dir,
 
 int rec_writers_close(struct rec_writer **w, int n, int ok)
 {
+	return rec_writers_close_sums(w, n, ok, NULL);
+}
+
+int rec_writers_close_sums(struct rec_writer **w, int n, int ok, struct rec_sum *sum)
+{
 	int rc = ok ? 0 : -1;
+	struct rec_sum ignored;
 
 	for (int i = 0; i < n; i++) {
 		if (!w[i])
 			continue;
 		if (rc == 0)
-			rc = rec_writer_close(w[i]);
+			rc = rec_writer_close_sum(w[i], sum ? &sum[i] : &ignored);
 		else
 			rec_writer_abort(w[i]);
 		w[i] = NULL;

@@ -2,7 +2,7 @@
 # Intermediate record files that are not what their producer wrote are
 # refused by the stage that reads them: a file cut at a zstd frame
 # boundary or, uncompressed, at a line boundary (cco-record(5), the
-# trailer).
+# trailer); a part file that is not the one cco-ingest recorded.
 . "$(dirname "$0")/../lib.sh"
 
 cco-gen -q --members 200 --year 2025 --months --valuesets "$CCO_ROOT/config/valuesets" --out ex
@@ -53,6 +53,28 @@ test_expect_success 'uncompressed, cut at a line boundary, normalize refuses it'
 	head -n 20 $CLAIMS >cut && mv cut $CLAIMS &&
 	test_must_fail --code 1 cco-normalize -q -c cfg/pipeline.ini 2>err &&
 	test_grep "000009-medical_claims.rec.zst:21: truncated file (no trailer line" err
+'
+
+test_expect_success 'a part file swapped from another workspace is refused' '
+	cco-gen -q --members 150 --year 2025 --months --seed 9 \
+		--valuesets "$CCO_ROOT/config/valuesets" --out ex2 &&
+	sed -e "s|^extracts = .*|extracts = ../ex2|" -e "s|^workspace = .*|workspace = ../ws2|" \
+		cfg/pipeline.ini >cfg/other.ini &&
+	cco-ingest -q -c cfg/other.ini &&
+	ingest &&
+	cp ws2/ingest/000009-medical_claims.rec.zst $CLAIMS &&
+	cco-ingest -c cfg/pipeline.ini 2>err &&
+	test_grep "already loaded" err &&
+	test_must_fail --code 1 cco-normalize -q -c cfg/pipeline.ini 2>err &&
+	test_grep "^cco-normalize: .*/000009-medical_claims.rec.zst: not the file cco-ingest wrote" err
+'
+
+test_expect_success 'a part file the run database does not know is refused' '
+	cp claims.whole $CLAIMS &&
+	cco-normalize -q -c cfg/pipeline.ini &&
+	cp ws2/ingest/000009-medical_claims.rec.zst ws/ingest/000999-medical_claims.rec.zst &&
+	test_must_fail --code 1 cco-normalize -q -c cfg/pipeline.ini 2>err &&
+	test_grep "000999-medical_claims.rec.zst: not a file cco-ingest recorded" err
 '
 
 test_done

@@ -61,10 +61,10 @@ static void print_schema(const struct rec_reader *r, const char *path)
 static void print_trailer(const struct rec_reader *r)
 {
 	char line[REC_TRAILER_LEN];
-	uint64_t sum;
+	struct rec_sum sum;
 
-	if (rec_reader_checksum(r, &sum) == 0) {
-		rec_format_trailer(rec_reader_rows(r), sum, line);
+	if (rec_reader_sum(r, &sum) == 0) {
+		rec_format_trailer(sum.rows, sum.xxh3, line);
 		fputs(line, stdout);
 	}
 }
