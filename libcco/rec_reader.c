@@ -369,18 +369,20 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s)
 	return 0;
 }
 
-/* A trailer field "NAME=DIGITS" in base (10 or 16); 0 or -1. */
+/* A trailer field "NAME=DIGITS": decimal digits (base 10), or exactly 16
+ * lowercase hex digits (base 16).  Returns 0 with the value in *v, or -1. */
 static int trailer_number(const char *f, const char *name, int base, uint64_t *v)
 {
 	size_t k = strlen(name);
-	char *end;
+	const char *digits = f + k + 1;
+	size_t n = strspn(digits, base == 10 ? "0123456789" : "0123456789abcdef");
 
-	if (strncmp(f, name, k) != 0 || f[k] != '=' ||
-	    !(base == 10 ? f[k + 1] >= '0' && f[k + 1] <= '9' : strlen(f + k + 1) == 16))
+	if (strncmp(f, name, k) != 0 || f[k] != '=' || n == 0 || digits[n] ||
+	    (base == 16 && n != 16))
 		return -1;
 	errno = 0;
-	*v = strtoull(f + k + 1, &end, base);
-	return *end || errno ? -1 : 0;
+	*v = strtoull(digits, NULL, base);
+	return errno ? -1 : 0;
 }
 
 /* The trailer line (n bytes at line, in buf): its count and digest must
