@@ -432,7 +432,8 @@ int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum)
 
 /* Take n bytes of tail's file into w's digest: as they are, or through
  * d, the decompressor of a compressed tail, into w's text buffer (empty
- * while the tail is copied). */
+ * while the tail is copied).  A call that fills the buffer may leave
+ * text in d: it is taken before returning. */
 static void hash_tail(struct rec_writer *w, ZSTD_DCtx *d, const void *buf, size_t n)
 {
 	ZSTD_inBuffer in = { buf, n, 0 };
@@ -441,14 +442,15 @@ static void hash_tail(struct rec_writer *w, ZSTD_DCtx *d, const void *buf, size_
 		XXH3_64bits_update(w->xxh, buf, n);
 		return;
 	}
-	while (in.pos < in.size && !w->error) {
+	while (!w->error) {
 		ZSTD_outBuffer out = { w->text, w->cap, 0 };
 		size_t rc = ZSTD_decompressStream(d, &out, &in);
 
 		if (ZSTD_isError(rc))
 			fail(w, "cannot read back '%s': %s", w->out.tmp, ZSTD_getErrorName(rc));
-		else
-			XXH3_64bits_update(w->xxh, w->text, out.pos);
+		XXH3_64bits_update(w->xxh, w->text, out.pos);
+		if (in.pos == in.size && out.pos < out.size)
+			break;
 	}
 }
 

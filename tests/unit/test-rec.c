@@ -283,6 +283,33 @@ static int write_in_two(const char *name, int level, long k, long m, long n)
 	return rec_writer_close(w);
 }
 
+/* A continuation of n identical rows: compressed some thousand times
+ * over, so that reading it back for the digest fills the writer's buffer
+ * many times from little input, the last bytes of the file included. */
+static void test_append_dense(long n)
+{
+	char *p = path("dense.rec"), *tp = path("dense.part");
+	struct rec_writer *w = rec_writer_open(p, imm(), "none", 3, AFILE_PHI);
+	struct rec_writer *tail = rec_writer_open_rows(tp, imm(), 3, AFILE_PHI);
+	struct rec_reader *r;
+	struct rec_row row;
+	long rows = 0;
+	int rc;
+
+	for (long i = 0; i < n; i++)
+		put_row(tail, 0);
+	ok(rec_writer_append(w, tail) == 0 && rec_writer_close(w) == 0,
+	   "%ld identical rows appended", n);
+	r = rec_reader_open(p);
+	while ((rc = rec_reader_next(r, &row)) > 0)
+		rows++;
+	ok(rc == 0 && rows == n, "read back to a matching trailer: %ld rows%s%s", rows,
+	   rc ? ", " : "", rc ? err_msg() : "");
+	rec_reader_close(r);
+	free(p);
+	free(tp);
+}
+
 static void test_append(void)
 {
 	char *tmp = path("tail.part.tmp"), *p = path("x.rec"), *tp = path("tail.part");
@@ -568,6 +595,7 @@ int main(void)
 	test_put_row();
 	test_long_rows();
 	test_append();
+	test_append_dense(500000);
 	test_inline();
 	prefetch = 0;
 	write_in_two("two.rec", 1, 150000, 300000, 300100);
