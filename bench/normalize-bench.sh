@@ -30,6 +30,7 @@ awk -v n="$N" 'BEGIN {
 }' | "$ROOT/build/tests/test-tool" rec-write medical_claims 1 \
 	"$DIR/ws/ingest/000001-medical_claims.rec.zst"
 cd "$DIR"
+normalize_register ws/ingest/000001-medical_claims.rec.zst # as cco-ingest would
 for mem in 256 32; do
 	/usr/bin/time -f '%e %M' -o time.txt "$ROOT/bin/cco-normalize" -q -c cfg.ini \
 		--set limits.memory_mb=$mem

@@ -7,7 +7,11 @@
  *   #cco-record<TAB>kind=KIND<TAB>schema=N<TAB>sort=COL,COL|none
  *   col1<TAB>col2<TAB>...
  *   value<TAB>value<TAB>...
+ *   #cco-end<TAB>rows=N<TAB>xxh3=HEX16
  *
+ * The trailer line proves the end: N rows, and the XXH3-64 digest of every
+ * byte before the trailer line (16 lowercase hex digits).  A file without
+ * it is refused, as truncated.
  * Fields never hold TAB, CR or LF; the empty field is null.  The reader also
  * accepts the same text uncompressed.  The writer writes through afile.h, so
  * a file appears under its name only when complete.  See record(5).
@@ -19,6 +23,8 @@
 #include <stdint.h>
 
 #define REC_MAGIC "#cco-record"
+#define REC_END "#cco-end" /* the trailer line's first field */
+#define REC_END_LEN 8
 
 /* What a kind of record file holds: the contract between two stages. */
 struct rec_schema {
@@ -39,6 +45,13 @@ int rec_schema_col(const struct rec_schema *s, const char *name);
 /* NULL-terminated list of every registered schema, in kind order. */
 const struct rec_schema *const *rec_schema_all(void);
 
+/* What a finished record file holds, as its trailer says: what the
+ * stage that wrote it records, and a reader compares. */
+struct rec_sum {
+	uint64_t rows;
+	uint64_t xxh3;
+};
+
 /* ---- reading ---- */
 
 struct rec_row {
@@ -53,14 +66,25 @@ struct rec_reader;
  * Returns NULL with err_msg() set ("FILE: what is wrong") on failure. */
 struct rec_reader *rec_reader_open(const char *path);
 
+/* The trailer line of a file of rows rows whose text before the line has
+ * digest sum, with its LF and a NUL, at buf; returns its length. */
+#define REC_TRAILER_LEN 64
+size_t rec_format_trailer(uint64_t rows, uint64_t sum, char buf[REC_TRAILER_LEN]);
+
 /* Check that the file is of schema s: same kind, same version, same columns.
  * Returns 0 or -1 with err_msg() set. */
 int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s);
 
-/* Read the next row into *row.  Returns 1 for a row, 0 at a clean end of
- * file, -1 (err_msg() names file and line) for a truncated or damaged file,
- * a checksum mismatch or a row with the wrong number of fields. */
+/* Read the next row into *row.  Returns 1 for a row, 0 at a proven end
+ * (a trailer whose count and digest match, and nothing after it), -1
+ * (err_msg() names file and line) for a truncated or damaged file (no
+ * trailer, a trailer that does not match), a zstd checksum mismatch or
+ * a row with the wrong number of fields. */
 int rec_reader_next(struct rec_reader *r, struct rec_row *row);
+
+/* Once rec_reader_next() returned 0: the file's rows and digest (see
+ * rec_writer_close_sum()) in *sum, 0.  Before that, -1. */
+int rec_reader_sum(const struct rec_reader *r, struct rec_sum *sum);
 
 /* Split line (n bytes, NUL at n) at TABs in place: field[i] and len[i]
  * for the first max fields, each NUL-terminated.  Returns the number of
@@ -153,6 +177,9 @@ uint64_t rec_writer_rows(const struct rec_writer *w);
  * err_msg() set and no file left behind.  Frees w either way. */
 int rec_writer_close(struct rec_writer *w);
 
+/* rec_writer_close(), and when it succeeds, the file's sum in *sum. */
+int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum);
+
 /* Discard everything written; the previous file, if any, stays.  Frees w. */
 void rec_writer_abort(struct rec_writer *w);
 
@@ -169,5 +196,9 @@ int rec_writers_open(struct rec_writer **w, int n, const char *dir,
  * abort them all.  Sets every entry to NULL.  Returns 0, or -1 (with
  * err_msg() set by the failed close, or left as the caller's). */
 int rec_writers_close(struct rec_writer **w, int n, int ok);
+
+/* rec_writers_close(), and when it succeeds, sum[i] for each writer
+ * closed (entries of NULL writers are left as they were). */
+int rec_writers_close_sums(struct rec_writer **w, int n, int ok, struct rec_sum *sum);
 
 #endif

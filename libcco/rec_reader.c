@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#define XXH_STATIC_LINKING_ONLY /* sizeof(XXH3_state_t) */
+#include <xxhash.h>
 #include <zstd.h>
 
 #include "bytes16.h"
@@ -40,6 +42,13 @@ struct rec_reader {
 	int ncols;
 	char **field;        /* per-row field pointers, ncols + 1 */
 	size_t *len;
+	XXH3_state_t *xxh;   /* digest of the text before the trailer */
+	size_t hashed;       /* buf[.. hashed) is in xxh, start <= hashed <= end
+			      * until the trailer */
+	int after_trailer;   /* xxh took in bytes after the trailer's start */
+	uint64_t rows;       /* rows returned */
+	uint64_t sum;        /* the trailer's digest, once ended */
+	int ended;           /* the trailer was read and matched */
 };
 
 static int reader_err(struct rec_reader *r, const char *what)
@@ -125,6 +134,8 @@ static int fill(struct rec_reader *r)
 	ssize_t got;
 
 	if (r->start > 0) {
+		/* only after the trailer is less than start taken in */
+		r->hashed = r->hashed > r->start ? r->hashed - r->start : 0;
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
@@ -147,6 +158,34 @@ static int fill(struct rec_reader *r)
 	return got > 0;
 }
 
+#define TRAILER_MAX REC_TRAILER_LEN /* longer than any the writer writes */
+
+/* Whether line (n bytes) is a trailer line. */
+static int is_trailer(const char *line, size_t n)
+{
+	return n > REC_END_LEN && memcmp(line, REC_END "\t", REC_END_LEN + 1) == 0;
+}
+
+/* Take the text before the trailer into the digest, before the line
+ * found at p (ending with the LF at nl) is cut into fields in place.
+ * Text is taken far ahead of the line, a window at a time, but never
+ * the last TRAILER_MAX bytes of the window, which may hold the trailer. */
+static void hash_text(struct rec_reader *r, const char *p, const char *nl)
+{
+	size_t from = (size_t)(p - r->buf), to = (size_t)(nl + 1 - r->buf);
+
+	if (is_trailer(p, (size_t)(nl - p))) {
+		r->after_trailer = r->hashed > from;
+		to = from;
+	} else if (r->end > TRAILER_MAX && r->end - TRAILER_MAX > to) {
+		to = r->end - TRAILER_MAX;
+	}
+	if (r->hashed < to) {
+		XXH3_64bits_update(r->xxh, r->buf + r->hashed, to - r->hashed);
+		r->hashed = to;
+	}
+}
+
 /* Next line, NUL-terminated in place, without its LF.  Returns 1, 0 at a
  * clean end, -1 on error (including a last line with no LF). */
 static int next_line(struct rec_reader *r, char **line, size_t *n)
@@ -158,6 +197,7 @@ static int next_line(struct rec_reader *r, char **line, size_t *n)
 		char *nl = memchr(p + scanned, '\n', r->end - r->start - scanned);
 
 		if (nl) {
+			hash_text(r, p, nl);
 			*nl = '\0';
 			*line = p;
 			*n = (size_t)(nl - p);
@@ -295,6 +335,8 @@ struct rec_reader *rec_reader_open(const char *path)
 	r->path = xstrdup(path);
 	r->cap = 1 << 18;
 	r->buf = xmalloc(r->cap);
+	r->xxh = xcheck(XXH3_createState(), sizeof(XXH3_state_t));
+	XXH3_64bits_reset(r->xxh);
 	r->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		err_set("cannot open '%s': %s", path, strerror(errno));
@@ -327,14 +369,76 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s)
 	return 0;
 }
 
+/* A trailer field "NAME=DIGITS": decimal digits (base 10), or exactly 16
+ * lowercase hex digits (base 16).  Returns 0 with the value in *v, or -1. */
+static int trailer_number(const char *f, const char *name, int base, uint64_t *v)
+{
+	size_t k = strlen(name);
+	const char *digits = f + k + 1;
+	size_t n = strspn(digits, base == 10 ? "0123456789" : "0123456789abcdef");
+
+	if (strncmp(f, name, k) != 0 || f[k] != '=' || n == 0 || digits[n] ||
+	    (base == 16 && n != 16))
+		return -1;
+	errno = 0;
+	*v = strtoull(digits, NULL, base);
+	return errno ? -1 : 0;
+}
+
+/* The trailer line (n bytes at line, in buf): its count and digest must
+ * be those of what was read, and nothing may follow it.  Returns 0 at a
+ * proven end, -1 with err_msg() set. */
+static int check_trailer(struct rec_reader *r, char *line, size_t n)
+{
+	char *f[4], *more;
+	size_t len[4], more_n;
+	uint64_t rows, sum;
+	int nf;
+
+	if (r->after_trailer)
+		return reader_err(r, "damaged file (data after the trailer line)");
+	nf = rec_split(line, n, f, len, 4);
+	if (nf != 3 || trailer_number(f[1], "rows", 10, &rows) < 0 ||
+	    trailer_number(f[2], "xxh3", 16, &sum) < 0)
+		return reader_err(r, "damaged file (bad trailer line)");
+	if (rows != r->rows) {
+		char msg[120];
+
+		snprintf(msg, sizeof(msg), "damaged file (trailer counts %llu rows, "
+			 "the file has %llu)", (unsigned long long)rows,
+			 (unsigned long long)r->rows);
+		return reader_err(r, msg);
+	}
+	if (sum != XXH3_64bits_digest(r->xxh))
+		return reader_err(r, "damaged file (checksum mismatch)");
+	r->sum = sum;
+	nf = next_line(r, &more, &more_n);
+	if (nf > 0)
+		return reader_err(r, "damaged file (data after the trailer line)");
+	if (nf < 0)
+		return -1;
+	r->ended = 1;
+	return 0;
+}
+
 int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 {
 	char *line;
 	size_t n;
-	int rc = next_line(r, &line, &n);
+	int rc;
 
-	if (rc <= 0)
+	if (r->ended)
+		return 0;
+	rc = next_line(r, &line, &n);
+	if (rc == 0) {
+		r->line++; /* where the trailer should be */
+		return reader_err(r, "truncated file (no trailer line; a file "
+				  "written before trailers must be written again)");
+	}
+	if (rc < 0)
 		return rc;
+	if (is_trailer(line, n))
+		return check_trailer(r, line, n);
 	int nf = rec_split(line, n, r->field, r->len, r->ncols);
 
 	if (nf != r->ncols) {
@@ -344,10 +448,20 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 			 r->ncols);
 		return reader_err(r, msg);
 	}
+	r->rows++;
 	row->field = r->field;
 	row->len = r->len;
 	row->nfields = nf;
 	return 1;
+}
+
+int rec_reader_sum(const struct rec_reader *r, struct rec_sum *sum)
+{
+	if (!r->ended)
+		return -1;
+	sum->rows = r->rows;
+	sum->xxh3 = r->sum;
+	return 0;
 }
 
 const char *rec_reader_kind(const struct rec_reader *r) { return r->kind; }
@@ -392,5 +506,6 @@ void rec_reader_close(struct rec_reader *r)
 	free(r->in);
 	free(r->buf);
 	free(r->path);
+	XXH3_freeState(r->xxh);
 	free(r);
 }

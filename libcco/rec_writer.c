@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#define XXH_STATIC_LINKING_ONLY /* sizeof(XXH3_state_t) */
+#include <xxhash.h>
 #include <zstd.h>
 
 #include "afile.h"
@@ -41,6 +43,7 @@ struct rec_writer {
 	size_t zcap;
 	int col;            /* fields written in the current row */
 	uint64_t rows;
+	XXH3_state_t *xxh;  /* digest of the text written, for the trailer */
 	char *error;        /* first error, sticky */
 };
 
@@ -93,6 +96,7 @@ static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
 {
 	ZSTD_inBuffer in = { w->text, w->row_start, 0 };
 
+	XXH3_64bits_update(w->xxh, w->text, w->row_start);
 	if (w->level == 0) {
 		if (fwrite(w->text, 1, in.size, w->out.fp) != in.size)
 			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
@@ -197,6 +201,8 @@ static struct rec_writer *writer_new(const char *path, const struct rec_schema *
 	w->level = level;
 	w->cap = ZSTD_CStreamInSize() * 4;
 	w->text = xmalloc(w->cap + SLACK);
+	w->xxh = xcheck(XXH3_createState(), sizeof(XXH3_state_t));
+	XXH3_64bits_reset(w->xxh);
 	if (level > 0) {
 		w->cctx = ZSTD_createCCtx();
 		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, level);
@@ -308,6 +314,12 @@ void rec_end(struct rec_writer *w)
 		     w->out.path, w->rows + 1);
 		return;
 	}
+	if (w->used - w->row_start > REC_END_LEN &&
+	    memcmp(w->text + w->row_start, REC_END "\t", REC_END_LEN + 1) == 0) {
+		fail(w, "%s: row %" PRIu64 ": a row cannot begin with '" REC_END "'",
+		     w->out.path, w->rows + 1);
+		return;
+	}
 	append_row_end(w, "\n", 1);
 	w->col = 0;
 	w->rows++;
@@ -366,17 +378,47 @@ static void writer_free(struct rec_writer *w)
 	free(w->text);
 	free(w->zbuf);
 	free(w->error);
+	XXH3_freeState(w->xxh);
 	free(w);
 }
 
+/* End the file with its trailer line: the row count and the digest of
+ * every byte before the line (see rec.h), also left in *sum, then end
+ * the zstd frame. */
+static void put_trailer(struct rec_writer *w, struct rec_sum *sum)
+{
+	char line[REC_TRAILER_LEN];
+	size_t n;
+
+	emit(w, ZSTD_e_continue); /* every byte so far is in the digest */
+	sum->rows = w->rows;
+	sum->xxh3 = XXH3_64bits_digest(w->xxh);
+	n = rec_format_trailer(sum->rows, sum->xxh3, line);
+	append_row_end(w, line, n);
+	emit(w, ZSTD_e_end);
+}
+
+size_t rec_format_trailer(uint64_t rows, uint64_t sum, char buf[REC_TRAILER_LEN])
+{
+	return (size_t)snprintf(buf, REC_TRAILER_LEN, REC_END "\trows=%" PRIu64
+				"\txxh3=%016" PRIx64 "\n", rows, sum);
+}
+
 int rec_writer_close(struct rec_writer *w)
+{
+	struct rec_sum sum;
+
+	return rec_writer_close_sum(w, &sum);
+}
+
+int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum)
 {
 	int rc;
 
 	if (!w->error && w->col != 0)
 		fail(w, "%s: last row is unfinished", w->out.path);
 	if (!w->error)
-		emit(w, ZSTD_e_end);
+		put_trailer(w, sum);
 	if (w->error) {
 		err_set("%s", w->error);
 		afile_abort(&w->out);
@@ -388,31 +430,59 @@ int rec_writer_close(struct rec_writer *w)
 	return rc;
 }
 
+/* Take n bytes of tail's file into w's digest: as they are, or through
+ * d, the decompressor of a compressed tail, into w's text buffer (empty
+ * while the tail is copied).  A call that fills the buffer may leave
+ * text in d: it is taken before returning. */
+static void hash_tail(struct rec_writer *w, ZSTD_DCtx *d, const void *buf, size_t n)
+{
+	ZSTD_inBuffer in = { buf, n, 0 };
+
+	if (!d) {
+		XXH3_64bits_update(w->xxh, buf, n);
+		return;
+	}
+	while (!w->error) {
+		ZSTD_outBuffer out = { w->text, w->cap, 0 };
+		size_t rc = ZSTD_decompressStream(d, &out, &in);
+
+		if (ZSTD_isError(rc))
+			fail(w, "cannot read back '%s': %s", w->out.tmp, ZSTD_getErrorName(rc));
+		XXH3_64bits_update(w->xxh, w->text, out.pos);
+		if (in.pos == in.size && out.pos < out.size)
+			break;
+	}
+}
+
 /* Copy the bytes of tail's finished temp file to the end of w's output,
- * through w's text buffer (empty: w has just ended its frame).  Returns 0,
- * or -1 with the error kept in w. */
+ * and its text into w's digest: a digest cannot be joined to another, so
+ * the tail's text is read back (decompressing costs a fraction of what
+ * compressing it cost the tail's thread).  Returns 0, or -1 with the
+ * error kept in w. */
 static int copy_tail(struct rec_writer *w, struct rec_writer *tail)
 {
 	int fd = open(tail->out.tmp, O_RDONLY | O_CLOEXEC);
+	ZSTD_DCtx *d = tail->level > 0 ? ZSTD_createDCtx() : NULL;
+	unsigned char *buf = xmalloc(1 << 16);
 	ssize_t got;
 
-	if (fd < 0) {
+	if (fd < 0)
 		fail(w, "cannot reopen '%s': %s", tail->out.tmp, strerror(errno));
-		return -1;
-	}
-	while ((got = read(fd, w->text, w->cap)) != 0) {
+	while (fd >= 0 && !w->error && (got = read(fd, buf, 1 << 16)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
 			fail(w, "read error on '%s': %s", tail->out.tmp, strerror(errno));
 			break;
 		}
-		if (fwrite(w->text, 1, (size_t)got, w->out.fp) != (size_t)got) {
+		if (fwrite(buf, 1, (size_t)got, w->out.fp) != (size_t)got)
 			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
-			break;
-		}
+		hash_tail(w, d, buf, (size_t)got);
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	ZSTD_freeDCtx(d);
+	free(buf);
 	return w->error ? -1 : 0;
 }
 
@@ -466,13 +536,19 @@ int rec_writers_open(struct rec_writer **w, int n, const char *dir,
 
 int rec_writers_close(struct rec_writer **w, int n, int ok)
 {
+	return rec_writers_close_sums(w, n, ok, NULL);
+}
+
+int rec_writers_close_sums(struct rec_writer **w, int n, int ok, struct rec_sum *sum)
+{
 	int rc = ok ? 0 : -1;
+	struct rec_sum ignored;
 
 	for (int i = 0; i < n; i++) {
 		if (!w[i])
 			continue;
 		if (rc == 0)
-			rc = rec_writer_close(w[i]);
+			rc = rec_writer_close_sum(w[i], sum ? &sum[i] : &ignored);
 		else
 			rec_writer_abort(w[i]);
 		w[i] = NULL;

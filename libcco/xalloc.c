@@ -11,6 +11,13 @@ static void out_of_memory(size_t n)
 	exit(1);
 }
 
+void *xcheck(void *p, size_t n)
+{
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

@@ -15,6 +15,10 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* p, the result of another library's allocator asked for n bytes; if
+ * NULL, exits as the functions above do. */
+void *xcheck(void *p, size_t n);
+
 /* Like asprintf, but never fails. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

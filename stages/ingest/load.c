@@ -256,6 +256,22 @@ static void summary(const struct file_load *f)
 	warn_period(f);
 }
 
+/* Record the sums of the part files of a load just committed (none for
+ * a failed one).  Returns 0 or -1 with err_msg() set. */
+static int record_parts(const struct file_load *f)
+{
+	const struct part *p = &f->a;
+	int rc = 0;
+
+	if (strcmp(f->rec.status, "loaded") != 0)
+		return 0;
+	for (int i = 0; rc == 0 && i < p->l->nout; i++)
+		rc = rundb_record_part(f->in->db, f->rec.seq, p->l->out[i]->kind, &p->sum[i]);
+	if (rc == 0)
+		rc = rundb_record_part(f->in->db, f->rec.seq, "rejects", &p->sum[p->l->nout]);
+	return rc;
+}
+
 /* Decide the file's fate once read: already loaded, failed or loaded.
  * Returns load_file()'s result. */
 static int conclude(struct file_load *f)
@@ -294,7 +310,8 @@ static int conclude(struct file_load *f)
 		rundb_end(in->db, 0);
 		return -1;
 	}
-	if (rundb_record(in->db, &f->rec) < 0 || rundb_end(in->db, 1) < 0) {
+	if (rundb_record(in->db, &f->rec) < 0 || record_parts(f) < 0 ||
+	    rundb_end(in->db, 1) < 0) {
 		rundb_end(in->db, 0);
 		return -1;
 	}

@@ -16,7 +16,7 @@
 static char *output_path(const char *dir, long seq, const char *kind,
 			 const char *suffix)
 {
-	return xasprintf("%s/%06ld-%s.rec.zst%s", dir, seq, kind, suffix ? suffix : "");
+	return xasprintf("%s/" PART_NAME_FMT "%s", dir, seq, kind, suffix ? suffix : "");
 }
 
 static struct rec_writer *open_writer(const char *dir, long seq,
@@ -70,9 +70,9 @@ void part_abort(struct part *p)
 
 int part_commit(struct part *p)
 {
-	int rc = rec_writers_close(p->out, p->l->nout, 1);
+	int rc = rec_writers_close_sums(p->out, p->l->nout, 1, p->sum);
 
-	return rec_writers_close(&p->rejects, 1, rc == 0);
+	return rec_writers_close_sums(&p->rejects, 1, rc == 0, &p->sum[p->l->nout]);
 }
 
 /* Count a record whose date (of the first kind's period column) falls

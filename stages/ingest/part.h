@@ -37,6 +37,8 @@ struct part {
 	char *clean;                  /* raw row without TAB/CR/LF */
 	size_t clean_cap;
 	struct load_record *n;        /* counts (only those fields) */
+	struct rec_sum sum[LAYOUT_MAX_OUTPUTS + 1]; /* of each output, then
+					 of the rejects, once committed */
 };
 
 /* Open the part's writers: DIR/SEQ-KIND.rec.zst for each output kind and
@@ -62,7 +64,8 @@ int part_stream(struct part *p);
  * Returns 0, or -1 with err_msg() set. */
 int part_append(struct part *p, struct part *tail);
 
-/* Close every writer; on the first failure abort the rest.  0 or -1. */
+/* Close every writer; on the first failure abort the rest.  Leaves the
+ * files' sums in p->sum.  0 or -1. */
 int part_commit(struct part *p);
 
 /* Discard the writers still open. */

@@ -1,12 +1,15 @@
 /*
  * rundb.c: ingest's part of the run database (see rundb.h).
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "err.h"
 #include "rundb.h"
+#include "xalloc.h"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS extract (\n"
@@ -31,7 +34,12 @@ static const char schema_sql[] =
 	"  reason TEXT NOT NULL,\n"
 	"  count INTEGER NOT NULL,\n"
 	"  example_line INTEGER NOT NULL,  -- first line rejected for it\n"
-	"  PRIMARY KEY (seq, reason));\n";
+	"  PRIMARY KEY (seq, reason));\n"
+	"CREATE TABLE IF NOT EXISTS part_file (\n"
+	"  file TEXT PRIMARY KEY,          -- NNNNNN-KIND.rec.zst in ingest/\n"
+	"  seq INTEGER NOT NULL REFERENCES extract (seq),\n"
+	"  rows INTEGER NOT NULL,          -- its rows, as its trailer says\n"
+	"  xxh3 TEXT NOT NULL);            -- its trailer's digest, 16 hex digits\n";
 
 int rundb_init(sqlite3 *db)
 {
@@ -126,6 +134,28 @@ int rundb_record(sqlite3 *db, const struct load_record *r)
 	rc = db_step_done(st);
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : record_rejects(db, r);
+}
+
+int rundb_record_part(sqlite3 *db, long seq, const char *kind, const struct rec_sum *sum)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO part_file VALUES (?1, ?2, ?3, ?4)");
+	char *file = xasprintf(PART_NAME_FMT, seq, kind);
+	char hex[17];
+	int rc;
+
+	if (!st) {
+		free(file);
+		return -1;
+	}
+	snprintf(hex, sizeof(hex), "%016" PRIx64, sum->xxh3);
+	sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)sum->rows);
+	sqlite3_bind_text(st, 4, hex, -1, SQLITE_STATIC);
+	rc = db_step_done(st);
+	sqlite3_finalize(st);
+	free(file);
+	return rc;
 }
 
 int rundb_member_loads(sqlite3 *db, int (*fn)(long seq, void *user), void *user)

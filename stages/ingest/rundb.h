@@ -9,7 +9,12 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "rec.h"
 #include "validate.h"
+
+/* The name of the part file of kind KIND that load SEQ writes in the
+ * ingest directory, from seq (long) and kind. */
+#define PART_NAME_FMT "%06ld-%s.rec.zst"
 
 /* What one load did: the row of table extract and its reject counts. */
 struct load_record {
@@ -45,6 +50,11 @@ long rundb_find_hash(sqlite3 *db, const char *hash);
 
 /* Insert the record of one load.  Returns 0 or -1 with err_msg() set. */
 int rundb_record(sqlite3 *db, const struct load_record *r);
+
+/* Record the part file of kind that load seq wrote, and its sum: what a
+ * stage that reads it checks it against.  Returns 0 or -1 with err_msg()
+ * set. */
+int rundb_record_part(sqlite3 *db, long seq, const char *kind, const struct rec_sum *sum);
 
 /* Call fn(seq, user) for every successful load whose kinds include
  * members, in load order.  Returns 0 or -1 (fn's -1 or a database error). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "err.h"
 #include "extsort.h"
 #include "msg.h"
@@ -54,10 +55,76 @@ static void make_line(struct line *l, const struct rec_row *row, int key_col,
 	l->used = (size_t)(w - l->p);
 }
 
-/* Feed one file's rows to the sort.  Returns 0 or -1. */
-static int load_file(const char *path, const char *seq, const struct rec_schema *s,
-		     int key_col, prep_fn prep, struct extsort *sort,
-		     struct counts *c)
+int norm_load_part_sums(struct norm *n, const char *db_path)
+{
+	sqlite3 *db = db_open(db_path);
+	sqlite3_stmt *st = db ? db_prepare(db, "SELECT file, rows, xxh3 FROM part_file "
+					   "ORDER BY file") : NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (!st) {
+		err_set("%s: no record of cco-ingest's part files (run cco-ingest): %s",
+			db_path, err_msg());
+		db_close(db);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct part_sum *p;
+
+		xgrow(&n->parts, &cap, n->nparts + 1, sizeof(*n->parts));
+		p = &n->parts[n->nparts++];
+		p->file = xstrdup((const char *)sqlite3_column_text(st, 0));
+		p->sum.rows = (uint64_t)sqlite3_column_int64(st, 1);
+		p->sum.xxh3 = strtoull((const char *)sqlite3_column_text(st, 2), NULL, 16);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		err_set("%s: %s", db_path, sqlite3_errmsg(db));
+	db_close(db);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void norm_free_part_sums(struct norm *n)
+{
+	for (size_t i = 0; i < n->nparts; i++)
+		free(n->parts[i].file);
+	free(n->parts);
+	n->parts = NULL;
+	n->nparts = 0;
+}
+
+/* r, read to its end, is the file cco-ingest wrote as name: the rows and
+ * digest it recorded.  Returns 0, or -1 with err_msg() naming the file. */
+static int check_part(const struct norm *n, const char *name, const struct rec_reader *r)
+{
+	struct rec_sum got;
+
+	rec_reader_sum(r, &got);
+	for (size_t i = 0; i < n->nparts; i++) {
+		const struct rec_sum *want = &n->parts[i].sum;
+
+		if (strcmp(n->parts[i].file, name) != 0)
+			continue;
+		if (got.rows == want->rows && got.xxh3 == want->xxh3)
+			return 0;
+		return err_set("%s: not the file cco-ingest wrote (%llu rows, "
+			       "xxh3 %016llx; it recorded %llu rows, xxh3 %016llx)",
+			       rec_reader_path(r), (unsigned long long)got.rows,
+			       (unsigned long long)got.xxh3,
+			       (unsigned long long)want->rows,
+			       (unsigned long long)want->xxh3);
+	}
+	return err_set("%s: not a file cco-ingest recorded in the run database "
+		       "(a workspace loaded by an older cco-ingest must be loaded "
+		       "again from empty)", rec_reader_path(r));
+}
+
+/* Feed one file's rows to the sort, the file checked against what
+ * cco-ingest recorded.  Returns 0 or -1. */
+static int load_file(const struct norm *n, const char *path, const char *name,
+		     const struct rec_schema *s, int key_col, prep_fn prep,
+		     struct extsort *sort, struct counts *c)
 {
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
@@ -76,13 +143,15 @@ static int load_file(const char *path, const char *seq, const struct rec_schema 
 		c->in++;
 		if (prep)
 			prep(row.field, row.len, &scr);
-		make_line(&l, &row, key_col, seq);
+		make_line(&l, &row, key_col, name); /* its first SEQ_WIDTH bytes */
 		if (extsort_add(sort, l.p, l.used) < 0) {
 			rc = err_set("%s: %s", path, err_msg());
 			break;
 		}
 	}
 	free(l.p);
+	if (rc == 0)
+		rc = check_part(n, name, r);
 	rec_reader_close(r);
 	return rc;
 }
@@ -109,7 +178,7 @@ int norm_run_kind(struct norm *n, size_t sort_mem, const char *kind, int key_col
 		if (rc == 0 && is_input(names[i]->d_name, kind)) {
 			char *path = xasprintf("%s/%s", n->ingest_dir, names[i]->d_name);
 
-			rc = load_file(path, names[i]->d_name, s, key_col, prep, sort, c);
+			rc = load_file(n, path, names[i]->d_name, s, key_col, prep, sort, c);
 			nloaded++;
 			free(path);
 		}

@@ -191,6 +191,8 @@ static void setup(struct norm *n, const struct config *cfg)
 {
 	const char *ws = config_str(cfg, "run.workspace");
 	struct stat st;
+	char *db;
+	int rc;
 
 	memset(n, 0, sizeof(*n));
 	n->cfg = cfg;
@@ -210,6 +212,11 @@ static void setup(struct norm *n, const struct config *cfg)
 	if (fs_mkdirs(n->out_dir, AFILE_PHI_DIR) < 0 ||
 	    fs_mkdirs(n->tmp_dir, AFILE_PHI_DIR) < 0)
 		die(CCO_EXIT_FAIL, "%s", err_msg());
+	db = xasprintf("%s/cco.db", ws);
+	rc = norm_load_part_sums(n, db);
+	free(db);
+	if (rc < 0)
+		die(CCO_EXIT_FAIL, "%s", err_msg());
 }
 
 static void release(struct norm *n)
@@ -218,6 +225,7 @@ static void release(struct norm *n)
 	free(n->ingest_dir);
 	free(n->out_dir);
 	free(n->tmp_dir);
+	norm_free_part_sums(n);
 }
 
 int main(int argc, char **argv)

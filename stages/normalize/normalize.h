@@ -72,6 +72,14 @@ struct norm {
 	char as_of[11];      /* run.as_of, YYYY-MM-DD: later rows do not exist yet */
 	struct rec_writer **outs; /* open outputs, committed together */
 	int nouts;
+	struct part_sum *parts;   /* what cco-ingest recorded of its files */
+	size_t nparts;
+};
+
+/* A part file cco-ingest wrote, as its run database records it. */
+struct part_sum {
+	char *file;          /* base name, NNNNNN-KIND.rec.zst */
+	struct rec_sum sum;
 };
 
 /* A kind's handler: called once per key with its rows; writes outputs.
@@ -88,9 +96,18 @@ struct scratch {
  * place or point them into scratch (updating len). */
 typedef void (*prep_fn)(char **cols, size_t *len, struct scratch *s);
 
+/* inputs.c: read what cco-ingest recorded of its part files from the run
+ * database at db_path into n->parts.  Returns 0, or -1 with err_msg()
+ * set (no database, or none that records part files). */
+int norm_load_part_sums(struct norm *n, const char *db_path);
+
+/* inputs.c: free n->parts. */
+void norm_free_part_sums(struct norm *n);
+
 /* inputs.c: sort every ingest file of kind by key column key_col, in
- * sort_mem bytes, and feed the groups to fn.  Returns 0 or -1 with
- * err_msg() set. */
+ * sort_mem bytes, and feed the groups to fn.  A file whose rows or digest
+ * are not those n->parts records for its name is refused.  Returns 0 or
+ * -1 with err_msg() set. */
 int norm_run_kind(struct norm *n, size_t sort_mem, const char *kind, int key_col,
 		  prep_fn prep, group_fn fn, struct counts *c, void *arg);
 

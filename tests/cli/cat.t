@@ -31,8 +31,79 @@ test_expect_success 'cco-cat prints metadata, header and rows' '
 
 test_expect_success '--no-meta prints a plain TSV table' '
 	cco-cat --no-meta imm.rec >out &&
-	zstdcat imm.rec | tail -n +2 >expect &&
+	zstdcat imm.rec | sed "1d;\$d" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'the file ends with its trailer: row count and checksum' '
+	zstdcat imm.rec | tail -n 1 >last &&
+	test_grep "^#cco-end	rows=2	xxh3=[0-9a-f]\{16\}\$" last
+'
+
+# frames FILE: FILE's text as three zstd frames (metadata and header, the
+# rows, the trailer), as a record file written in parts is; the first
+# two alone in FILE.cut, as if cut at a frame boundary
+frames() {
+	zstdcat imm.rec | head -n 2 | zstd -q >f1 &&
+	zstdcat imm.rec | sed "1,2d;\$d" | zstd -q >f2 &&
+	zstdcat imm.rec | tail -n 1 | zstd -q >f3 &&
+	cat f1 f2 f3 >"$1" &&
+	cat f1 f2 >"$1.cut"
+}
+
+test_expect_success 'a file in several frames reads as one' '
+	frames three.rec &&
+	test $($TEST_TOOL zst-frames three.rec | wc -l) -eq 3 &&
+	cco-cat three.rec >out &&
+	zstdcat imm.rec >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a file cut at a zstd frame boundary is refused' '
+	test_must_fail --code 1 cco-cat --count three.rec.cut 2>err &&
+	test_grep "cco-cat: three.rec.cut:5: truncated file (no trailer line" err &&
+	test_must_fail --code 1 cco-cat -H three.rec.cut 2>err &&
+	test_grep "truncated" err
+'
+
+test_expect_success 'an uncompressed file cut at a line boundary is refused' '
+	$TEST_TOOL rec-write immunizations 0 plain.rec <rows.tsv &&
+	head -n 3 plain.rec >plain.cut &&
+	test_must_fail --code 1 cco-cat --count plain.cut 2>err &&
+	test_grep "plain.cut:4: truncated file (no trailer line" err
+'
+
+# damaged_trailer NAME SED: plain.rec with sed expression SED applied to
+# its text, as NAME
+damaged() {
+	sed "$2" plain.rec >"$1"
+}
+
+test_expect_success 'a trailer with the wrong row count is refused' '
+	damaged count.rec "\$s/rows=2/rows=3/" &&
+	test_must_fail --code 1 cco-cat --count count.rec 2>err &&
+	test_grep "count.rec:5: damaged file (trailer counts 3 rows, the file has 2)" err
+'
+
+test_expect_success 'a row changed under its trailer is refused' '
+	damaged changed.rec "3s/M1/M7/" &&
+	test_must_fail --code 1 cco-cat --count changed.rec 2>err &&
+	test_grep "changed.rec:5: damaged file (checksum mismatch)" err
+'
+
+test_expect_success 'a garbled trailer and data after the trailer are refused' '
+	damaged garbled.rec "\$s/xxh3=/xxh4=/" &&
+	test_must_fail --code 1 cco-cat --count garbled.rec 2>err &&
+	test_grep "garbled.rec:5: damaged file (bad trailer line)" err &&
+	{ cat plain.rec && printf "gen\t1\tM3\t2024-01-05\t03\n"; } >after.rec &&
+	test_must_fail --code 1 cco-cat --count after.rec 2>err &&
+	test_grep "after.rec:6: damaged file (data after the trailer line)" err
+'
+
+test_expect_success 'a file without a trailer, as written before trailers, is refused' '
+	sed "\$d" plain.rec >old.rec &&
+	test_must_fail --code 1 cco-cat old.rec 2>err &&
+	test_grep "old.rec:5: truncated file (no trailer line; a file written before trailers must be written again)" err
 '
 
 test_expect_success '--count counts rows' '

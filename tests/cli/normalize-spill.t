@@ -31,7 +31,8 @@ gen_claims() {
 test_expect_success 'setup: fixtures plus 20000 generated claim lines' '
 	normalize_setup &&
 	gen_claims 10000 1 | $TEST_TOOL rec-write medical_claims 1 ws/ingest/000003-medical_claims.rec.zst &&
-	gen_claims 10000 4 | $TEST_TOOL rec-write medical_claims 1 ws/ingest/000004-medical_claims.rec.zst
+	gen_claims 10000 4 | $TEST_TOOL rec-write medical_claims 1 ws/ingest/000004-medical_claims.rec.zst &&
+	normalize_register ws/ingest/00000[34]-medical_claims.rec.zst
 '
 
 test_expect_success 'in-memory run' '
@@ -76,6 +77,7 @@ test_expect_success 'the memory limit picks the buffer: 16 MB holds this input' 
 
 test_expect_success 'killed while spilling: temp runs and outputs removed, old outputs kept' '
 	gen_claims 60000 5 | $TEST_TOOL rec-write medical_claims 1 ws/ingest/000005-medical_claims.rec.zst &&
+	normalize_register ws/ingest/000005-medical_claims.rec.zst &&
 	{ cco-normalize -q -c cfg.ini --set limits.sort_buffer_kb=16 & pid=$!; } &&
 	for i in $(seq 100); do
 		test -n "$(ls ws/tmp)" && break

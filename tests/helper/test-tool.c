@@ -6,6 +6,8 @@
  *                                               as a record file of KIND
  *   test-tool config-get CONFIG KEY [SET...]    print a config value
  *   test-tool hash FILE                         print a file's content hash
+ *   test-tool zst-frames FILE                   print where each zstd frame
+ *                                               of FILE ends (byte offsets)
  *   test-tool vs-contains DIR SET SYSTEM CODE...
  *                                               load value sets, print
  *                                               "CODE 1|0" per code
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "afile.h"
 #include "config.h"
@@ -86,6 +89,37 @@ static int vs_contains_cmd(int argc, char **argv)
 	return set ? 0 : (fprintf(stderr, "test-tool: no value set '%s'\n", argv[1]), 1);
 }
 
+/* The end offset of each zstd frame of path, one a line: where a file
+ * cut at a frame boundary is cut.  Returns 0, or 1 if path is no zstd. */
+static int zst_frames(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *data = NULL;
+	size_t cap = 0, n = 0, got, at = 0;
+
+	if (!fp)
+		return fprintf(stderr, "test-tool: cannot open '%s'\n", path), 1;
+	do {
+		xgrow(&data, &cap, n + 65536, 1);
+		got = fread(data + n, 1, cap - n, fp);
+		n += got;
+	} while (got > 0);
+	fclose(fp);
+	while (at < n) {
+		size_t len = ZSTD_findFrameCompressedSize(data + at, n - at);
+
+		if (ZSTD_isError(len)) {
+			free(data);
+			return fprintf(stderr, "test-tool: '%s': %s\n", path,
+				       ZSTD_getErrorName(len)), 1;
+		}
+		at += len;
+		printf("%zu\n", at);
+	}
+	free(data);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char hex[HASH_HEX_LEN + 1];
@@ -100,8 +134,10 @@ int main(int argc, char **argv)
 		puts(hex);
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "zst-frames") == 0)
+		return zst_frames(argv[2]);
 	if (argc >= 5 && strcmp(argv[1], "vs-contains") == 0)
 		return vs_contains_cmd(argc - 2, argv + 2);
-	fprintf(stderr, "usage: test-tool rec-write|config-get|hash|vs-contains ...\n");
+	fprintf(stderr, "usage: test-tool rec-write|config-get|hash|zst-frames|vs-contains ...\n");
 	return 2;
 }

@@ -3,6 +3,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
+#include <zstd.h>
 
 #include "afile.h"
 #include "date.h"
@@ -281,6 +283,33 @@ static int write_in_two(const char *name, int level, long k, long m, long n)
 	return rec_writer_close(w);
 }
 
+/* A continuation of n identical rows: compressed some thousand times
+ * over, so that reading it back for the digest fills the writer's buffer
+ * many times from little input, the last bytes of the file included. */
+static void test_append_dense(long n)
+{
+	char *p = path("dense.rec"), *tp = path("dense.part");
+	struct rec_writer *w = rec_writer_open(p, imm(), "none", 3, AFILE_PHI);
+	struct rec_writer *tail = rec_writer_open_rows(tp, imm(), 3, AFILE_PHI);
+	struct rec_reader *r;
+	struct rec_row row;
+	long rows = 0;
+	int rc;
+
+	for (long i = 0; i < n; i++)
+		put_row(tail, 0);
+	ok(rec_writer_append(w, tail) == 0 && rec_writer_close(w) == 0,
+	   "%ld identical rows appended", n);
+	r = rec_reader_open(p);
+	while ((rc = rec_reader_next(r, &row)) > 0)
+		rows++;
+	ok(rc == 0 && rows == n, "read back to a matching trailer: %ld rows%s%s", rows,
+	   rc ? ", " : "", rc ? err_msg() : "");
+	rec_reader_close(r);
+	free(p);
+	free(tp);
+}
+
 static void test_append(void)
 {
 	char *tmp = path("tail.part.tmp"), *p = path("x.rec"), *tp = path("tail.part");
@@ -344,6 +373,182 @@ static void test_inline(void)
 	is_int(count_rows("sw3.rec"), 10, "read back");
 }
 
+/* The bytes of file name in a new buffer, *n their count. */
+static char *slurp(const char *name, size_t *n)
+{
+	char *p = path(name), *data = NULL;
+	size_t cap = 0, got;
+	FILE *f = fopen(p, "rb");
+
+	*n = 0;
+	free(p);
+	if (!f)
+		return xstrdup("");
+	do {
+		xgrow(&data, &cap, *n + 65536, 1);
+		got = fread(data + *n, 1, cap - *n, f);
+		*n += got;
+	} while (got > 0);
+	fclose(f);
+	return data;
+}
+
+/* The first s in text[0 .. n); the test stops if there is none. */
+static char *find(char *text, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i + len <= n; i++)
+		if (memcmp(text + i, s, len) == 0)
+			return text + i;
+	printf("Bail out! no '%s' in the file\n", s);
+	exit(1);
+}
+
+/* Write n bytes of data to name, after what it holds if append. */
+static void spill(const char *name, const void *data, size_t n, int append)
+{
+	char *p = path(name);
+	FILE *f = fopen(p, append ? "ab" : "wb");
+
+	fwrite(data, 1, n, f);
+	fclose(f);
+	free(p);
+}
+
+/* The end offsets of name's zstd frames in ends[], at most max; returns
+ * how many. */
+static int frame_ends(const char *name, size_t *ends, int max)
+{
+	size_t n, at = 0;
+	char *data = slurp(name, &n);
+	int k = 0;
+
+	while (at < n && k < max) {
+		size_t len = ZSTD_findFrameCompressedSize(data + at, n - at);
+
+		if (ZSTD_isError(len))
+			break;
+		at += len;
+		ends[k++] = at;
+	}
+	free(data);
+	return k;
+}
+
+/* count_rows(name) fails with an error holding what. */
+static void refused(const char *name, const char *what, const char *desc)
+{
+	long got = count_rows(name);
+
+	ok(got == -1 && strstr(err_msg(), what) != NULL, "%s: %s", desc,
+	   got == -1 ? err_msg() : "read without an error");
+}
+
+/* A file of 0 rows: metadata, header and trailer; the digest is XXH3-64
+ * of every byte before the trailer line. */
+static void test_trailer_empty(void)
+{
+	size_t n;
+	char *text, *last;
+
+	ok(write_rows("t0.rec", 0, 0) == 0, "trailer: a file of 0 rows");
+	text = slurp("t0.rec", &n);
+	last = find(text, n, "#cco-end\trows=0\txxh3=", 21);
+	ok(text[n - 1] == '\n' && last + 38 == text + n,
+	   "its last line is the trailer, rows=0");
+	ok(strtoull(last + 21, NULL, 16) == XXH3_64bits(text, (size_t)(last - text)),
+	   "the checksum is XXH3-64 of every byte before the trailer");
+	is_int(count_rows("t0.rec"), 0, "it reads as 0 rows");
+	free(text);
+}
+
+/* One frame; three frames, cut at each boundary before the last; a whole
+ * file after the trailer. */
+static void test_trailer_frames(void)
+{
+	size_t n, ends[8];
+	char *text;
+	int k = 0;
+
+	ok(write_rows("t1.rec", 1, 100) == 0 &&
+	   frame_ends("t1.rec", ends, 8) == 1, "a file of exactly one frame");
+	is_int(count_rows("t1.rec"), 100, "reads whole");
+	ok(write_in_two("tn.rec", 1, 1000, 2000, 2000) == 0 &&
+	   (k = frame_ends("tn.rec", ends, 8)) == 3, "a file in three frames");
+	is_int(count_rows("tn.rec"), 2000, "reads whole");
+	text = slurp("tn.rec", &n);
+	for (int i = 0; i < k - 1; i++) {
+		spill("tcut.rec", text, ends[i], 0);
+		refused("tcut.rec", "truncated file (no trailer line",
+			"cut after a frame boundary");
+	}
+	spill("tjunk.rec", text, n, 0);
+	free(text);
+	text = slurp("t1.rec", &n);
+	spill("tjunk.rec", text, n, 1);
+	free(text);
+	refused("tjunk.rec", "data after the trailer line", "a whole file after the trailer");
+}
+
+/* tp.rec's text with the first from replaced by to (as long), as name. */
+static void changed(const char *name, const char *from, const char *to)
+{
+	size_t n;
+	char *text = slurp("tp.rec", &n);
+
+	memcpy(find(text, n, from, strlen(from)), to, strlen(to));
+	spill(name, text, n, 0);
+	free(text);
+}
+
+/* An uncompressed file: cut at a line, changed, with a wrong or garbled
+ * trailer, with a byte after it. */
+static void test_trailer_plain(void)
+{
+	static const struct { const char *from, *to, *what, *desc; } cases[] = {
+		{ "100003", "100009", "checksum mismatch", "a row changed under the trailer" },
+		{ "rows=10", "rows=11", "trailer counts 11 rows, the file has 10",
+		  "a trailer with the wrong count" },
+		{ "rows=10", "rows=1x", "bad trailer line", "a garbled trailer" },
+	};
+	size_t n;
+	char *text;
+
+	write_rows("tp.rec", 0, 10);
+	text = slurp("tp.rec", &n);
+	spill("tpcut.rec", text, (size_t)(find(text, n, "#cco-end", 8) - text), 0);
+	free(text);
+	refused("tpcut.rec", ":13: truncated file (no trailer line",
+		"uncompressed, cut at a line boundary");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		changed("tpbad.rec", cases[i].from, cases[i].to);
+		refused("tpbad.rec", cases[i].what, cases[i].desc);
+	}
+	spill("tp.rec", "x", 1, 1);
+	refused("tp.rec", "tp.rec:14:", "a byte after the trailer");
+}
+
+static void test_trailer(void)
+{
+	test_trailer_empty();
+	test_trailer_frames();
+	test_trailer_plain();
+}
+
+/* A row that would read as a trailer is refused by the writer. */
+static void test_trailer_row(void)
+{
+	char *p = path("tr.rec");
+	struct rec_writer *w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+
+	rec_put_str(w, "#cco-end");
+	for (int i = 1; i < 5; i++)
+		rec_put_str(w, "#cco-end");
+	rec_end(w);
+	ok(rec_writer_close(w) < 0 && strstr(err_msg(), "cannot begin with '#cco-end'") &&
+	   access(p, F_OK) != 0, "a row beginning like a trailer is refused: %s", err_msg());
+	free(p);
+}
+
 static void test_schema_check(void)
 {
 	char *p = path("a.rec");
@@ -390,10 +595,15 @@ int main(void)
 	test_put_row();
 	test_long_rows();
 	test_append();
+	test_append_dense(500000);
 	test_inline();
 	prefetch = 0;
 	write_in_two("two.rec", 1, 150000, 300000, 300100);
 	is_int(count_rows("two.rec"), 300100, "without readahead: three frames");
 	test_schema_check();
+	test_trailer();
+	test_trailer_row();
+	prefetch = 1;
+	test_trailer();
 	return done_testing_in(dir);
 }

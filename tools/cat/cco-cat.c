@@ -20,7 +20,7 @@ static const char usage[] =
 	"  -n, --count      print the number of rows of each file\n"
 	"      --head N     print the metadata, header and first N rows\n"
 	"  -s, --schema     print kind, schema version, sort order and columns\n"
-	"  -H, --no-meta    omit the metadata line (plain TSV with header)\n"
+	"  -H, --no-meta    omit the metadata and trailer lines (plain TSV with header)\n"
 	"  -q, --quiet      print errors only\n"
 	"  -v, --verbose    say more\n"
 	"  -h, --help       show this help\n"
@@ -59,6 +59,18 @@ static void print_schema(const struct rec_reader *r, const char *path)
 		printf("column\t%d\t%s\n", i + 1, rec_reader_colname(r, i));
 }
 
+/* The trailer line of r, read to its end: the file ends as it began. */
+static void print_trailer(const struct rec_reader *r)
+{
+	char line[REC_TRAILER_LEN];
+	struct rec_sum sum;
+
+	if (rec_reader_sum(r, &sum) == 0) {
+		rec_format_trailer(sum.rows, sum.xxh3, line);
+		fputs(line, stdout);
+	}
+}
+
 /* Print or count one file.  Returns 0, or -1 with err_msg() set. */
 static int cat_file(const char *path, const struct opts *o)
 {
@@ -93,6 +105,8 @@ static int cat_file(const char *path, const struct opts *o)
 		rc = 0;
 	if (rc == 0 && o->mode == COUNT)
 		printf("%llu\n", rows);
+	if (rc == 0 && o->mode == PRINT && !o->no_meta)
+		print_trailer(r);
 	rec_reader_close(r);
 	return rc;
 }
