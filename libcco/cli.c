@@ -74,5 +74,9 @@ struct config *cli_load_config(const struct cli *cli)
 			die(CCO_EXIT_USAGE, "%s", err_msg());
 		}
 	}
+	if (config_check(c) < 0) {
+		config_free(c);
+		die(CCO_EXIT_USAGE, "%s", err_msg());
+	}
 	return c;
 }

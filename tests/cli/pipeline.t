@@ -23,6 +23,23 @@ test_expect_success 'a configuration error exits 2' '
 	test_grep "run.as_of must be a date" err
 '
 
+test_expect_success 'an as-of date before the measurement year exits 2, no stage run' '
+	test_must_fail --code 2 $P run -c cfg/p.ini --set run.as_of=2024-06-30 2>err &&
+	test_grep "run.as_of .2024-06-30. is before measurement year 2025" err &&
+	test_must_fail --code 2 $P run -c cfg/p.ini --set run.measurement_year=2027 2>err &&
+	test_grep "before measurement year 2027" err &&
+	! test -e ws
+'
+
+test_expect_success 'a workspace that is a file, or under one, exits 2, no stage run' '
+	test_must_fail --code 2 $P run -c cfg/p.ini --set run.workspace=/etc/passwd 2>err &&
+	test_grep "run.workspace: not a directory ./etc/passwd." err &&
+	sed "s|^workspace = .*|workspace = /etc/passwd/ws|" cfg/p.ini >cfg/file.ini &&
+	test_must_fail --code 2 $P run -c cfg/file.ini 2>err &&
+	test_grep "file.ini:[0-9]*: run.workspace: not a directory ./etc/passwd/ws." err &&
+	! test -e ws
+'
+
 test_expect_success 'dry run before any run: every stage would run' '
 	$P run --dry-run -c cfg/p.ini >out &&
 	test_grep "^ingest .*run  no successful run yet" out &&
