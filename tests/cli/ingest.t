@@ -158,6 +158,25 @@ test_expect_success 'a claim line number of -1 or 0 is rejected as invalid_value
 	test_grep "invalid_value: 2 (e.g. line 3)" err
 '
 
+test_expect_success 'a procedure code with modifiers written into it is accepted, and normalize splits it' '
+	head -1 "$FIX/bad/medical_claims.csv" >procs.csv &&
+	k=0 &&
+	for c in 99213-25 "99213 59-76" 9921391 G0101-Q5 99213-2 99213-25- 99213-25-59-76-91-AA; do
+		k=$((k + 1)) &&
+		sed -n "2s/^C1,\(.*\),99213,25,/P$k,\1,$c,,/p" "$FIX/bad/medical_claims.csv" >>procs.csv
+	done &&
+	cco-ingest -c cfg.ini --set run.workspace=ws9 --layout cco-medical-claims procs.csv 2>err &&
+	test_grep "7 rows, 4 accepted, 3 rejected" err &&
+	test_grep "invalid_code: 3 (e.g. line 6)" err &&
+	cco-normalize -q -c cfg.ini --set run.workspace=ws9 \
+		--set paths.valuesets="$CCO_ROOT/config/valuesets" &&
+	cco-cat -H ws9/normalize/claims.rec.zst |
+		awk -F"\t" "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+			{ print \$c[\"procedure_code\"], \$c[\"modifiers\"] }" | sort >out &&
+	printf "99213 25\n99213 59|76\n99213 91\nG0101 Q5\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'logs carry no member ids or codes' '
 	! grep -E "M00|F32|99213|1234567" err
 '
