@@ -242,6 +242,22 @@ test_expect_success 'a last row without a final newline is read' '
 	test_grep "1 rows, 1 accepted" err
 '
 
+test_expect_success 'an open quote takes the lines up to its closing quote into one reject, as documented' '
+	{ echo "member_id,result_date,loinc,value,unit" &&
+	  echo "M1,2025-01-02,4548-4,\"7,%" &&
+	  echo "M2,2025-01-02,4548-4,7,\"%" &&
+	  echo "M3,2025-01-02,4548-4,7,%"; } >odd/lab_results.csv &&
+	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
+	test_grep "2 rows, 1 accepted, 1 rejected" err &&
+	test_grep "malformed_csv: 1 (e.g. line 2)" err &&
+	sed -i "3s/\"//" odd/lab_results.csv &&
+	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
+	test_grep "1 rows, 0 accepted, 1 rejected" err &&
+	test_grep "malformed_csv: 1 (e.g. line 2)" err &&
+	grep -q "a quote that no line closes takes every line to the end of the" \
+		"$CCO_ROOT/stages/ingest/cco-ingest.1"
+'
+
 test_expect_success 'a 1 MB field is loaded whole' '
 	{ echo "member_id,result_date,loinc,value,unit" &&
 	  printf "M1,2025-01-02,4548-4,%s,%%\n" "$(head -c 1048576 /dev/zero | tr "\0" 7)"; } >odd/lab_results.csv &&
