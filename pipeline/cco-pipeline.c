@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "pipeline.h"
 #include "valueset.h"
+#include "wslock.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -333,10 +334,11 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 		}
 	} else if (o->dry_run) {
 		status = run_stages(o, c, ws, l, 1);
-	} else if ((lock = lock_take(ws)) < 0) {
+	} else if ((lock = wslock_take(ws)) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;
 	} else {
+		runner_set_lock(lock);
 		status = run_stages(o, c, ws, l, 0);
 		close(lock);
 	}

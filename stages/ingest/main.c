@@ -234,6 +234,7 @@ int main(int argc, char **argv)
 			forced = optarg;
 	}
 	cfg = cli_load_config(&cli);
+	cli_lock_workspace(cfg);
 	load_layouts(&ls, cfg);
 	jobs = plan(&cli, cfg, &ls, forced, argv + optind, argc - optind, &njobs);
 	memset(&in, 0, sizeof(in));

@@ -73,10 +73,17 @@ test_expect_success 'log --json is one JSON object' '
 	test_grep "no run 9" err
 '
 
-test_expect_success 'a second run is refused while one holds the lock' '
-	flock ws/.lock -c "$P run -c cfg/p.ini" >out 2>err
+test_expect_success 'a second run is refused while one holds the lock, naming its pid' '
+	flock ws/.lock sh -c "echo \$\$ >ws/.lock && echo \$\$ >holder && $P run -c cfg/p.ini" >out 2>err
 	test $? -eq 1 &&
-	test_grep "another run (pid [0-9]*) holds the workspace lock" err
+	test_grep "another run or stage (pid $(cat holder)) holds the workspace lock" err
+'
+
+test_expect_success 'a holder whose pid is dead is not named (never a stale pid)' '
+	sh -c "echo \$\$ >ws/.lock" &&
+	flock ws/.lock $P run -c cfg/p.ini >out 2>err
+	test $? -eq 1 &&
+	test_grep "another run or stage holds the workspace lock" err
 '
 
 test_expect_success 'a run killed before it finished is marked abandoned' '
