@@ -55,6 +55,8 @@ struct opts {
 
 struct plan {
 	int run;                               /* 1: must run */
+	int damaged;                           /* 1: its last outputs fail
+						  verification */
 	char reason[256];
 	struct fingerprint fp;
 	char *prog;
@@ -132,14 +134,17 @@ static int plan_stage(const struct stage_def *s, const struct config *c,
 	rc = stage_fingerprint(s, c, vs, ws, p->prog, &p->fp);
 	if (rc == 0)
 		rc = ledger_last_ok(l, s->name, &last);
-	if (rc == 0 && last.found)
-		rc = stage_output_digest(out_dir, p->out_digest, &p->rows);
+	if (rc == 0 && last.found && stage_output_digest(out_dir, p->out_digest, &p->rows) < 0)
+		p->damaged = 1; /* an output that does not read to its end */
 	free(out_dir);
 	if (rc < 0)
 		return -1;
 	p->run = 1;
 	if (force)
 		snprintf(p->reason, sizeof(p->reason), "forced");
+	else if (p->damaged)
+		snprintf(p->reason, sizeof(p->reason), "outputs fail verification: %s",
+			 err_msg());
 	else if (!last.found)
 		snprintf(p->reason, sizeof(p->reason), "no successful run yet");
 	else if (strcmp(last.input_hash, p->fp.digest) != 0)
@@ -198,7 +203,10 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 	char *out_dir;
 	int rc;
 
-	msg_debug("%s: running: %s", s->name, p->reason);
+	if (p->damaged)
+		msg_warn("%s: running again: %s", s->name, p->reason);
+	else
+		msg_debug("%s: running: %s", s->name, p->reason);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = runner_run(p->prog, args, log_path, last, sizeof(last));
 	free(args);

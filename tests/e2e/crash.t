@@ -111,6 +111,16 @@ test_expect_success 'a stage run by hand while the workspace is held is refused,
 	outputs >after && test_cmp before after
 '
 
+test_expect_success 'an emptied output is verified, its stage run again, same bytes' '
+	: >ws/measure/aggregates.rec.zst &&
+	cco-pipeline run -c cfg/pipeline.ini >out 2>err &&
+	test_grep "measure: running again: outputs fail verification: .*aggregates.rec.zst" err &&
+	same_as_clean "an emptied output" &&
+	: >ws/normalize/claims.rec.zst &&
+	cco-pipeline run --force -q -c cfg/pipeline.ini &&
+	same_as_clean "an emptied output and --force"
+'
+
 # Driver-only kills: the stage it runs must die with it (and so free the
 # lock) and an immediate rerun must give the same bytes.
 test_expect_success "the driver alone killed at $kills moments, each immediate rerun gives the same bytes" '
