@@ -288,6 +288,8 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 
 		if (plan_stage(&stages[i], c, vs, ws, l, o->force, &p) < 0) {
 			msg_error("%s: %s", stages[i].name, err_msg());
+			if (!dry) /* failed, not left running to be called abandoned */
+				ledger_run_end(l, run, "failed", err_msg());
 			status = CCO_EXIT_FAIL;
 		} else if (dry) {
 			printf("%-10s %-4s %s\n", stages[i].name, p.run ? "run" : "skip", p.reason);

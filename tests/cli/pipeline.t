@@ -86,6 +86,17 @@ test_expect_success 'a holder whose pid is dead is not named (never a stale pid)
 	test_grep "another run or stage holds the workspace lock" err
 '
 
+test_expect_success 'a run that fails planning a stage is recorded failed, never left running' '
+	ln -s loop extracts/loop &&
+	test_must_fail --code 1 $P run -c cfg/p.ini 2>err &&
+	rm extracts/loop &&
+	test_grep "ingest: cannot stat .*loop" err &&
+	sqlite3 ws/cco.db "SELECT status FROM run ORDER BY id DESC LIMIT 1" >db &&
+	echo failed >expect && test_cmp expect db &&
+	test_must_fail --code 1 $P run -c cfg/p.ini 2>err &&
+	! grep -q "did not finish" err
+'
+
 test_expect_success 'a run killed before it finished is marked abandoned' '
 	sqlite3 ws/cco.db "INSERT INTO run (started, status) VALUES (\"x\", \"running\")" &&
 	test_must_fail --code 1 $P run -c cfg/p.ini 2>err &&
