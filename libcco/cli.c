@@ -2,9 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "afile.h"
 #include "cli.h"
+#include "config.h"
 #include "err.h"
 #include "msg.h"
+#include "wslock.h"
 #include "xalloc.h"
 
 void cli_init(struct cli *cli, const char *prog, const char *usage)
@@ -74,5 +77,17 @@ struct config *cli_load_config(const struct cli *cli)
 			die(CCO_EXIT_USAGE, "%s", err_msg());
 		}
 	}
+	if (config_check(c) < 0) {
+		config_free(c);
+		die(CCO_EXIT_USAGE, "%s", err_msg());
+	}
 	return c;
+}
+
+void cli_lock_workspace(const struct config *c)
+{
+	const char *ws = config_str(c, "run.workspace");
+
+	if (fs_mkdirs(ws, AFILE_PHI_DIR) < 0 || wslock_hold(ws) < 0)
+		die(CCO_EXIT_FAIL, "%s", err_msg());
 }

@@ -53,4 +53,10 @@ void cli_usage_error(const struct cli *cli, const char *fmt, ...)
  * exit 2.  The caller frees the result with config_free(). */
 struct config *cli_load_config(const struct cli *cli);
 
+/* Make the run's workspace (mode 0700) and hold its lock for the rest of
+ * the process (see wslock.h): the driver's when it started this stage,
+ * else taken here.  Dies with exit 1 naming the holder's pid when another
+ * run or stage holds it. */
+void cli_lock_workspace(const struct config *c);
+
 #endif

@@ -89,6 +89,22 @@ static char *resolve(const char *dir, const char *value)
 	return xasprintf("%s/%s", dir, value);
 }
 
+/* 1 when value (resolved from dir) is a directory or can be made one:
+ * the nearest of it and its parents that exists is a directory. */
+static int dir_can_be(const char *dir, const char *value)
+{
+	char *p = resolve(dir, value);
+	struct stat st;
+	char *slash;
+	int ok;
+
+	while (stat(p, &st) != 0 && (slash = strrchr(p, '/')) && slash != p)
+		*slash = '\0';
+	ok = stat(p, &st) != 0 || S_ISDIR(st.st_mode);
+	free(p);
+	return ok;
+}
+
 /* Check text against the key's type; on success store it (resolved). */
 static int check_value(struct config *c, int k, const char *text, const char *dir)
 {
@@ -134,9 +150,14 @@ static int check_value(struct config *c, int k, const char *text, const char *di
 		break;
 	}
 	case T_STR:
+		if (!*text)
+			return err_set("%s must not be empty", d->name);
+		break;
 	case T_NEWDIR:
 		if (!*text)
 			return err_set("%s must not be empty", d->name);
+		if (!dir_can_be(dir, text))
+			return err_set("%s: not a directory '%s'", d->name, text);
 		break;
 	case T_DIR:
 	case T_FILE: {
@@ -269,6 +290,18 @@ int config_set(struct config *c, const char *assignment)
 	if (check_value(c, k, eq + 1, NULL) < 0)
 		return err_set("--set: %s", err_msg());
 	c->line[k] = 0;
+	return 0;
+}
+
+int config_check(const struct config *c)
+{
+	int y, m, d;
+
+	date_to_ymd(config_date(c, "run.as_of"), &y, &m, &d);
+	if (y < config_int(c, "run.measurement_year"))
+		return err_set("%s: run.as_of '%s' is before measurement year %ld",
+			       c->file, config_str(c, "run.as_of"),
+			       config_int(c, "run.measurement_year"));
 	return 0;
 }
 

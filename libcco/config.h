@@ -21,6 +21,10 @@ struct config *config_load(const char *path);
  * Returns 0 or -1 with err_msg() set. */
 int config_set(struct config *c, const char *assignment);
 
+/* Checks across keys, once every override is applied: run.as_of is not
+ * before the measurement year.  Returns 0 or -1 with err_msg() set. */
+int config_check(const struct config *c);
+
 /* Typed accessors.  key must be declared in the table (a programming error
  * otherwise, which aborts).  Paths come back resolved: relative values are
  * taken from the config file's directory. */

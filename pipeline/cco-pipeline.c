@@ -16,6 +16,7 @@
 #include "num.h"
 #include "pipeline.h"
 #include "valueset.h"
+#include "wslock.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -56,6 +57,8 @@ struct opts {
 
 struct plan {
 	int run;                               /* 1: must run */
+	int damaged;                           /* 1: its last outputs fail
+						  verification */
 	char reason[256];
 	struct fingerprint fp;
 	char *prog;
@@ -130,14 +133,17 @@ static int plan_stage(const struct stage_def *s, const struct config *c,
 	rc = stage_fingerprint(s, c, vs, ws, p->prog, &p->fp);
 	if (rc == 0)
 		rc = ledger_last_ok(l, s->name, &last);
-	if (rc == 0 && last.found)
-		rc = stage_output_digest(out_dir, p->out_digest, &p->rows);
+	if (rc == 0 && last.found && stage_output_digest(out_dir, p->out_digest, &p->rows) < 0)
+		p->damaged = 1; /* an output that does not read to its end */
 	free(out_dir);
 	if (rc < 0)
 		return -1;
 	p->run = 1;
 	if (force)
 		snprintf(p->reason, sizeof(p->reason), "forced");
+	else if (p->damaged)
+		snprintf(p->reason, sizeof(p->reason), "outputs fail verification: %s",
+			 err_msg());
 	else if (!last.found)
 		snprintf(p->reason, sizeof(p->reason), "no successful run yet");
 	else if (strcmp(last.input_hash, p->fp.digest) != 0)
@@ -196,7 +202,10 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 	char *out_dir;
 	int rc;
 
-	msg_debug("%s: running: %s", s->name, p->reason);
+	if (p->damaged)
+		msg_warn("%s: running again: %s", s->name, p->reason);
+	else
+		msg_debug("%s: running: %s", s->name, p->reason);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = runner_run(p->prog, args, log_path, last, sizeof(last));
 	free(args);
@@ -278,6 +287,8 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 
 		if (plan_stage(&stages[i], c, vs, ws, l, o->force, &p) < 0) {
 			msg_error("%s: %s", stages[i].name, err_msg());
+			if (!dry) /* failed, not left running to be called abandoned */
+				ledger_run_end(l, run, "failed", err_msg());
 			status = CCO_EXIT_FAIL;
 		} else if (dry) {
 			printf("%-10s %-4s %s\n", stages[i].name, p.run ? "run" : "skip", p.reason);
@@ -332,10 +343,11 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 		}
 	} else if (o->dry_run) {
 		status = run_stages(o, c, ws, l, 1);
-	} else if ((lock = lock_take(ws)) < 0) {
+	} else if ((lock = wslock_take(ws)) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;
 	} else {
+		runner_set_lock(lock);
 		status = run_stages(o, c, ws, l, 0);
 		close(lock);
 	}

@@ -1,8 +1,8 @@
 /*
  * pipeline.h: the driver's parts.  stages.c knows what each stage reads
  * and writes and fingerprints it; ledger.c records runs in SQLite;
- * runner.c runs one stage as a child process; lock.c keeps two runs
- * from sharing a workspace.
+ * runner.c runs one stage as a child process, which dies with the driver
+ * and inherits its workspace lock (libcco/wslock.h).
  */
 #ifndef CCO_PIPELINE_H
 #define CCO_PIPELINE_H
@@ -97,6 +97,8 @@ int ledger_print(struct ledger *l, long long run, int json, void *out);
  * stderr (for the cron summary). */
 int runner_run(const char *prog, char *const *args, const char *log_path,
 	       char *last_line, size_t n);
+/* The workspace lock fd every stage started from now on inherits. */
+void runner_set_lock(int fd);
 
 /* Full path of program name: beside this executable if there, else name
  * (left to PATH).  Caller frees. */
@@ -108,11 +110,5 @@ char *runner_locate(const char *name);
  * stages' output directories and sort runs in WORKSPACE/tmp.  Returns how
  * many files were removed. */
 int sweep_stale(const char *workspace);
-
-/* ---- lock.c ---- */
-
-/* Take the workspace lock (WORKSPACE/.lock) without waiting.  Returns an
- * fd to keep open for the run, or -1 with err_msg() naming the holder. */
-int lock_take(const char *workspace);
 
 #endif

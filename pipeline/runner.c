@@ -8,13 +8,39 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "pipeline.h"
+#include "wslock.h"
 #include "xalloc.h"
+
+static int lock_fd = -1; /* the workspace lock the stages inherit */
+
+void runner_set_lock(int fd)
+{
+	lock_fd = fd;
+}
+
+/* In the child before exec: die with the driver (SIGKILL when it dies,
+ * checked once more for a driver that died before the request), and
+ * inherit the workspace lock, named in WSLOCK_ENV. */
+static void child_setup(pid_t driver)
+{
+	char fd[16];
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != driver)
+		_exit(127);
+	if (lock_fd >= 0) {
+		snprintf(fd, sizeof(fd), "%d", lock_fd);
+		if (fcntl(lock_fd, F_SETFD, 0) != 0 || setenv(WSLOCK_ENV, fd, 1) != 0)
+			_exit(127);
+	}
+}
 
 char *runner_locate(const char *name)
 {
@@ -57,8 +83,8 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
 	       char *last_line, size_t n)
 {
 	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	pid_t pid, driver = getpid();
 	long start;
-	pid_t pid;
 	int status;
 
 	if (fd < 0)
@@ -71,6 +97,7 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
 		return err_set("cannot fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
+		child_setup(driver);
 		dup2(fd, STDERR_FILENO);
 		execvp(prog, args);
 		fprintf(stderr, "cco-pipeline: cannot run '%s': %s\n", prog, strerror(errno));

@@ -391,6 +391,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 	cfg = cli_load_config(&cli);
+	cli_lock_workspace(cfg);
 	r.cfg = cfg;
 	r.ws = xstrdup(config_str(cfg, "run.workspace"));
 	r.my = (int)config_int(cfg, "run.measurement_year");

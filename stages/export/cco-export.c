@@ -247,6 +247,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 	cfg = cli_load_config(&cli);
+	cli_lock_workspace(cfg);
 	st.cfg = cfg;
 	st.ws = config_str(cfg, "run.workspace");
 	st.key.measurement_year = (int)config_int(cfg, "run.measurement_year");

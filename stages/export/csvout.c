@@ -9,19 +9,44 @@
 
 #define SUPPRESSED "suppressed"
 
+/* 1 when s is a plain decimal number, negative or not ("-2", "0.5"),
+ * which a spreadsheet reads as a number and never as a formula. */
+static int is_number(const char *s)
+{
+	int digits = 0;
+
+	if (*s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (*s == '.' && digits)
+		for (s++, digits = 0; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	return digits && !*s;
+}
+
+/* 1 when a spreadsheet would take s as a formula: it begins with =, +,
+ * -, @, TAB or CR and is not a plain number. */
+static int formula_like(const char *s)
+{
+	return *s && strchr("=+-@\t\r", *s) && !is_number(s);
+}
+
 void csv_field(FILE *fp, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	putc('"', fp);
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		putc('"', fp);
+	if (formula_like(s))
+		putc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')
 			putc('"', fp);
 		putc(*s, fp);
 	}
-	putc('"', fp);
+	if (quote)
+		putc('"', fp);
 }
 
 static void put_count(FILE *fp, const struct metric *r, int c, int internal)

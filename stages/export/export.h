@@ -113,7 +113,10 @@ int suppress_row(const struct metric *r);
 
 /* Fixed-point text of a rounded value v with d decimals into buf. */
 const char *fmt_fixed(char *buf, size_t n, long long v, int d);
-/* Write s as one CSV field (quoted when it needs to be). */
+/* Write s as one CSV field: quoted when it needs to be, and with a single
+ * quote before it when a spreadsheet would run it as a formula (it begins
+ * with =, +, -, @, TAB or CR and is not a plain number).  Every CSV file
+ * cco-export writes goes through here. */
 void csv_field(FILE *fp, const char *s);
 
 /* Write the partner, clinic or strata file to fp (public: suppressed). */

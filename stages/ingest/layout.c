@@ -449,7 +449,7 @@ static int check_field(struct layout *l, struct lfield *f)
 	if (f->check == CHECK_PATTERN && !f->reason)
 		f->reason = !strcmp(f->pat_name, "npi") ? R_INVALID_NPI :
 			    in_list((const char *const[]){ "amount", "integer",
-				    "number", "zip", NULL }, f->pat_name) ?
+				    "positive", "number", "zip", NULL }, f->pat_name) ?
 			    R_INVALID_VALUE : R_INVALID_CODE;
 	f->is_npi = f->check == CHECK_PATTERN && !strcmp(f->pat_name, "npi");
 	clean_tables(f);
@@ -666,10 +666,21 @@ static int bind_columns(struct layout *l, struct lfield *f, char *const *header,
 	return 0;
 }
 
+/* -1 with err_msg() naming the first column name that header repeats
+ * (case-insensitive, as columns are bound; empty names, which bind to
+ * nothing, may repeat); 0 when every name is there once. */
+static int header_unique(char *const *header, int n)
+{
+	for (int i = 1; i < n; i++)
+		if (*header[i] && header_index(header, i, header[i]) >= 0)
+			return err_set("column '%s' appears twice in the header", header[i]);
+	return 0;
+}
+
 int layout_bind(struct layout *l, const char *basename, char *const *header,
 		int n)
 {
-	if (bind_period(l, basename) < 0)
+	if (bind_period(l, basename) < 0 || (header && header_unique(header, n) < 0))
 		return -1;
 	for (int i = 0; i < l->nfield; i++) {
 		struct lfield *f = &l->field[i];

@@ -128,7 +128,8 @@ struct layout *layout_load(const char *path, const struct pattern_set *ps);
 
 /* Resolve the input column of every field from the header (NULL without
  * one: positions) and the values taken from the file's base name.  Returns
- * 0, or -1 with err_msg() naming the first column not found. */
+ * 0, or -1 with err_msg() naming the first column not found or the first
+ * column name the header repeats. */
 int layout_bind(struct layout *l, const char *basename, char *const *header,
 		int n);
 

@@ -44,7 +44,7 @@ struct file_load {
 };
 
 /* The header (if the layout has one) and column binding.  Returns 1 to go
- * on, 0 for an empty file, -1 when the file cannot be read as this layout
+ * on, 0 for a file without a record (no header either), -1 when the file cannot be read as this layout
  * (err_msg() set). */
 static int read_header(struct file_load *f, struct csvin *r)
 {
@@ -182,6 +182,10 @@ static int stream(struct file_load *f)
 	}
 	if (rc < 0) {
 		err_set("%s: %s", f->name, err_msg());
+		return -2;
+	}
+	if (rc == 0 && f->l->header) {
+		err_set("%s: no header row: the file does not fit its layout", f->name);
 		return -2;
 	}
 	if (rc == 0) {

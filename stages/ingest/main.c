@@ -3,9 +3,11 @@
  * rejecting bad rows with reasons, recording every load in the run database.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "afile.h"
 #include "cli.h"
@@ -190,18 +192,55 @@ static struct job *plan(const struct cli *cli, const struct config *cfg,
 	return jobs;
 }
 
+/* Remove every output file (NNNNNN-KIND.rec.zst) whose extract number the
+ * run database does not know: the files of a load whose database commit
+ * failed after they were renamed into place.  Returns how many, or -1. */
+static int remove_unknown_outputs(const struct ingest *in)
+{
+	DIR *d = opendir(in->outdir);
+	struct dirent *e;
+	int removed = 0, known = 1;
+
+	if (!d)
+		return err_set("cannot open '%s': %s", in->outdir, strerror(errno));
+	while (known >= 0 && (e = readdir(d)) != NULL) {
+		char seq[8];
+		char *path;
+
+		if (strspn(e->d_name, "0123456789") != 6 || e->d_name[6] != '-')
+			continue;
+		snprintf(seq, sizeof(seq), "%.6s", e->d_name);
+		known = rundb_knows_seq(in->db, seq);
+		if (known != 0)
+			continue;
+		path = xasprintf("%s/%s", in->outdir, e->d_name);
+		if (unlink(path) == 0)
+			removed++;
+		else
+			known = err_set("cannot remove '%s': %s", path, strerror(errno));
+		free(path);
+	}
+	closedir(d);
+	return known < 0 ? -1 : removed;
+}
+
 static void open_workspace(struct ingest *in, const struct config *cfg)
 {
 	const char *ws = config_str(cfg, "run.workspace");
 	char *dbpath = xasprintf("%s/cco.db", ws);
+	int removed;
 
 	in->outdir = xasprintf("%s/ingest", ws);
 	if (fs_mkdirs(in->outdir, AFILE_PHI_DIR) < 0)
 		die(CCO_EXIT_FAIL, "%s", err_msg());
 	in->db = db_open(dbpath);
 	free(dbpath);
-	if (!in->db || rundb_init(in->db) < 0 || load_known_members(in) < 0)
+	if (!in->db || rundb_init(in->db) < 0 || (removed = remove_unknown_outputs(in)) < 0 ||
+	    load_known_members(in) < 0)
 		die(CCO_EXIT_FAIL, "%s", err_msg());
+	if (removed > 0)
+		msg_warn("removed %d output files of a load the run database does not "
+			 "record", removed);
 	in->level = (int)config_int(cfg, "output.compression_level");
 	in->threshold = config_real(cfg, "limits.reject_threshold");
 	in->threads = (int)config_int(cfg, "limits.threads");
@@ -234,6 +273,7 @@ int main(int argc, char **argv)
 			forced = optarg;
 	}
 	cfg = cli_load_config(&cli);
+	cli_lock_workspace(cfg);
 	load_layouts(&ls, cfg);
 	jobs = plan(&cli, cfg, &ls, forced, argv + optind, argc - optind, &njobs);
 	memset(&in, 0, sizeof(in));

@@ -83,6 +83,14 @@ long rundb_next_seq(sqlite3 *db)
 	return max < 0 ? -1 : max + 1;
 }
 
+int rundb_knows_seq(sqlite3 *db, const char *seq)
+{
+	long n = query_long(db, "SELECT count(*) FROM extract WHERE seq = CAST(?1 AS INTEGER)",
+			    seq);
+
+	return n < 0 ? -1 : n > 0;
+}
+
 long rundb_find_hash(sqlite3 *db, const char *hash)
 {
 	return query_long(db, "SELECT seq FROM extract WHERE hash = ?1 AND "

@@ -48,6 +48,10 @@ long rundb_next_seq(sqlite3 *db);
  * -1 on error. */
 long rundb_find_hash(sqlite3 *db, const char *hash);
 
+/* 1 if extract number seq (decimal text) is recorded, 0 if not, -1 on a
+ * database error. */
+int rundb_knows_seq(sqlite3 *db, const char *seq);
+
 /* Insert the record of one load.  Returns 0 or -1 with err_msg() set. */
 int rundb_record(sqlite3 *db, const struct load_record *r);
 

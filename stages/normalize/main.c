@@ -244,6 +244,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 	cfg = cli_load_config(&cli);
+	cli_lock_workspace(cfg);
 	free(cli.sets);
 	setup(&n, cfg);
 	memset(c, 0, sizeof(c));

@@ -65,6 +65,47 @@ test_expect_success 'cco-ingest with a new file and 4 KB per file: exit 1, nothi
 	no_temp
 '
 
+# ingest_state WS: the rows of each kind in WS's ingest outputs, and its
+# extract table by file (load order, and so extract numbers, may differ)
+ingest_state() {
+	for f in "$1"/ingest/*.rec.zst; do
+		echo "${f##*/[0-9][0-9][0-9][0-9][0-9][0-9]-} $(cco-cat --count "$f")" || return 1
+	done | awk "{ n[\$1] += \$2 } END { for (k in n) print k, n[k] }" | sort &&
+	sqlite3 "$1/cco.db" "SELECT file, hash, status, rows_read, accepted FROM extract ORDER BY file"
+}
+
+# on_tmpfs KB DIR CMD...: CMD in a mount namespace of its own with DIR a
+# tmpfs of KB kilobytes (a full disk shared by every file written there,
+# the run database too); DIR's content is copied in before and out after.
+on_tmpfs() {
+	kb=$1 dir=$2
+	shift 2
+	mv "$dir" "$dir.save" && mkdir "$dir" &&
+	unshare -m sh -c 'd=$1; shift
+		mount -t tmpfs -o size=$0k tmpfs "$d" && cp -a "$d.save/." "$d/" || exit 125
+		"$@"; rc=$?; cp -a "$d/." "$d.out/"; exit $rc' "$kb" "$dir" "$@"
+}
+
+if unshare -m sh -c 'mount -t tmpfs -o size=4k tmpfs "$0"' "$SCRATCH" 2>/dev/null; then
+test_expect_success 'cco-ingest stopped by a full disk at every size: a rerun loads each row once' '
+	rm -rf ws.ref && mkdir ws.ref &&
+	cco-ingest -q -c cfg/pipeline.ini --set run.workspace=$PWD/ws.ref &&
+	ingest_state ws.ref >want &&
+	for kb in $(seq 4 4 200); do
+		rm -rf ws.k ws.k.out ws.k.save && mkdir ws.k ws.k.out &&
+		on_tmpfs $kb ws.k cco-ingest -q -c cfg/pipeline.ini --set run.workspace=$PWD/ws.k 2>/dev/null
+		test $? -ne 125 || return 1
+		rm -rf ws.k ws.k.save && mv ws.k.out ws.k &&
+		cco-ingest -q -c cfg/pipeline.ini --set run.workspace=$PWD/ws.k 2>err &&
+		ingest_state ws.k >got &&
+		test_cmp want got || { echo "with a ${kb} KB disk" >&2; return 1; }
+	done
+'
+else
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip no tmpfs mount in a namespace of its own here"
+fi
+
 test_expect_success 'the driver with 64 KB per file: exit 1, outputs kept' '
 	test_must_fail --code 1 small 64 cco-pipeline run -c cfg/pipeline.ini >out 2>err &&
 	test_grep "failed at" err &&

@@ -271,6 +271,41 @@ test_expect_success 'results.db from before the suppressed column is upgraded' '
 	printf "1|1\n2|0\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'CSV cells a spreadsheet would run as formulas get a quote, numbers stay' '
+	mkdir -p ws5/measure &&
+	grep -v "^#" "$FIX/aggregates.tsv" | sed "s/\tC1\t/\t-C1\t/" |
+		"$TEST_TOOL" rec-write measure_aggregates 1 ws5/measure/aggregates.rec.zst &&
+	grep -v "^#" "$FIX/results.tsv" | sed "s/\tC1\t/\t-C1\t/" |
+		"$TEST_TOOL" rec-write measure_results 1 ws5/measure/results.rec.zst &&
+	cat >cfg/hostile.csv <<-\EOF &&
+	partner_id,partner_name
+	P01,"=HYPERLINK(""http://x"",""y"")"
+	P02,+1+1
+	P03,-2+3
+	P04,@SUM(A1)
+	P05,-2.5
+	EOF
+	for opt in --internal ""; do
+		cco-export -q -c cfg/p.ini $opt --set run.workspace=ws5 \
+			--set paths.partners=cfg/hostile.csv || return 1
+	done &&
+	q=$(printf "\047") &&
+	for f in partner_metrics partner_metrics_internal clinic_metrics \
+		clinic_metrics_internal strata_metrics strata_metrics_internal; do
+		grep -q ",P01,\"${q}=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"," ws5/export/$f.csv ||
+			{ echo "no quoted P01 in $f" >&2; return 1; }
+	done &&
+	for f in partner_metrics partner_metrics_internal clinic_metrics; do
+		f=ws5/export/$f.csv &&
+		grep -q ",P02,${q}+1+1," $f && grep -q ",P03,${q}-2+3," $f &&
+		grep -q ",P04,${q}@SUM(A1)," $f && grep -q ",P05,-2.5," $f ||
+			{ echo "in $f" >&2; return 1; }
+	done &&
+	grep -q ",P01,\"${q}=HYPERLINK(.*)\",${q}-C1," ws5/export/clinic_metrics.csv &&
+	grep -q "^M009,${q}-C1,CIS," ws5/export/gaps/P01.csv &&
+	! grep -q ",[-=+@]" ws5/export/gaps/P01.csv ws5/export/gaps/P02.csv
+'
+
 # dump DB: the database content without the run times
 dump() {
 	sqlite3 "$1" .dump | sed "s/[0-9-]*T[0-9:]*Z/TIME/"

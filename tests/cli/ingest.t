@@ -148,6 +148,35 @@ test_expect_success 'a date seen before is judged again the same way' '
 	test_grep "invalid_date: 4 (e.g. line 4)" err
 '
 
+test_expect_success 'a claim line number of -1 or 0 is rejected as invalid_value' '
+	head -2 "$FIX/bad/medical_claims.csv" >lines.csv &&
+	for n in -1 0 007; do
+		sed -n "2s/^C1,1,/C1,$n,/p" "$FIX/bad/medical_claims.csv" >>lines.csv
+	done &&
+	cco-ingest -c cfg.ini --layout cco-medical-claims lines.csv 2>err &&
+	test_grep "4 rows, 2 accepted, 2 rejected" err &&
+	test_grep "invalid_value: 2 (e.g. line 3)" err
+'
+
+test_expect_success 'a procedure code with modifiers written into it is accepted, and normalize splits it' '
+	head -1 "$FIX/bad/medical_claims.csv" >procs.csv &&
+	k=0 &&
+	for c in 99213-25 "99213 59-76" 9921391 G0101-Q5 99213-2 99213-25- 99213-25-59-76-91-AA; do
+		k=$((k + 1)) &&
+		sed -n "2s/^C1,\(.*\),99213,25,/P$k,\1,$c,,/p" "$FIX/bad/medical_claims.csv" >>procs.csv
+	done &&
+	cco-ingest -c cfg.ini --set run.workspace=ws9 --layout cco-medical-claims procs.csv 2>err &&
+	test_grep "7 rows, 4 accepted, 3 rejected" err &&
+	test_grep "invalid_code: 3 (e.g. line 6)" err &&
+	cco-normalize -q -c cfg.ini --set run.workspace=ws9 \
+		--set paths.valuesets="$CCO_ROOT/config/valuesets" &&
+	cco-cat -H ws9/normalize/claims.rec.zst |
+		awk -F"\t" "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+			{ print \$c[\"procedure_code\"], \$c[\"modifiers\"] }" | sort >out &&
+	printf "99213 25\n99213 59|76\n99213 91\nG0101 Q5\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'logs carry no member ids or codes' '
 	! grep -E "M00|F32|99213|1234567" err
 '
@@ -185,22 +214,48 @@ test_expect_success 'members of earlier loads are known to later runs' '
 	test_grep "unknown_member: 1 (e.g. line 2)" err
 '
 
-test_expect_success 'an empty file and a header-only file load with no rows' '
+test_expect_success 'a 0-byte file does not fit a layout with a header; a header-only file loads no rows' '
 	rm -rf ws && mkdir -p odd &&
 	: >odd/immunizations.csv &&
-	cco-ingest -c cfg.ini odd/immunizations.csv 2>err &&
-	test_grep "0 rows, 0 accepted, 0 rejected" err &&
-	cco-cat --count ws/ingest/000001-immunizations.rec.zst >out &&
-	echo 0 >expect && test_cmp expect out &&
+	test_must_fail --code 1 cco-ingest -c cfg.ini odd/immunizations.csv 2>err &&
+	test_grep "immunizations.csv: no header row: the file does not fit its layout" err &&
+	! ls ws/ingest | grep -q immunizations &&
 	head -1 "$FIX/cco/lab_results.csv" >odd/lab_results.csv &&
 	cco-ingest -c cfg.ini odd/lab_results.csv 2>err &&
-	test_grep "0 rows, 0 accepted, 0 rejected" err
+	test_grep "0 rows, 0 accepted, 0 rejected" err &&
+	cco-cat --count ws/ingest/000001-lab_results.rec.zst >out &&
+	echo 0 >expect && test_cmp expect out
+'
+
+test_expect_success 'a header naming a column twice is refused, naming the column' '
+	printf "member_id,result_date,loinc,value,Member_ID\nM1,2025-01-02,4548-4,7,M2\n" >odd/lab_results.csv &&
+	test_must_fail --code 1 cco-ingest -c cfg.ini odd/lab_results.csv 2>err &&
+	test_grep "lab_results.csv: column .Member_ID. appears twice in the header" err &&
+	printf "member_id,result_date,loinc,value,unit,,\nM1,2025-01-02,4548-4,7,%%,,\n" >odd/lab_results.csv &&
+	cco-ingest -c cfg.ini odd/lab_results.csv 2>err &&
+	test_grep "1 rows, 1 accepted" err
 '
 
 test_expect_success 'a last row without a final newline is read' '
 	printf "member_id,result_date,loinc,value,unit\nM1,2025-01-02,4548-4,7,%%" >odd/lab_results.csv &&
 	cco-ingest -c cfg.ini odd/lab_results.csv 2>err &&
 	test_grep "1 rows, 1 accepted" err
+'
+
+test_expect_success 'an open quote takes the lines up to its closing quote into one reject, as documented' '
+	{ echo "member_id,result_date,loinc,value,unit" &&
+	  echo "M1,2025-01-02,4548-4,\"7,%" &&
+	  echo "M2,2025-01-02,4548-4,7,\"%" &&
+	  echo "M3,2025-01-02,4548-4,7,%"; } >odd/lab_results.csv &&
+	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
+	test_grep "2 rows, 1 accepted, 1 rejected" err &&
+	test_grep "malformed_csv: 1 (e.g. line 2)" err &&
+	sed -i "3s/\"//" odd/lab_results.csv &&
+	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
+	test_grep "1 rows, 0 accepted, 1 rejected" err &&
+	test_grep "malformed_csv: 1 (e.g. line 2)" err &&
+	grep -q "a quote that no line closes takes every line to the end of the" \
+		"$CCO_ROOT/stages/ingest/cco-ingest.1"
 '
 
 test_expect_success 'a 1 MB field is loaded whole' '

@@ -23,6 +23,23 @@ test_expect_success 'a configuration error exits 2' '
 	test_grep "run.as_of must be a date" err
 '
 
+test_expect_success 'an as-of date before the measurement year exits 2, no stage run' '
+	test_must_fail --code 2 $P run -c cfg/p.ini --set run.as_of=2024-06-30 2>err &&
+	test_grep "run.as_of .2024-06-30. is before measurement year 2025" err &&
+	test_must_fail --code 2 $P run -c cfg/p.ini --set run.measurement_year=2027 2>err &&
+	test_grep "before measurement year 2027" err &&
+	! test -e ws
+'
+
+test_expect_success 'a workspace that is a file, or under one, exits 2, no stage run' '
+	test_must_fail --code 2 $P run -c cfg/p.ini --set run.workspace=/etc/passwd 2>err &&
+	test_grep "run.workspace: not a directory ./etc/passwd." err &&
+	sed "s|^workspace = .*|workspace = /etc/passwd/ws|" cfg/p.ini >cfg/file.ini &&
+	test_must_fail --code 2 $P run -c cfg/file.ini 2>err &&
+	test_grep "file.ini:[0-9]*: run.workspace: not a directory ./etc/passwd/ws." err &&
+	! test -e ws
+'
+
 test_expect_success 'dry run before any run: every stage would run' '
 	$P run --dry-run -c cfg/p.ini >out &&
 	test_grep "^ingest .*run  no successful run yet" out &&
@@ -56,10 +73,28 @@ test_expect_success 'log --json is one JSON object' '
 	test_grep "no run 9" err
 '
 
-test_expect_success 'a second run is refused while one holds the lock' '
-	flock ws/.lock -c "$P run -c cfg/p.ini" >out 2>err
+test_expect_success 'a second run is refused while one holds the lock, naming its pid' '
+	flock ws/.lock sh -c "echo \$\$ >ws/.lock && echo \$\$ >holder && $P run -c cfg/p.ini" >out 2>err
 	test $? -eq 1 &&
-	test_grep "another run (pid [0-9]*) holds the workspace lock" err
+	test_grep "another run or stage (pid $(cat holder)) holds the workspace lock" err
+'
+
+test_expect_success 'a holder whose pid is dead is not named (never a stale pid)' '
+	sh -c "echo \$\$ >ws/.lock" &&
+	flock ws/.lock $P run -c cfg/p.ini >out 2>err
+	test $? -eq 1 &&
+	test_grep "another run or stage holds the workspace lock" err
+'
+
+test_expect_success 'a run that fails planning a stage is recorded failed, never left running' '
+	ln -s loop extracts/loop &&
+	test_must_fail --code 1 $P run -c cfg/p.ini 2>err &&
+	rm extracts/loop &&
+	test_grep "ingest: cannot stat .*loop" err &&
+	sqlite3 ws/cco.db "SELECT status FROM run ORDER BY id DESC LIMIT 1" >db &&
+	echo failed >expect && test_cmp expect db &&
+	test_must_fail --code 1 $P run -c cfg/p.ini 2>err &&
+	! grep -q "did not finish" err
 '
 
 test_expect_success 'a run killed before it finished is marked abandoned' '

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Crash safety: the pipeline on a generated population is killed with
-# SIGKILL (the driver and the stage it runs) at 20 moments spread over a
-# run, from a fixed seed; after each, a plain rerun gives outputs
+# SIGKILL (the driver and the stage it runs, then the driver alone) at 20
+# moments spread over a run, from a fixed seed; after each, a plain rerun gives outputs
 # byte-identical to an uninterrupted run, no temp file is ever found under
 # an output's name, and none is left behind.  A part file cut at a zstd
 # frame boundary is never read as fewer claims.
@@ -27,6 +27,15 @@ outputs() {
 valid_outputs() {
 	find ws -name '*.rec.zst' | sort >recs &&
 	{ ! test -s recs || xargs cco-cat --count <recs >/dev/null; }
+}
+
+# same_as_clean WHAT: the outputs are those of the uninterrupted run and
+# no temp file is left (WHAT names the kill in a failure)
+same_as_clean() {
+	outputs >again &&
+	test_cmp clean again || { echo "after $1" >&2; return 1; }
+	find ws -name "*.tmp" >left && find ws/tmp -type f >>left &&
+	test_cmp /dev/null left || { echo "after $1" >&2; return 1; }
 }
 
 # the kill moments, from a fixed seed: a stage and a fraction of the
@@ -86,15 +95,52 @@ test_expect_success "killed at $kills moments, each rerun gives the same bytes" 
 		echo "kill $k at ${delay}s ${force:-fresh}, aimed at stage $stage: stages done $(killed_in)" >>kills
 		valid_outputs || return 1
 		cco-pipeline run -q -c cfg/pipeline.ini || return 1
-		outputs >again &&
-		test_cmp clean again || { echo "after kill $k at ${delay}s" >&2; return 1; }
-		find ws -name "*.tmp" >left && find ws/tmp -type f >>left &&
-		test_cmp /dev/null left || { echo "after kill $k" >&2; return 1; }
+		same_as_clean "kill $k at ${delay}s" || return 1
 	done <moments &&
 	test $k -eq $kills
 '
 # where the kills landed, for the record
 test -f kills && sed 's/^/# /' kills
+
+test_expect_success 'a stage run by hand while the workspace is held is refused, naming the pid' '
+	cco-pipeline run -q -c cfg/pipeline.ini &&
+	outputs >before &&
+	flock ws/.lock sh -c "echo \$\$ >ws/.lock && echo \$\$ >holder &&
+		cco-normalize -q -c cfg/pipeline.ini" 2>err
+	test $? -eq 1 &&
+	test_grep "cco-normalize: another run or stage (pid $(cat holder)) holds the workspace lock" err &&
+	outputs >after && test_cmp before after
+'
+
+test_expect_success 'an emptied output is verified, its stage run again, same bytes' '
+	: >ws/measure/aggregates.rec.zst &&
+	cco-pipeline run -c cfg/pipeline.ini >out 2>err &&
+	test_grep "measure: running again: outputs fail verification: .*aggregates.rec.zst" err &&
+	same_as_clean "an emptied output" &&
+	: >ws/normalize/claims.rec.zst &&
+	cco-pipeline run --force -q -c cfg/pipeline.ini &&
+	same_as_clean "an emptied output and --force"
+'
+
+# Driver-only kills: the stage it runs must die with it (and so free the
+# lock) and an immediate rerun must give the same bytes.
+test_expect_success "the driver alone killed at $kills moments, each immediate rerun gives the same bytes" '
+	k=0 &&
+	while read -r stage f; do
+		k=$((k + 1))
+		delay=$(sed -n ${stage}p force_times |
+			awk -v f=$f "{ printf \"%.3f\", (\$1 + f * \$2) / 1000 }")
+		cco-pipeline run --force -q -c cfg/pipeline.ini >/dev/null 2>&1 &
+		pid=$!
+		sleep $delay
+		kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		cco-pipeline run -q -c cfg/pipeline.ini 2>err ||
+			{ echo "rerun after driver kill $k at ${delay}s:" >&2; cat err >&2; return 1; }
+		same_as_clean "driver kill $k at ${delay}s" || return 1
+	done <moments &&
+	test $k -eq $kills
+'
 
 # A part file cut at a zstd frame boundary (every extract read in two
 # parts, so each part file has several frames): the run that follows
