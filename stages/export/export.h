@@ -106,8 +106,10 @@ int metric_is_proportion(const struct metric *r);
 void goals_compute(struct metrics *m, const struct export_inputs *in,
 		   long min_denominator);
 
-/* Mark the cells the small-cell policy hides (see cco-export(1)). */
-void suppress_apply(struct metrics *m, long threshold);
+/* Mark the cells the small-cell policy hides (see cco-export(1)),
+ * replacing any earlier marks; the rows of partner exempt (NULL: none),
+ * whose own packet this is, stay whole. */
+void suppress_apply(struct metrics *m, long threshold, const char *exempt);
 /* 1 if any count of r is suppressed (its rate and needed are too). */
 int suppress_row(const struct metric *r);
 
@@ -116,10 +118,23 @@ const char *fmt_fixed(char *buf, size_t n, long long v, int d);
 /* Write s as one CSV field (quoted when it needs to be). */
 void csv_field(FILE *fp, const char *s);
 
-/* Write the partner, clinic or strata file to fp (public: suppressed). */
+/* Who a report set is for, hence what it shows unsuppressed. */
+enum audience_kind {
+	AUDIENCE_PUBLIC,   /* everything suppressed */
+	AUDIENCE_INTERNAL, /* the CCO's own: nothing suppressed */
+	AUDIENCE_PARTNER   /* one partner's own rows whole, the rest suppressed */
+};
+struct audience {
+	enum audience_kind kind;
+	const char *partner; /* AUDIENCE_PARTNER: its id */
+	long threshold;      /* export.suppress_threshold */
+};
+
+/* Write the partner, clinic or strata file to fp, each cell marked in the
+ * rows' supp shown as the word "suppressed". */
 enum csv_kind { CSV_PARTNER, CSV_CLINIC, CSV_STRATA };
 void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		  enum csv_kind kind, int internal);
+		  enum csv_kind kind);
 
 /* Gap lists: the members in a denominator, not excluded and not in the
  * numerator of a measure that yields gaps, one file per partner. */
@@ -167,8 +182,9 @@ int resultsdb_finish(sqlite3 *db, int ok);
 int xlsx_write(const char *path, const struct metrics *m, const struct export_inputs *in,
 	       const struct run_key *k);
 
-/* The self-contained HTML report; history from db (may be NULL). */
+/* The self-contained HTML report for audience a; history from db (may be
+ * NULL). */
 void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		const struct run_key *k, sqlite3 *db, long threshold);
+		const struct run_key *k, sqlite3 *db, const struct audience *a);
 
 #endif

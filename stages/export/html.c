@@ -19,6 +19,7 @@ static const char style[] =
 	"th[scope=row],td.t{text-align:left}thead th{background:#eceff1}"
 	".st{color:#fff;font-weight:bold}.lbl{font-size:13px}.val,.note{font-size:11px}"
 	".small{display:inline-block;margin:0 1em 1em 0;vertical-align:top}"
+	".aud{border-left:6px solid #1a237e;padding:.4em .8em;background:#e8eaf6}"
 	".legend span{display:inline-block;padding:.1em .5em;margin-right:.5em;color:#fff}";
 
 static void fixed(FILE *fp, int has, long long v, int d, int hidden)
@@ -109,18 +110,19 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 }
 
 /* The partner's rates of this measure across the runs of the year (the
- * latest run of each as-of date) that the public reports of that run
- * showed: a rate hidden then stays hidden.  Returns the count; *pts is
+ * latest run of each as-of date) that audience a may see: all of them
+ * internally and in the partner's own packet, else those the public
+ * reports of that run showed (a rate hidden then stays hidden).  Returns the count; *pts is
  * the caller's to free. */
 static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
-		   struct chart_point **pts)
+		   const struct audience *a, struct chart_point **pts)
 {
 	static const char sql[] =
 		"SELECT r.as_of, m.rate"
 		" FROM metric m JOIN run r USING (run_id)"
 		" WHERE r.measurement_year = ?1 AND m.level = 'partner' AND m.partner_id = ?2"
 		" AND m.measure_id = ?3 AND m.submeasure = ?4 AND m.rate IS NOT NULL"
-		" AND m.suppressed = 0"
+		" AND (m.suppressed = 0 OR ?5)"
 		" AND r.run_id = (SELECT max(run_id) FROM run x WHERE"
 		" x.measurement_year = r.measurement_year AND x.as_of = r.as_of)"
 		" ORDER BY r.as_of";
@@ -135,6 +137,8 @@ static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
 	sqlite3_bind_text(st, 2, r->partner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, a->kind == AUDIENCE_INTERNAL ||
+				(a->kind == AUDIENCE_PARTNER && strcmp(a->partner, r->partner) == 0));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		xgrow(pts, &alloc, (size_t)n + 1, sizeof(**pts));
 		snprintf((*pts)[n].as_of, sizeof((*pts)[n].as_of), "%s",
@@ -155,10 +159,10 @@ static double unit(long long v, int d)
 }
 
 static void progress_chart(FILE *fp, const struct metric *r, const struct run_key *k,
-			   sqlite3 *db)
+			   sqlite3 *db, const struct audience *a)
 {
 	struct chart_point *pts;
-	int n = history(db, k, r, &pts);
+	int n = history(db, k, r, a, &pts);
 	char *title = xasprintf("%s %s %s: rate across runs", r->partner, r->measure_id, r->sub);
 
 	fputs("<figure class=\"small\">", fp);
@@ -176,7 +180,7 @@ static void progress_chart(FILE *fp, const struct metric *r, const struct run_ke
 
 static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 			    const struct export_inputs *in, const struct run_key *k,
-			    sqlite3 *db)
+			    sqlite3 *db, const struct audience *a)
 {
 	fputs("<section><h2>Partner ", fp);
 	html_text(fp, id);
@@ -187,29 +191,58 @@ static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 	for (int i = 0; i < m->n; i++)
 		if (!*m->v[i].stratum && m->v[i].level == LEVEL_PARTNER &&
 		    strcmp(m->v[i].partner, id) == 0)
-			progress_chart(fp, &m->v[i], k, db);
+			progress_chart(fp, &m->v[i], k, db, a);
 	fputs("</section>\n", fp);
 }
 
+/* Whom the page is for and what it hides, first thing on the page. */
+static void audience_banner(FILE *fp, const struct audience *a,
+			    const struct export_inputs *in)
+{
+	fputs("<p class=\"aud\" id=\"audience\"><strong>", fp);
+	switch (a->kind) {
+	case AUDIENCE_INTERNAL:
+		fputs("Internal report, for the CCO only.</strong> Nothing is suppressed: "
+		      "every count is shown, however small. Aggregate numbers only, no "
+		      "member identifiers; do not share outside the CCO.", fp);
+		break;
+	case AUDIENCE_PARTNER:
+		fputs("Report for partner ", fp);
+		html_text(fp, a->partner);
+		fputs(" ", fp);
+		html_text(fp, inputs_partner_name(in, a->partner));
+		fprintf(fp, ".</strong> Its own numbers are shown whole; other partners' and "
+			    "the CCO total's counts from 1 to %ld, and any count they could be "
+			    "worked out from, are suppressed.", a->threshold);
+		break;
+	default:
+		fprintf(fp, "Public report.</strong> Counts from 1 to %ld, and any count they "
+			    "could be worked out from, are suppressed for every partner and "
+			    "the CCO.", a->threshold);
+	}
+	fputs("</p>\n", fp);
+}
+
 void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		const struct run_key *k, sqlite3 *db, long threshold)
+		const struct run_key *k, sqlite3 *db, const struct audience *a)
 {
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		    "<title>CCO quality measures %d, as of %s</title>\n<style>%s</style>"
-		    "</head>\n<body>\n<h1>CCO quality measures, measurement year %d</h1>\n"
-		    "<p>Claims paid through %s. Counts from 1 to %ld, and any count they "
-		    "could be worked out from, are suppressed.</p>\n"
+		    "</head>\n<body>\n<h1>CCO quality measures, measurement year %d</h1>\n",
+		k->measurement_year, k->as_of, style, k->measurement_year);
+	audience_banner(fp, a, in);
+	fprintf(fp, "<p>Claims paid through %s.</p>\n"
 		    "<p class=\"legend\"><span style=\"background:%s\">met benchmark</span>"
 		    "<span style=\"background:%s\">met improvement target</span>"
 		    "<span style=\"background:%s\">not met</span>"
 		    "<span style=\"background:%s\">not enough data</span></p>\n",
-		k->measurement_year, k->as_of, style, k->measurement_year, k->as_of, threshold,
-		chart_status_colour("met benchmark"), chart_status_colour("met improvement target"),
-		chart_status_colour("not met"), chart_status_colour(""));
+		k->as_of, chart_status_colour("met benchmark"),
+		chart_status_colour("met improvement target"), chart_status_colour("not met"),
+		chart_status_colour(""));
 	for (int b = 0; b < m->nblocks; b++)
 		if (!*m->v[m->block[b]].stratum)
 			measure_section(fp, m, b, in);
 	for (int p = 0; p < in->npartners; p++)
-		partner_section(fp, m, in->partners[p].id, in, k, db);
+		partner_section(fp, m, in->partners[p].id, in, k, db, a);
 	fputs("</body></html>\n", fp);
 }

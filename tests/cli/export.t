@@ -70,12 +70,18 @@ test_expect_success 'not enough data below export.min_denominator' '
 	row ws/export/partner_metrics.csv COL P04 | grep -q ",met improvement target,suppressed$"
 '
 
+# counts FILE: the denominator, exclusions and numerator cells of a metric
+# file (partner name removed), one per line
+counts() {
+	sed -e "s/,\"[^\"]*\(\"\"[^\"]*\)*\",/,name,/" "$1" |
+		awk -F, "NR > 1 { for (i = NF - 8; i <= NF - 6; i++) print \$i }"
+}
+
 test_expect_success 'suppression: no count from 1 to 10 is shown, complements hidden' '
 	cco-export -q -c cfg/p.ini &&
 	for f in partner clinic strata; do
-		sed -e "s/,\"[^\"]*\(\"\"[^\"]*\)*\",/,name,/" ws/export/${f}_metrics.csv |
-			awk -F, "NR > 1 { for (i = NF - 9; i <= NF - 7; i++) if (\$i >= 1 && \$i <= 10) bad++ } END { exit bad > 0 }" ||
-			return 1
+		counts ws/export/${f}_metrics.csv >c &&
+		grep -q suppressed c && ! grep -qx "[1-9]\|10" c || return 1
 	done &&
 	row ws/export/partner_metrics.csv CIS P01 | grep -q ",100,0,suppressed,suppressed," &&
 	row ws/export/partner_metrics.csv CIS P02 | grep -q ",200,0,suppressed,suppressed,"
@@ -87,11 +93,86 @@ test_expect_success 'a higher threshold suppresses more, 0 suppresses nothing' '
 	cco-export -q -c cfg/p.ini
 '
 
-test_expect_success '--internal writes unsuppressed files, mode 0600' '
-	cco-export -q -c cfg/p.ini --internal &&
-	test_cmp "$FIX/partner_metrics_internal.expect" ws/export/partner_metrics_internal.csv &&
-	test_mode ws/export/partner_metrics_internal.csv 600 &&
-	! grep -q suppressed ws/export/clinic_metrics_internal.csv
+test_expect_success '--internal is gone: one run writes every audience' '
+	test_must_fail --code 2 cco-export -q -c cfg/p.ini --internal
+'
+
+test_expect_success 'public/: the public files, the same bytes as the top level' '
+	cco-export -q -c cfg/p.ini &&
+	for f in partner_metrics.csv clinic_metrics.csv strata_metrics.csv report.html \
+		report.xlsx; do
+		cmp ws/export/$f ws/export/public/$f && test_mode ws/export/public/$f 644 ||
+			return 1
+	done
+'
+
+test_expect_success 'public/: no count from 1 to 10 in any metric file' '
+	for f in partner clinic strata; do
+		counts ws/export/public/${f}_metrics.csv >c &&
+		grep -q suppressed c &&
+		! grep -qx "[1-9]\|10" c || return 1
+	done
+'
+
+test_expect_success 'internal/: unsuppressed, mode 0600 in a 0700 directory' '
+	test_cmp "$FIX/partner_metrics_internal.expect" ws/export/internal/partner_metrics.csv &&
+	! grep -q suppressed ws/export/internal/clinic_metrics.csv &&
+	test_mode ws/export/internal 700 &&
+	for f in partner_metrics.csv clinic_metrics.csv strata_metrics.csv report.html \
+		report.xlsx; do
+		test_mode ws/export/internal/$f 600 || return 1
+	done
+'
+
+test_expect_success 'partners/P01: its own rows whole, the others suppressed' '
+	p=ws/export/partners/P01 &&
+	test_mode ws/export/partners 700 && test_mode $p 700 &&
+	test_mode $p/partner_metrics.csv 600 &&
+	grep ",P01," ws/export/internal/partner_metrics.csv >whole &&
+	grep ",P01," $p/partner_metrics.csv >own && test_cmp whole own &&
+	grep ",P01," ws/export/internal/clinic_metrics.csv >whole &&
+	grep ",P01," $p/clinic_metrics.csv >own && test_cmp whole own &&
+	grep -v ",P01," $p/clinic_metrics.csv >others &&
+	counts others >c && grep -q suppressed c && ! grep -qx "[1-9]\|10" c
+'
+
+test_expect_success 'partners/P01: the public complement of its own small cell is shown' '
+	row ws/export/partner_metrics.csv CIS P02 | grep -q ",200,0,suppressed,suppressed," &&
+	row ws/export/partners/P01/partner_metrics.csv CIS P02 | grep -q ",200,0,150,75.0,"
+'
+
+test_expect_success 'partners/P03: P03 cannot work out a hidden count of another partner' '
+	p=ws/export/partners/P03 &&
+	row ws/export/internal/partner_metrics.csv CIS P01 | grep -q ",100,0,95," &&
+	row $p/partner_metrics.csv CIS P01 | grep -q ",100,0,suppressed,suppressed," &&
+	row $p/partner_metrics.csv CIS P02 | grep -q ",200,0,suppressed,suppressed,"
+'
+
+test_expect_success 'partners/P01: its gap list only, 0600, the same as gaps/P01.csv' '
+	p=ws/export/partners/P01 &&
+	test_cmp "$FIX/gaps-P01.expect" $p/gaps.csv &&
+	test_mode $p/gaps.csv 600 &&
+	cut -d, -f1 ws/export/gaps/P02.csv | grep -v member_id >p02 && test -s p02 &&
+	! grep -rwF -f p02 $p &&
+	ls ws/export/partners >out && printf "P01\nP02\nP03\nP04\nP05\n" >expect &&
+	test_cmp expect out &&
+	! test -e ws/export/partners/P03/gaps.csv
+'
+
+test_expect_success 'each report.html says on top whom it is for and what it hides' '
+	grep -A1 "<h1>" ws/export/public/report.html | grep -q "Public report.*Counts from 1 to 10" &&
+	grep -A1 "<h1>" ws/export/internal/report.html | grep -q "Internal report.*Nothing is suppressed" &&
+	grep -A1 "<h1>" ws/export/partners/P02/report.html |
+		grep -q "Report for partner P02 .*Its own numbers are shown whole"
+'
+
+test_expect_success 'no member id in any byte of internal/ or public/' '
+	cut -f1 "$FIX/results.tsv" | grep "^M" | sort -u >ids && test -s ids &&
+	grep -rlF -f ids ws/export/gaps >found && test -s found &&
+	for f in ws/export/internal/* ws/export/public/*; do
+		case $f in *.xlsx) unzip -p $f ;; *) cat $f ;; esac >bytes &&
+		{ ! grep -aF -f ids bytes || { echo "# member id in $f"; return 1; }; }
+	done
 '
 
 test_expect_success 'a missing targets file is a configuration error' '
