@@ -279,11 +279,83 @@ test_expect_success 'report.html: self-contained, a chart per measure and partne
 	! grep -qi "<script\|<link\|@import\|url(" $f &&
 	test "$(grep -o "https\?://[^\"]*" $f | sort -u)" = "http://www.w3.org/2000/svg" &&
 	test "$(grep -c "<svg" $f)" = 16 &&
-	test "$(grep -c "<caption>" $f)" = 4 &&
+	test "$(grep -c "<caption>" $f)" = 5 &&
 	grep -q "<th scope=\"col\">Rate</th>" $f &&
 	grep -q "<th scope=\"row\">P01 North Clinic Group</th>" $f &&
 	grep -q "East &quot;Valley&quot; Care" $f &&
 	test_mode $f 644
+'
+
+# overview FILE: the overview matrix of report.html FILE, one row a line
+overview() {
+	sed -n "/<table id=\"overview\"/,/<\/table>/p" "$1"
+}
+
+test_expect_success 'report.html: the overview comes first, after whom it is for' '
+	cco-export -q -c cfg/p.ini &&
+	grep -o "<h1>\|id=\"audience\"\|class=\"legend\"\|<table id=\"overview\"\|<nav\|<section" \
+		ws/export/report.html | uniq >order &&
+	printf "%s\n" "<h1>" "id=\"audience\"" "class=\"legend\"" "<table id=\"overview\"" \
+		"<nav" "<section" >expect &&
+	test_cmp expect order
+'
+
+test_expect_success 'report.html: overview matrix: a row per measure, a column per partner and the CCO' '
+	overview ws/export/report.html >m &&
+	grep -o "<th scope=\"col\">[^<]*" m | cut -d">" -f2 >cols &&
+	printf "%s\n" Measure P01 P02 P03 P04 P05 "CCO total" >expect && test_cmp expect cols &&
+	grep -o "<th scope=\"row\"><a href=\"#m-[0-9]*\">[^<]*" m | sed "s/.*>//" >rows &&
+	cut -d, -f1,2 ws/export/partner_metrics.csv | sed 1d | uniq | tr , " " >expect &&
+	test_cmp expect rows &&
+	test "$(grep -o "<td" m | wc -l)" = "$(($(wc -l <rows) * 6))"
+'
+
+# cells ROW: the cells of the overview row whose header starts with ROW,
+# one a line
+cells() {
+	grep "#m-[0-9]*\">$1" m | sed "s/<td/\n&/g" | grep "^<td"
+}
+
+test_expect_success 'report.html: overview cells: rate, status by colour, symbol and text, needed' '
+	overview ws/export/report.html >m &&
+	cells "COL screened" >c &&
+	sed -n 3p c | grep -q "class=\"st s2\".*>$(printf "\342\234\227")<.*not met: </span>40.0 <span class=\"need\">need 7</span>" &&
+	sed -n 1p c | grep -q "class=\"st s0\".*>$(printf "\342\230\205")<.*met benchmark: </span>65.0</td>" &&
+	sed -n 4p c | grep -q "class=\"st s3\".*not enough data: </span><span class=\"supp\">suppressed" &&
+	cells "DEV screened" | head -1 | grep -q "class=\"st s4\".*no goal: "
+'
+
+test_expect_success 'report.html: five statuses, five colours, all in the legend' '
+	f=ws/export/report.html &&
+	grep -o "\.s[0-4]{background:#[0-9a-f]*" $f | cut -d"#" -f2 | sort -u >colours &&
+	test $(wc -l <colours) = 5 &&
+	grep -o "<p class=\"legend\">.*</p>" $f | grep -o "</span>[a-z ]*</span>" |
+		sed "s/<[^>]*>//g; s/^ //" >legend &&
+	printf "%s\n" "met benchmark" "met improvement target" "not met" "not enough data" \
+		"no goal" >expect && test_cmp expect legend
+'
+
+test_expect_success 'report.html: a table of contents linking every section' '
+	f=ws/export/report.html &&
+	sed -n "/<nav/,/<\/nav>/p" $f | grep -o "href=\"#[^\"]*\"" | cut -d"#" -f2 | tr -d "\"" >toc &&
+	{ echo overview; grep -o "<section id=\"[^\"]*\"" $f | cut -d"\"" -f2; } >ids &&
+	test_cmp ids toc && grep -qx "p-P05" toc
+'
+
+test_expect_success 'report.html: each measure shows benchmark, baseline, target, rate, needed' '
+	f=ws/export/report.html &&
+	awk "/<section id=\"m-2\"/,/<\/section>/" $f >sec &&
+	grep -q "Benchmark: <b>65.0</b> CCO baseline: <b>&ndash;</b> CCO target: <b>&ndash;</b> CCO rate: <b>suppressed</b> Needed: <b>suppressed</b>" sec &&
+	grep -q "<th scope=\"col\">Benchmark</th><th scope=\"col\">Baseline</th>" sec &&
+	grep -q "<td>40.0</td><td>65.0</td><td>45.0</td><td>47.0</td>" sec
+'
+
+test_expect_success 'report.html: charts have labelled axes' '
+	f=ws/export/report.html &&
+	test "$(grep -c "rate (% of eligible members)</text>" $f)" = 3 &&
+	test "$(grep -c "rate (per 1,000 member months)</text>" $f)" = 1 &&
+	test "$(grep -c ">partner</text>" $f)" = 4 &&
+	test "$(grep -c ">as-of date of each run</text>" $f)" = 12
 '
 
 test_expect_success 'report.html: progress across the runs in results.db' '
@@ -303,28 +375,41 @@ chromium() {
 }
 BROWSER=$(chromium)
 
-# browse ARGS...: headless Chromium on report.html, private profile
+# browse SET ARGS...: headless Chromium on SET/report.html, private profile
 browse() {
+	page="file://$PWD/ws/export/$1/report.html" &&
+	shift &&
 	profile=$(mktemp -d) &&
 	timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic \
 		--no-first-run --disable-background-networking --disable-component-update \
 		--disable-sync --user-data-dir="$profile" --enable-logging=stderr --v=0 \
-		"$@" "file://$PWD/ws/export/report.html"
+		"$@" "$page"
 	rc=$?
 	rm -rf "$profile"
 	return $rc
 }
 
+# The overview table has an outline of a colour nothing else uses: its
+# pixels in the screenshot of the first screen show the matrix is there.
+OUTLINE=6a1b9a
+
 if test -n "$BROWSER"; then
-	test_expect_success 'report.html renders in Chromium: charts drawn, no console errors' '
-		browse --screenshot="$PWD/shot.png" --window-size=1280,2000 2>chrome.log &&
-		! grep -q "Uncaught\|ERROR:CONSOLE" chrome.log &&
-		colours=$(python3 "$CCO_ROOT/tests/helper/png-colours.py" shot.png) &&
-		test "$colours" -gt 20 &&
-		browse --dump-dom >dom 2>chrome.log &&
-		test "$(grep -c "<svg" dom)" = 16 &&
-		grep -q "<rect" dom
-	'
+	cco-export -q -c cfg/p.ini
+	for set in public internal partners/P01; do
+		test_expect_success "$set/report.html in Chromium: the overview on the first screen, no console errors" '
+			browse $set --screenshot="$PWD/shot.png" --window-size=1366,900 2>chrome.log &&
+			! grep -q "Uncaught\|ERROR:CONSOLE" chrome.log &&
+			colours=$(python3 "$CCO_ROOT/tests/helper/png-colours.py" shot.png) &&
+			test "$colours" -gt 20 &&
+			outline=$(python3 "$CCO_ROOT/tests/helper/png-colours.py" shot.png $OUTLINE) &&
+			test "$outline" -gt 50 &&
+			browse $set --dump-dom >dom 2>chrome.log &&
+			! grep -q "Uncaught\|ERROR:CONSOLE" chrome.log &&
+			grep -q "<table id=\"overview\"" dom &&
+			test "$(grep -c "<svg" dom)" = 16 &&
+			grep -q "<rect" dom
+		'
+	done
 else
 	echo "ok $((test_count + 1)) # skip no chromium (not root, or apt-get failed)"
 	test_count=$((test_count + 1))
@@ -363,8 +448,14 @@ test_expect_success 'the same inputs give the same bytes' '
 	rm -rf ws && measure_outputs ws &&
 	cco-export -q -c cfg/p.ini &&
 	for f in partner_metrics.csv clinic_metrics.csv strata_metrics.csv report.html \
-		report.xlsx gaps/P01.csv gaps/P02.csv; do
+		report.xlsx gaps/P01.csv gaps/P02.csv partners/P01/gaps.csv; do
 		cmp ws/export/$f ws2/export/$f || return 1
+	done &&
+	for d in public internal partners/P01 partners/P03; do
+		for f in partner_metrics.csv clinic_metrics.csv strata_metrics.csv report.html \
+			report.xlsx; do
+			cmp ws/export/$d/$f ws2/export/$d/$f || return 1
+		done
 	done &&
 	dump ws/export/results.db >db1 && dump ws2/export/results.db >db2 &&
 	test_cmp db1 db2
