@@ -235,7 +235,7 @@ static int write_lists_and_db(struct stage *st)
 	if (rc < 0)
 		return -1;
 	path = xasprintf("%s/results.db", st->dir);
-	st->db = resultsdb_store(path, &st->key, &st->mx, &st->run_id);
+	st->db = resultsdb_store(path, &st->key, &st->mx, &st->in, st->ms, &st->run_id);
 	free(path);
 	return st->db ? 0 : -1;
 }
@@ -254,7 +254,7 @@ static int write_set(struct stage *st, struct report_set *r)
 	html_write(r->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db, a);
 	/* libxlsxwriter writes the file itself: into our temp file, which
 	 * afile_commit() then renames like the others */
-	return xlsx_write(r->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key);
+	return xlsx_write(r->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key, st->run_id, a);
 }
 
 static int write_outputs(struct stage *st)

@@ -171,16 +171,19 @@ struct run_key {
 int config_hash(const char *measures, const char *valuesets, const char *targets,
 		const char *baselines, char out[33]);
 
-/* Open results.db (creating the schema), replace the run's rows inside an
- * open transaction.  Returns the handle, or NULL with err_msg() set.
- * resultsdb_finish() commits (ok) or rolls back, and closes. */
+/* Open results.db (creating the schema), replace the run's rows and the
+ * partner and measure names inside an open transaction.  Returns the
+ * handle, or NULL with err_msg() set.  resultsdb_finish() commits (ok) or
+ * rolls back, and closes. */
 sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
-			 const struct metrics *m, long long *run_id);
+			 const struct metrics *m, const struct export_inputs *in,
+			 const struct measure_set *ms, long long *run_id);
 int resultsdb_finish(sqlite3 *db, int ok);
 
-/* The report workbook at path.  Returns 0 or -1 with err_msg() set. */
+/* The report workbook of audience a at path, run run_id of results.db.
+ * Returns 0 or -1 with err_msg() set. */
 int xlsx_write(const char *path, const struct metrics *m, const struct export_inputs *in,
-	       const struct run_key *k);
+	       const struct run_key *k, long long run_id, const struct audience *a);
 
 /* The self-contained HTML report for audience a; history from db (may be
  * NULL). */

@@ -33,11 +33,11 @@ void html_text(FILE *fp, const char *s)
 }
 
 const struct status_style chart_status[CHART_NSTATUS] = {
-	{ "met benchmark", "#0072b2", "#fff", "\u2605" },          /* blue, star */
-	{ "met improvement target", "#56b4e9", "#000", "\u2713" }, /* sky blue, tick */
-	{ "not met", "#d55e00", "#000", "\u2717" },                /* vermillion, cross */
-	{ "not enough data", "#f0e442", "#000", "?" },             /* yellow */
-	{ "no goal", "#e0e0e0", "#000", "\u2013" },                /* light grey, dash */
+	{ "met benchmark", "#0072b2", "#ffffff", "\u2605" },          /* blue, star */
+	{ "met improvement target", "#56b4e9", "#000000", "\u2713" }, /* sky blue, tick */
+	{ "not met", "#d55e00", "#000000", "\u2717" },                /* vermillion, cross */
+	{ "not enough data", "#f0e442", "#000000", "?" },             /* yellow */
+	{ "no goal", "#e0e0e0", "#000000", "\u2013" },                /* light grey, dash */
 };
 
 int chart_status_index(const char *status)

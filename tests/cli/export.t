@@ -264,26 +264,91 @@ test_expect_success 'results.db: unsuppressed rows at partner and clinic level' 
 	test_cmp expect out
 '
 
-test_expect_success 'report.xlsx: a valid zip with a Summary and a sheet per partner' '
+test_expect_success 'report.xlsx: a valid zip with a Summary, a sheet per partner, Notes' '
+	cco-export -q -c cfg/p.ini &&
 	unzip -l ws/export/report.xlsx >list &&
-	test_grep "xl/worksheets/sheet6.xml" list &&
+	test_grep "xl/worksheets/sheet7.xml" list &&
 	unzip -p ws/export/report.xlsx xl/workbook.xml | grep -o "<sheet name=\"[^\"]*\"" >out &&
-	printf "<sheet name=\"%s\"\n" Summary P01 P02 P03 P04 P05 >expect && test_cmp expect out &&
+	printf "<sheet name=\"%s\"\n" Summary P01 P02 P03 P04 P05 Notes >expect && test_cmp expect out &&
 	unzip -p ws/export/report.xlsx xl/sharedStrings.xml >strings &&
-	test_grep "met improvement target" strings && test_grep "suppressed" strings &&
+	test_grep "met improvement target" strings &&
 	test_mode ws/export/report.xlsx 644
 '
 
-test_expect_success 'report.html: self-contained, a chart per measure and partner' '
-	f=ws/export/report.html &&
-	! grep -qi "<script\|<link\|@import\|url(" $f &&
-	test "$(grep -o "https\?://[^\"]*" $f | sort -u)" = "http://www.w3.org/2000/svg" &&
-	test "$(grep -c "<svg" $f)" = 16 &&
-	test "$(grep -c "<caption>" $f)" = 5 &&
-	grep -q "<th scope=\"col\">Rate</th>" $f &&
-	grep -q "<th scope=\"row\">P01 North Clinic Group</th>" $f &&
-	grep -q "East &quot;Valley&quot; Care" $f &&
-	test_mode $f 644
+# xlsx_strings SET: the shared strings of SET/report.xlsx, line n holding
+# string n - 1
+xlsx_strings() {
+	unzip -p ws/export/$1/report.xlsx xl/sharedStrings.xml | sed "s/<si>/\n&/g" |
+		grep "^<si>" | sed "s/<[^>]*>//g"
+}
+
+# xlsx_rows SET N: the rows of sheet N of SET/report.xlsx, one a line
+xlsx_rows() {
+	unzip -p ws/export/$1/report.xlsx xl/worksheets/sheet$2.xml | sed "s/<row /\n&/g" |
+		grep "^<row "
+}
+
+test_expect_success 'report.xlsx: a suppressed number is an empty cell, the Suppressed column names it' '
+	xlsx_strings public >strings &&
+	i=$(($(grep -nx "numerator, rate, needed" strings | cut -d: -f1) - 1)) &&
+	xlsx_rows public 1 >rows &&
+	grep "<c r=\"P[0-9]*\" t=\"s\"><v>$i</v>" rows >hidden &&
+	test $(wc -l <hidden) -ge 2 &&
+	! grep -q "<c r=\"[IJO][0-9]*\"" hidden &&
+	grep -q "<c r=\"G[0-9]*\"><v>100</v>" hidden &&
+	xlsx_rows internal 1 | sed 1,2d >irows && test -s irows &&
+	! grep -q "<c r=\"P" irows
+'
+
+test_expect_success 'report.xlsx: every count, rate and needed cell is a number, never text' '
+	for n in 1 2 3 4 5 6; do
+		xlsx_rows public $n | sed 1,2d | grep -o "<c r=\"[G-MO][0-9]*\"[^>]*>" >cells &&
+		test -s cells && ! grep -q "t=" cells || return 1
+	done
+'
+
+test_expect_success 'report.xlsx: proportions are formatted as percentages' '
+	unzip -p ws/export/report.xlsx xl/styles.xml | grep -q "formatCode=\"0.0%\"" &&
+	xlsx_rows public 1 | grep -q "<c r=\"J[0-9]*\" s=\"[0-9]*\"><v>0.65</v>" &&
+	xlsx_rows public 1 | grep -q "<c r=\"K[0-9]*\" s=\"[0-9]*\"><v>0.819</v>"
+'
+
+test_expect_success 'report.xlsx: the run atop, header frozen, autofilter, on every sheet' '
+	xlsx_strings public >strings &&
+	test "$(head -1 strings)" = "CCO quality measures: measurement year 2025, as of 2026-03-31, run 1; public, small counts suppressed" &&
+	for n in 1 2 3 4 5 6 7; do
+		unzip -p ws/export/report.xlsx xl/worksheets/sheet$n.xml >sheet &&
+		grep -q "<c r=\"A1\" s=\"[0-9]*\" t=\"s\"><v>0</v></c>" sheet &&
+		grep -q "<pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/>" sheet &&
+		{ test $n = 7 || grep -q "<autoFilter ref=\"A2:P[0-9]*\"/>" sheet; } || return 1
+	done &&
+	xlsx_rows public 1 | wc -l >n &&
+	unzip -p ws/export/report.xlsx xl/worksheets/sheet1.xml >sheet &&
+	grep -q "<autoFilter ref=\"A2:P$(cat n)\"/>" sheet
+'
+
+test_expect_success 'report.xlsx: Notes explain every column and the suppression rule' '
+	xlsx_strings public >strings &&
+	for c in Measure Sub-result Denominator Numerator Rate Benchmark Baseline \
+		"Improvement target" Status Needed Suppressed; do
+		grep -qx "$c" strings || return 1
+	done &&
+	grep -q "^Public set: counts from 1 to the threshold are suppressed" strings &&
+	grep -q "^Threshold (export.suppress_threshold): 10\. A suppressed cell is empty" strings &&
+	xlsx_strings internal | grep -q "^Internal set, for the CCO only: nothing is suppressed" &&
+	xlsx_strings partners/P01 | grep -q "^Partner packet: the partner.s own rows"
+'
+
+test_expect_success 'results.db: partner and measure names, and the metric_named view' '
+	sqlite3 ws/export/results.db "SELECT partner_id, partner_name FROM partner ORDER BY 1" >out &&
+	printf "%s\n" "ALL|CCO total" "P01|North Clinic Group" "P02|South Health, Inc." \
+		"P03|East \"Valley\" Care" "P04|West Partners" "P05|Central Care" >expect &&
+	test_cmp expect out &&
+	sqlite3 ws/export/results.db "SELECT measure_name, higher_is_better, kind FROM measure WHERE measure_id IN (\"COL\", \"AMB-ED\") ORDER BY measure_id" >out &&
+	printf "%s\n" "Ambulatory care: ED visits per 1,000 member months|0|rate" \
+		"Colorectal cancer screening|1|proportion" >expect && test_cmp expect out &&
+	sqlite3 ws/export/results.db "SELECT DISTINCT partner_name, measure_name FROM metric_named WHERE partner_id = \"P02\" AND measure_id = \"COL\"" >out &&
+	echo "South Health, Inc.|Colorectal cancer screening" >expect && test_cmp expect out
 '
 
 # overview FILE: the overview matrix of report.html FILE, one row a line
