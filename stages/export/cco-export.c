@@ -55,8 +55,8 @@ struct stage {
 	struct metrics mx;
 	struct run_key key;
 	char *dir;
-	struct report_set *sets; /* the top level (public), public/, internal/,
-				    then partners/ID/ for each named partner */
+	struct report_set *sets; /* public/, internal/, then partners/ID/ for
+				    each named partner */
 	int nsets;
 	struct gap_files gaps;
 	sqlite3 *db;          /* results.db, its transaction open until the end */
@@ -106,14 +106,12 @@ static void add_set(struct stage *st, enum audience_kind kind, const char *partn
 	r->file_mode = file_mode;
 }
 
-/* The report sets of cco-export(1): the public files at the top level (as
- * before there were audiences) and in public/, the unsuppressed internal/
+/* The report sets of cco-export(1): public/, the unsuppressed internal/
  * (as sensitive as member data: 0600) and a packet per partner in
- * partners/, beside its gap list. */
+ * partners/, beside its gap list.  The set in sets[0] is public. */
 static void plan_sets(struct stage *st)
 {
-	st->sets = xcalloc((size_t)st->in.npartners + 3, sizeof(*st->sets));
-	add_set(st, AUDIENCE_PUBLIC, NULL, xstrdup(st->dir), 0755, AFILE_PUBLIC);
+	st->sets = xcalloc((size_t)st->in.npartners + 2, sizeof(*st->sets));
 	add_set(st, AUDIENCE_PUBLIC, NULL, xasprintf("%s/public", st->dir), 0755, AFILE_PUBLIC);
 	add_set(st, AUDIENCE_INTERNAL, NULL, xasprintf("%s/internal", st->dir), AFILE_PHI_DIR,
 		AFILE_PHI);
@@ -123,15 +121,16 @@ static void plan_sets(struct stage *st)
 			AFILE_PHI_DIR, AFILE_PHI);
 }
 
+/* The file names of a report set, by OUT_. */
+static const char *const out_name[NOUT] = { "partner_metrics.csv", "clinic_metrics.csv",
+					    "strata_metrics.csv", "report.html", "report.xlsx" };
+
 static int open_set(struct report_set *r)
 {
-	static const char *const name[NOUT] = { "partner_metrics", "clinic_metrics",
-						"strata_metrics", "report", "report" };
-	static const char *const ext[NOUT] = { "csv", "csv", "csv", "html", "xlsx" };
 	int rc = fs_mkdirs(r->dir, r->dir_mode);
 
 	for (int i = 0; rc == 0 && i < NOUT; i++) {
-		char *path = xasprintf("%s/%s.%s", r->dir, name[i], ext[i]);
+		char *path = xasprintf("%s/%s", r->dir, out_name[i]);
 
 		rc = afile_open(&r->out[i], path, r->file_mode);
 		r->open[i] = rc == 0;
@@ -155,12 +154,11 @@ static int close_set(struct report_set *r, int rc)
 	return rc;
 }
 
-/* The partner's gap list, committed in gaps/, linked into its packet as
- * gaps.csv (same file, mode 0600); a partner without gaps has none. */
-static int link_gap_list(const struct stage *st, const struct report_set *r)
+/* Make dst another name of the committed file src, atomically (through
+ * dst.tmp), or remove dst when there is no src.  Returns 0 or -1 with
+ * err_msg() set. */
+static int link_file(const char *src, const char *dst)
 {
-	char *src = xasprintf("%s/gaps/%s.csv", st->dir, r->aud.partner);
-	char *dst = xasprintf("%s/gaps.csv", r->dir);
 	char *tmp = xasprintf("%s.tmp", dst);
 	int rc = 0;
 
@@ -168,15 +166,94 @@ static int link_gap_list(const struct stage *st, const struct report_set *r)
 	if (link(src, tmp) == 0) {
 		if (rename(tmp, dst) != 0)
 			rc = err_set("cannot rename '%s': %s", tmp, strerror(errno));
-		unlink(tmp);
+		unlink(tmp); /* left when dst already was src */
 	} else if (errno != ENOENT) {
 		rc = err_set("cannot link '%s': %s", tmp, strerror(errno));
 	} else if (unlink(dst) != 0 && errno != ENOENT) {
 		rc = err_set("cannot remove '%s': %s", dst, strerror(errno));
 	}
+	free(tmp);
+	return rc;
+}
+
+/* The partner's gap list, committed in gaps/, in its packet as gaps.csv
+ * (the same file, mode 0600); a partner without gaps has none. */
+static int link_gap_list(const struct stage *st, const struct report_set *r)
+{
+	char *src = xasprintf("%s/gaps/%s.csv", st->dir, r->aud.partner);
+	char *dst = xasprintf("%s/gaps.csv", r->dir);
+	int rc = link_file(src, dst);
+
 	free(src);
 	free(dst);
-	free(tmp);
+	return rc;
+}
+
+/* The public files at the top of the export directory too, where they
+ * were before there were audiences: the same files as in public/. */
+static int link_public_files(const struct stage *st)
+{
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < NOUT; i++) {
+		char *src = xasprintf("%s/%s", st->sets[0].dir, out_name[i]);
+		char *dst = xasprintf("%s/%s", st->dir, out_name[i]);
+
+		rc = link_file(src, dst);
+		free(src);
+		free(dst);
+	}
+	return rc;
+}
+
+/* 1 if id names a partner of this run. */
+static int is_partner(const struct stage *st, const char *id)
+{
+	for (int p = 0; p < st->in.npartners; p++)
+		if (strcmp(st->in.partners[p].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Remove the packet in dir: its report files and gap list, then dir.
+ * Returns 0 or -1 with err_msg() set. */
+static int remove_packet(const char *dir)
+{
+	int rc = 0;
+
+	for (int i = 0; i <= NOUT; i++) {
+		char *path = xasprintf("%s/%s", dir, i < NOUT ? out_name[i] : "gaps.csv");
+
+		if (unlink(path) != 0 && errno != ENOENT)
+			rc = err_set("cannot remove '%s': %s", path, strerror(errno));
+		free(path);
+	}
+	if (rc == 0 && rmdir(dir) != 0)
+		rc = err_set("cannot remove '%s': %s", dir, strerror(errno));
+	return rc;
+}
+
+/* Packets of partners no longer in paths.partners would show a former
+ * partner's members and numbers: remove them. */
+static int remove_stale_packets(const struct stage *st)
+{
+	char *dir = xasprintf("%s/partners", st->dir);
+	size_t n = 0;
+	char **names = NULL;
+	int rc = 0;
+
+	if (access(dir, F_OK) == 0) /* else no packet was ever written */
+		rc = (names = fs_list_dir(dir, &n)) ? 0 : -1;
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!is_partner(st, names[i])) {
+			char *packet = xasprintf("%s/%s", dir, names[i]);
+
+			rc = remove_packet(packet);
+			free(packet);
+		}
+	fs_list_free(names, n);
+	free(dir);
 	return rc;
 }
 
@@ -186,6 +263,8 @@ static int close_outputs(struct stage *st, int ok)
 
 	for (int s = 0; s < st->nsets; s++)
 		rc = close_set(&st->sets[s], rc);
+	if (rc == 0 && st->nsets)
+		rc = link_public_files(st);
 	st->gap_rows = st->gaps.rows;
 	st->gap_lists = st->gaps.n;
 	if (gaps_finish(&st->gaps, rc == 0) < 0)
@@ -193,6 +272,8 @@ static int close_outputs(struct stage *st, int ok)
 	for (int s = 0; rc == 0 && s < st->nsets; s++)
 		if (st->sets[s].aud.kind == AUDIENCE_PARTNER)
 			rc = link_gap_list(st, &st->sets[s]);
+	if (rc == 0 && st->nsets)
+		rc = remove_stale_packets(st);
 	if (resultsdb_finish(st->db, rc == 0) < 0)
 		rc = -1;
 	st->db = NULL;
