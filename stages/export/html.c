@@ -277,7 +277,7 @@ static void audience_banner(FILE *fp, const struct audience *a,
 		html_text(fp, a->partner);
 		fputs(" ", fp);
 		html_text(fp, inputs_partner_name(in, a->partner));
-		fprintf(fp, ".</strong> Its own numbers are shown whole; other partners' and "
+		fprintf(fp, "</strong> &ndash; its own numbers are shown whole; other partners' and "
 			    "the CCO total's counts from 1 to %ld, and any count they could be "
 			    "worked out from, are suppressed.", a->threshold);
 		break;

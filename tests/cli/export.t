@@ -171,7 +171,7 @@ test_expect_success 'each report.html says on top whom it is for and what it hid
 	grep -A1 "<h1>" ws/export/public/report.html | grep -q "Public report.*Counts from 1 to 10" &&
 	grep -A1 "<h1>" ws/export/internal/report.html | grep -q "Internal report.*Nothing is suppressed" &&
 	grep -A1 "<h1>" ws/export/partners/P02/report.html |
-		grep -q "Report for partner P02 .*Its own numbers are shown whole"
+		grep -q "Report for partner P02 South Health, Inc.</strong> &ndash; its own numbers are shown whole"
 '
 
 test_expect_success 'no member id in any byte of internal/ or public/' '
