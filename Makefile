@@ -134,8 +134,9 @@ valgrind: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN)/cco-pipeline run -c config/pipeline.ini
-	@echo "reports: work/export/report.html work/export/report.xlsx"
-	@echo "         work/export/partner_metrics.csv work/export/clinic_metrics.csv"
+	@echo "reports: work/export/internal/report.html (the CCO's own, unsuppressed)"
+	@echo "         work/export/partners/PARTNER/ (each partner's packet, with its gap list)"
+	@echo "         work/export/public/ (suppressed; also at the top of work/export/)"
 	@echo "         work/export/results.db; gap lists (PHI): work/export/gaps/"
 
 # Benchmarks report figures; they never fail on a timing.

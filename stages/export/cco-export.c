@@ -1,12 +1,15 @@
 /*
  * cco-export: the measure results as reports for partners and the CCO:
- * metric files with rates, benchmarks, improvement targets and statuses
- * (small cells suppressed), gap lists for outreach, a results database
- * that accumulates runs, a workbook and an HTML report.
+ * metric files with rates, benchmarks, improvement targets and statuses,
+ * a workbook and an HTML report, written once per audience (public with
+ * small cells suppressed, internal whole, each partner's packet), gap
+ * lists for outreach and a results database that accumulates runs.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "afile.h"
 #include "cli.h"
@@ -18,14 +21,13 @@
 #include "xalloc.h"
 
 static const char usage[] =
-	"usage: cco-export [-c FILE] [--set KEY=VALUE] [--internal] [-q] [-v]\n"
+	"usage: cco-export [-c FILE] [--set KEY=VALUE] [-q] [-v]\n"
 	"\n"
 	"Report the results of cco-measure per partner and clinic against the\n"
 	"benchmarks and improvement targets, with gap lists for outreach.\n"
 	"\n"
 	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
 	"      --set KEY=VALUE override a configuration key\n"
-	"      --internal      write the unsuppressed *_internal.csv metric files\n"
 	"  -q, --quiet         print errors only\n"
 	"  -v, --verbose       say more\n"
 	"  -h, --help          show this help\n"
@@ -35,18 +37,27 @@ static const char usage[] =
 
 enum { OUT_PARTNER, OUT_CLINIC, OUT_STRATA, OUT_HTML, OUT_XLSX, NOUT };
 
+/* The files written for one audience into one directory. */
+struct report_set {
+	struct audience aud;
+	char *dir;              /* owned */
+	int dir_mode, file_mode;
+	struct afile out[NOUT];
+	int open[NOUT];
+};
+
 struct stage {
 	const struct config *cfg;
 	const char *ws;
-	int internal;
 	struct valuesets *vs;
 	struct measure_set *ms;
 	struct export_inputs in;
 	struct metrics mx;
 	struct run_key key;
 	char *dir;
-	struct afile out[NOUT];
-	int open[NOUT];
+	struct report_set *sets; /* public/, internal/, then partners/ID/ for
+				    each named partner */
+	int nsets;
 	struct gap_files gaps;
 	sqlite3 *db;          /* results.db, its transaction open until the end */
 	long long run_id;
@@ -81,23 +92,168 @@ static int load_config_files(struct stage *st)
 	return rc;
 }
 
-static int open_outputs(struct stage *st)
+static void add_set(struct stage *st, enum audience_kind kind, const char *partner,
+		    char *dir, int dir_mode, int file_mode)
 {
-	static const char *const name[NOUT] = { "partner_metrics", "clinic_metrics",
-						"strata_metrics", "report", "report" };
-	static const char *const ext[NOUT] = { "csv", "csv", "csv", "html", "xlsx" };
-	int rc = fs_mkdirs(st->dir, 0755);
+	struct report_set *r = &st->sets[st->nsets++];
+
+	memset(r, 0, sizeof(*r));
+	r->aud.kind = kind;
+	r->aud.partner = partner;
+	r->aud.threshold = config_int(st->cfg, "export.suppress_threshold");
+	r->dir = dir;
+	r->dir_mode = dir_mode;
+	r->file_mode = file_mode;
+}
+
+/* The report sets of cco-export(1): public/, the unsuppressed internal/
+ * (as sensitive as member data: 0600) and a packet per partner in
+ * partners/, beside its gap list.  The set in sets[0] is public. */
+static void plan_sets(struct stage *st)
+{
+	st->sets = xcalloc((size_t)st->in.npartners + 2, sizeof(*st->sets));
+	add_set(st, AUDIENCE_PUBLIC, NULL, xasprintf("%s/public", st->dir), 0755, AFILE_PUBLIC);
+	add_set(st, AUDIENCE_INTERNAL, NULL, xasprintf("%s/internal", st->dir), AFILE_PHI_DIR,
+		AFILE_PHI);
+	for (int p = 0; p < st->in.npartners; p++)
+		add_set(st, AUDIENCE_PARTNER, st->in.partners[p].id,
+			xasprintf("%s/partners/%s", st->dir, st->in.partners[p].id),
+			AFILE_PHI_DIR, AFILE_PHI);
+}
+
+/* The file names of a report set, by OUT_. */
+static const char *const out_name[NOUT] = { "partner_metrics.csv", "clinic_metrics.csv",
+					    "strata_metrics.csv", "report.html", "report.xlsx" };
+
+static int open_set(struct report_set *r)
+{
+	int rc = fs_mkdirs(r->dir, r->dir_mode);
 
 	for (int i = 0; rc == 0 && i < NOUT; i++) {
-		int csv = i < OUT_HTML;
-		char *path = xasprintf("%s/%s%s.%s", st->dir, name[i],
-				       csv && st->internal ? "_internal" : "", ext[i]);
+		char *path = xasprintf("%s/%s", r->dir, out_name[i]);
 
-		/* unsuppressed counts are as sensitive as member data */
-		rc = afile_open(&st->out[i], path, csv && st->internal ? AFILE_PHI : AFILE_PUBLIC);
-		st->open[i] = rc == 0;
+		rc = afile_open(&r->out[i], path, r->file_mode);
+		r->open[i] = rc == 0;
 		free(path);
 	}
+	return rc;
+}
+
+/* Commit (rc 0) or discard the set's files; returns the new rc. */
+static int close_set(struct report_set *r, int rc)
+{
+	for (int i = 0; i < NOUT; i++) {
+		if (!r->open[i])
+			continue;
+		if (rc == 0)
+			rc = afile_commit(&r->out[i]);
+		else
+			afile_abort(&r->out[i]);
+		r->open[i] = 0;
+	}
+	return rc;
+}
+
+/* Make dst another name of the committed file src, atomically (through
+ * dst.tmp), or remove dst when there is no src.  Returns 0 or -1 with
+ * err_msg() set. */
+static int link_file(const char *src, const char *dst)
+{
+	char *tmp = xasprintf("%s.tmp", dst);
+	int rc = 0;
+
+	unlink(tmp);
+	if (link(src, tmp) == 0) {
+		if (rename(tmp, dst) != 0)
+			rc = err_set("cannot rename '%s': %s", tmp, strerror(errno));
+		unlink(tmp); /* left when dst already was src */
+	} else if (errno != ENOENT) {
+		rc = err_set("cannot link '%s': %s", tmp, strerror(errno));
+	} else if (unlink(dst) != 0 && errno != ENOENT) {
+		rc = err_set("cannot remove '%s': %s", dst, strerror(errno));
+	}
+	free(tmp);
+	return rc;
+}
+
+/* The partner's gap list, committed in gaps/, in its packet as gaps.csv
+ * (the same file, mode 0600); a partner without gaps has none. */
+static int link_gap_list(const struct stage *st, const struct report_set *r)
+{
+	char *src = xasprintf("%s/gaps/%s.csv", st->dir, r->aud.partner);
+	char *dst = xasprintf("%s/gaps.csv", r->dir);
+	int rc = link_file(src, dst);
+
+	free(src);
+	free(dst);
+	return rc;
+}
+
+/* The public files at the top of the export directory too, where they
+ * were before there were audiences: the same files as in public/. */
+static int link_public_files(const struct stage *st)
+{
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < NOUT; i++) {
+		char *src = xasprintf("%s/%s", st->sets[0].dir, out_name[i]);
+		char *dst = xasprintf("%s/%s", st->dir, out_name[i]);
+
+		rc = link_file(src, dst);
+		free(src);
+		free(dst);
+	}
+	return rc;
+}
+
+/* 1 if id names a partner of this run. */
+static int is_partner(const struct stage *st, const char *id)
+{
+	for (int p = 0; p < st->in.npartners; p++)
+		if (strcmp(st->in.partners[p].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Remove the packet in dir: its report files and gap list, then dir.
+ * Returns 0 or -1 with err_msg() set. */
+static int remove_packet(const char *dir)
+{
+	int rc = 0;
+
+	for (int i = 0; i <= NOUT; i++) {
+		char *path = xasprintf("%s/%s", dir, i < NOUT ? out_name[i] : "gaps.csv");
+
+		if (unlink(path) != 0 && errno != ENOENT)
+			rc = err_set("cannot remove '%s': %s", path, strerror(errno));
+		free(path);
+	}
+	if (rc == 0 && rmdir(dir) != 0)
+		rc = err_set("cannot remove '%s': %s", dir, strerror(errno));
+	return rc;
+}
+
+/* Packets of partners no longer in paths.partners would show a former
+ * partner's members and numbers: remove them. */
+static int remove_stale_packets(const struct stage *st)
+{
+	char *dir = xasprintf("%s/partners", st->dir);
+	size_t n = 0;
+	char **names = NULL;
+	int rc = 0;
+
+	if (access(dir, F_OK) == 0) /* else no packet was ever written */
+		rc = (names = fs_list_dir(dir, &n)) ? 0 : -1;
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!is_partner(st, names[i])) {
+			char *packet = xasprintf("%s/%s", dir, names[i]);
+
+			rc = remove_packet(packet);
+			free(packet);
+		}
+	fs_list_free(names, n);
+	free(dir);
 	return rc;
 }
 
@@ -105,19 +261,19 @@ static int close_outputs(struct stage *st, int ok)
 {
 	int rc = ok ? 0 : -1;
 
-	for (int i = 0; i < NOUT; i++) {
-		if (!st->open[i])
-			continue;
-		if (rc == 0)
-			rc = afile_commit(&st->out[i]);
-		else
-			afile_abort(&st->out[i]);
-		st->open[i] = 0;
-	}
+	for (int s = 0; s < st->nsets; s++)
+		rc = close_set(&st->sets[s], rc);
+	if (rc == 0 && st->nsets)
+		rc = link_public_files(st);
 	st->gap_rows = st->gaps.rows;
 	st->gap_lists = st->gaps.n;
 	if (gaps_finish(&st->gaps, rc == 0) < 0)
 		rc = -1;
+	for (int s = 0; rc == 0 && s < st->nsets; s++)
+		if (st->sets[s].aud.kind == AUDIENCE_PARTNER)
+			rc = link_gap_list(st, &st->sets[s]);
+	if (rc == 0 && st->nsets)
+		rc = remove_stale_packets(st);
 	if (resultsdb_finish(st->db, rc == 0) < 0)
 		rc = -1;
 	st->db = NULL;
@@ -134,7 +290,8 @@ static int load_metrics(struct stage *st)
 	if (rc < 0)
 		return -1;
 	goals_compute(&st->mx, &st->in, config_int(st->cfg, "export.min_denominator"));
-	suppress_apply(&st->mx, config_int(st->cfg, "export.suppress_threshold"));
+	/* the public cells, as results.db records them */
+	suppress_apply(&st->mx, config_int(st->cfg, "export.suppress_threshold"), NULL);
 	return 0;
 }
 
@@ -159,26 +316,44 @@ static int write_lists_and_db(struct stage *st)
 	if (rc < 0)
 		return -1;
 	path = xasprintf("%s/results.db", st->dir);
-	st->db = resultsdb_store(path, &st->key, &st->mx, &st->run_id);
+	st->db = resultsdb_store(path, &st->key, &st->mx, &st->in, st->ms, &st->run_id);
 	free(path);
 	return st->db ? 0 : -1;
 }
 
-static int write_outputs(struct stage *st)
+/* One audience's files, left uncommitted. */
+static int write_set(struct stage *st, struct report_set *r)
 {
-	if (load_metrics(st) < 0 || open_outputs(st) < 0)
+	const struct audience *a = &r->aud;
+
+	suppress_apply(&st->mx, a->kind == AUDIENCE_INTERNAL ? 0 : a->threshold, a->partner);
+	if (open_set(r) < 0)
 		return -1;
-	csvout_write(st->out[OUT_PARTNER].fp, &st->mx, &st->in, CSV_PARTNER, st->internal);
-	csvout_write(st->out[OUT_CLINIC].fp, &st->mx, &st->in, CSV_CLINIC, st->internal);
-	csvout_write(st->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA, st->internal);
-	if (write_lists_and_db(st) < 0)
-		return -1;
-	/* after the database rows, so the progress charts include this run */
-	html_write(st->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db,
-		   config_int(st->cfg, "export.suppress_threshold"));
+	csvout_write(r->out[OUT_PARTNER].fp, &st->mx, &st->in, CSV_PARTNER);
+	csvout_write(r->out[OUT_CLINIC].fp, &st->mx, &st->in, CSV_CLINIC);
+	csvout_write(r->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA);
+	html_write(r->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db, a);
 	/* libxlsxwriter writes the file itself: into our temp file, which
 	 * afile_commit() then renames like the others */
-	return xlsx_write(st->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key);
+	return xlsx_write(r->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key, st->run_id, a);
+}
+
+static int write_outputs(struct stage *st)
+{
+	int rc;
+
+	if (load_metrics(st) < 0)
+		return -1;
+	/* the database rows first, so the progress charts include this run */
+	if (write_lists_and_db(st) < 0)
+		return -1;
+	plan_sets(st);
+	rc = 0;
+	for (int s = 0; rc == 0 && s < st->nsets; s++)
+		rc = write_set(st, &st->sets[s]);
+	/* the summary counts the public cells */
+	suppress_apply(&st->mx, config_int(st->cfg, "export.suppress_threshold"), NULL);
+	return rc;
 }
 
 static void print_summary(const struct stage *st)
@@ -222,6 +397,9 @@ static int run(struct stage *st)
 static void stage_release(struct stage *st)
 {
 	close_outputs(st, 0);
+	for (int s = 0; s < st->nsets; s++)
+		free(st->sets[s].dir);
+	free(st->sets);
 	metrics_release(&st->mx);
 	inputs_release(&st->in);
 	mdef_free(st->ms);
@@ -231,10 +409,7 @@ static void stage_release(struct stage *st)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_INTERNAL = CLI_OPT_PRIVATE };
-	static const struct option longopts[] = {
-		CLI_LONG_OPTS, { "internal", no_argument, NULL, OPT_INTERNAL }, { NULL, 0, NULL, 0 }
-	};
+	static const struct option longopts[] = { CLI_LONG_OPTS, { NULL, 0, NULL, 0 } };
 	struct cli cli;
 	struct stage st = { 0 };
 	struct config *cfg;
@@ -242,8 +417,7 @@ int main(int argc, char **argv)
 
 	cli_init(&cli, "cco-export", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
-		if (!cli_common(&cli, opt, optarg) && opt == OPT_INTERNAL)
-			st.internal = 1;
+		cli_common(&cli, opt, optarg);
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 	cfg = cli_load_config(&cli);

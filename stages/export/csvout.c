@@ -1,7 +1,7 @@
 /*
- * csvout.c: the metric files.  Public versions show the suppression
- * marker in every hidden cell and in the rate and needed of a row with a
- * hidden count; internal versions show everything.
+ * csvout.c: the metric files.  The suppression marker stands in every
+ * hidden cell and in the rate and needed of a row with a hidden count;
+ * which cells are hidden depends on the audience (suppress_apply()).
  */
 #include <string.h>
 
@@ -49,9 +49,9 @@ void csv_field(FILE *fp, const char *s)
 		putc('"', fp);
 }
 
-static void put_count(FILE *fp, const struct metric *r, int c, int internal)
+static void put_count(FILE *fp, const struct metric *r, int c)
 {
-	if (!internal && (r->supp & (1u << c)))
+	if (r->supp & (1u << c))
 		fputs("," SUPPRESSED, fp);
 	else
 		fprintf(fp, ",%lld", r->cnt[c]);
@@ -69,9 +69,9 @@ static void put_fixed(FILE *fp, int has, long long v, int d, int hidden)
 }
 
 static void put_row(FILE *fp, const struct metric *r, const struct export_inputs *in,
-		    enum csv_kind kind, int internal)
+		    enum csv_kind kind)
 {
-	int hidden = !internal && suppress_row(r);
+	int hidden = suppress_row(r);
 
 	csv_field(fp, r->measure_id);
 	putc(',', fp);
@@ -89,7 +89,7 @@ static void put_row(FILE *fp, const struct metric *r, const struct export_inputs
 		csv_field(fp, r->clinic);
 	}
 	for (int c = CNT_DEN; c <= CNT_NUM; c++)
-		put_count(fp, r, c, internal);
+		put_count(fp, r, c);
 	put_fixed(fp, r->has_rate, r->rate, r->decimals, hidden && r->has_rate);
 	put_fixed(fp, r->has_benchmark, r->benchmark, r->decimals, 0);
 	put_fixed(fp, r->has_baseline, r->baseline, r->decimals, 0);
@@ -109,7 +109,7 @@ static int wanted(const struct metric *r, enum csv_kind kind)
 }
 
 void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		  enum csv_kind kind, int internal)
+		  enum csv_kind kind)
 {
 	fprintf(fp, "measure_id,submeasure,%spartner_id,partner_name,%s"
 		    "denominator,exclusions,numerator,rate,benchmark,baseline,"
@@ -119,8 +119,8 @@ void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs 
 		/* the ALL row (first in the block) goes last, as a total */
 		for (int i = m->block[b] + 1; i < m->block[b + 1]; i++)
 			if (wanted(&m->v[i], kind))
-				put_row(fp, &m->v[i], in, kind, internal);
+				put_row(fp, &m->v[i], in, kind);
 		if (wanted(&m->v[m->block[b]], kind))
-			put_row(fp, &m->v[m->block[b]], in, kind, internal);
+			put_row(fp, &m->v[m->block[b]], in, kind);
 	}
 }

@@ -106,8 +106,10 @@ int metric_is_proportion(const struct metric *r);
 void goals_compute(struct metrics *m, const struct export_inputs *in,
 		   long min_denominator);
 
-/* Mark the cells the small-cell policy hides (see cco-export(1)). */
-void suppress_apply(struct metrics *m, long threshold);
+/* Mark the cells the small-cell policy hides (see cco-export(1)),
+ * replacing any earlier marks; the rows of partner exempt (NULL: none),
+ * whose own packet this is, stay whole. */
+void suppress_apply(struct metrics *m, long threshold, const char *exempt);
 /* 1 if any count of r is suppressed (its rate and needed are too). */
 int suppress_row(const struct metric *r);
 
@@ -119,10 +121,23 @@ const char *fmt_fixed(char *buf, size_t n, long long v, int d);
  * cco-export writes goes through here. */
 void csv_field(FILE *fp, const char *s);
 
-/* Write the partner, clinic or strata file to fp (public: suppressed). */
+/* Who a report set is for, hence what it shows unsuppressed. */
+enum audience_kind {
+	AUDIENCE_PUBLIC,   /* everything suppressed */
+	AUDIENCE_INTERNAL, /* the CCO's own: nothing suppressed */
+	AUDIENCE_PARTNER   /* one partner's own rows whole, the rest suppressed */
+};
+struct audience {
+	enum audience_kind kind;
+	const char *partner; /* AUDIENCE_PARTNER: its id */
+	long threshold;      /* export.suppress_threshold */
+};
+
+/* Write the partner, clinic or strata file to fp, each cell marked in the
+ * rows' supp shown as the word "suppressed". */
 enum csv_kind { CSV_PARTNER, CSV_CLINIC, CSV_STRATA };
 void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		  enum csv_kind kind, int internal);
+		  enum csv_kind kind);
 
 /* Gap lists: the members in a denominator, not excluded and not in the
  * numerator of a measure that yields gaps, one file per partner. */
@@ -159,19 +174,23 @@ struct run_key {
 int config_hash(const char *measures, const char *valuesets, const char *targets,
 		const char *baselines, char out[33]);
 
-/* Open results.db (creating the schema), replace the run's rows inside an
- * open transaction.  Returns the handle, or NULL with err_msg() set.
- * resultsdb_finish() commits (ok) or rolls back, and closes. */
+/* Open results.db (creating the schema), replace the run's rows and the
+ * partner and measure names inside an open transaction.  Returns the
+ * handle, or NULL with err_msg() set.  resultsdb_finish() commits (ok) or
+ * rolls back, and closes. */
 sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
-			 const struct metrics *m, long long *run_id);
+			 const struct metrics *m, const struct export_inputs *in,
+			 const struct measure_set *ms, long long *run_id);
 int resultsdb_finish(sqlite3 *db, int ok);
 
-/* The report workbook at path.  Returns 0 or -1 with err_msg() set. */
+/* The report workbook of audience a at path, run run_id of results.db.
+ * Returns 0 or -1 with err_msg() set. */
 int xlsx_write(const char *path, const struct metrics *m, const struct export_inputs *in,
-	       const struct run_key *k);
+	       const struct run_key *k, long long run_id, const struct audience *a);
 
-/* The self-contained HTML report; history from db (may be NULL). */
+/* The self-contained HTML report for audience a; history from db (may be
+ * NULL). */
 void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		const struct run_key *k, sqlite3 *db, long threshold);
+		const struct run_key *k, sqlite3 *db, const struct audience *a);
 
 #endif

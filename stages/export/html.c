@@ -1,7 +1,9 @@
 /*
  * html.c: report.html, one self-contained page: inline CSS and SVG, no
- * scripts, nothing fetched.  Per measure a chart of the partners' rates
- * and a table; per partner its progress across the runs in results.db.
+ * scripts, nothing fetched.  First whom it is for, the overview matrix
+ * and the contents (htmloverview.c); per measure its goals, a chart of
+ * the partners' rates and a table; per partner its progress across the
+ * runs in results.db.
  * The only date in it is the run's as-of date (and those of past runs).
  */
 #include <stdlib.h>
@@ -11,15 +13,47 @@
 #include "xalloc.h"
 
 static const char style[] =
-	"body{font-family:sans-serif;margin:1.5em;color:#212121;max-width:1100px}"
-	"h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}"
+	"body{font-family:sans-serif;margin:1em 1.5em;color:#212121;max-width:1300px}"
+	"h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.2em;margin-top:2em}"
+	"p{margin:.4em 0}"
 	"table{border-collapse:collapse;margin:.5em 0 1em}"
 	"caption{text-align:left;font-weight:bold;padding:.3em 0}"
 	"th,td{border:1px solid #ccc;padding:.2em .5em;text-align:right}"
-	"th[scope=row],td.t{text-align:left}thead th{background:#eceff1}"
-	".st{color:#fff;font-weight:bold}.lbl{font-size:13px}.val,.note{font-size:11px}"
+	"th[scope=row],td.t{text-align:left}td.st{white-space:nowrap}thead th{background:#eceff1}"
+	"#overview{outline:3px solid #6a1b9a;font-size:13px}"
+	"#overview td,#overview th{padding:.1em .4em;white-space:nowrap}"
+	"#overview th[scope=col]{text-align:center}"
+	".mn{font-weight:normal;font-size:11px;color:#424242}"
+	"#overview th[scope=row] .mn{display:inline-block;max-width:24em;overflow:hidden;"
+	"text-overflow:ellipsis;vertical-align:bottom}"
+	".sr{position:absolute;left:-10000px}"
+	".need{font-size:11px}.supp{font-size:11px;font-style:italic}"
+	"td.none{color:#757575;font-size:11px}"
+	".st{font-weight:bold;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+	".lbl{font-size:13px}.val,.note{font-size:11px}"
 	".small{display:inline-block;margin:0 1em 1em 0;vertical-align:top}"
-	".legend span{display:inline-block;padding:.1em .5em;margin-right:.5em;color:#fff}";
+	".aud{border-left:6px solid #1a237e;padding:.4em .8em;background:#e8eaf6}"
+	".facts b{margin-right:1em}"
+	".legend span{display:inline-block;padding:.1em .5em;margin-right:.5em}";
+
+/* One class per status, .s0 to .s4, from chart_status. */
+static void status_style(FILE *fp)
+{
+	for (int s = 0; s < CHART_NSTATUS; s++)
+		fprintf(fp, ".s%d{background:%s;color:%s}", s, chart_status[s].fill,
+			chart_status[s].ink);
+}
+
+static void legend(FILE *fp)
+{
+	fputs("<p class=\"legend\">Status: ", fp);
+	for (int s = 0; s < CHART_NSTATUS; s++) {
+		fprintf(fp, "<span class=\"st s%d\">", s);
+		html_status_mark(fp, chart_status[s].status);
+		fprintf(fp, "%s</span>", chart_status[s].status);
+	}
+	fputs("</p>\n", fp);
+}
 
 static void fixed(FILE *fp, int has, long long v, int d, int hidden)
 {
@@ -41,6 +75,18 @@ static void count_cell(FILE *fp, const struct metric *r, int c)
 		fprintf(fp, "<td>%lld</td>", r->cnt[c]);
 }
 
+/* Benchmark, baseline and target of r, each after its opening text. */
+static void goals(FILE *fp, const struct metric *r, const char *const open[3])
+{
+	const int has[3] = { r->has_benchmark, r->has_baseline, r->has_target };
+	const long long v[3] = { r->benchmark, r->baseline, r->target };
+
+	for (int i = 0; i < 3; i++) {
+		fputs(open[i], fp);
+		fixed(fp, has[i], v[i], r->decimals, 0);
+	}
+}
+
 static void table_row(FILE *fp, const struct metric *r, const struct export_inputs *in)
 {
 	int hidden = suppress_row(r);
@@ -54,10 +100,10 @@ static void table_row(FILE *fp, const struct metric *r, const struct export_inpu
 		count_cell(fp, r, c);
 	fputs("<td>", fp);
 	fixed(fp, r->has_rate, r->rate, r->decimals, hidden && r->has_rate);
-	fputs("</td><td>", fp);
-	fixed(fp, r->has_target, r->target, r->decimals, 0);
-	fprintf(fp, "</td><td class=\"t st\" style=\"background:%s\">%s</td><td>",
-		chart_status_colour(r->status), r->status);
+	goals(fp, r, (const char *const[3]){ "</td><td>", "</td><td>", "</td><td>" });
+	fprintf(fp, "</td><td class=\"t st s%d\">", chart_status_index(r->status));
+	html_status_mark(fp, r->status);
+	fprintf(fp, "%s</td><td>", r->status);
 	fixed(fp, r->has_needed, r->needed, 0, hidden && r->has_needed);
 	fputs("</td></tr>\n", fp);
 }
@@ -69,6 +115,22 @@ static void measure_title(FILE *fp, const struct metric *r)
 	html_text(fp, r->sub);
 	fputs(": ", fp);
 	html_text(fp, r->m->name);
+}
+
+/* The CCO's goals and standing on the measure, in one line. */
+static void measure_facts(FILE *fp, const struct metric *all)
+{
+	int hidden = suppress_row(all);
+
+	goals(fp, all, (const char *const[3]){ "<p class=\"facts\">Benchmark: <b>",
+					       "</b> CCO baseline: <b>", "</b> CCO target: <b>" });
+	fputs("</b> CCO rate: <b>", fp);
+	fixed(fp, all->has_rate, all->rate, all->decimals, hidden && all->has_rate);
+	fputs("</b> Needed: <b>", fp);
+	fixed(fp, all->has_needed, all->needed, 0, hidden && all->has_needed);
+	fprintf(fp, "</b> Status: <b class=\"st s%d\">", chart_status_index(all->status));
+	html_status_mark(fp, all->status);
+	fprintf(fp, "%s</b></p>\n", all->status);
 }
 
 /* One measure and sub-result: block b's partner rows and the ALL row. */
@@ -86,7 +148,9 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 	rows[n++] = all;
 	fprintf(fp, "<section id=\"m-%d\"><h2>", b);
 	measure_title(fp, all);
-	fputs("</h2>\n<p>", fp);
+	fputs("</h2>\n", fp);
+	measure_facts(fp, all);
+	fputs("<p>", fp);
 	fputs(all->m->higher_is_better ? "Higher is better. " : "Lower is better. ", fp);
 	fputs(metric_is_proportion(all) ? "Rate: percent of eligible members."
 					: "Rate: per 1,000 member months.", fp);
@@ -100,6 +164,7 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 	fputs(", by partner</caption>\n<thead><tr><th scope=\"col\">Partner</th>"
 	      "<th scope=\"col\">Denominator</th><th scope=\"col\">Exclusions</th>"
 	      "<th scope=\"col\">Numerator</th><th scope=\"col\">Rate</th>"
+	      "<th scope=\"col\">Benchmark</th><th scope=\"col\">Baseline</th>"
 	      "<th scope=\"col\">Target</th><th scope=\"col\">Status</th>"
 	      "<th scope=\"col\">Needed</th></tr></thead>\n<tbody>\n", fp);
 	for (int i = 0; i < n; i++)
@@ -109,18 +174,19 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 }
 
 /* The partner's rates of this measure across the runs of the year (the
- * latest run of each as-of date) that the public reports of that run
- * showed: a rate hidden then stays hidden.  Returns the count; *pts is
+ * latest run of each as-of date) that audience a may see: all of them
+ * internally and in the partner's own packet, else those the public
+ * reports of that run showed (a rate hidden then stays hidden).  Returns the count; *pts is
  * the caller's to free. */
 static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
-		   struct chart_point **pts)
+		   const struct audience *a, struct chart_point **pts)
 {
 	static const char sql[] =
 		"SELECT r.as_of, m.rate"
 		" FROM metric m JOIN run r USING (run_id)"
 		" WHERE r.measurement_year = ?1 AND m.level = 'partner' AND m.partner_id = ?2"
 		" AND m.measure_id = ?3 AND m.submeasure = ?4 AND m.rate IS NOT NULL"
-		" AND m.suppressed = 0"
+		" AND (m.suppressed = 0 OR ?5)"
 		" AND r.run_id = (SELECT max(run_id) FROM run x WHERE"
 		" x.measurement_year = r.measurement_year AND x.as_of = r.as_of)"
 		" ORDER BY r.as_of";
@@ -135,6 +201,8 @@ static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
 	sqlite3_bind_text(st, 2, r->partner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, a->kind == AUDIENCE_INTERNAL ||
+				(a->kind == AUDIENCE_PARTNER && strcmp(a->partner, r->partner) == 0));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		xgrow(pts, &alloc, (size_t)n + 1, sizeof(**pts));
 		snprintf((*pts)[n].as_of, sizeof((*pts)[n].as_of), "%s",
@@ -155,10 +223,10 @@ static double unit(long long v, int d)
 }
 
 static void progress_chart(FILE *fp, const struct metric *r, const struct run_key *k,
-			   sqlite3 *db)
+			   sqlite3 *db, const struct audience *a)
 {
 	struct chart_point *pts;
-	int n = history(db, k, r, &pts);
+	int n = history(db, k, r, a, &pts);
 	char *title = xasprintf("%s %s %s: rate across runs", r->partner, r->measure_id, r->sub);
 
 	fputs("<figure class=\"small\">", fp);
@@ -176,9 +244,11 @@ static void progress_chart(FILE *fp, const struct metric *r, const struct run_ke
 
 static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 			    const struct export_inputs *in, const struct run_key *k,
-			    sqlite3 *db)
+			    sqlite3 *db, const struct audience *a)
 {
-	fputs("<section><h2>Partner ", fp);
+	fputs("<section id=\"p-", fp);
+	html_text(fp, id);
+	fputs("\"><h2>Partner ", fp);
 	html_text(fp, id);
 	fputs(" ", fp);
 	html_text(fp, inputs_partner_name(in, id));
@@ -187,29 +257,55 @@ static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 	for (int i = 0; i < m->n; i++)
 		if (!*m->v[i].stratum && m->v[i].level == LEVEL_PARTNER &&
 		    strcmp(m->v[i].partner, id) == 0)
-			progress_chart(fp, &m->v[i], k, db);
+			progress_chart(fp, &m->v[i], k, db, a);
 	fputs("</section>\n", fp);
 }
 
+/* Whom the page is for and what it hides, first thing on the page. */
+static void audience_banner(FILE *fp, const struct audience *a,
+			    const struct export_inputs *in)
+{
+	fputs("<p class=\"aud\" id=\"audience\"><strong>", fp);
+	switch (a->kind) {
+	case AUDIENCE_INTERNAL:
+		fputs("Internal report, for the CCO only.</strong> Nothing is suppressed: "
+		      "every count is shown, however small. Aggregate numbers only, no "
+		      "member identifiers; do not share outside the CCO.", fp);
+		break;
+	case AUDIENCE_PARTNER:
+		fputs("Report for partner ", fp);
+		html_text(fp, a->partner);
+		fputs(" ", fp);
+		html_text(fp, inputs_partner_name(in, a->partner));
+		fprintf(fp, "</strong> &ndash; its own numbers are shown whole; other partners' and "
+			    "the CCO total's counts from 1 to %ld, and any count they could be "
+			    "worked out from, are suppressed.", a->threshold);
+		break;
+	default:
+		fprintf(fp, "Public report.</strong> Counts from 1 to %ld, and any count they "
+			    "could be worked out from, are suppressed for every partner and "
+			    "the CCO.", a->threshold);
+	}
+	fputs("</p>\n", fp);
+}
+
 void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		const struct run_key *k, sqlite3 *db, long threshold)
+		const struct run_key *k, sqlite3 *db, const struct audience *a)
 {
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		    "<title>CCO quality measures %d, as of %s</title>\n<style>%s</style>"
-		    "</head>\n<body>\n<h1>CCO quality measures, measurement year %d</h1>\n"
-		    "<p>Claims paid through %s. Counts from 1 to %ld, and any count they "
-		    "could be worked out from, are suppressed.</p>\n"
-		    "<p class=\"legend\"><span style=\"background:%s\">met benchmark</span>"
-		    "<span style=\"background:%s\">met improvement target</span>"
-		    "<span style=\"background:%s\">not met</span>"
-		    "<span style=\"background:%s\">not enough data</span></p>\n",
-		k->measurement_year, k->as_of, style, k->measurement_year, k->as_of, threshold,
-		chart_status_colour("met benchmark"), chart_status_colour("met improvement target"),
-		chart_status_colour("not met"), chart_status_colour(""));
+		    "<title>CCO quality measures %d, as of %s</title>\n<style>%s",
+		k->measurement_year, k->as_of, style);
+	status_style(fp);
+	fprintf(fp, "</style></head>\n<body>\n<h1>CCO quality measures, measurement year %d, "
+		    "claims paid through %s</h1>\n", k->measurement_year, k->as_of);
+	audience_banner(fp, a, in);
+	legend(fp);
+	html_overview(fp, m, in);
+	html_contents(fp, m, in);
 	for (int b = 0; b < m->nblocks; b++)
 		if (!*m->v[m->block[b]].stratum)
 			measure_section(fp, m, b, in);
 	for (int p = 0; p < in->npartners; p++)
-		partner_section(fp, m, in->partners[p].id, in, k, db);
+		partner_section(fp, m, in->partners[p].id, in, k, db, a);
 	fputs("</body></html>\n", fp);
 }

@@ -10,8 +10,13 @@
 #define BAR_W 640   /* chart width */
 #define BAR_LABEL 70 /* room for the partner id */
 #define BAR_ROW 26
+#define BAR_TOP 20   /* room for the benchmark's label and the row axis title */
+#define BAR_PLOT (BAR_W - BAR_LABEL - 60)
 #define LINE_W 300
-#define LINE_H 130
+#define LINE_H 144
+#define LINE_LEFT 34 /* the value axis */
+#define LINE_TOP 20
+#define LINE_BOTTOM (LINE_H - 34)
 
 void html_text(FILE *fp, const char *s)
 {
@@ -27,15 +32,20 @@ void html_text(FILE *fp, const char *s)
 	}
 }
 
-const char *chart_status_colour(const char *status)
+const struct status_style chart_status[CHART_NSTATUS] = {
+	{ "met benchmark", "#0072b2", "#ffffff", "\u2605" },          /* blue, star */
+	{ "met improvement target", "#56b4e9", "#000000", "\u2713" }, /* sky blue, tick */
+	{ "not met", "#d55e00", "#000000", "\u2717" },                /* vermillion, cross */
+	{ "not enough data", "#f0e442", "#000000", "?" },             /* yellow */
+	{ "no goal", "#e0e0e0", "#000000", "\u2013" },                /* light grey, dash */
+};
+
+int chart_status_index(const char *status)
 {
-	if (strcmp(status, "met benchmark") == 0)
-		return "#2e7d32";
-	if (strcmp(status, "met improvement target") == 0)
-		return "#8bc34a";
-	if (strcmp(status, "not met") == 0)
-		return "#c62828";
-	return "#9e9e9e";
+	for (int i = 0; i < CHART_NSTATUS - 1; i++)
+		if (strcmp(status, chart_status[i].status) == 0)
+			return i;
+	return CHART_NSTATUS - 1;
 }
 
 static double value(long long v, int d)
@@ -70,8 +80,6 @@ static double axis_max(const struct metric *const *rows, int n)
 
 static void bar_row(FILE *fp, const struct metric *r, int y, double scale)
 {
-	double plot = BAR_W - BAR_LABEL - 60;
-
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"lbl\">", 4, y + 16);
 	html_text(fp, r->partner);
 	fputs("</text>\n", fp);
@@ -79,15 +87,15 @@ static void bar_row(FILE *fp, const struct metric *r, int y, double scale)
 		fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"note\">%s</text>\n", BAR_LABEL + 4,
 			y + 16, r->has_rate ? "suppressed" : "no members");
 	} else {
-		double w = value(r->rate, r->decimals) / scale * plot;
+		double w = value(r->rate, r->decimals) / scale * BAR_PLOT;
 
 		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>\n",
-			BAR_LABEL, y + 3, w, chart_status_colour(r->status));
+			BAR_LABEL, y + 3, w, chart_status[chart_status_index(r->status)].fill);
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" class=\"val\">%.*f</text>\n",
 			BAR_LABEL + w + 4, y + 16, r->decimals, value(r->rate, r->decimals));
 	}
 	if (r->has_target) {
-		double x = BAR_LABEL + value(r->target, r->decimals) / scale * plot;
+		double x = BAR_LABEL + value(r->target, r->decimals) / scale * BAR_PLOT;
 
 		fprintf(fp, "<path d=\"M%.1f %d l-5 -6 h10 z\" fill=\"#1a237e\"/>"
 			    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#1a237e\" "
@@ -96,24 +104,43 @@ static void bar_row(FILE *fp, const struct metric *r, int y, double scale)
 	}
 }
 
+/* The rate axis under the bars at y: five ticks from 0 to scale, and
+ * its title. */
+static void bar_axis(FILE *fp, int y, double scale, int proportion)
+{
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n",
+		BAR_LABEL, y, BAR_LABEL + BAR_PLOT, y);
+	for (int t = 0; t <= 4; t++) {
+		double x = BAR_LABEL + t * BAR_PLOT / 4.0;
+
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\"/>"
+			    "<text x=\"%.1f\" y=\"%d\" class=\"note\" text-anchor=\"middle\">%.*f"
+			    "</text>\n", x, y, x, y + 4, x, y + 15, proportion ? 0 : 1, scale * t / 4);
+	}
+	fprintf(fp, "<text x=\"%.1f\" y=\"%d\" class=\"note\" text-anchor=\"middle\">%s"
+		    "</text>\n", BAR_LABEL + BAR_PLOT / 2.0, y + 30,
+		proportion ? "rate (% of eligible members)" : "rate (per 1,000 member months)");
+}
+
 void chart_bars(FILE *fp, const struct metric *const *rows, int n, const char *title)
 {
-	double scale = axis_max(rows, n), plot = BAR_W - BAR_LABEL - 60;
-	int h = n * BAR_ROW + 34;
+	double scale = axis_max(rows, n);
+	int bottom = BAR_TOP + n * BAR_ROW, h = bottom + 36;
 
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		    "viewBox=\"0 0 %d %d\" role=\"img\"><title>", BAR_W, h, BAR_W, h);
 	html_text(fp, title);
-	fputs("</title>\n", fp);
+	fprintf(fp, "</title>\n<text x=\"4\" y=\"12\" class=\"note\">partner</text>\n");
 	for (int i = 0; i < n; i++)
-		bar_row(fp, rows[i], i * BAR_ROW, scale);
+		bar_row(fp, rows[i], BAR_TOP + i * BAR_ROW, scale);
+	bar_axis(fp, bottom, scale, n && metric_is_proportion(rows[0]));
 	if (n && rows[0]->has_benchmark) {
-		double x = BAR_LABEL + value(rows[0]->benchmark, rows[0]->decimals) / scale * plot;
+		double x = BAR_LABEL + value(rows[0]->benchmark, rows[0]->decimals) / scale * BAR_PLOT;
 
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" "
-			    "stroke-dasharray=\"5 3\"/>\n", x, x, n * BAR_ROW);
-		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" class=\"note\" text-anchor=\"middle\">"
-			    "benchmark %.*f</text>\n", x, n * BAR_ROW + 16, rows[0]->decimals,
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" "
+			    "stroke-dasharray=\"5 3\"/>\n", x, BAR_TOP - 4, x, bottom);
+		fprintf(fp, "<text x=\"%.1f\" y=\"12\" class=\"note\" text-anchor=\"middle\">"
+			    "benchmark %.*f</text>\n", x, rows[0]->decimals,
 			value(rows[0]->benchmark, rows[0]->decimals));
 	}
 	fputs("</svg>\n", fp);
@@ -121,20 +148,40 @@ void chart_bars(FILE *fp, const struct metric *const *rows, int n, const char *t
 
 static double line_y(double v, double top)
 {
-	return LINE_H - 20 - v / top * (LINE_H - 34);
+	return LINE_BOTTOM - v / top * (LINE_BOTTOM - LINE_TOP);
 }
 
 static void hline(FILE *fp, double y, const char *colour)
 {
-	fprintf(fp, "<line x1=\"30\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
-		    "stroke-dasharray=\"4 3\"/>\n", y, LINE_W - 10, y, colour);
+	fprintf(fp, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" "
+		    "stroke-dasharray=\"4 3\"/>\n", LINE_LEFT, y, LINE_W - 10, y, colour);
+}
+
+/* The axes of a line chart whose values run from 0 to top: the value
+ * axis with its ends labelled, the base line, and both titles. */
+static void line_axes(FILE *fp, double top, int per1000)
+{
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\"/>\n"
+		    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\"/>\n",
+		LINE_LEFT, LINE_TOP, LINE_LEFT, line_y(0, top),
+		LINE_LEFT, line_y(0, top), LINE_W - 10, line_y(0, top));
+	fprintf(fp, "<text x=\"%d\" y=\"%.1f\" class=\"note\" text-anchor=\"end\">0</text>"
+		    "<text x=\"%d\" y=\"%.1f\" class=\"note\" text-anchor=\"end\">%.*f</text>\n",
+		LINE_LEFT - 3, line_y(0, top) + 4, LINE_LEFT - 3, line_y(top, top) + 4,
+		per1000 ? 1 : 0, top);
+	fprintf(fp, "<text x=\"2\" y=\"11\" class=\"note\">%s</text>\n"
+		    "<text x=\"%d\" y=\"%d\" class=\"note\" text-anchor=\"middle\">"
+		    "as-of date of each run</text>\n",
+		per1000 ? "rate per 1,000 member months" : "rate (%)",
+		(LINE_LEFT + LINE_W) / 2, LINE_H - 4);
 }
 
 void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int decimals,
 		int has_benchmark, double benchmark, int has_target, double target,
 		const char *title)
 {
-	double top = per1000 ? 0 : 100, step = n > 1 ? (LINE_W - 60.0) / (n - 1) : 0;
+	double top = per1000 ? 0 : 100, step = n > 1 ? (LINE_W - 70.0) / (n - 1) : 0;
+	int x0 = LINE_LEFT + 10;
 
 	for (int i = 0; per1000 && i < n; i++)
 		top = pts[i].rate > top ? pts[i].rate : top;
@@ -146,8 +193,8 @@ void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		    "viewBox=\"0 0 %d %d\" role=\"img\"><title>", LINE_W, LINE_H, LINE_W, LINE_H);
 	html_text(fp, title);
-	fprintf(fp, "</title>\n<line x1=\"30\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#bbb\"/>\n",
-		line_y(0, top), LINE_W - 10, line_y(0, top));
+	fputs("</title>\n", fp);
+	line_axes(fp, top, per1000);
 	if (has_benchmark)
 		hline(fp, line_y(benchmark, top), "#000");
 	if (has_target)
@@ -155,24 +202,24 @@ void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int
 	if (n > 1) {
 		fputs("<polyline fill=\"none\" stroke=\"#37474f\" stroke-width=\"2\" points=\"", fp);
 		for (int i = 0; i < n; i++)
-			fprintf(fp, "%s%.1f,%.1f", i ? " " : "", 40 + i * step,
+			fprintf(fp, "%s%.1f,%.1f", i ? " " : "", x0 + i * step,
 				line_y(pts[i].rate, top));
 		fputs("\"/>\n", fp);
 	}
 	for (int i = 0; i < n; i++)
 		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#37474f\"/>\n",
-			40 + i * step, line_y(pts[i].rate, top));
+			x0 + i * step, line_y(pts[i].rate, top));
 	if (n) {
-		fprintf(fp, "<text x=\"40\" y=\"%d\" class=\"note\">%s</text>\n", LINE_H - 4,
-			pts[0].as_of);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"note\">%s</text>\n", x0,
+			LINE_BOTTOM + 14, pts[0].as_of);
 		if (n > 1)
 			fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"note\" text-anchor=\"end\">"
-				    "%s</text>\n", LINE_W - 10, LINE_H - 4, pts[n - 1].as_of);
-		fprintf(fp, "<text x=\"%d\" y=\"14\" class=\"note\" text-anchor=\"end\">latest %.*f"
+				    "%s</text>\n", LINE_W - 10, LINE_BOTTOM + 14, pts[n - 1].as_of);
+		fprintf(fp, "<text x=\"%d\" y=\"11\" class=\"note\" text-anchor=\"end\">latest %.*f"
 			    "</text>\n", LINE_W - 10, decimals, pts[n - 1].rate);
 	} else {
-		fprintf(fp, "<text x=\"40\" y=\"%d\" class=\"note\">no reportable rate yet</text>\n",
-			LINE_H / 2);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"note\">no reportable rate yet</text>\n",
+			x0, LINE_H / 2);
 	}
 	fputs("</svg>\n", fp);
 }

@@ -1,5 +1,6 @@
 /*
- * htmlchart.h: the inline SVG charts of report.html.
+ * htmlchart.h: the inline SVG charts of report.html (htmlchart.c) and
+ * its overview (htmloverview.c).
  */
 #ifndef CCO_EXPORT_HTMLCHART_H
 #define CCO_EXPORT_HTMLCHART_H
@@ -11,8 +12,17 @@
 /* Escape s for HTML text and attributes. */
 void html_text(FILE *fp, const char *s);
 
-/* Colour of a status, for bars and legends. */
-const char *chart_status_colour(const char *status);
+/* How a status is drawn: a fill of its own (the five told apart by
+ * colour-blind readers too), the ink readable on it, and a symbol that
+ * says the status in print and without colour. */
+struct status_style {
+	const char *status, *fill, *ink, *symbol;
+};
+#define CHART_NSTATUS 5
+/* The five statuses, in legend order. */
+extern const struct status_style chart_status[CHART_NSTATUS];
+/* The index of status in chart_status ("no goal" for an unknown one). */
+int chart_status_index(const char *status);
 
 /* A horizontal bar per row of rows[0..n-1] (partner rows, then ALL):
  * the rate (left out when suppressed), the row's target as a mark, and
@@ -30,5 +40,15 @@ struct chart_point {
 void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int decimals,
 		int has_benchmark, double benchmark, int has_target, double target,
 		const char *title);
+
+/* htmloverview.c: the top of report.html. */
+/* The status's symbol, hidden from screen readers (the text says it). */
+void html_status_mark(FILE *fp, const char *status);
+/* The measure by partner matrix, table id "overview"; rows link to the
+ * sections "m-BLOCK". */
+void html_overview(FILE *fp, const struct metrics *m, const struct export_inputs *in);
+/* The table of contents: the overview, the measure sections and the
+ * partner sections "p-ID". */
+void html_contents(FILE *fp, const struct metrics *m, const struct export_inputs *in);
 
 #endif

@@ -2,7 +2,9 @@
  * resultsdb.c: WORKSPACE/export/results.db, the metrics of every run, so
  * progress can be followed month by month.  A run is identified by its
  * measurement year, as-of date and configuration hash: running the same
- * again replaces that run's rows instead of adding a copy.
+ * again replaces that run's rows instead of adding a copy.  The tables
+ * partner and measure name the ids, as of the latest run; the view
+ * metric_named joins them to the metrics.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -38,7 +40,19 @@ static const char schema[] =
 	"  status TEXT NOT NULL,\n"
 	"  needed INTEGER,\n"
 	"  suppressed INTEGER NOT NULL);\n"
-	"CREATE INDEX IF NOT EXISTS metric_by_run ON metric (run_id, level, measure_id);\n";
+	"CREATE INDEX IF NOT EXISTS metric_by_run ON metric (run_id, level, measure_id);\n"
+	"CREATE TABLE IF NOT EXISTS partner (\n"
+	"  partner_id TEXT PRIMARY KEY,\n"
+	"  partner_name TEXT NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS measure (\n"
+	"  measure_id TEXT PRIMARY KEY,\n"
+	"  measure_name TEXT NOT NULL,\n"
+	"  higher_is_better INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('proportion', 'rate')));\n"
+	"CREATE VIEW IF NOT EXISTS metric_named AS\n"
+	"  SELECT m.*, p.partner_name, s.measure_name\n"
+	"  FROM metric m LEFT JOIN partner p USING (partner_id)\n"
+	"  LEFT JOIN measure s USING (measure_id);\n";
 
 static int fail(sqlite3 *db, const char *what)
 {
@@ -147,8 +161,53 @@ static int insert_metrics(sqlite3 *db, long long run_id, const struct metrics *m
 	return rc;
 }
 
+/* Bind the i-th partner (i == in->npartners: the CCO) to st. */
+static void bind_partner(sqlite3_stmt *st, const struct export_inputs *in, int i)
+{
+	const char *id = i < in->npartners ? in->partners[i].id : EXPORT_ALL;
+
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, inputs_partner_name(in, id), -1, SQLITE_STATIC);
+}
+
+static void bind_measure(sqlite3_stmt *st, const struct measure *m)
+{
+	sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, m->higher_is_better);
+	sqlite3_bind_text(st, 4, m->kind == MEASURE_PROPORTION ? "proportion" : "rate", -1,
+			  SQLITE_STATIC);
+}
+
+/* The partner and measure names, replaced by this run's. */
+static int store_names(sqlite3 *db, const struct export_inputs *in, const struct measure_set *ms)
+{
+	sqlite3_stmt *p = NULL, *m = NULL;
+	int rc = db_exec(db, "DELETE FROM partner; DELETE FROM measure");
+
+	if (rc == 0 && (sqlite3_prepare_v2(db, "INSERT INTO partner VALUES (?1, ?2)", -1, &p,
+					   NULL) != SQLITE_OK ||
+			sqlite3_prepare_v2(db, "INSERT INTO measure VALUES (?1, ?2, ?3, ?4)", -1,
+					   &m, NULL) != SQLITE_OK))
+		rc = fail(db, "prepare names");
+	for (int i = 0; rc == 0 && i <= in->npartners; i++) {
+		sqlite3_reset(p);
+		bind_partner(p, in, i);
+		rc = sqlite3_step(p) == SQLITE_DONE ? 0 : fail(db, "insert partner");
+	}
+	for (int i = 0; rc == 0 && i < ms->n; i++) {
+		sqlite3_reset(m);
+		bind_measure(m, &ms->m[i]);
+		rc = sqlite3_step(m) == SQLITE_DONE ? 0 : fail(db, "insert measure");
+	}
+	sqlite3_finalize(p);
+	sqlite3_finalize(m);
+	return rc;
+}
+
 sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
-			 const struct metrics *m, long long *run_id)
+			 const struct metrics *m, const struct export_inputs *in,
+			 const struct measure_set *ms, long long *run_id)
 {
 	/* unsuppressed counts: as private as the member lists */
 	int fd = open(path, O_WRONLY | O_CREAT, 0600);
@@ -165,7 +224,7 @@ sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
 		return NULL;
 	if (db_exec(db, "BEGIN IMMEDIATE") == 0 && db_exec(db, schema) == 0 &&
 	    upgrade(db) == 0 && upsert_run(db, k, run_id) == 0 &&
-	    insert_metrics(db, *run_id, m) == 0)
+	    insert_metrics(db, *run_id, m) == 0 && store_names(db, in, ms) == 0)
 		return db;
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);

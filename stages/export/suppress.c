@@ -13,7 +13,13 @@
  * hidden cell in a column hides the next smallest, or the parent's cell
  * when no child can be hidden; a hidden parent cell needs at least one
  * hidden child.  Cells are only ever added, so this ends.
+ *
+ * A partner's own packet shows that partner's rows (and its clinics')
+ * whole: the reader knows those cells, so they are never hidden and count
+ * as shown when the others are protected.
  */
+#include <string.h>
+
 #include "export.h"
 
 static int ncells(const struct metric *r)
@@ -26,6 +32,13 @@ static int ncells(const struct metric *r)
 static int nhidden(unsigned mask)
 {
 	return __builtin_popcount(mask);
+}
+
+/* 1 if row r belongs to the partner whose packet this is (exempt: NULL
+ * for none). */
+static int is_exempt(const struct metric *r, const char *exempt)
+{
+	return exempt && r->level != LEVEL_ALL && strcmp(r->partner, exempt) == 0;
 }
 
 /* Hide the smallest non-zero shown count of row r (not `except`). */
@@ -52,8 +65,9 @@ static int row_rule(struct metric *r)
 	return hide_smallest_in_row(r, __builtin_ctz(mask));
 }
 
-/* The column rule for the children of row p (indexes lo..hi-1 of v). */
-static int group_rule(struct metric *v, int p, int lo, int hi, int c)
+/* The column rule for the children of row p (indexes lo..hi-1 of v);
+ * rows of the exempt partner are never picked. */
+static int group_rule(struct metric *v, int p, int lo, int hi, int c, const char *exempt)
 {
 	int hidden = 0, best = -1;
 
@@ -62,7 +76,8 @@ static int group_rule(struct metric *v, int p, int lo, int hi, int c)
 			continue;
 		if (v[i].supp & (1u << c))
 			hidden++;
-		else if (v[i].cnt[c] > 0 && (best < 0 || v[i].cnt[c] < v[best].cnt[c]))
+		else if (v[i].cnt[c] > 0 && !is_exempt(&v[i], exempt) &&
+			 (best < 0 || v[i].cnt[c] < v[best].cnt[c]))
 			best = i;
 	}
 	if (v[p].supp & (1u << c) ? hidden >= 1 : hidden != 1)
@@ -71,21 +86,24 @@ static int group_rule(struct metric *v, int p, int lo, int hi, int c)
 		v[best].supp |= 1u << c;
 		return 1;
 	}
-	if (!(v[p].supp & (1u << c)) && v[p].cnt[c] > 0) {
+	if (!(v[p].supp & (1u << c)) && v[p].cnt[c] > 0 && !is_exempt(&v[p], exempt)) {
 		v[p].supp |= 1u << c;
 		return 1;
 	}
 	return 0;
 }
 
-static void suppress_block(struct metric *v, int lo, int hi, long threshold)
+static void suppress_block(struct metric *v, int lo, int hi, long threshold,
+			   const char *exempt)
 {
 	int changed = 1;
 
-	for (int i = lo; i < hi; i++)
-		for (int c = 0; c < ncells(&v[i]); c++)
+	for (int i = lo; i < hi; i++) {
+		v[i].supp = 0;
+		for (int c = 0; c < ncells(&v[i]) && !is_exempt(&v[i], exempt); c++)
 			if (v[i].cnt[c] >= 1 && v[i].cnt[c] <= threshold)
 				v[i].supp |= 1u << c;
+	}
 	while (changed) {
 		changed = 0;
 		for (int i = lo; i < hi; i++)
@@ -94,15 +112,15 @@ static void suppress_block(struct metric *v, int lo, int hi, long threshold)
 			if (v[p].level == LEVEL_CLINIC)
 				continue;
 			for (int c = 0; c < ncells(&v[p]); c++)
-				changed |= group_rule(v, p, p + 1, hi, c);
+				changed |= group_rule(v, p, p + 1, hi, c, exempt);
 		}
 	}
 }
 
-void suppress_apply(struct metrics *m, long threshold)
+void suppress_apply(struct metrics *m, long threshold, const char *exempt)
 {
 	for (int b = 0; b < m->nblocks; b++)
-		suppress_block(m->v, m->block[b], m->block[b + 1], threshold);
+		suppress_block(m->v, m->block[b], m->block[b + 1], threshold, exempt);
 }
 
 int suppress_row(const struct metric *r)

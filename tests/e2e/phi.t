@@ -70,6 +70,26 @@ test_expect_success 'no member id or diagnosis code in the aggregate reports' '
 	test_cmp /dev/null found
 '
 
+test_expect_success 'no member id or diagnosis code in internal/ or public/' '
+	for f in ws/export/internal/* ws/export/public/*; do
+		case $f in *.xlsx) unzip -p $f | sed "s/<[^>]*>/\n/g" ;; *) cat $f ;; esac >bytes &&
+		{ leaks bytes || :; } >found &&
+		{ test_cmp /dev/null found || { echo "# in $f"; return 1; }; }
+	done &&
+	test -s ws/export/internal/report.xlsx && test -s ws/export/public/report.html
+'
+
+test_expect_success 'a partner packet holds its own gap list, none of the others' '
+	ls ws/export/partners >names && test $(wc -l <names) -gt 1 &&
+	while read p; do
+		cmp ws/export/gaps/$p.csv ws/export/partners/$p/gaps.csv &&
+		ls ws/export/partners/$p >files &&
+		printf "%s\n" clinic_metrics.csv gaps.csv partner_metrics.csv report.html \
+			report.xlsx strata_metrics.csv >expect &&
+		test_cmp expect files || return 1
+	done <names
+'
+
 test_expect_success 'the member-level files do hold them (the check can fail)' '
 	cco-cat ws/normalize/claims.rec.zst | leaks - | head -1 >found &&
 	test -s found &&
@@ -101,8 +121,8 @@ modes() {
 
 test_expect_success 'modes under umask 000: member-level files 0600, directories 0700' '
 	modes >got &&
-	grep -v " ws/export/[a-z_]*\.\(csv\|html\|xlsx\)$" got |
-		grep -v "^[0-9]* d ws/export$" >phi_modes &&
+	grep -v " ws/export/\(public/\)\?[a-z_]*\.\(csv\|html\|xlsx\)$" got |
+		grep -v "^[0-9]* d ws/export\(/public\)\?$" >phi_modes &&
 	{ grep -v "^600 f \|^700 d " phi_modes || :; } >bad &&
 	test_cmp /dev/null bad &&
 	grep " ws/export/gaps/P01.csv$" got >line && echo "600 f ws/export/gaps/P01.csv" >expect &&
@@ -111,17 +131,17 @@ test_expect_success 'modes under umask 000: member-level files 0600, directories
 
 # The same workspace from scratch under other umasks (on a smaller
 # generated population: the modes do not depend on the data).  The export
-# directory holds the public reports (and gaps/, 0700): its mode follows
-# the umask.
+# directory and public/ hold the public reports (and gaps/, internal/ and
+# partners/, 0700): their modes follow the umask.
 test_expect_success 'the same modes under umask 000, 022 and 077' '
 	cco-gen -q --members 200 --year 2025 --valuesets "$CCO_ROOT/config/valuesets" --out small &&
 	sed -i "s|^extracts = .*|extracts = ../small|" cfg/pipeline.ini &&
 	for mask in 000 022 077; do
 		rm -rf ws &&
 		(umask $mask && cco-pipeline run -q -c cfg/pipeline.ini) &&
-		modes | grep -v " ws/export$" >again.$mask || return 1
+		modes | grep -v " ws/export\(/public\)\?$" >again.$mask || return 1
 	done &&
-	grep -v " ws/export$" got >want &&
+	grep -v " ws/export\(/public\)\?$" got >want &&
 	test_cmp want again.000 && test_cmp want again.022 && test_cmp want again.077
 '
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""png-colours.py FILE: print the number of distinct pixel colours of an
-8-bit RGB or RGBA PNG (non-interlaced), or exit 1 if FILE is not one."""
+"""png-colours.py FILE [RRGGBB]: print the number of distinct pixel
+colours of an 8-bit RGB or RGBA PNG (non-interlaced), or with RRGGBB the
+number of pixels of that colour (both on every 7th pixel of each line);
+exit 1 if FILE is not one."""
 import struct
 import sys
 import zlib
 
 
-def main(path):
+def main(path, want=None):
     data = open(path, "rb").read()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         sys.exit("not a PNG")
@@ -24,7 +26,7 @@ def main(path):
         sys.exit("unsupported PNG")
     bpp = 3 if ctype == 2 else 4
     raw, stride = zlib.decompress(idat), w * bpp
-    prev, colours, i = bytearray(stride), set(), 0
+    prev, colours, i, hits = bytearray(stride), set(), 0, 0
     for _ in range(h):
         f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
         i += 1 + stride
@@ -44,8 +46,9 @@ def main(path):
                 line[x] = (line[x] + pr) & 255
         for x in range(0, stride, bpp * 7):
             colours.add(bytes(line[x:x + 3]))
+            hits += bytes(line[x:x + 3]) == want
         prev = line
-    print(len(colours))
+    print(hits if want is not None else len(colours))
 
 
-main(sys.argv[1])
+main(sys.argv[1], bytes.fromhex(sys.argv[2]) if len(sys.argv) > 2 else None)
