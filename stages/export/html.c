@@ -173,8 +173,9 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 	free(rows);
 }
 
-/* The partner's rates of this measure across the runs of the year (the
- * latest run of each as-of date) that audience a may see: all of them
+/* The partner's rates of this measure across the runs of the year up to
+ * this run's as-of date (the latest run of each; a rerun as of June shows
+ * no September point) that audience a may see: all of them
  * internally and in the partner's own packet, else those the public
  * reports of that run showed (a rate hidden then stays hidden).  Returns the count; *pts is
  * the caller's to free. */
@@ -186,7 +187,7 @@ static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
 		" FROM metric m JOIN run r USING (run_id)"
 		" WHERE r.measurement_year = ?1 AND m.level = 'partner' AND m.partner_id = ?2"
 		" AND m.measure_id = ?3 AND m.submeasure = ?4 AND m.rate IS NOT NULL"
-		" AND (m.suppressed = 0 OR ?5)"
+		" AND (m.suppressed = 0 OR ?5) AND r.as_of <= ?6"
 		" AND r.run_id = (SELECT max(run_id) FROM run x WHERE"
 		" x.measurement_year = r.measurement_year AND x.as_of = r.as_of)"
 		" ORDER BY r.as_of";
@@ -203,6 +204,7 @@ static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
 	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, a->kind == AUDIENCE_INTERNAL ||
 				(a->kind == AUDIENCE_PARTNER && strcmp(a->partner, r->partner) == 0));
+	sqlite3_bind_text(st, 6, k->as_of, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		xgrow(pts, &alloc, (size_t)n + 1, sizeof(**pts));
 		snprintf((*pts)[n].as_of, sizeof((*pts)[n].as_of), "%s",
