@@ -246,7 +246,9 @@ static void open_workspace(struct ingest *in, const struct config *cfg)
 	in->threads = (int)config_int(cfg, "limits.threads");
 	in->split_bytes = (uint64_t)config_int(cfg, "limits.split_kb") << 10;
 	in->date_min = date_from_ymd(1900, 1, 1);
-	in->date_max = date_add_months(config_date(cfg, "run.as_of"), 12);
+	/* Not from run.as_of: a rerun as of an earlier month must accept the
+	 * same rows, or it would not reproduce that month's numbers. */
+	in->date_max = date_from_ymd((int)config_int(cfg, "run.measurement_year") + 2, 12, 31);
 }
 
 int main(int argc, char **argv)

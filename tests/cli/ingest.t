@@ -148,6 +148,20 @@ test_expect_success 'a date seen before is judged again the same way' '
 	test_grep "invalid_date: 4 (e.g. line 4)" err
 '
 
+test_expect_success 'the latest plausible date is 2027-12-31 for 2025, whatever the as-of date' '
+	head -1 "$FIX/bad/medical_claims.csv" >late.csv &&
+	for d in 2026-02-01 2027-12-31 2028-01-01; do
+		sed -n "2s/^C1,1,M0000001,P,1,,paid,2025-02-01,2025-01-15,2025-01-15,/C1,1,M0000001,P,1,,paid,$d,$d,$d,/p" \
+			"$FIX/bad/medical_claims.csv" >>late.csv
+	done &&
+	for as_of in 2025-01-31 2026-03-31; do
+		cco-ingest -c cfg.ini --set run.as_of=$as_of --set run.workspace=ws-$as_of \
+			--layout cco-medical-claims late.csv 2>err &&
+		test_grep "3 rows, 2 accepted, 1 rejected" err &&
+		test_grep "invalid_date: 1 (e.g. line 4)" err || return 1
+	done
+'
+
 test_expect_success 'a claim line number of -1 or 0 is rejected as invalid_value' '
 	head -2 "$FIX/bad/medical_claims.csv" >lines.csv &&
 	for n in -1 0 007; do
