@@ -27,7 +27,7 @@ SCHEMA(medical_claims, 1, "source", "extract", "member_id", "claim_id",
        "procedure_code", "modifiers", "dx_codes", "icd_procs", "billing_npi",
        "rendering_npi", "allowed_amount", "paid_amount");
 SCHEMA(pharmacy_claims, 1, "source", "extract", "member_id", "claim_id",
-       "freq_code", "orig_claim_id", "status", "fill_date", "ndc",
+       "freq_code", "orig_claim_id", "status", "adjudicated_date", "fill_date", "ndc",
        "days_supply", "quantity", "prescriber_npi");
 SCHEMA(immunizations, 1, "source", "extract", "member_id", "imm_date", "cvx");
 SCHEMA(lab_results, 1, "source", "extract", "member_id", "result_date",

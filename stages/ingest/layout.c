@@ -310,6 +310,8 @@ static int field_key(struct layout *l, struct lfield *f, const char *key,
 		set_values(f, v);
 	else if (!strcmp(key, "required"))
 		return parse_bool(key, v, &f->required);
+	else if (!strcmp(key, "optional"))
+		return parse_bool(key, v, &f->optional);
 	else if (!strcmp(key, "format"))
 		replace(&f->pat_name, v);
 	else if (!strcmp(key, "date_format"))
@@ -656,7 +658,7 @@ static int bind_columns(struct layout *l, struct lfield *f, char *const *header,
 				       "not column names", f->name);
 		name = slot_name(f->column, k);
 		f->cols[k - lo] = header_index(header, n, name);
-		if (f->cols[k - lo] < 0 && k == lo) {
+		if (f->cols[k - lo] < 0 && k == lo && !f->optional) {
 			err_set("column '%s' (for %s) is not in the header", name, f->name);
 			free(name);
 			return -1;

@@ -49,6 +49,7 @@ struct lfield {
 	int group;           /* index in layout->group[], or -1 */
 	int list_lo, list_hi;/* list of slots joined with '|'; 0 if not a list */
 	int *cols;           /* resolved input column per slot (or [0]); -1 absent */
+	int optional;        /* column may be missing from the header: empty */
 	int ncols;
 	/* clean-up */
 	int trim;            /* strip surrounding blanks (default yes) */

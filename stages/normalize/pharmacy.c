@@ -1,7 +1,7 @@
 /*
  * pharmacy.c: pharmacy claims resolved like medical claims (one line per
- * claim, no adjudication date: a pharmacy claim is adjudicated at the
- * point of sale, so it counts as paid on its fill date), NDC as 11 digits.
+ * claim; one without an adjudication date counts as paid on its fill
+ * date, as a point-of-sale claim is), NDC as 11 digits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +13,8 @@
 #include "xalloc.h"
 
 /* pharmacy_claims schema columns */
-enum { SOURCE, EXTRACT, MEMBER, CLAIM_ID, FREQ, ORIG, STATUS, FILL_DATE, NDC,
-       DAYS, QTY, PRESCRIBER, NCOLS };
+enum { SOURCE, EXTRACT, MEMBER, CLAIM_ID, FREQ, ORIG, STATUS, ADJ, FILL_DATE,
+       NDC, DAYS, QTY, PRESCRIBER, NCOLS };
 
 
 void pharmacy_prep(char **f, size_t *len, struct scratch *s)
@@ -58,7 +58,7 @@ static void write_row(struct rec_writer *w, char **f, const size_t *len)
 
 int pharmacy_group(struct norm *n, struct group *g, struct counts *c, void *arg)
 {
-	static const struct vcols vc = { SOURCE, CLAIM_ID, -1, FREQ, ORIG, -1,
+	static const struct vcols vc = { SOURCE, CLAIM_ID, -1, FREQ, ORIG, ADJ,
 					 FILL_DATE, -1 };
 	unsigned char *fate = xmalloc(g->n);
 	size_t *kept = xmalloc(g->n * sizeof(*kept)), nk = 0;

@@ -15,7 +15,7 @@ medical_claims.csv:claim_id,line_number,member_id,claim_type,frequency_code,orig
 members.csv:member_id,birth_date,sex,race,ethnicity,language,zip,death_date
 partners.csv:partner_id,partner_name
 pcp_assignments.csv:member_id,pcp_npi,clinic_id,start_date,end_date
-pharmacy_claims.csv:claim_id,member_id,frequency_code,original_claim_id,claim_status,fill_date,ndc,days_supply,quantity,prescriber_npi
+pharmacy_claims.csv:claim_id,member_id,frequency_code,original_claim_id,claim_status,adjudication_date,fill_date,ndc,days_supply,quantity,prescriber_npi
 providers.csv:npi,provider_name,taxonomy,clinic_id,clinic_name,partner_id,pcp_flag
 EOF2
 

@@ -41,14 +41,14 @@ test_expect_success 'as of 2025-06-30: the original stands, later claims do not 
 	final_claims >actual && test_cmp expect actual
 '
 
-test_expect_success 'as of 2025-06-30: a line paid on the as-of date counts, the next day not' '
+test_expect_success 'as of 2025-06-30: a line paid on the as-of date counts, the next day not; a fill paid later waits' '
 	echo "2025-06-30 " >expect &&
 	dates pharmacy 2 >actual && test_cmp expect actual &&
 	dates immunizations 4 >actual && test_cmp expect actual
 '
 
 test_expect_success 'as of 2025-06-30: the summary counts held and undated rows' '
-	test_grep "^cco-normalize: as of 2025-06-30: held back, paid or dated later: medical 6 lines of 5 claim versions, pharmacy 1 of 1, immunizations 1, lab results 2$" err.2025-06-30 &&
+	test_grep "^cco-normalize: as of 2025-06-30: held back, paid or dated later: medical 6 lines of 5 claim versions, pharmacy 2 of 2, immunizations 1, lab results 2$" err.2025-06-30 &&
 	test_grep "^cco-normalize: as of 2025-06-30: without an adjudication date, dated by rule: medical 2 lines (through date), pharmacy 2 (fill date)$" err.2025-06-30 &&
 	test_grep "^cco-normalize: medical_claims: in 8, final 2, replaced 0, voided 0," err.2025-06-30
 '

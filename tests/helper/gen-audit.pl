@@ -101,7 +101,7 @@ for my $l ($mode eq 'luhn' ? () : @{ read_lines("$dir/members.csv") }) {
 my %spec = (
 	members => { member => -1, dates => [1, 7], npis => [] },
 	medical => { member => 2, dates => [7, 8, 9, 10, 11], npis => [36, 37] },
-	pharmacy => { member => 1, dates => [5], npis => [9] },
+	pharmacy => { member => 1, dates => [5, 6], npis => [10] },
 );
 
 sub code_bad {
@@ -110,7 +110,7 @@ sub code_bad {
 		return 1 if $f->[16] ne '' && length($f->[16]) != 5;
 		return 1 if $f->[21] !~ /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
 	} elsif ($kind eq 'pharmacy') {
-		return 1 if $f->[6] !~ /^\d{11}$/;
+		return 1 if $f->[7] !~ /^\d{11}$/;
 	}
 	return 0;
 }
@@ -197,7 +197,7 @@ sub check {
 	my @rxr = @{ rows('pharmacy_claims.csv') };
 	$rx{ $_->[0] } = $_->[1] for @rxr;
 	for my $r (@rxr) {
-		my $c = classify_line('pharmacy', join(',', @$r), undef, 10);
+		my $c = classify_line('pharmacy', join(',', @$r), undef, 11);
 		fail("pharmacy_claims.csv: $c in claim $r->[0]") if $c;
 		next if $r->[2] eq '1';
 		fail("fill $r->[0] refers to missing $r->[3]") unless ($rx{ $r->[3] } // '') eq $r->[1];
@@ -283,7 +283,7 @@ sub codes {
 		}
 	}
 	for my $r (@{ rows('pharmacy_claims.csv') }) {
-		$bad->('ndc', $r->[6]) unless in_vs($r->[6], 'NDC');
+		$bad->('ndc', $r->[7]) unless in_vs($r->[7], 'NDC');
 	}
 	for my $r (@{ rows('immunizations.csv') }) {
 		$bad->('cvx', $r->[2]) unless in_vs($r->[2], 'CVX');

@@ -30,7 +30,7 @@ static const struct {
 /* Columns (0-based) that damage goes into, per file kind. */
 enum { MED_MEMBER = 2, MED_FROM = 8, MED_PROC = 16, MED_DX1 = 21,
        MED_BILLING = 36, MED_ALLOWED = 38 };
-enum { RX_MEMBER = 1, RX_FILL = 5, RX_NDC = 6, RX_PRESCRIBER = 9 };
+enum { RX_MEMBER = 1, RX_FILL = 6, RX_NDC = 7, RX_PRESCRIBER = 10 };
 enum { MEM_ID = 0, MEM_BIRTH = 1, MEM_LANGUAGE = 5 };
 
 static const enum damage medical_kinds[] = {

@@ -313,6 +313,7 @@ static void fill_row(struct gen *g, const struct member *m, const struct fill *f
 	row_add(&row, freq);
 	row_add(&row, orig);
 	row_add(&row, denied ? "denied" : "paid");
+	row_add_date(&row, adj);
 	row_add_date(&row, f->day);
 	row_add(&row, f->ndc);
 	row_add_uint(&row, (unsigned long long)f->days);

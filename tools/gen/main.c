@@ -56,8 +56,8 @@ static const char medical_header[] =
 	"icd_procedure_1,icd_procedure_2,icd_procedure_3,billing_npi,rendering_npi,"
 	"allowed_amount,paid_amount";
 static const char pharmacy_header[] =
-	"claim_id,member_id,frequency_code,original_claim_id,claim_status,fill_date,"
-	"ndc,days_supply,quantity,prescriber_npi";
+	"claim_id,member_id,frequency_code,original_claim_id,claim_status,"
+	"adjudication_date,fill_date,ndc,days_supply,quantity,prescriber_npi";
 
 struct args {
 	struct gen_opts o;
