@@ -332,7 +332,7 @@ static int write_set(struct stage *st, struct report_set *r)
 	csvout_write(r->out[OUT_PARTNER].fp, &st->mx, &st->in, CSV_PARTNER);
 	csvout_write(r->out[OUT_CLINIC].fp, &st->mx, &st->in, CSV_CLINIC);
 	csvout_write(r->out[OUT_STRATA].fp, &st->mx, &st->in, CSV_STRATA);
-	html_write(r->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db, a);
+	html_write(r->out[OUT_HTML].fp, &st->mx, &st->in, &st->key, st->db, a, &st->gaps);
 	/* libxlsxwriter writes the file itself: into our temp file, which
 	 * afile_commit() then renames like the others */
 	return xlsx_write(r->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key, st->run_id, a);

@@ -139,6 +139,14 @@ enum csv_kind { CSV_PARTNER, CSV_CLINIC, CSV_STRATA };
 void csvout_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
 		  enum csv_kind kind);
 
+/* The gaps of one clinic of a partner (clinic "unattributed": its members
+ * without one): aggregate counts, no member in them. */
+struct clinic_gaps {
+	char *partner, *clinic;
+	long long open;       /* every gap row */
+	long long closable;   /* those with a deadline on or after the as-of date */
+};
+
 /* Gap lists: the members in a denominator, not excluded and not in the
  * numerator of a measure that yields gaps, one file per partner. */
 struct gap_files {
@@ -147,6 +155,9 @@ struct gap_files {
 	int n;
 	long long rows;
 	char *dir;
+	struct clinic_gaps *clinics; /* by partner, then clinic as listed */
+	int nclinics;
+	size_t clinics_alloc;
 };
 
 /* Read the results file and write every partner's list into dir (made
@@ -189,8 +200,9 @@ int xlsx_write(const char *path, const struct metrics *m, const struct export_in
 	       const struct run_key *k, long long run_id, const struct audience *a);
 
 /* The self-contained HTML report for audience a; history from db (may be
- * NULL). */
+ * NULL); the gap counts of each clinic from g's tallies. */
 void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		const struct run_key *k, sqlite3 *db, const struct audience *a);
+		const struct run_key *k, sqlite3 *db, const struct audience *a,
+		const struct gap_files *g);
 
 #endif

@@ -188,6 +188,24 @@ static void split_line(char *line, char **f)
 	f[G_DEADLINE]++;
 }
 
+/* Count the gap in its clinic's tally; rows come sorted by partner, then
+ * clinic, so a clinic's rows are consecutive. */
+static void tally_gap(struct gap_files *g, char *const *f)
+{
+	struct clinic_gaps *c = g->nclinics ? &g->clinics[g->nclinics - 1] : NULL;
+
+	if (!c || strcmp(c->partner, f[G_PARTNER]) || strcmp(c->clinic, f[G_CLINIC])) {
+		xgrow(&g->clinics, &g->clinics_alloc, (size_t)g->nclinics + 1,
+		      sizeof(*g->clinics));
+		c = &g->clinics[g->nclinics++];
+		c->partner = xstrdup(f[G_PARTNER]);
+		c->clinic = xstrdup(f[G_CLINIC]);
+		c->open = c->closable = 0;
+	}
+	c->open++;
+	c->closable += strcmp(f[G_CLOSABLE], "yes") == 0;
+}
+
 /* Write one gap to its partner's list, opening the list at a new partner. */
 static int write_gap(struct gap_files *g, char *line, char *prev_partner, size_t cap)
 {
@@ -196,6 +214,7 @@ static int write_gap(struct gap_files *g, char *line, char *prev_partner, size_t
 	char *f[G_NFIELDS];
 
 	split_line(line, f);
+	tally_gap(g, f);
 	if (g->n == 0 || strcmp(f[G_PARTNER], prev_partner) != 0) {
 		if (open_list(g, f[G_PARTNER]) < 0)
 			return -1;
@@ -283,6 +302,11 @@ int gaps_finish(struct gap_files *g, int ok)
 		rc = remove_stale(g);
 	for (int i = 0; i < g->n; i++)
 		free(g->partner[i]);
+	for (int i = 0; i < g->nclinics; i++) {
+		free(g->clinics[i].partner);
+		free(g->clinics[i].clinic);
+	}
+	free(g->clinics);
 	free(g->f);
 	free(g->partner);
 	free(g->dir);

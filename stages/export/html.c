@@ -173,6 +173,13 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 	free(rows);
 }
 
+/* 1 if audience a sees partner id's own numbers whole. */
+static int sees_own(const struct audience *a, const char *id)
+{
+	return a->kind == AUDIENCE_INTERNAL ||
+	       (a->kind == AUDIENCE_PARTNER && strcmp(a->partner, id) == 0);
+}
+
 /* The partner's rates of this measure across the runs of the year up to
  * this run's as-of date (the latest run of each; a rerun as of June shows
  * no September point) that audience a may see: all of them
@@ -202,8 +209,7 @@ static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
 	sqlite3_bind_text(st, 2, r->partner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, a->kind == AUDIENCE_INTERNAL ||
-				(a->kind == AUDIENCE_PARTNER && strcmp(a->partner, r->partner) == 0));
+	sqlite3_bind_int(st, 5, sees_own(a, r->partner));
 	sqlite3_bind_text(st, 6, k->as_of, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		xgrow(pts, &alloc, (size_t)n + 1, sizeof(**pts));
@@ -246,7 +252,7 @@ static void progress_chart(FILE *fp, const struct metric *r, const struct run_ke
 
 static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 			    const struct export_inputs *in, const struct run_key *k,
-			    sqlite3 *db, const struct audience *a)
+			    sqlite3 *db, const struct audience *a, const struct gap_files *g)
 {
 	fputs("<section id=\"p-", fp);
 	html_text(fp, id);
@@ -254,7 +260,10 @@ static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 	html_text(fp, id);
 	fputs(" ", fp);
 	html_text(fp, inputs_partner_name(in, id));
-	fputs("</h2>\n<p>Progress across this year's runs (dashed: benchmark in black, "
+	fputs("</h2>\n", fp);
+	if (sees_own(a, id))
+		html_push(fp, m, id, g);
+	fputs("<p>Progress across this year's runs (dashed: benchmark in black, "
 	      "target in blue).</p>\n", fp);
 	for (int i = 0; i < m->n; i++)
 		if (!*m->v[i].stratum && m->v[i].level == LEVEL_PARTNER &&
@@ -292,7 +301,8 @@ static void audience_banner(FILE *fp, const struct audience *a,
 }
 
 void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *in,
-		const struct run_key *k, sqlite3 *db, const struct audience *a)
+		const struct run_key *k, sqlite3 *db, const struct audience *a,
+		const struct gap_files *g)
 {
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		    "<title>CCO quality measures %d, as of %s</title>\n<style>%s",
@@ -308,6 +318,6 @@ void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *i
 		if (!*m->v[m->block[b]].stratum)
 			measure_section(fp, m, b, in);
 	for (int p = 0; p < in->npartners; p++)
-		partner_section(fp, m, in->partners[p].id, in, k, db, a);
+		partner_section(fp, m, in->partners[p].id, in, k, db, a, g);
 	fputs("</body></html>\n", fp);
 }

@@ -51,4 +51,10 @@ void html_overview(FILE *fp, const struct metrics *m, const struct export_inputs
  * partner sections "p-ID". */
 void html_contents(FILE *fp, const struct metrics *m, const struct export_inputs *in);
 
+/* htmlpush.c: "Where to push" for partner: its measures not met, fewest
+ * members needed first, and its clinics by gaps still closable (from g's
+ * tallies).  For audiences that see the partner's own numbers. */
+void html_push(FILE *fp, const struct metrics *m, const char *partner,
+	       const struct gap_files *g);
+
 #endif

@@ -442,6 +442,37 @@ test_expect_success 'report.html: progress across the runs in results.db up to i
 	echo "COL screened: 1 run" >expect && test_cmp expect out
 '
 
+# push SET PARTNER: the text of the rows of "Where to push" in the
+# partner's section of SET/report.html, one per line
+push() {
+	sed -n "/<section id=\"p-$2\"/,/<\/section>/p" ws/export/$1/report.html |
+		sed -n "/<h3>Where to push/,/<p>Progress/p" | sed "\$d" | grep "^<tr><th scope=\"row\">\|^<p>" |
+		sed "s/<[^>]*>/ /g; s/  */ /g; s/^ //; s/ \$//"
+}
+
+test_expect_success 'report.html: where to push, the least needed first, clinics by closable gaps' '
+	push internal P03 >out &&
+	cat >expect <<-\EOF &&
+	COL screened: Colorectal cancer screening 40.0 47.0 65.0 7
+	CIS combo3: Childhood Immunization Status (Combo 3) 66.7 &ndash; 81.9 46
+	No open gaps.
+	EOF
+	test_cmp expect out &&
+	push internal P01 | sed -n "2,\$p" >out &&
+	printf "C1 1 5\nC0 0 1\nunattributed 0 1\n" >expect && test_cmp expect out &&
+	awk -F, "NR > 1 { n[\$2]++; c[\$2] += \$7 == \"yes\" } END { for (k in n) print k, c[k], n[k] }" \
+		ws/export/partners/P01/gaps.csv | sort -k2,2nr -k1,1 >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'where to push: only where the partner'"'"'s own numbers are shown' '
+	! grep -q "Where to push" ws/export/public/report.html &&
+	test $(grep -c "<h3>Where to push" ws/export/internal/report.html) = 5 &&
+	grep -c "<h3>Where to push" ws/export/partners/P03/report.html >out &&
+	echo 1 >expect && test_cmp expect out &&
+	push partners/P03 P03 >out && push internal P03 >expect && test_cmp expect out
+'
+
 # chromium: the browser for the rendering test, installed when missing
 # and we may (root, Debian); else empty
 chromium() {
