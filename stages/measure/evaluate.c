@@ -222,16 +222,28 @@ static int event_dates(const struct eval_run *e, const struct subresult *sub,
 	return n;
 }
 
-/* A rate: the member's attributed member-months go to each month's
- * partner, and so do the events of those months. */
+/* The last month of the MY a rate counts: the as-of date's, when it falls
+ * in the year (months after it have not happened in this snapshot). */
+static int last_rate_month(const struct eval_run *e)
+{
+	int y, mo, d;
+
+	if (e->as_of >= e->my_end)
+		return 12;
+	date_to_ymd(e->as_of, &y, &mo, &d);
+	return mo;
+}
+
+/* A rate: the member's attributed member-months, up to the as-of month,
+ * go to each month's partner, and so do the events of those months. */
 static void evaluate_rate(struct eval_run *e, int mi, const struct mmember *m,
 			  const struct outcome *o)
 {
 	const struct measure *me = &e->ms->m[mi];
-	int excluded = o->excluded_by != NULL, months = 0;
+	int excluded = o->excluded_by != NULL, months = 0, last = last_rate_month(e);
 	int *dates;
 
-	for (int mo = 1; mo <= 12; mo++) {
+	for (int mo = 1; mo <= last; mo++) {
 		if (m->month_partner[mo] < 0)
 			continue;
 		months++;
@@ -246,7 +258,7 @@ static void evaluate_rate(struct eval_run *e, int mi, const struct mmember *m,
 			int y, mo, d;
 
 			date_to_ymd(dates[i], &y, &mo, &d);
-			if (m->month_partner[mo] < 0)
+			if (mo > last || m->month_partner[mo] < 0)
 				continue;
 			events++;
 			credit(e, mi, sub, o, m, mo, 0, 0, 1);

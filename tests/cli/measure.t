@@ -89,6 +89,13 @@ test_expect_success 'ED visits per 1,000 member months: visits by month and part
 	printf "P1 33 12 5\nP2 9 0 1\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'ED visits per 1,000 member months as of May 31: January to May only' '
+	fixture ed &&
+	cco-measure -q -c cfg/p.ini --set run.as_of=2025-05-31 &&
+	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"AMB-ED\" && \$3 == \"\" { d[\$4] += \$6; x[\$4] += \$7; n[\$4] += \$8 } END { for (p in d) print p, d[p], x[p], n[p] }" | sort >out &&
+	printf "P1 18 5 4\nP2 3 0 0\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'AMB-ED: a principal mental-health diagnosis or a psychiatry code on the visit excludes it' '
 	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$1 == \"E05\" && \$2 == \"AMB-ED\" { print \$9 }" >out &&
 	echo 2 >expect && test_cmp expect out &&

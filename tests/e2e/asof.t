@@ -14,7 +14,8 @@
 # As of 2025-06-30: P01 2 (March, May), P02 0.
 # As of 2025-09-30: P01 3 (the void is not paid yet; August), P02 1.
 # As of 2026-03-31: P01 4 (May voided; August, September, December), P02 2.
-# Member months: 12 a member, all year, whatever the as-of date.
+# Member months: 1 a member for each month up to the as-of date's
+# (all 12 as of 2026-03-31): 6, 9 and 12.
 . "$(dirname "$0")/../lib.sh"
 
 cp -r "$CCO_ROOT/config" cfg
@@ -39,16 +40,16 @@ outputs() {
 		! -name results.db | sort | xargs sha256sum)
 }
 
-test_expect_success 'as of 2025-06-30: P01 2 visits, P02 none' '
+test_expect_success 'as of 2025-06-30: P01 2 visits in 12 member months, P02 none in 6' '
 	run_as_of 2025-06-30 &&
-	printf "ALL 36 2\nP01 24 2\nP02 12 0\n" >expect &&
+	printf "ALL 18 2\nP01 12 2\nP02 6 0\n" >expect &&
 	partner_counts >actual && test_cmp expect actual &&
 	outputs >first.2025-06-30
 '
 
-test_expect_success 'as of 2025-09-30: P01 3 visits, P02 1' '
+test_expect_success 'as of 2025-09-30: P01 3 visits in 18 member months, P02 1 in 9' '
 	run_as_of 2025-09-30 &&
-	printf "ALL 36 4\nP01 24 3\nP02 12 1\n" >expect &&
+	printf "ALL 27 4\nP01 18 3\nP02 9 1\n" >expect &&
 	partner_counts >actual && test_cmp expect actual &&
 	outputs >first.2025-09-30
 '
