@@ -313,6 +313,7 @@ static int write_lists_and_db(struct stage *st)
 	monthly_init(&tally, &st->mx, st->ms, &st->key);
 	if (rc == 0)
 		rc = gaps_write(&st->gaps, path, gaps_dir, st->ms, st->key.as_of, &sort, &tally);
+	monthly_finish(&tally);
 	monthly_release(&tally);
 	free(path);
 	free(gaps_dir);

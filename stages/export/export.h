@@ -81,6 +81,9 @@ struct metric {
 	const char *status;
 	long long month_num[MONTHS]; /* numerators first evidenced in each
 					month of the year (monthly.c) */
+	long long undated;      /* numerators with no evidence date */
+	int has_curve;          /* its monthly curve is drawn and stored
+				   (after monthly_finish()) */
 };
 
 /* Rows grouped in blocks of one measure, sub-result and stratum: the ALL
@@ -123,13 +126,16 @@ struct monthly {
 	int *row;                      /* partner rows with a curve, in key order */
 	int nrows;
 	struct metric *last;           /* the row found last */
-	int col[7];                    /* the results columns it reads */
+	int col[6];                    /* the results columns it reads */
 };
 
-/* 1 if the measure's rate has a monthly curve: a proportion of members
- * where higher is better (not a rate per 1,000 member months, not a
- * lower-is-better measure such as readmissions). */
+/* 1 if the measure's rate can have a monthly curve: a proportion of
+ * members where higher is better (not a rate per 1,000 member months, not
+ * a lower-is-better measure such as readmissions). */
 int measure_has_curve(const struct measure *m);
+/* 1 if partner or CCO row r has its curve: a measure that can have one,
+ * whose every numerator of the measure and sub-result, CCO-wide, has an
+ * evidence date (a curve missing some would mislead). */
 int metric_has_curve(const struct metric *r);
 /* The months of the measurement year up to the as-of date (0 to 12). */
 int monthly_months(const struct run_key *k);
@@ -144,6 +150,8 @@ int monthly_columns(struct monthly *t, const struct rec_reader *r);
  * and CCO rows by month of evidence.  Returns 0, or -1 with err_msg() set
  * (a damaged date, a partner the aggregates do not have). */
 int monthly_add(struct monthly *t, char **f);
+/* Once every row is counted: decide which rows have their curve. */
+void monthly_finish(struct monthly *t);
 /* Row r's numerator to the end of month (1 for January). */
 long long monthly_numerator(const struct metric *r, int month);
 /* Row r's year-to-date rate at the end of month, rounded like its rate,

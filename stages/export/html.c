@@ -388,9 +388,9 @@ static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 	fputs(" ", fp);
 	html_text(fp, inputs_partner_name(in, id));
 	fputs("</h2>\n<p>The rate to date by month of the measurement year (solid; dotted "
-	      "grey: last year's); for rates per 1,000 member months and lower-is-better "
-	      "measures, the rate across this year's runs. Dashed: benchmark in black, "
-	      "target in blue.</p>\n", fp);
+	      "grey: last year's); for the others (rates per 1,000 member months, "
+	      "lower-is-better measures, results without evidence dates), the rate across "
+	      "this year's runs. Dashed: benchmark in black, target in blue.</p>\n", fp);
 	for (int i = 0; i < m->n; i++) {
 		const struct metric *r = &m->v[i];
 

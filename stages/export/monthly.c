@@ -4,9 +4,11 @@
  * episodes) in the numerator whose evidence date is on or before the end
  * of M and on or before the as-of date; over the run's denominator after
  * exclusions, that is the year-to-date rate.  Evidence from before the
- * measurement year counts from January; evidence after its end, or with
- * no date, counts in no month.  Only measures whose rate is a proportion
- * where higher is better have a curve (metric_has_curve()).
+ * measurement year counts from January; evidence after its end counts in
+ * no month.  Only measures whose rate is a proportion where higher is
+ * better have a curve (measure_has_curve()), and of those only the
+ * sub-results whose every numerator has an evidence date (the measure
+ * stage records none for some, such as a combination of sub-results).
  *
  * The counts live in the report rows (struct metric month_num), so the
  * table is as large as the rows, whatever the number of members; they are
@@ -22,13 +24,11 @@
 #include "xalloc.h"
 
 /* The results columns a monthly count needs. */
-enum { T_MEASURE, T_SUB, T_STRATUM, T_PARTNER, T_EXCLUDED, T_NUMERATOR, T_EVIDENCE_DATE,
-       T_NCOLS };
+enum { T_MEASURE, T_SUB, T_PARTNER, T_EXCLUDED, T_NUMERATOR, T_EVIDENCE_DATE, T_NCOLS };
 _Static_assert(T_NCOLS == sizeof(((struct monthly *)0)->col) / sizeof(int),
 	       "struct monthly has a place for each column");
 static const char *const tally_col[T_NCOLS] = {
-	"measure_id", "submeasure", "stratum", "partner_id", "excluded", "numerator",
-	"evidence_date"
+	"measure_id", "submeasure", "partner_id", "excluded", "numerator", "evidence_date"
 };
 
 int measure_has_curve(const struct measure *m)
@@ -38,7 +38,7 @@ int measure_has_curve(const struct measure *m)
 
 int metric_has_curve(const struct metric *r)
 {
-	return measure_has_curve(r->m);
+	return r->has_curve;
 }
 
 int monthly_months(const struct run_key *k)
@@ -75,7 +75,7 @@ void monthly_init(struct monthly *t, struct metrics *m, const struct measure_set
 	/* the partner rows of all members, already in key order (metrics.c) */
 	for (int i = 0; i < m->n; i++)
 		if (m->v[i].level == LEVEL_PARTNER && !*m->v[i].stratum &&
-		    metric_has_curve(&m->v[i]))
+		    measure_has_curve(m->v[i].m))
 			t->row[t->nrows++] = i;
 }
 
@@ -150,8 +150,8 @@ int monthly_add(struct monthly *t, char **f)
 	struct metric *r;
 	int month;
 
-	if (*f[t->col[T_STRATUM]] || strcmp(f[t->col[T_EXCLUDED]], "0") != 0 ||
-	    strcmp(f[t->col[T_NUMERATOR]], "0") == 0)
+	/* one row per member (or episode) and sub-result, whatever its stratum */
+	if (strcmp(f[t->col[T_EXCLUDED]], "0") != 0 || strcmp(f[t->col[T_NUMERATOR]], "0") == 0)
 		return 0;
 	if (!id_has_curve(t, f[t->col[T_MEASURE]]))
 		return 0;
@@ -165,7 +165,18 @@ int monthly_add(struct monthly *t, char **f)
 		r->month_num[month]++;
 		t->mx->v[r->parent].month_num[month]++;
 	}
+	if (!*f[t->col[T_EVIDENCE_DATE]])
+		t->mx->v[r->parent].undated++;
 	return 0;
+}
+
+void monthly_finish(struct monthly *t)
+{
+	for (int i = 0; i < t->nrows; i++) {
+		struct metric *r = &t->mx->v[t->row[i]], *all = &t->mx->v[r->parent];
+
+		all->has_curve = r->has_curve = all->undated == 0;
+	}
 }
 
 long long monthly_numerator(const struct metric *r, int month)

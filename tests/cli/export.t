@@ -529,6 +529,28 @@ test_expect_success 'monthly curve: last year drawn only when results.db holds a
 	! grep -q "#757575" sec
 '
 
+test_expect_success 'monthly curve: none for a sub-result with a numerator of no evidence date' '
+	mkdir -p ws8/measure &&
+	cp ws6/measure/aggregates.rec.zst ws8/measure/ &&
+	grep -v "^#" "$FIX/monthly-results.tsv" | sed "s/\t2025-05-01\t/\t\t/" |
+		"$TEST_TOOL" rec-write measure_results 1 ws8/measure/results.rec.zst &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws8 &&
+	test "$(sqlite3 ws8/export/results.db "SELECT count(*) FROM metric_month")" = 0 &&
+	grep -q "<figcaption>COL screened: 1 run</figcaption>" ws8/export/internal/report.html &&
+	! grep -q "month of the measurement year</text>" ws8/export/internal/report.html
+'
+
+test_expect_success 'monthly curve: a stratified measure counts the rows of every stratum' '
+	mkdir -p ws9/measure &&
+	printf "DEV\tscreened\t\tP01\tC1\t4\t0\t2\nDEV\tscreened\tage_1\tP01\tC1\t2\t0\t1\nDEV\tscreened\tage_2\tP01\tC1\t2\t0\t1\n" |
+		"$TEST_TOOL" rec-write measure_aggregates 1 ws9/measure/aggregates.rec.zst &&
+	printf "N1\tDEV\tscreened\tage_1\tP01\tC1\t0\t\t1\t\tx\t2025-03-03\t\t\nN2\tDEV\tscreened\tage_1\tP01\tC1\t0\t\t0\tscreening\t\t\t2025-12-31\t\nN3\tDEV\tscreened\tage_2\tP01\tC1\t0\t\t1\t\tx\t2025-07-07\t\t\nN4\tDEV\tscreened\tage_2\tP01\tC1\t0\t\t0\tscreening\t\t\t2025-12-31\t\n" |
+		"$TEST_TOOL" rec-write measure_results 1 ws9/measure/results.rec.zst &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws9 &&
+	sqlite3 ws9/export/results.db "SELECT month, numerator, denominator FROM metric_month WHERE partner_id = \"P01\" AND month IN (2, 3, 7, 12) ORDER BY month" >out &&
+	printf "2|0|4\n3|1|4\n7|2|4\n12|2|4\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'monthly curve: a numerator with a damaged evidence date is refused' '
 	mkdir -p ws7/measure &&
 	cp ws6/measure/aggregates.rec.zst ws7/measure/ &&
