@@ -330,7 +330,7 @@ static int last_month(const struct chart_curve *c)
 }
 
 /* The curves in one sentence: "June: 45.0%; last June: 40.0%; last year
- * ended at 71.0%". */
+ * ended at 71.0%" (in December, "December: 75.0%; last December: 71.0%"). */
 static void curve_caption(FILE *fp, const struct metric *r, int last,
 			  const struct chart_curve *cur, const struct chart_curve *prior,
 			  int months)
@@ -349,6 +349,8 @@ static void curve_caption(FILE *fp, const struct metric *r, int last,
 		fprintf(fp, "%s: %.*f%%", month_name[last - 1], d, cur->rate[last - 1]);
 	if (last && prior->has[last - 1])
 		fprintf(fp, "; last %s: %.*f%%", month_name[last - 1], d, prior->rate[last - 1]);
+	if (end == MONTHS && last == MONTHS && prior->has[MONTHS - 1])
+		return; /* "last December" said it */
 	if (end == MONTHS)
 		fprintf(fp, "; last year ended at %.*f%%", d, prior->rate[MONTHS - 1]);
 	else if (end)

@@ -524,6 +524,9 @@ test_expect_success 'monthly curve: last year drawn only when results.db holds a
 	test "$(grep -c "<polyline fill=\"none\" stroke=\"#757575\"" sec)" = 1 &&
 	section partners/P01 P01 >sec &&
 	grep -q "last May: 40.0%; last year ended at 71.0%</figcaption>" sec &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 &&
+	section internal P01 >sec &&
+	grep -q "<figcaption>COL screened: December: 75.0%; last December: 71.0%</figcaption>" sec &&
 	section public P01 >sec &&
 	grep -q "<figcaption>COL screened: suppressed</figcaption>" sec &&
 	! grep -q "#757575" sec
