@@ -295,7 +295,8 @@ static int load_metrics(struct stage *st)
 	return 0;
 }
 
-/* The gap lists and the database rows, both left uncommitted. */
+/* The gap lists and the database rows, both left uncommitted; the rows'
+ * monthly numerators counted on the way. */
 static int write_lists_and_db(struct stage *st)
 {
 	char *path = xasprintf("%s/measure/results.rec.zst", st->ws);
@@ -306,10 +307,14 @@ static int write_lists_and_db(struct stage *st)
 		.tmpdir = tmp,
 		.level = (int)config_int(st->cfg, "limits.sort_level"),
 	};
+	struct monthly tally;
 	int rc = fs_mkdirs(tmp, AFILE_PHI_DIR);
 
+	monthly_init(&tally, &st->mx, st->ms, &st->key);
 	if (rc == 0)
-		rc = gaps_write(&st->gaps, path, gaps_dir, st->ms, st->key.as_of, &sort);
+		rc = gaps_write(&st->gaps, path, gaps_dir, st->ms, st->key.as_of, &sort, &tally);
+	monthly_finish(&tally);
+	monthly_release(&tally);
 	free(path);
 	free(gaps_dir);
 	free(tmp);

@@ -61,6 +61,7 @@ const struct baseline *inputs_baseline(const struct export_inputs *in,
 const char *inputs_partner_name(const struct export_inputs *in, const char *id);
 
 enum { CNT_DEN, CNT_EXC, CNT_NUM, CNT_OPEN, NCNT };
+#define MONTHS 12 /* of the measurement year */
 enum metric_level { LEVEL_ALL, LEVEL_PARTNER, LEVEL_CLINIC };
 
 /* One reported row: CCO-wide, a partner or a clinic, for one measure,
@@ -78,6 +79,11 @@ struct metric {
 	int has_rate, has_benchmark, has_baseline, has_target, has_needed;
 	long long rate, benchmark, baseline, target, needed;
 	const char *status;
+	long long month_num[MONTHS]; /* numerators first evidenced in each
+					month of the year (monthly.c) */
+	long long undated;      /* numerators with no evidence date */
+	int has_curve;          /* its monthly curve is drawn and stored
+				   (after monthly_finish()) */
 };
 
 /* Rows grouped in blocks of one measure, sub-result and stratum: the ALL
@@ -102,9 +108,63 @@ int metrics_load(struct metrics *m, const char *path, const struct measure_set *
 void metrics_release(struct metrics *m);
 int metric_is_proportion(const struct metric *r);
 
+/* The run's identity in results.db. */
+struct run_key {
+	int measurement_year;
+	const char *as_of;           /* YYYY-MM-DD */
+	char config_hash[33];
+};
+
+/* monthly.c: the year-to-date rate by month (see cco-export(1)), counted
+ * into the rows' month_num from the results file, one row at a time. */
+struct rec_reader;
+struct monthly {
+	struct metrics *mx;            /* the rows counted into (not owned) */
+	const struct measure_set *ms;
+	int year;                      /* the measurement year */
+	const char *as_of;
+	int *row;                      /* partner rows with a curve, in key order */
+	int nrows;
+	struct metric *last;           /* the row found last */
+	int col[6];                    /* the results columns it reads */
+};
+
+/* 1 if the measure's rate can have a monthly curve: a proportion of
+ * members where higher is better (not a rate per 1,000 member months, not
+ * a lower-is-better measure such as readmissions). */
+int measure_has_curve(const struct measure *m);
+/* 1 if partner or CCO row r has its curve: a measure that can have one,
+ * whose every numerator of the measure and sub-result, CCO-wide, has an
+ * evidence date (a curve missing some would mislead). */
+int metric_has_curve(const struct metric *r);
+/* The months of the measurement year up to the as-of date (0 to 12). */
+int monthly_months(const struct run_key *k);
+/* Start counting into m's rows (their month_num zero from metrics_load()).
+ * Release with monthly_release(). */
+void monthly_init(struct monthly *t, struct metrics *m, const struct measure_set *ms,
+		  const struct run_key *k);
+void monthly_release(struct monthly *t);
+/* Find the columns in the results file r.  Returns 0 or -1 with err_msg(). */
+int monthly_columns(struct monthly *t, const struct rec_reader *r);
+/* Count results row f: a numerator of a curve measure into its partner
+ * and CCO rows by month of evidence.  Returns 0, or -1 with err_msg() set
+ * (a damaged date, a partner the aggregates do not have). */
+int monthly_add(struct monthly *t, char **f);
+/* Once every row is counted: decide which rows have their curve. */
+void monthly_finish(struct monthly *t);
+/* Row r's numerator to the end of month (1 for January). */
+long long monthly_numerator(const struct metric *r, int month);
+/* Row r's year-to-date rate at the end of month, rounded like its rate,
+ * in units of 10^-decimals; 0 with no denominator (*has 0). */
+long long monthly_rate(const struct metric *r, int month, int *has);
+
 /* Fill rates, benchmarks, baselines, targets, statuses and needed. */
 void goals_compute(struct metrics *m, const struct export_inputs *in,
 		   long min_denominator);
+
+/* The rate of numerator num over r's denominator less exclusions (not 0),
+ * in r's units and rounding (after goals_compute()). */
+long long goals_rate(const struct metric *r, long long num);
 
 /* Mark the cells the small-cell policy hides (see cco-export(1)),
  * replacing any earlier marks; the rows of partner exempt (NULL: none),
@@ -163,21 +223,16 @@ struct gap_files {
 /* Read the results file and write every partner's list into dir (made
  * mode 0700) as uncommitted files, sorted with the external sort sort; a
  * gap is closable when its deadline is on or after as_of (YYYY-MM-DD).
+ * Each row is also counted into tally (monthly_add()) in the same pass.
  * Returns 0, or -1 with err_msg() set.  Call gaps_finish() either way. */
 struct extsort_config;
 int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
 	       const struct measure_set *ms, const char *as_of,
-	       const struct extsort_config *sort);
+	       const struct extsort_config *sort, struct monthly *tally);
 /* Commit every list and remove lists of partners no longer present (ok),
  * or discard them all.  Returns 0 or -1 with err_msg() set. */
 int gaps_finish(struct gap_files *g, int ok);
 
-/* The run's identity in results.db. */
-struct run_key {
-	int measurement_year;
-	const char *as_of;           /* YYYY-MM-DD */
-	char config_hash[33];
-};
 
 /* XXH3 of the measure definitions, value sets (every file of the two
  * directories, by name), targets and baselines files, as 32 hex digits.

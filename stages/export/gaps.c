@@ -106,8 +106,10 @@ static void find_columns(const struct rec_reader *r, int *col)
 		col[i] = rec_reader_col(r, result_col[i]);
 }
 
+/* Read the results at path: each gap into s (counted in *n), each row
+ * into tally. */
 static int read_gaps(const char *path, const struct measure_set *ms, const char *as_of,
-		     struct extsort *s, long long *n)
+		     struct extsort *s, long long *n, struct monthly *tally)
 {
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
@@ -118,10 +120,16 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 	rc = rec_reader_expect(r, rec_schema_find("measure_results"));
 	if (rc == 0)
 		find_columns(r, col);
+	if (rc == 0 && monthly_columns(tally, r) < 0)
+		rc = err_set("%s: %s", path, err_msg());
 	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
 		int gaps = yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
+		if (monthly_add(tally, row.field) < 0) {
+			rc = err_set("%s:%ld: %s", path, rec_reader_line(r), err_msg());
+			break;
+		}
 		if (!known) {
 			rc = err_set("%s:%ld: measure '%s' has no definition in paths.measures",
 				     path, rec_reader_line(r), FIELD(&row, col, R_MEASURE));
@@ -231,7 +239,7 @@ static int write_gap(struct gap_files *g, char *line, char *prev_partner, size_t
 
 int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
 	       const struct measure_set *ms, const char *as_of,
-	       const struct extsort_config *sort)
+	       const struct extsort_config *sort, struct monthly *tally)
 {
 	struct extsort *s = extsort_new(sort);
 	char partner[256] = "";
@@ -241,7 +249,7 @@ int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
 
 	memset(g, 0, sizeof(*g));
 	g->dir = xstrdup(dir);
-	rc = read_gaps(results_path, ms, as_of, s, &g->rows);
+	rc = read_gaps(results_path, ms, as_of, s, &g->rows, tally);
 	if (rc == 0)
 		rc = extsort_finish(s);
 	if (rc == 0)

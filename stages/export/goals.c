@@ -105,6 +105,13 @@ static void set_status(struct metric *r, long long s, long min_denominator)
 	}
 }
 
+long long goals_rate(const struct metric *r, long long num)
+{
+	long long s = (metric_is_proportion(r) ? 100 : 1000) * pow10ll(r->decimals);
+
+	return round_ratio(num, r->cnt[CNT_DEN] - r->cnt[CNT_EXC], s);
+}
+
 void goals_compute(struct metrics *m, const struct export_inputs *in,
 		   long min_denominator)
 {
@@ -120,7 +127,7 @@ void goals_compute(struct metrics *m, const struct export_inputs *in,
 		s = (metric_is_proportion(r) ? 100 : 1000) * p;
 		r->has_rate = e > 0;
 		if (r->has_rate)
-			r->rate = round_ratio(r->cnt[CNT_NUM], e, s);
+			r->rate = goals_rate(r, r->cnt[CNT_NUM]);
 		if (t && t->has_benchmark) {
 			r->has_benchmark = 1;
 			r->benchmark = round_units(t->benchmark, p);

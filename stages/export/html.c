@@ -2,8 +2,9 @@
  * html.c: report.html, one self-contained page: inline CSS and SVG, no
  * scripts, nothing fetched.  First whom it is for, the overview matrix
  * and the contents (htmloverview.c); per measure its goals, a chart of
- * the partners' rates and a table; per partner its progress across the
- * runs in results.db.
+ * the partners' rates and a table; per partner and measure its rate to
+ * date by month against last year's (monthly.c), or, for measures
+ * without a curve, its progress across the runs in results.db.
  * The only date in it is the run's as-of date (and those of past runs).
  */
 #include <stdlib.h>
@@ -173,11 +174,12 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 	free(rows);
 }
 
-/* 1 if audience a sees partner id's own numbers whole. */
-static int sees_own(const struct audience *a, const char *id)
+/* 1 if audience a sees partner's numbers whole: internally, and in the
+ * partner's own packet. */
+static int sees_whole(const struct audience *a, const char *partner)
 {
 	return a->kind == AUDIENCE_INTERNAL ||
-	       (a->kind == AUDIENCE_PARTNER && strcmp(a->partner, id) == 0);
+	       (a->kind == AUDIENCE_PARTNER && strcmp(a->partner, partner) == 0);
 }
 
 /* The partner's rates of this measure across the runs of the year up to
@@ -209,7 +211,7 @@ static int history(sqlite3 *db, const struct run_key *k, const struct metric *r,
 	sqlite3_bind_text(st, 2, r->partner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, sees_own(a, r->partner));
+	sqlite3_bind_int(st, 5, sees_whole(a, r->partner));
 	sqlite3_bind_text(st, 6, k->as_of, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		xgrow(pts, &alloc, (size_t)n + 1, sizeof(**pts));
@@ -230,6 +232,16 @@ static double unit(long long v, int d)
 	return x;
 }
 
+/* The start of a partner chart's caption: "MEASURE SUB: ". */
+static void caption_open(FILE *fp, const struct metric *r)
+{
+	fputs("<figcaption>", fp);
+	html_text(fp, r->measure_id);
+	fputs(" ", fp);
+	html_text(fp, r->sub);
+	fputs(": ", fp);
+}
+
 static void progress_chart(FILE *fp, const struct metric *r, const struct run_key *k,
 			   sqlite3 *db, const struct audience *a)
 {
@@ -241,13 +253,130 @@ static void progress_chart(FILE *fp, const struct metric *r, const struct run_ke
 	chart_line(fp, pts, n, !metric_is_proportion(r), r->decimals, r->has_benchmark,
 		   unit(r->benchmark, r->decimals), r->has_target, unit(r->target, r->decimals),
 		   title);
-	fputs("<figcaption>", fp);
-	html_text(fp, r->measure_id);
-	fputs(" ", fp);
-	html_text(fp, r->sub);
-	fprintf(fp, ": %d run%s</figcaption></figure>\n", n, n == 1 ? "" : "s");
+	caption_open(fp, r);
+	fprintf(fp, "%d run%s</figcaption></figure>\n", n, n == 1 ? "" : "s");
 	free(title);
 	free(pts);
+}
+
+/* Last year's curve of r's measure and partner from the latest run of the
+ * prior measurement year in db that has one, the months audience a may
+ * see (as history() does).  Returns the number of months found. */
+static int prior_curve(sqlite3 *db, const struct run_key *k, const struct metric *r,
+		       const struct audience *a, struct chart_curve *c)
+{
+	static const char sql[] =
+		"SELECT m.month, m.rate FROM metric_month m"
+		" WHERE m.partner_id = ?2 AND m.measure_id = ?3 AND m.submeasure = ?4"
+		" AND m.rate IS NOT NULL AND (m.suppressed = 0 OR ?5)"
+		" AND m.run_id = (SELECT r.run_id FROM run r WHERE r.measurement_year = ?1"
+		" AND EXISTS (SELECT 1 FROM metric_month x WHERE x.run_id = r.run_id"
+		" AND x.partner_id = ?2 AND x.measure_id = ?3 AND x.submeasure = ?4)"
+		" ORDER BY r.as_of DESC, r.run_id DESC LIMIT 1)"
+		" ORDER BY m.month";
+	sqlite3_stmt *st;
+	int n = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!db || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int(st, 1, k->measurement_year - 1);
+	sqlite3_bind_text(st, 2, r->partner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->measure_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->sub, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, sees_whole(a, r->partner));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int mo = sqlite3_column_int(st, 0);
+
+		if (mo < 1 || mo > MONTHS)
+			continue;
+		c->has[mo - 1] = 1;
+		c->rate[mo - 1] = sqlite3_column_double(st, 1);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* This year's curve of r up to month months, none when r is suppressed.
+ * Returns the last month drawn (0: none). */
+static int this_curve(const struct metric *r, int months, struct chart_curve *c)
+{
+	int last = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (int mo = 1; !suppress_row(r) && mo <= months; mo++) {
+		long long v = monthly_rate(r, mo, &c->has[mo - 1]);
+
+		c->rate[mo - 1] = unit(v, r->decimals);
+		last = c->has[mo - 1] ? mo : last;
+	}
+	return last;
+}
+
+static const char *const month_name[MONTHS] = {
+	"January", "February", "March", "April", "May", "June", "July", "August",
+	"September", "October", "November", "December"
+};
+
+/* The last month of c with a point, or 0. */
+static int last_month(const struct chart_curve *c)
+{
+	int last = 0;
+
+	for (int i = 0; i < MONTHS; i++)
+		last = c->has[i] ? i + 1 : last;
+	return last;
+}
+
+/* The curves in one sentence: "June: 45.0%; last June: 40.0%; last year
+ * ended at 71.0%" (in December, "December: 75.0%; last December: 71.0%"). */
+static void curve_caption(FILE *fp, const struct metric *r, int last,
+			  const struct chart_curve *cur, const struct chart_curve *prior,
+			  int months)
+{
+	int end = last_month(prior), d = r->decimals;
+
+	if (months == 0) {
+		fputs("no month of the year yet", fp);
+		return;
+	}
+	if (suppress_row(r))
+		fputs("suppressed", fp);
+	else if (!last)
+		fputs("no members", fp);
+	else
+		fprintf(fp, "%s: %.*f%%", month_name[last - 1], d, cur->rate[last - 1]);
+	if (last && prior->has[last - 1])
+		fprintf(fp, "; last %s: %.*f%%", month_name[last - 1], d, prior->rate[last - 1]);
+	if (end == MONTHS && last == MONTHS && prior->has[MONTHS - 1])
+		return; /* "last December" said it */
+	if (end == MONTHS)
+		fprintf(fp, "; last year ended at %.*f%%", d, prior->rate[MONTHS - 1]);
+	else if (end)
+		fprintf(fp, "; last year reached %.*f%% by %s", d, prior->rate[end - 1],
+			month_name[end - 1]);
+}
+
+/* Partner row r's year to date by month against last year's, the
+ * benchmark and the target, with its caption. */
+static void curve_chart(FILE *fp, const struct metric *r, const struct run_key *k,
+			sqlite3 *db, const struct audience *a)
+{
+	struct chart_curve cur, prior;
+	int months = monthly_months(k), last = this_curve(r, months, &cur);
+	int has_prior = prior_curve(db, k, r, a, &prior) > 0;
+	char *title = xasprintf("%s %s %s: rate to date by month, this year%s", r->partner,
+				r->measure_id, r->sub, has_prior ? " and last year" : "");
+
+	fputs("<figure class=\"small\">", fp);
+	chart_months(fp, &cur, has_prior ? &prior : NULL, r->has_benchmark,
+		     unit(r->benchmark, r->decimals), r->has_target, unit(r->target, r->decimals),
+		     title);
+	caption_open(fp, r);
+	curve_caption(fp, r, last, &cur, &prior, months);
+	fputs("</figcaption></figure>\n", fp);
+	free(title);
 }
 
 static void partner_section(FILE *fp, const struct metrics *m, const char *id,
@@ -261,14 +390,22 @@ static void partner_section(FILE *fp, const struct metrics *m, const char *id,
 	fputs(" ", fp);
 	html_text(fp, inputs_partner_name(in, id));
 	fputs("</h2>\n", fp);
-	if (sees_own(a, id))
+	if (sees_whole(a, id))
 		html_push(fp, m, id, g);
-	fputs("<p>Progress across this year's runs (dashed: benchmark in black, "
-	      "target in blue).</p>\n", fp);
-	for (int i = 0; i < m->n; i++)
-		if (!*m->v[i].stratum && m->v[i].level == LEVEL_PARTNER &&
-		    strcmp(m->v[i].partner, id) == 0)
-			progress_chart(fp, &m->v[i], k, db, a);
+	fputs("<p>The rate to date by month of the measurement year (solid; dotted "
+	      "grey: last year's); for the others (rates per 1,000 member months, "
+	      "lower-is-better measures, results without evidence dates), the rate across "
+	      "this year's runs. Dashed: benchmark in black, target in blue.</p>\n", fp);
+	for (int i = 0; i < m->n; i++) {
+		const struct metric *r = &m->v[i];
+
+		if (*r->stratum || r->level != LEVEL_PARTNER || strcmp(r->partner, id) != 0)
+			continue;
+		if (metric_has_curve(r))
+			curve_chart(fp, r, k, db, a);
+		else
+			progress_chart(fp, r, k, db, a);
+	}
 	fputs("</section>\n", fp);
 }
 

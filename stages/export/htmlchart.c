@@ -157,9 +157,9 @@ static void hline(FILE *fp, double y, const char *colour)
 		    "stroke-dasharray=\"4 3\"/>\n", LINE_LEFT, y, LINE_W - 10, y, colour);
 }
 
-/* The axes of a line chart whose values run from 0 to top: the value
- * axis with its ends labelled, the base line, and both titles. */
-static void line_axes(FILE *fp, double top, int per1000)
+/* The value axis of a line chart from 0 to top, its ends labelled, the
+ * base line and the value axis title. */
+static void value_axis(FILE *fp, double top, int per1000)
 {
 	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\"/>\n"
 		    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#555\"/>\n",
@@ -169,11 +169,41 @@ static void line_axes(FILE *fp, double top, int per1000)
 		    "<text x=\"%d\" y=\"%.1f\" class=\"note\" text-anchor=\"end\">%.*f</text>\n",
 		LINE_LEFT - 3, line_y(0, top) + 4, LINE_LEFT - 3, line_y(top, top) + 4,
 		per1000 ? 1 : 0, top);
-	fprintf(fp, "<text x=\"2\" y=\"11\" class=\"note\">%s</text>\n"
-		    "<text x=\"%d\" y=\"%d\" class=\"note\" text-anchor=\"middle\">"
-		    "as-of date of each run</text>\n",
-		per1000 ? "rate per 1,000 member months" : "rate (%)",
-		(LINE_LEFT + LINE_W) / 2, LINE_H - 4);
+	fprintf(fp, "<text x=\"2\" y=\"11\" class=\"note\">%s</text>\n",
+		per1000 ? "rate per 1,000 member months" : "rate (%)");
+}
+
+/* The title of the time axis, under it. */
+static void time_axis_title(FILE *fp, const char *title)
+{
+	fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"note\" text-anchor=\"middle\">%s</text>\n",
+		(LINE_LEFT + LINE_W) / 2, LINE_H - 4, title);
+}
+
+/* The axes of a line chart across runs whose values run from 0 to top. */
+static void line_axes(FILE *fp, double top, int per1000)
+{
+	value_axis(fp, top, per1000);
+	time_axis_title(fp, "as-of date of each run");
+}
+
+/* The opening of a small line chart's image, labelled title. */
+static void line_open(FILE *fp, const char *title)
+{
+	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		    "viewBox=\"0 0 %d %d\" role=\"img\"><title>", LINE_W, LINE_H, LINE_W, LINE_H);
+	html_text(fp, title);
+	fputs("</title>\n", fp);
+}
+
+/* The benchmark (black) and target (blue) as dashed lines. */
+static void goal_lines(FILE *fp, int has_benchmark, double benchmark, int has_target,
+		       double target, double top)
+{
+	if (has_benchmark)
+		hline(fp, line_y(benchmark, top), "#000");
+	if (has_target)
+		hline(fp, line_y(target, top), "#1a237e");
 }
 
 void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int decimals,
@@ -190,15 +220,9 @@ void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int
 		top = (has_target && target > top ? target : top) * 1.2;
 		top = top <= 0 ? 1 : top;
 	}
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		    "viewBox=\"0 0 %d %d\" role=\"img\"><title>", LINE_W, LINE_H, LINE_W, LINE_H);
-	html_text(fp, title);
-	fputs("</title>\n", fp);
+	line_open(fp, title);
 	line_axes(fp, top, per1000);
-	if (has_benchmark)
-		hline(fp, line_y(benchmark, top), "#000");
-	if (has_target)
-		hline(fp, line_y(target, top), "#1a237e");
+	goal_lines(fp, has_benchmark, benchmark, has_target, target, top);
 	if (n > 1) {
 		fputs("<polyline fill=\"none\" stroke=\"#37474f\" stroke-width=\"2\" points=\"", fp);
 		for (int i = 0; i < n; i++)
@@ -221,5 +245,65 @@ void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int
 		fprintf(fp, "<text x=\"%d\" y=\"%d\" class=\"note\">no reportable rate yet</text>\n",
 			x0, LINE_H / 2);
 	}
+	fputs("</svg>\n", fp);
+}
+
+#define MONTH_X0 (LINE_LEFT + 10)
+#define MONTH_STEP ((LINE_W - 20 - MONTH_X0) / (MONTHS - 1.0))
+
+/* The month axis: a tick and initial per month, and its title. */
+static void month_axis(FILE *fp)
+{
+	static const char initial[] = "JFMAMJJASOND";
+
+	for (int i = 0; i < MONTHS; i++) {
+		double x = MONTH_X0 + i * MONTH_STEP;
+
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#555\"/>"
+			    "<text x=\"%.1f\" y=\"%d\" class=\"note\" text-anchor=\"middle\">%c"
+			    "</text>\n", x, LINE_BOTTOM, x, LINE_BOTTOM + 4, x, LINE_BOTTOM + 14,
+			initial[i]);
+	}
+	time_axis_title(fp, "month of the measurement year");
+}
+
+/* Curve c as one polyline through its points, in stroke colour with dash
+ * (NULL: solid); nothing with fewer than two. */
+static void curve_line(FILE *fp, const struct chart_curve *c, const char *colour,
+		       const char *dash)
+{
+	int n = 0;
+
+	for (int i = 0; i < MONTHS; i++)
+		n += c->has[i];
+	if (n < 2)
+		return;
+	fprintf(fp, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", colour);
+	if (dash)
+		fprintf(fp, " stroke-dasharray=\"%s\"", dash);
+	fputs(" points=\"", fp);
+	n = 0;
+	for (int i = 0; i < MONTHS; i++)
+		if (c->has[i])
+			fprintf(fp, "%s%.1f,%.1f", n++ ? " " : "", MONTH_X0 + i * MONTH_STEP,
+				line_y(c->rate[i], 100));
+	fputs("\"/>\n", fp);
+}
+
+void chart_months(FILE *fp, const struct chart_curve *cur, const struct chart_curve *prior,
+		  int has_benchmark, double benchmark, int has_target, double target,
+		  const char *title)
+{
+	line_open(fp, title);
+	value_axis(fp, 100, 0);
+	month_axis(fp);
+	goal_lines(fp, has_benchmark, benchmark, has_target, target, 100);
+	if (prior)
+		curve_line(fp, prior, "#757575", "2 3");
+	curve_line(fp, cur, "#37474f", NULL);
+	for (int i = 0; i < MONTHS; i++)
+		if (cur->has[i])
+			fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#37474f\"/>\n",
+				MONTH_X0 + i * MONTH_STEP, line_y(cur->rate[i], 100));
 	fputs("</svg>\n", fp);
 }

@@ -41,6 +41,21 @@ void chart_line(FILE *fp, const struct chart_point *pts, int n, int per1000, int
 		int has_benchmark, double benchmark, int has_target, double target,
 		const char *title);
 
+/* A year-to-date curve: rate[i] the rate at the end of month i + 1,
+ * drawn where has[i]. */
+struct chart_curve {
+	double rate[MONTHS];
+	int has[MONTHS];
+};
+
+/* A small line chart over the twelve months of the measurement year of
+ * this year's curve cur (solid, with points) and last year's prior
+ * (dashed grey; NULL: none), with the benchmark and target (has_* 0:
+ * none) as dashed lines.  Proportions only: the axis is 0 to 100. */
+void chart_months(FILE *fp, const struct chart_curve *cur, const struct chart_curve *prior,
+		  int has_benchmark, double benchmark, int has_target, double target,
+		  const char *title);
+
 /* htmloverview.c: the top of report.html. */
 /* The status's symbol, hidden from screen readers (the text says it). */
 void html_status_mark(FILE *fp, const char *status);

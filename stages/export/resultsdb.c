@@ -4,9 +4,12 @@
  * measurement year, as-of date and configuration hash: running the same
  * again replaces that run's rows instead of adding a copy.  The tables
  * partner and measure name the ids, as of the latest run; the view
- * metric_named joins them to the metrics.
+ * metric_named joins them to the metrics.  metric_month holds each
+ * partner's year-to-date rate by month (monthly.c) of the measures that
+ * have a curve.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,6 +52,18 @@ static const char schema[] =
 	"  measure_name TEXT NOT NULL,\n"
 	"  higher_is_better INTEGER NOT NULL,\n"
 	"  kind TEXT NOT NULL CHECK (kind IN ('proportion', 'rate')));\n"
+	"CREATE TABLE IF NOT EXISTS metric_month (\n"
+	"  run_id INTEGER NOT NULL REFERENCES run (run_id),\n"
+	"  measure_id TEXT NOT NULL,\n"
+	"  submeasure TEXT NOT NULL,\n"
+	"  partner_id TEXT NOT NULL,\n"
+	"  month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),\n"
+	"  numerator INTEGER NOT NULL,\n"
+	"  denominator INTEGER NOT NULL,\n"
+	"  rate REAL,\n"
+	"  suppressed INTEGER NOT NULL);\n"
+	"CREATE INDEX IF NOT EXISTS metric_month_by_key\n"
+	"  ON metric_month (measure_id, submeasure, partner_id, run_id);\n"
 	"CREATE VIEW IF NOT EXISTS metric_named AS\n"
 	"  SELECT m.*, p.partner_name, s.measure_name\n"
 	"  FROM metric m LEFT JOIN partner p USING (partner_id)\n"
@@ -77,6 +92,22 @@ static int upgrade(sqlite3 *db)
 	return db_exec(db, "ALTER TABLE metric ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 1");
 }
 
+/* Empty table of run run_id's rows. */
+static int delete_rows(sqlite3 *db, const char *table, long long run_id)
+{
+	char sql[64];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE run_id = ?1", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(db, "prepare delete");
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(db, "delete old rows");
+}
+
 /* The run's id, reusing (and emptying) the row of an identical run. */
 static int upsert_run(sqlite3 *db, const struct run_key *k, long long *run_id)
 {
@@ -99,13 +130,8 @@ static int upsert_run(sqlite3 *db, const struct run_key *k, long long *run_id)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return fail(db, "insert run");
-	if (sqlite3_prepare_v2(db, "DELETE FROM metric WHERE run_id = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return fail(db, "prepare delete");
-	sqlite3_bind_int64(st, 1, *run_id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : fail(db, "delete old rows");
+	return delete_rows(db, "metric", *run_id) == 0 &&
+			       delete_rows(db, "metric_month", *run_id) == 0 ? 0 : -1;
 }
 
 static void bind_fixed(sqlite3_stmt *st, int i, int has, long long v, int d)
@@ -157,6 +183,51 @@ static int insert_metrics(sqlite3 *db, long long run_id, const struct metrics *m
 			rc = insert_row(st, run_id, &m->v[i]);
 	if (rc < 0)
 		fail(db, "insert metric");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Row r's months 1 to months, each a row of metric_month. */
+static int insert_months(sqlite3_stmt *st, long long run_id, const struct metric *r,
+			 int months)
+{
+	int rc = 0;
+
+	for (int mo = 1; rc == 0 && mo <= months; mo++) {
+		int has;
+		long long rate = monthly_rate(r, mo, &has);
+
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_text(st, 2, r->measure_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->sub, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, r->partner, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, mo);
+		sqlite3_bind_int64(st, 6, monthly_numerator(r, mo));
+		sqlite3_bind_int64(st, 7, r->cnt[CNT_DEN] - r->cnt[CNT_EXC]);
+		bind_fixed(st, 8, has, rate, r->decimals);
+		sqlite3_bind_int(st, 9, suppress_row(r));
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	}
+	return rc;
+}
+
+/* The monthly points of every partner and CCO row with a curve. */
+static int insert_curves(sqlite3 *db, long long run_id, const struct metrics *m, int months)
+{
+	static const char sql[] =
+		"INSERT INTO metric_month VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(db, "prepare metric_month");
+	for (int i = 0; rc == 0 && i < m->n; i++)
+		if (!*m->v[i].stratum && m->v[i].level != LEVEL_CLINIC &&
+		    metric_has_curve(&m->v[i]))
+			rc = insert_months(st, run_id, &m->v[i], months);
+	if (rc < 0)
+		fail(db, "insert metric_month");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -224,7 +295,8 @@ sqlite3 *resultsdb_store(const char *path, const struct run_key *k,
 		return NULL;
 	if (db_exec(db, "BEGIN IMMEDIATE") == 0 && db_exec(db, schema) == 0 &&
 	    upgrade(db) == 0 && upsert_run(db, k, run_id) == 0 &&
-	    insert_metrics(db, *run_id, m) == 0 && store_names(db, in, ms) == 0)
+	    insert_metrics(db, *run_id, m) == 0 &&
+	    insert_curves(db, *run_id, m, monthly_months(k)) == 0 && store_names(db, in, ms) == 0)
 		return db;
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);

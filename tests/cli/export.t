@@ -16,12 +16,13 @@ valuesets = $CCO_ROOT/config/valuesets
 measures = $CCO_ROOT/config/measures
 INI
 
-# measure_outputs WS: the fixture's measure outputs in WS/measure
+# measure_outputs WS [PREFIX]: the fixture's measure outputs
+# (PREFIXaggregates.tsv, PREFIXresults.tsv) in WS/measure
 measure_outputs() {
 	mkdir -p "$1/measure" &&
-	grep -v "^#" "$FIX/aggregates.tsv" |
+	grep -v "^#" "$FIX/${2-}aggregates.tsv" |
 		"$TEST_TOOL" rec-write measure_aggregates 1 "$1/measure/aggregates.rec.zst" &&
-	grep -v "^#" "$FIX/results.tsv" |
+	grep -v "^#" "$FIX/${2-}results.tsv" |
 		"$TEST_TOOL" rec-write measure_results 1 "$1/measure/results.rec.zst"
 }
 
@@ -428,25 +429,152 @@ test_expect_success 'report.html: charts have labelled axes' '
 	test "$(grep -c "rate (% of eligible members)</text>" $f)" = 3 &&
 	test "$(grep -c "rate (per 1,000 member months)</text>" $f)" = 1 &&
 	test "$(grep -c ">partner</text>" $f)" = 4 &&
-	test "$(grep -c ">as-of date of each run</text>" $f)" = 12
+	test "$(grep -c ">as-of date of each run</text>" $f)" = 3 &&
+	test "$(grep -c ">month of the measurement year</text>" $f)" = 9
 '
 
-test_expect_success 'report.html: progress across the runs in results.db up to its as-of date' '
+test_expect_success 'report.html: a rate per 1,000 member months: progress across the runs up to its as-of date' '
 	cco-export -q -c cfg/p.ini --set run.as_of=2026-04-30 &&
-	grep -o "COL screened: [0-9]* runs\?" ws/export/report.html | head -1 >out &&
-	echo "COL screened: 2 runs" >expect && test_cmp expect out &&
-	test "$(grep -c "CIS combo3: 0 runs" ws/export/report.html)" = 2 &&
-	grep -q "CIS combo3: 2 runs" ws/export/report.html &&
+	grep -o "AMB-ED visits: [0-9]* runs\?" ws/export/report.html | head -1 >out &&
+	echo "AMB-ED visits: 2 runs" >expect && test_cmp expect out &&
+	test "$(grep -c "AMB-ED visits: 2 runs" ws/export/report.html)" = 3 &&
 	cco-export -q -c cfg/p.ini &&
-	grep -o "COL screened: [0-9]* runs\?" ws/export/report.html | head -1 >out &&
-	echo "COL screened: 1 run" >expect && test_cmp expect out
+	grep -o "AMB-ED visits: [0-9]* runs\?" ws/export/report.html | head -1 >out &&
+	echo "AMB-ED visits: 1 run" >expect && test_cmp expect out
+'
+
+# The monthly fixture (monthly-*.tsv): P01 has 4 members in the COL
+# denominator (one more excluded), screened in February, February, May and
+# not at all; every count is below the public threshold, so public/
+# suppresses the whole row.
+
+# section SET PARTNER: the partner's section of SET/report.html in ws6
+section() {
+	awk "/<section id=\"p-$2\"/,/<\/section>/" ws6/export/$1/report.html
+}
+
+test_expect_success 'monthly curve: numerators to date by month in results.db, per partner and CCO' '
+	measure_outputs ws6 monthly- &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 &&
+	sqlite3 ws6/export/results.db "SELECT month, numerator, denominator, rate, suppressed FROM metric_month WHERE partner_id = \"P01\" ORDER BY month" >out &&
+	cat >expect <<-\EOF &&
+	1|0|4|0.0|1
+	2|2|4|50.0|1
+	3|2|4|50.0|1
+	4|2|4|50.0|1
+	5|3|4|75.0|1
+	6|3|4|75.0|1
+	7|3|4|75.0|1
+	8|3|4|75.0|1
+	9|3|4|75.0|1
+	10|3|4|75.0|1
+	11|3|4|75.0|1
+	12|3|4|75.0|1
+	EOF
+	test_cmp expect out &&
+	sqlite3 ws6/export/results.db "SELECT month, numerator, denominator, rate FROM metric_month WHERE partner_id = \"ALL\" AND month IN (1, 2, 5) ORDER BY month" >out &&
+	printf "1|0|4|0.0\n2|2|4|50.0\n5|3|4|75.0\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'monthly curve: a rerun of the same run replaces its months' '
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 &&
+	sqlite3 ws6/export/results.db "SELECT run_id, count(*) FROM metric_month GROUP BY run_id" >out &&
+	echo "1|24" >expect && test_cmp expect out
+'
+
+test_expect_success 'monthly curve: no month after the as-of date, nor evidence dated after it' '
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 --set run.as_of=2025-04-30 &&
+	sqlite3 ws6/export/results.db "SELECT max(month), sum(month = 4 AND numerator = 2) FROM metric_month m JOIN run r USING (run_id) WHERE r.as_of = \"2025-04-30\" AND partner_id = \"P01\"" >out &&
+	echo "4|1" >expect && test_cmp expect out &&
+	section internal P01 >sec &&
+	grep -q "<figcaption>COL screened: April: 50.0%</figcaption>" sec &&
+	test "$(grep -c "<circle" sec)" = 4
+'
+
+test_expect_success 'monthly curve: internal/ and the own packet draw it, public/ leaves it out' '
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 &&
+	for set in internal partners/P01; do
+		section $set P01 >sec &&
+		grep -q "<figcaption>COL screened: December: 75.0%</figcaption>" sec &&
+		test "$(grep -c "<circle" sec)" = 12 &&
+		grep -q "month of the measurement year</text>" sec ||
+			{ echo "in $set" >&2; return 1; }
+	done &&
+	section public P01 >sec &&
+	grep -q "<figcaption>COL screened: suppressed</figcaption>" sec &&
+	! grep -q "<circle\|<polyline" sec
+'
+
+test_expect_success 'monthly curve: rates per 1,000 member months and lower-is-better measures have none' '
+	sqlite3 ws/export/results.db "SELECT DISTINCT measure_id FROM metric_month ORDER BY 1" >out &&
+	printf "CIS\nCOL\nDEV\n" >expect && test_cmp expect out &&
+	grep -q "AMB-ED visits: 1 run" ws/export/internal/report.html
+'
+
+test_expect_success 'monthly curve: last year drawn only when results.db holds a run of it' '
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 --set run.as_of=2025-05-31 &&
+	section internal P01 >sec &&
+	grep -q "<figcaption>COL screened: May: 75.0%</figcaption>" sec &&
+	! grep -q "#757575" sec &&
+	sqlite3 ws6/export/results.db "INSERT INTO run VALUES (90, 2024, \"2024-06-30\", \"x\", \"t\"), (91, 2024, \"2025-03-31\", \"x\", \"t\"); INSERT INTO metric_month VALUES (90, \"COL\", \"screened\", \"P01\", 5, 3, 10, 30.0, 1), (90, \"COL\", \"screened\", \"P01\", 6, 4, 10, 40.0, 1), (91, \"COL\", \"screened\", \"P01\", 5, 4, 10, 40.0, 1), (91, \"COL\", \"screened\", \"P01\", 12, 7, 10, 71.0, 1)" &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 --set run.as_of=2025-05-31 &&
+	section internal P01 >sec &&
+	grep -q "<figcaption>COL screened: May: 75.0%; last May: 40.0%; last year ended at 71.0%</figcaption>" sec &&
+	grep -q "rate to date by month, this year and last year</title>" sec &&
+	test "$(grep -c "<polyline fill=\"none\" stroke=\"#757575\"" sec)" = 1 &&
+	section partners/P01 P01 >sec &&
+	grep -q "last May: 40.0%; last year ended at 71.0%</figcaption>" sec &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws6 &&
+	section internal P01 >sec &&
+	grep -q "<figcaption>COL screened: December: 75.0%; last December: 71.0%</figcaption>" sec &&
+	section public P01 >sec &&
+	grep -q "<figcaption>COL screened: suppressed</figcaption>" sec &&
+	! grep -q "#757575" sec
+'
+
+test_expect_success 'monthly curve: none for a sub-result with a numerator of no evidence date' '
+	mkdir -p ws8/measure &&
+	cp ws6/measure/aggregates.rec.zst ws8/measure/ &&
+	grep -v "^#" "$FIX/monthly-results.tsv" | sed "s/\t2025-05-01\t/\t\t/" |
+		"$TEST_TOOL" rec-write measure_results 1 ws8/measure/results.rec.zst &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws8 &&
+	test "$(sqlite3 ws8/export/results.db "SELECT count(*) FROM metric_month")" = 0 &&
+	grep -q "<figcaption>COL screened: 1 run</figcaption>" ws8/export/internal/report.html &&
+	! grep -q "month of the measurement year</text>" ws8/export/internal/report.html
+'
+
+test_expect_success 'monthly curve: a stratified measure counts the rows of every stratum' '
+	mkdir -p ws9/measure &&
+	printf "DEV\tscreened\t\tP01\tC1\t4\t0\t2\nDEV\tscreened\tage_1\tP01\tC1\t2\t0\t1\nDEV\tscreened\tage_2\tP01\tC1\t2\t0\t1\n" |
+		"$TEST_TOOL" rec-write measure_aggregates 1 ws9/measure/aggregates.rec.zst &&
+	printf "N1\tDEV\tscreened\tage_1\tP01\tC1\t0\t\t1\t\tx\t2025-03-03\t\t\nN2\tDEV\tscreened\tage_1\tP01\tC1\t0\t\t0\tscreening\t\t\t2025-12-31\t\nN3\tDEV\tscreened\tage_2\tP01\tC1\t0\t\t1\t\tx\t2025-07-07\t\t\nN4\tDEV\tscreened\tage_2\tP01\tC1\t0\t\t0\tscreening\t\t\t2025-12-31\t\n" |
+		"$TEST_TOOL" rec-write measure_results 1 ws9/measure/results.rec.zst &&
+	cco-export -q -c cfg/p.ini --set run.workspace=ws9 &&
+	sqlite3 ws9/export/results.db "SELECT month, numerator, denominator FROM metric_month WHERE partner_id = \"P01\" AND month IN (2, 3, 7, 12) ORDER BY month" >out &&
+	printf "2|0|4\n3|1|4\n7|2|4\n12|2|4\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'monthly curve: a numerator with a damaged evidence date is refused' '
+	mkdir -p ws7/measure &&
+	cp ws6/measure/aggregates.rec.zst ws7/measure/ &&
+	grep -v "^#" "$FIX/monthly-results.tsv" | sed "s/2025-05-01/2025-02-30/" |
+		"$TEST_TOOL" rec-write measure_results 1 ws7/measure/results.rec.zst &&
+	test_must_fail --code 1 cco-export -q -c cfg/p.ini --set run.workspace=ws7 2>err &&
+	test_grep "results.rec.zst:5: evidence_date is not a date: .2025-02-30." err
+'
+
+test_expect_success 'monthly curve: a numerator of a partner the aggregates lack is refused' '
+	grep -v "^#" "$FIX/monthly-results.tsv" | sed "s/\tP01\tC1\t0\t\t1\t/\tP09\tC1\t0\t\t1\t/" |
+		"$TEST_TOOL" rec-write measure_results 1 ws7/measure/results.rec.zst &&
+	test_must_fail --code 1 cco-export -q -c cfg/p.ini --set run.workspace=ws7 2>err &&
+	test_grep "a numerator of measure .COL. for partner .P09. is not in the aggregates" err
 '
 
 # push SET PARTNER: the text of the rows of "Where to push" in the
 # partner's section of SET/report.html, one per line
 push() {
 	sed -n "/<section id=\"p-$2\"/,/<\/section>/p" ws/export/$1/report.html |
-		sed -n "/<h3>Where to push/,/<p>Progress/p" | sed "\$d" | grep "^<tr><th scope=\"row\">\|^<p>" |
+		sed -n "/<h3>Where to push/,/<p>The rate to date/p" | sed "\$d" | grep "^<tr><th scope=\"row\">\|^<p>" |
 		sed "s/<[^>]*>/ /g; s/  */ /g; s/^ //; s/ \$//"
 }
 
@@ -542,7 +670,9 @@ test_expect_success 'results.db from before the suppressed column is upgraded' '
 	sqlite3 ws/export/results.db "CREATE TABLE run (run_id INTEGER PRIMARY KEY, measurement_year INTEGER NOT NULL, as_of TEXT NOT NULL, config_hash TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (measurement_year, as_of, config_hash)); CREATE TABLE metric (run_id INTEGER NOT NULL, level TEXT NOT NULL, measure_id TEXT NOT NULL, submeasure TEXT NOT NULL, partner_id TEXT NOT NULL, clinic_id TEXT NOT NULL, denominator INTEGER NOT NULL, exclusions INTEGER NOT NULL, numerator INTEGER NOT NULL, rate REAL, benchmark REAL, baseline REAL, improvement_target REAL, status TEXT NOT NULL, needed INTEGER); INSERT INTO run VALUES (1, 2025, \"2026-02-28\", \"x\", \"t\"); INSERT INTO metric VALUES (1, \"partner\", \"COL\", \"screened\", \"P01\", \"\", 100, 0, 50, 50.0, NULL, NULL, NULL, \"not met\", 1)" &&
 	cco-export -q -c cfg/p.ini &&
 	sqlite3 ws/export/results.db "SELECT run_id, suppressed FROM metric WHERE partner_id = \"P01\" AND measure_id = \"COL\" AND level = \"partner\"" >out &&
-	printf "1|1\n2|0\n" >expect && test_cmp expect out
+	printf "1|1\n2|0\n" >expect && test_cmp expect out &&
+	sqlite3 ws/export/results.db "SELECT run_id, count(*) FROM metric_month WHERE partner_id = \"P01\" AND measure_id = \"COL\"" >out &&
+	echo "2|12" >expect && test_cmp expect out
 '
 
 test_expect_success 'CSV cells a spreadsheet would run as formulas get a quote, numbers stay' '

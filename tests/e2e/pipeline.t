@@ -47,6 +47,18 @@ test_expect_success 'gap lists: a deadline and a clinic label on every row, no P
 	grep -q ",unattributed," gaps
 '
 
+# The sample has no evidence after the measurement year, so each curve
+# ends at the numerator reported (strata and all).
+test_expect_success 'monthly curves: December holds every numerator the run reports' '
+	sqlite3 ws/export/results.db "SELECT count(DISTINCT measure_id), count(*) FROM metric_month" >n &&
+	test "$(cut -d"|" -f1 n)" -gt 10 &&
+	sqlite3 ws/export/results.db "SELECT mm.measure_id, mm.submeasure, mm.partner_id,
+			mm.numerator, m.numerator
+		FROM metric_month mm JOIN metric m USING (run_id, measure_id, submeasure, partner_id)
+		WHERE m.level = \"partner\" AND mm.month = 12 AND mm.numerator != m.numerator" >bad &&
+	test_cmp /dev/null bad
+'
+
 test_expect_success 'every loaded row is accounted for' '
 	sqlite3 ws/cco.db "SELECT count(*) FROM extract WHERE rows_read != accepted + rejected" >bad &&
 	echo 0 >expect && test_cmp expect bad
