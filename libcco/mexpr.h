@@ -141,6 +141,8 @@ struct mx_hits {
 	int n;
 };
 
+struct mx_trace;
+
 /* Everything an expression can look at, for one member or episode. */
 struct mx_ctx {
 	int my_start, my_end, as_of; /* the run */
@@ -153,15 +155,17 @@ struct mx_ctx {
 	int index, index_end;        /* the episode's dates, or DATE_NONE */
 	const int *named;            /* named dates by slot, computed in order */
 	const signed char *refs;     /* criteria results by slot (0 or 1) */
-	const int *ref_deadlines;    /* their deadlines by slot (mx_trace), or
-					NULL */
+	const struct mx_trace *ref_traces; /* their evidence and deadlines by
+					      slot, or NULL */
 	const uint64_t *index_bits;  /* value-set slots holding the episode's
 					principal diagnosis, or NULL */
 };
 
 /* What decided a result, for evidence and gap lists. */
 struct mx_trace {
-	int evidence;       /* the hit that completed a count, or -1 */
+	int evidence;       /* the hit that completed the result: of the
+			       counts (and sub-results named) it needed, the
+			       one completed last; or -1 */
 	int evidence_date;  /* its date, or DATE_NONE */
 	int deadline;       /* the latest window end among failed counts and
 			       date-in-window tests, and the deadline of a

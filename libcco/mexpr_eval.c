@@ -16,6 +16,16 @@ void mx_trace_init(struct mx_trace *t)
 
 static int window(const struct mx_window *w, const struct mx_ctx *c, int *from, int *to);
 
+/* A passing part completed on date by hit evidence: the result is
+ * complete once its last needed part is, so keep the latest. */
+static void trace_evidence(struct mx_trace *t, int evidence, int date)
+{
+	if (t && date != DATE_NONE && (t->evidence_date == DATE_NONE || date > t->evidence_date)) {
+		t->evidence = evidence;
+		t->evidence_date = date;
+	}
+}
+
 /* A failed criterion could still be met through day: keep the latest
  * such day as the deadline. */
 static void trace_deadline(struct mx_trace *t, int day)
@@ -197,34 +207,60 @@ static int eval_count(const struct mx_node *n, const struct mx_ctx *c,
 			break;
 	}
 	result = compare(count, n->op, n->k);
-	if (t && result && completing && t->evidence < 0) {
-		t->evidence = completing->evidence;
-		t->evidence_date = completing->date;
-	}
+	if (result && completing)
+		trace_evidence(t, completing->evidence, completing->date);
 	if (!result)
 		trace_deadline(t, to);
 	return result;
 }
 
-/* date in window; a failure's deadline is the window's end. */
+/* date in window; a pass is evidenced by the date (no claim named), a
+ * failure's deadline is the window's end. */
 static int eval_date_in(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 {
 	int from, to, day = mx_date_eval(&n->date, c);
 	int defined = window(&n->win, c, &from, &to);
 
-	if (day != DATE_NONE && defined && day >= from && day <= to)
+	if (day != DATE_NONE && defined && day >= from && day <= to) {
+		trace_evidence(t, -1, day);
 		return 1;
+	}
 	trace_deadline(t, defined ? to : DATE_NONE);
 	return 0;
 }
 
-/* A named sub-result; a failed one passes its deadline on. */
+/* A named sub-result: a met one passes its evidence on, a failed one its
+ * deadline. */
 static int eval_ref(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 {
-	if (c->refs[n->ref] == 1)
+	const struct mx_trace *r = c->ref_traces ? &c->ref_traces[n->ref] : NULL;
+
+	if (c->refs[n->ref] == 1) {
+		if (r)
+			trace_evidence(t, r->evidence, r->evidence_date);
 		return 1;
-	trace_deadline(t, c->ref_deadlines ? c->ref_deadlines[n->ref] : DATE_NONE);
+	}
+	trace_deadline(t, r ? r->deadline : DATE_NONE);
 	return 0;
+}
+
+/* n evaluated into t, its evidence kept only if it holds (a failed branch
+ * of an 'or' completed nothing); its deadlines are kept either way. */
+static int eval_part(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
+{
+	struct mx_trace part;
+	int result;
+
+	if (!t)
+		return mx_eval(n, c, NULL);
+	part = *t;
+	part.evidence = -1;
+	part.evidence_date = DATE_NONE;
+	result = mx_eval(n, c, &part);
+	t->deadline = part.deadline;
+	if (result)
+		trace_evidence(t, part.evidence, part.evidence_date);
+	return result;
 }
 
 int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
@@ -233,8 +269,8 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 
 	switch (n->kind) {
 	case MX_TRUE: return 1;
-	case MX_AND: return mx_eval(n->a, c, t) && mx_eval(n->b, c, t);
-	case MX_OR: return mx_eval(n->a, c, t) || mx_eval(n->b, c, t);
+	case MX_AND: return eval_part(n->a, c, t) && eval_part(n->b, c, t);
+	case MX_OR: return eval_part(n->a, c, t) || eval_part(n->b, c, t);
 	case MX_NOT: return !mx_eval(n->a, c, NULL);
 	case MX_REF: return eval_ref(n, c, t);
 	case MX_SEX: return c->sex == n->sex;

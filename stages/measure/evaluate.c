@@ -39,7 +39,7 @@ static void fill_ctx(const struct eval_run *e, const struct measure *me,
 	c->index_bits = ep ? ep->bits : NULL;
 	c->named = e->named;
 	c->refs = e->refs;
-	c->ref_deadlines = e->ref_deadlines;
+	c->ref_traces = e->ref_traces;
 	/* each date may use the ones above it, which are already set */
 	for (int i = 0; i < me->ndates; i++)
 		e->named[i] = mx_date_eval(&me->dates[i], c);
@@ -286,7 +286,7 @@ static void proportion(struct eval_run *e, int mi, const struct mmember *m,
 		missing = first(&me->num[sub].crit, c, 1, &t);
 		num = !missing && !o->excluded_by;
 		e->refs[sub] = (signed char)!missing;
-		e->ref_deadlines[sub] = t.deadline;
+		e->ref_traces[sub] = t;
 		e->count[mi].numerator[sub] += num;
 		write_row(e, me, sub, m, o, num, o->excluded_by ? NULL : missing, &t);
 		count(e, mi, sub, o, num);
@@ -441,7 +441,7 @@ void eval_run_init(struct eval_run *e, const struct measure_set *ms,
 		e->count[i].numerator = xcalloc((size_t)ms->m[i].nnum, sizeof(long long));
 	e->named = xcalloc((size_t)maxdates, sizeof(int));
 	e->refs = xcalloc((size_t)maxsubs, 1);
-	e->ref_deadlines = xcalloc((size_t)maxsubs, sizeof(int));
+	e->ref_traces = xcalloc((size_t)maxsubs, sizeof(*e->ref_traces));
 	e->no_partner = -1;
 }
 
@@ -453,7 +453,7 @@ void eval_run_release(struct eval_run *e)
 	free(e->count);
 	free(e->named);
 	free(e->refs);
-	free(e->ref_deadlines);
+	free(e->ref_traces);
 	view_release(&e->view);
 	free(e->agg_partner);
 	memset(e, 0, sizeof(*e));

@@ -34,7 +34,7 @@ struct eval_run {
 	/* owned: scratch */
 	int *named;                         /* a measure's dates */
 	signed char *refs;                  /* sub-result outcomes */
-	int *ref_deadlines;                 /* sub-result deadlines */
+	struct mx_trace *ref_traces;        /* sub-result evidence, deadlines */
 	struct member_view view;            /* for partner_rule = each */
 	int clinic;                         /* the member's clinic, interned in agg */
 	int *agg_partner;                   /* reader partner index -> agg's, or -1;

@@ -189,17 +189,35 @@ static void test_eval(void)
 	ok(eval_text("b2 in my and my.end in my.start .. b2", &c, &t) == 0 &&
 	   t.deadline == D(2025, 3, 10), "a date after its window: the window end");
 	{
-		int ref_deadlines[2] = { D(2025, 1, 31), DATE_NONE };
+		/* slot 0 "dtap" not met, slot 1 "hpv" met by hit 9 on 2024-08-01 */
+		struct mx_trace traces[2] = { { -1, DATE_NONE, D(2025, 1, 31) },
+					      { 9, D(2024, 8, 1), DATE_NONE } };
 
-		c.ref_deadlines = ref_deadlines;
+		c.ref_traces = traces;
 		mx_trace_init(&t);
 		ok(eval_text("dtap", &c, &t) == 0 && t.deadline == D(2025, 1, 31),
 		   "a sub-result not met passes its deadline on");
 		mx_trace_init(&t);
-		ok(eval_text("hpv", &c, &t) == 1 && t.deadline == DATE_NONE,
-		   "a sub-result met gives no deadline");
-		c.ref_deadlines = NULL;
+		ok(eval_text("hpv", &c, &t) == 1 && t.deadline == DATE_NONE &&
+		   t.evidence == 9 && t.evidence_date == D(2024, 8, 1),
+		   "a sub-result met passes its evidence on, no deadline");
+		mx_trace_init(&t);
+		ok(eval_text("hpv and count(dtap_vaccine, birth + 42d .. b2) >= 3", &c, &t) == 1 &&
+		   t.evidence == 9 && t.evidence_date == D(2024, 8, 1),
+		   "an 'and' is completed by the part completed last (the sub-result)");
+		mx_trace_init(&t);
+		ok(eval_text("count(dtap_vaccine, birth + 42d .. b2) >= 3 and count(dtap_vaccine, birth .. b2) >= 1",
+			     &c, &t) == 1 && t.evidence == 6 && t.evidence_date == D(2024, 6, 1),
+		   "an 'and' of two counts: the later completing dose");
+		mx_trace_init(&t);
+		ok(eval_text("(hpv and dtap) or count(dtap_vaccine, birth .. b2) >= 1", &c, &t) == 1 &&
+		   t.evidence_date != D(2024, 8, 1),
+		   "a failed branch of an 'or' leaves no evidence");
+		c.ref_traces = NULL;
 	}
+	mx_trace_init(&t);
+	ok(eval_text("b2 in my", &c, &t) == 1 && t.evidence == -1 &&
+	   t.evidence_date == D(2025, 3, 10), "a date in its window is its own evidence");
 }
 
 /* A date expression's value in c, or DATE_NONE + 1 on a parse error. */
