@@ -29,7 +29,8 @@ static char *dir_name(const char *path)
 	return slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
 }
 
-/* Write the manifest of the n files named file[i] holding sum[i]. */
+/* Write the manifest of the files named file[i] holding sum[i], for i
+ * below n where file[i] is not NULL. */
 static int write_manifest(const char *dir, char *const *file, const struct rec_sum *sum,
 			  int n)
 {
@@ -40,8 +41,10 @@ static int write_manifest(const char *dir, char *const *file, const struct rec_s
 	int rc;
 
 	for (int i = 0; i < n; i++)
-		fprintf(out, "%s\t%llu\t%016llx\n", file[i], (unsigned long long)sum[i].rows,
-			(unsigned long long)sum[i].xxh3);
+		if (file[i])
+			fprintf(out, "%s\t%llu\t%016llx\n", file[i],
+				(unsigned long long)sum[i].rows,
+				(unsigned long long)sum[i].xxh3);
 	fclose(out);
 	rc = afile_write_all(path, AFILE_PHI, text, size);
 	free(text);
@@ -64,11 +67,10 @@ int manifest_commit(const char *dir, struct rec_writer **w, int n, int ok)
 {
 	char **file = xcalloc((size_t)n + 1, sizeof(*file));
 	struct rec_sum *sum = xcalloc((size_t)n + 1, sizeof(*sum));
-	int rc, nfiles = 0;
+	int rc;
 
 	for (int i = 0; i < n; i++)
-		if (w[i])
-			file[nfiles++] = xstrdup(base_name(rec_writer_path(w[i])));
+		file[i] = w[i] ? xstrdup(base_name(rec_writer_path(w[i]))) : NULL;
 	for (int i = 0; ok && i < n; i++)
 		if (w[i] && rec_writer_finish(w[i]) < 0)
 			ok = 0; /* nothing renamed yet: the old outputs stay */
@@ -76,8 +78,8 @@ int manifest_commit(const char *dir, struct rec_writer **w, int n, int ok)
 		ok = 0;
 	rc = rec_writers_close_sums(w, n, ok, sum);
 	if (rc == 0 && ok)
-		rc = write_manifest(dir, file, sum, nfiles);
-	for (int i = 0; i < nfiles; i++)
+		rc = write_manifest(dir, file, sum, n);
+	for (int i = 0; i < n; i++)
 		free(file[i]);
 	free(file);
 	free(sum);
@@ -88,19 +90,15 @@ int manifest_commit(const char *dir, struct rec_writer **w, int n, int ok)
  * Returns 0, or -1 if it is not such a line. */
 static int parse_line(char *line, struct manifest_entry *e)
 {
-	char *f[4], *end;
+	char *f[4];
 	size_t len[4];
 
 	if (rec_split(line, strlen(line), f, len, 4) != 3 || len[0] == 0 ||
-	    len[1] == 0 || len[1] > 20 || len[2] != 16)
+	    len[1] == 0 || len[1] > 19 || strspn(f[1], "0123456789") != len[1] ||
+	    len[2] != 16 || strspn(f[2], "0123456789abcdef") != 16)
 		return -1;
-	errno = 0;
-	e->sum.rows = strtoull(f[1], &end, 10);
-	if (errno || *end || f[1][0] < '0' || f[1][0] > '9')
-		return -1;
-	e->sum.xxh3 = strtoull(f[2], &end, 16);
-	if (errno || *end || f[2][0] == '-' || f[2][0] == '+' || f[2][0] == ' ')
-		return -1;
+	e->sum.rows = strtoull(f[1], NULL, 10);
+	e->sum.xxh3 = strtoull(f[2], NULL, 16);
 	e->file = xstrdup(f[0]);
 	return 0;
 }

@@ -138,13 +138,16 @@ test_expect_success 'export refuses a swapped measure output' '
 	swap_refused cco-export measure/results.rec.zst
 '
 
-test_expect_success 'a missing manifest, or one without the file, is refused' '
+test_expect_success 'a missing or damaged manifest, or one without the file, is refused' '
 	mv ws/attribute/manifest saved &&
 	test_must_fail --code 1 cco-measure -q -c cfg/pipeline.ini 2>err &&
 	test_grep "^cco-measure: .*ws/attribute/manifest: missing" err &&
 	grep -v "^attribution" saved >ws/attribute/manifest &&
 	test_must_fail --code 1 cco-measure -q -c cfg/pipeline.ini 2>err &&
 	test_grep "ws/attribute/attribution.rec.zst: not a file cco-attribute wrote" err &&
+	sed "1s/\t[0-9a-f]*\$/\t0x12/" saved >ws/attribute/manifest &&
+	test_must_fail --code 1 cco-measure -q -c cfg/pipeline.ini 2>err &&
+	test_grep "ws/attribute/manifest:1: damaged manifest" err &&
 	mv saved ws/attribute/manifest &&
 	cco-measure -q -c cfg/pipeline.ini
 '
