@@ -186,6 +186,15 @@ int afile_commit(struct afile *f)
 	return rc;
 }
 
+int afile_sync(struct afile *f)
+{
+	if (fflush(f->fp) != 0 || ferror(f->fp))
+		return err_set("cannot write '%s': %s", f->path, strerror(errno));
+	if (fsync(fileno(f->fp)) != 0)
+		return err_set("cannot fsync '%s': %s", f->path, strerror(errno));
+	return 0;
+}
+
 void afile_abort(struct afile *f)
 {
 	if (!f->tmp)

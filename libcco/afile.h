@@ -33,6 +33,10 @@ int afile_open(struct afile *f, const char *path, int mode);
  * previous PATH untouched.  Frees f's memory either way. */
 int afile_commit(struct afile *f);
 
+/* Flush and fsync the temp file, which stays open for afile_commit().
+ * Returns 0, or -1 with err_msg() set (then afile_abort() it). */
+int afile_sync(struct afile *f);
+
 /* Close and remove the temp file; PATH is untouched.  Frees f's memory. */
 void afile_abort(struct afile *f);
 

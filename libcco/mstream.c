@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "manifest.h"
 #include "mstream.h"
 #include "xalloc.h"
 
@@ -17,14 +18,15 @@ struct mstream {
 	size_t last_len, last_alloc;
 };
 
-struct mstream *mstream_open(const char *path, const struct rec_schema *s)
+struct mstream *mstream_open(const char *path, const struct rec_schema *s,
+			     int from_stage)
 {
 	struct mstream *ms;
 	struct rec_reader *r = rec_reader_open(path);
 
 	if (!r)
 		return NULL;
-	if (rec_reader_expect(r, s) < 0) {
+	if (rec_reader_expect(r, s) < 0 || (from_stage && manifest_expect(r) < 0)) {
 		rec_reader_close(r);
 		return NULL;
 	}

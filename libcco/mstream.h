@@ -14,8 +14,11 @@
 struct mstream;
 
 /* Open path, check it is of schema s, and find its member_id column.
- * Returns NULL with err_msg() set. */
-struct mstream *mstream_open(const char *path, const struct rec_schema *s);
+ * With from_stage, path is another stage's output, checked at its end
+ * against the manifest beside it (manifest_expect()).  Returns NULL with
+ * err_msg() set. */
+struct mstream *mstream_open(const char *path, const struct rec_schema *s,
+			     int from_stage);
 
 /* The member id of the next unread row, or NULL at the end (or after an
  * error: see mstream_failed).  Valid until the next call on ms. */

@@ -86,6 +86,13 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row);
  * rec_writer_close_sum()) in *sum, 0.  Before that, -1. */
 int rec_reader_sum(const struct rec_reader *r, struct rec_sum *sum);
 
+/* Expect the file to be the one writer (a program name, "cco-normalize")
+ * recorded as *want: once the trailer is read, rec_reader_next() returns
+ * -1 with err_msg() naming the file if rows or digest differ.  Call
+ * before reading (see manifest_expect()). */
+void rec_reader_expect_sum(struct rec_reader *r, const struct rec_sum *want,
+			   const char *writer);
+
 /* Split line (n bytes, NUL at n) at TABs in place: field[i] and len[i]
  * for the first max fields, each NUL-terminated.  Returns the number of
  * fields the line has.  The reader's splitter, for lines kept elsewhere. */
@@ -170,12 +177,22 @@ void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *l
  * after rows were written ends the current zstd frame there. */
 void rec_writer_inline(struct rec_writer *w, int on);
 
+/* The final path of w's file. */
+const char *rec_writer_path(const struct rec_writer *w);
+
 /* Rows written so far. */
 uint64_t rec_writer_rows(const struct rec_writer *w);
 
 /* Finish: flush, checksum, fsync, rename into place.  Returns 0, or -1 with
  * err_msg() set and no file left behind.  Frees w either way. */
 int rec_writer_close(struct rec_writer *w);
+
+/* End the file (trailer, flush, fsync) without committing it: what can
+ * fail before the rename fails here, so a stage can finish every output
+ * before it renames the first.  Returns 0, or -1 with err_msg() set and
+ * the error sticky in w; either way end w with rec_writer_close() or
+ * rec_writer_abort(). */
+int rec_writer_finish(struct rec_writer *w);
 
 /* rec_writer_close(), and when it succeeds, the file's sum in *sum. */
 int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum);

@@ -49,6 +49,8 @@ struct rec_reader {
 	uint64_t rows;       /* rows returned */
 	uint64_t sum;        /* the trailer's digest, once ended */
 	int ended;           /* the trailer was read and matched */
+	char *writer;        /* if set, the program that recorded want */
+	struct rec_sum want; /* what the file must hold, when writer is set */
 };
 
 static int reader_err(struct rec_reader *r, const char *what)
@@ -421,6 +423,27 @@ static int check_trailer(struct rec_reader *r, char *line, size_t n)
 	return 0;
 }
 
+/* At a proven end (r->ended): the file is what r->writer recorded, if anything.
+ * Returns 0, or -1 with err_msg() naming the file. */
+static int check_expected(struct rec_reader *r)
+{
+	if (!r->writer || (r->rows == r->want.rows && r->sum == r->want.xxh3))
+		return 0;
+	return err_set("%s: not the file %s wrote (%llu rows, xxh3 %016llx; "
+		       "it recorded %llu rows, xxh3 %016llx)", r->path, r->writer,
+		       (unsigned long long)r->rows, (unsigned long long)r->sum,
+		       (unsigned long long)r->want.rows,
+		       (unsigned long long)r->want.xxh3);
+}
+
+void rec_reader_expect_sum(struct rec_reader *r, const struct rec_sum *want,
+			   const char *writer)
+{
+	free(r->writer);
+	r->writer = xstrdup(writer);
+	r->want = *want;
+}
+
 int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 {
 	char *line;
@@ -428,7 +451,7 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 	int rc;
 
 	if (r->ended)
-		return 0;
+		return check_expected(r); /* a mismatch fails every later read */
 	rc = next_line(r, &line, &n);
 	if (rc == 0) {
 		r->line++; /* where the trailer should be */
@@ -438,7 +461,7 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 	if (rc < 0)
 		return rc;
 	if (is_trailer(line, n))
-		return check_trailer(r, line, n);
+		return check_trailer(r, line, n) < 0 ? -1 : check_expected(r);
 	int nf = rec_split(line, n, r->field, r->len, r->ncols);
 
 	if (nf != r->ncols) {
@@ -506,6 +529,7 @@ void rec_reader_close(struct rec_reader *r)
 	free(r->in);
 	free(r->buf);
 	free(r->path);
+	free(r->writer);
 	XXH3_freeState(r->xxh);
 	free(r);
 }

@@ -45,6 +45,8 @@ struct rec_writer {
 	uint64_t rows;
 	XXH3_state_t *xxh;  /* digest of the text written, for the trailer */
 	char *error;        /* first error, sticky */
+	int finished;       /* the trailer is written and sum holds the file's */
+	struct rec_sum sum;
 };
 
 #define SLACK 16 /* room past the text for one 16-byte scan */
@@ -367,6 +369,11 @@ void rec_writer_inline(struct rec_writer *w, int on)
 	}
 }
 
+const char *rec_writer_path(const struct rec_writer *w)
+{
+	return w->out.path;
+}
+
 uint64_t rec_writer_rows(const struct rec_writer *w)
 {
 	return w->rows;
@@ -411,14 +418,31 @@ int rec_writer_close(struct rec_writer *w)
 	return rec_writer_close_sum(w, &sum);
 }
 
+/* End the file with its trailer, once. */
+static void end_file(struct rec_writer *w)
+{
+	if (!w->error && w->col != 0)
+		fail(w, "%s: last row is unfinished", w->out.path);
+	if (!w->error && !w->finished) {
+		put_trailer(w, &w->sum);
+		w->finished = 1;
+	}
+}
+
+int rec_writer_finish(struct rec_writer *w)
+{
+	end_file(w);
+	if (!w->error && afile_sync(&w->out) < 0)
+		fail(w, "%s", err_msg());
+	return w->error ? err_set("%s", w->error) : 0;
+}
+
 int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum)
 {
 	int rc;
 
-	if (!w->error && w->col != 0)
-		fail(w, "%s: last row is unfinished", w->out.path);
-	if (!w->error)
-		put_trailer(w, sum);
+	end_file(w);
+	*sum = w->sum;
 	if (w->error) {
 		err_set("%s", w->error);
 		afile_abort(&w->out);

@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "err.h"
+#include "manifest.h"
 #include "rec.h"
 #include "roster.h"
 #include "valueset.h"
@@ -44,7 +45,7 @@ int roster_load(struct roster *r, const char *path, const struct valueset *pcp_t
 	memset(r, 0, sizeof(*r));
 	if (!rd)
 		return -1;
-	if (rec_reader_expect(rd, s) < 0) {
+	if (rec_reader_expect(rd, s) < 0 || manifest_expect(rd) < 0) {
 		rec_reader_close(rd);
 		return -1;
 	}

@@ -25,7 +25,8 @@ struct roster {
 	size_t nslot;       /* a power of two, at least twice n */
 };
 
-/* Load providers.rec.zst (normalize output, one row per npi, sorted).
+/* Load providers.rec.zst (normalize output, one row per npi, sorted),
+ * checked against the manifest beside it (manifest_expect()).
  * pcp_taxonomy may be NULL (then no provider is primary care).  Returns 0,
  * or -1 with err_msg() set and r empty.  Free with roster_release(). */
 int roster_load(struct roster *r, const char *path, const struct valueset *pcp_taxonomy);

@@ -133,7 +133,8 @@ static int plan_stage(const struct stage_def *s, const struct config *c,
 	rc = stage_fingerprint(s, c, vs, ws, p->prog, &p->fp);
 	if (rc == 0)
 		rc = ledger_last_ok(l, s->name, &last);
-	if (rc == 0 && last.found && stage_output_digest(out_dir, p->out_digest, &p->rows) < 0)
+	if (rc == 0 && last.found &&
+	    stage_output_digest(out_dir, s->manifest, p->out_digest, &p->rows) < 0)
 		p->damaged = 1; /* an output that does not read to its end */
 	free(out_dir);
 	if (rc < 0)
@@ -222,7 +223,7 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 		return 1;
 	}
 	out_dir = xasprintf("%s/%s", ws, s->output);
-	rc = stage_output_digest(out_dir, digest, &rows);
+	rc = stage_output_digest(out_dir, s->manifest, digest, &rows);
 	free(out_dir);
 	if (rc < 0 || ledger_stage(l, run, s->name, "ok", 0, p->reason, &p->fp, digest,
 				   rows, last, seconds_since(&t0)) < 0) {

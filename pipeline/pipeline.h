@@ -23,6 +23,8 @@ struct stage_def {
 	const char *output;              /* workspace dir it writes */
 	const char *vs_prefix;           /* it uses the value sets named so, */
 	const char *const *vs_keys;      /* and those these config keys name */
+	int manifest;                    /* 1: it lists its record files in
+					    OUTPUT/manifest (manifest.h) */
 };
 
 const struct stage_def *stage_table(void);
@@ -49,8 +51,10 @@ int stage_fingerprint(const struct stage_def *s, const struct config *c,
 		      const char *prog_path, struct fingerprint *fp);
 
 /* Digest and row count of everything under a stage's output directory
- * (absent: the digest of nothing).  Returns 0 or -1 with err_msg(). */
-int stage_output_digest(const char *dir, char digest[HASH_HEX_LEN + 1],
+ * (absent: the digest of nothing); with manifest, each record file must
+ * be the one its manifest lists, and every file listed must be there.
+ * Returns 0 or -1 with err_msg(). */
+int stage_output_digest(const char *dir, int manifest, char digest[HASH_HEX_LEN + 1],
 			long long *rows);
 
 void fingerprint_release(struct fingerprint *fp);

@@ -10,6 +10,7 @@
 
 #include "afile.h"
 #include "err.h"
+#include "manifest.h"
 #include "pipeline.h"
 #include "rec.h"
 #include "valueset.h"
@@ -32,12 +33,13 @@ static const char *const after_measure[] = { "measure", NULL };
  * only the two its keys name, so editing a measure's value set reruns
  * measure and what follows, not them. */
 static const struct stage_def stages[] = {
-	{ "ingest", "cco-ingest", ingest_config, none, "ingest", NULL, none },
-	{ "normalize", "cco-normalize", none, after_ingest, "normalize", "cat_", none },
+	{ "ingest", "cco-ingest", ingest_config, none, "ingest", NULL, none, 0 },
+	{ "normalize", "cco-normalize", none, after_ingest, "normalize", "cat_", none, 1 },
 	{ "attribute", "cco-attribute", none, after_normalize, "attribute", NULL,
-	  attribute_sets },
-	{ "measure", "cco-measure", measure_config, after_attribute, "measure", NULL, none },
-	{ "export", "cco-export", export_config, after_measure, "export", NULL, none },
+	  attribute_sets, 1 },
+	{ "measure", "cco-measure", measure_config, after_attribute, "measure", NULL, none,
+	  1 },
+	{ "export", "cco-export", export_config, after_measure, "export", NULL, none, 0 },
 };
 
 const struct stage_def *stage_table(void)
@@ -62,9 +64,12 @@ struct walk {
 	FILE *out;        /* "path<TAB>hash" lines */
 	long long rows;   /* record rows, when counting */
 	int count_rows;
+	int manifest;     /* record files are checked against their manifest */
 };
 
-static int count_rows(const char *path, long long *rows)
+/* Add path's rows to *rows, reading it to its end (and, with manifest,
+ * checking it against the manifest beside it).  Returns 0 or -1. */
+static int count_rows(const char *path, int manifest, long long *rows)
 {
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
@@ -72,8 +77,10 @@ static int count_rows(const char *path, long long *rows)
 
 	if (!r)
 		return -1;
-	while ((rc = rec_reader_next(r, &row)) > 0)
-		(*rows)++;
+	rc = manifest ? manifest_expect(r) : 0;
+	if (rc == 0)
+		while ((rc = rec_reader_next(r, &row)) > 0)
+			(*rows)++;
 	rec_reader_close(r);
 	return rc;
 }
@@ -97,7 +104,7 @@ static int walk(struct walk *w, const char *path, const char *label)
 			return -1;
 		fprintf(w->out, "%s\t%s\n", label, hex);
 		if (w->count_rows && n > 8 && strcmp(path + n - 8, ".rec.zst") == 0)
-			return count_rows(path, &w->rows);
+			return count_rows(path, w->manifest, &w->rows);
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode))
@@ -148,7 +155,7 @@ int stage_fingerprint(const struct stage_def *s, const struct config *c,
 		      const char *prog_path, struct fingerprint *fp)
 {
 	size_t size = 0;
-	struct walk w = { open_memstream(&fp->lines, &size), 0, 0 };
+	struct walk w = { open_memstream(&fp->lines, &size), 0, 0, 0 };
 	char *dump = NULL;
 	size_t dump_size = 0;
 	FILE *df = open_memstream(&dump, &dump_size);
@@ -181,14 +188,16 @@ int stage_fingerprint(const struct stage_def *s, const struct config *c,
 	return rc;
 }
 
-int stage_output_digest(const char *dir, char digest[HASH_HEX_LEN + 1],
+int stage_output_digest(const char *dir, int manifest, char digest[HASH_HEX_LEN + 1],
 			long long *rows)
 {
 	char *lines = NULL;
 	size_t size = 0;
-	struct walk w = { open_memstream(&lines, &size), 0, 1 };
+	struct walk w = { open_memstream(&lines, &size), 0, 1, manifest };
 	int rc = walk(&w, dir, ".");
 
+	if (rc == 0 && manifest)
+		rc = manifest_check_present(dir);
 	fclose(w.out);
 	hash_bytes(lines, size, digest);
 	free(lines);

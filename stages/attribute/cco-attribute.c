@@ -12,6 +12,7 @@
 #include "date.h"
 #include "db.h"
 #include "err.h"
+#include "manifest.h"
 #include "msg.h"
 #include "mstream.h"
 #include "valueset.h"
@@ -228,7 +229,7 @@ static int open_inputs(struct run *r, const struct valueset *taxonomy)
 	free(path);
 	for (int i = 0; rc == 0 && i < NIN; i++) {
 		path = xasprintf("%s/normalize/%s.rec.zst", r->ws, in_files[i]);
-		r->in[i] = mstream_open(path, rec_schema_find(in_kinds[i]));
+		r->in[i] = mstream_open(path, rec_schema_find(in_kinds[i]), 1);
 		free(path);
 		if (!r->in[i])
 			rc = -1;
@@ -261,6 +262,17 @@ static int open_outputs(struct run *r)
 	char *dir = xasprintf("%s/attribute", r->ws);
 	int rc = rec_writers_open(r->out, NOUT, dir, out_files, out_files, sort,
 				  (int)config_int(r->cfg, "output.compression_level"));
+
+	free(dir);
+	return rc;
+}
+
+/* Commit the outputs with their manifest if ok, else abort them.
+ * Returns 0 or -1. */
+static int commit_outputs(struct run *r, int ok)
+{
+	char *dir = xasprintf("%s/attribute", r->ws);
+	int rc = manifest_commit(dir, r->out, NOUT, ok);
 
 	free(dir);
 	return rc;
@@ -353,7 +365,7 @@ static int run_stage(struct run *r)
 		rc = open_outputs(r);
 	if (rc == 0)
 		rc = attribute_all(r);
-	rc = rec_writers_close(r->out, NOUT, rc == 0);
+	rc = commit_outputs(r, rc == 0);
 	if (rc == 0)
 		rc = record_counts(r);
 	vs_free(vs);

@@ -21,6 +21,7 @@
 #include "err.h"
 #include "export.h"
 #include "extsort.h"
+#include "manifest.h"
 #include "rec.h"
 #include "xalloc.h"
 
@@ -118,6 +119,8 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 	if (!r)
 		return -1;
 	rc = rec_reader_expect(r, rec_schema_find("measure_results"));
+	if (rc == 0)
+		rc = manifest_expect(r);
 	if (rc == 0)
 		find_columns(r, col);
 	if (rc == 0 && monthly_columns(tally, r) < 0)

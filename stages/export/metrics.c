@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "export.h"
+#include "manifest.h"
 #include "num.h"
 #include "rec.h"
 #include "xalloc.h"
@@ -127,6 +128,8 @@ int metrics_load(struct metrics *m, const char *path, const struct measure_set *
 	if (!r)
 		return -1;
 	rc = rec_reader_expect(r, rec_schema_find("measure_aggregates"));
+	if (rc == 0)
+		rc = manifest_expect(r);
 	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
 		if (prev[0] && key_order(prev, row.field) >= 0)
 			rc = err_set("rows out of key order");

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "err.h"
 #include "evaluate.h"
+#include "manifest.h"
 #include "msg.h"
 #include "progress.h"
 #include "rec.h"
@@ -65,6 +66,17 @@ static int open_outputs(struct stage *st)
 	/* aggregates hold no member data, but sit with the results (0600) */
 	int rc = rec_writers_open(st->out, NOUT, dir, name, kind, sort,
 				  (int)config_int(st->cfg, "output.compression_level"));
+
+	free(dir);
+	return rc;
+}
+
+/* Commit the outputs with their manifest if ok, else abort them.
+ * Returns 0 or -1. */
+static int commit_outputs(struct stage *st, int ok)
+{
+	char *dir = xasprintf("%s/measure", st->ws);
+	int rc = manifest_commit(dir, st->out, NOUT, ok);
 
 	free(dir);
 	return rc;
@@ -177,7 +189,7 @@ static int run(struct stage *st, int check_only)
 			      config_date(st->cfg, "run.as_of"));
 		rc = measure_all(st);
 	}
-	rc = rec_writers_close(st->out, NOUT, rc == 0);
+	rc = commit_outputs(st, rc == 0);
 	if (rc == 0)
 		rc = record_counts(st);
 	if (rc < 0) {

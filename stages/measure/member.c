@@ -111,7 +111,7 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 	for (int i = 0; i < MI_NINPUTS; i++) {
 		char *path = xasprintf("%s/%s.rec.zst", ws, in_path[i]);
 
-		r->in[i] = mstream_open(path, rec_schema_find(in_kind[i]));
+		r->in[i] = mstream_open(path, rec_schema_find(in_kind[i]), 1);
 		free(path);
 		if (!r->in[i])
 			return -1;

@@ -7,6 +7,7 @@
 
 #include "afile.h"
 #include "err.h"
+#include "manifest.h"
 #include "normalize.h"
 #include "xalloc.h"
 
@@ -27,14 +28,8 @@ struct rec_writer *norm_output(struct norm *n, const char *name,
 
 int norm_commit_all(struct norm *n)
 {
-	int rc = 0;
+	int rc = manifest_commit(n->out_dir, n->outs, n->nouts, 1);
 
-	for (int i = 0; i < n->nouts; i++) {
-		if (rc < 0)
-			rec_writer_abort(n->outs[i]);
-		else
-			rc = rec_writer_close(n->outs[i]);
-	}
 	free(n->outs);
 	n->outs = NULL;
 	n->nouts = 0;

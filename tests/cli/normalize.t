@@ -154,7 +154,7 @@ test_expect_success 'counts are in the run database' '
 test_expect_success 'outputs are PHI: files 0600 in a 0700 directory; no temp files left' '
 	test_mode $OUT 700 &&
 	for f in $OUT/*; do test_mode $f 600 || return 1; done &&
-	test $(ls $OUT | wc -l) -eq 11 &&
+	test $(ls $OUT/*.rec.zst | wc -l) -eq 11 && test -f $OUT/manifest &&
 	! ls $OUT | grep -q tmp &&
 	test $(ls ws/tmp | wc -l) -eq 0
 '

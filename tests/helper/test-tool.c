@@ -3,7 +3,9 @@
  * t/helper does).  Not installed.
  *
  *   test-tool rec-write KIND LEVEL OUT < TSV    write rows of TSV (no header)
- *                                               as a record file of KIND
+ *                                               as a record file of KIND,
+ *                                               listed in OUT's directory's
+ *                                               manifest
  *   test-tool config-get CONFIG KEY [SET...]    print a config value
  *   test-tool hash FILE                         print a file's content hash
  *   test-tool zst-frames FILE                   print where each zstd frame
@@ -21,13 +23,27 @@
 #include "config.h"
 #include "err.h"
 #include "hash.h"
+#include "manifest.h"
 #include "rec.h"
 #include "valueset.h"
 #include "xalloc.h"
 
+/* List out in the manifest of its directory, as the stage that writes
+ * such files would (manifest.h).  Returns 0 or -1. */
+static int list_in_manifest(const char *out, const struct rec_sum *sum)
+{
+	const char *slash = strrchr(out, '/');
+	char *dir = slash ? xstrndup(out, (size_t)(slash - out)) : xstrdup(".");
+	int rc = manifest_put(dir, slash ? slash + 1 : out, sum);
+
+	free(dir);
+	return rc;
+}
+
 static int rec_write(const char *kind, const char *level, const char *out)
 {
 	const struct rec_schema *s = rec_schema_find(kind);
+	struct rec_sum sum;
 	struct rec_writer *w;
 	char *line = NULL;
 	size_t cap = 0;
@@ -49,7 +65,7 @@ static int rec_write(const char *kind, const char *level, const char *out)
 		rec_end(w);
 	}
 	free(line);
-	if (rec_writer_close(w) < 0)
+	if (rec_writer_close_sum(w, &sum) < 0 || list_in_manifest(out, &sum) < 0)
 		return fprintf(stderr, "test-tool: %s\n", err_msg()), 1;
 	return 0;
 }
