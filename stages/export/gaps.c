@@ -115,6 +115,8 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
 	int rc, known, col[R_NCOLS];
+	char *bad = NULL; /* the first row in error, reported once the file
+			     proved to be the one cco-measure wrote */
 
 	if (!r)
 		return -1;
@@ -129,22 +131,23 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 		int gaps = yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
-		if (monthly_add(tally, row.field) < 0) {
-			rc = err_set("%s:%ld: %s", path, rec_reader_line(r), err_msg());
-			break;
-		}
-		if (!known) {
-			rc = err_set("%s:%ld: measure '%s' has no definition in paths.measures",
-				     path, rec_reader_line(r), FIELD(&row, col, R_MEASURE));
-			break;
-		}
-		if (!gaps || strcmp(FIELD(&row, col, R_EXCLUDED), "0") != 0 ||
+		if (bad) /* read on: a file not cco-measure's is named first */
+			continue;
+		if (monthly_add(tally, row.field) < 0)
+			bad = xasprintf("%s:%ld: %s", path, rec_reader_line(r), err_msg());
+		else if (!known)
+			bad = xasprintf("%s:%ld: measure '%s' has no definition in paths.measures",
+					path, rec_reader_line(r), FIELD(&row, col, R_MEASURE));
+		if (bad || !gaps || strcmp(FIELD(&row, col, R_EXCLUDED), "0") != 0 ||
 		    strcmp(FIELD(&row, col, R_NUMERATOR), "0") != 0)
 			continue;
 		rc = add_gap(s, &row, col, as_of);
 		(*n)++;
 	}
 	rec_reader_close(r);
+	if (rc == 0 && bad)
+		rc = err_set("%s", bad);
+	free(bad);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -534,7 +534,7 @@ test_expect_success 'monthly curve: last year drawn only when results.db holds a
 
 test_expect_success 'monthly curve: none for a sub-result with a numerator of no evidence date' '
 	mkdir -p ws8/measure &&
-	cp ws6/measure/aggregates.rec.zst ws8/measure/ &&
+	cp ws6/measure/aggregates.rec.zst ws6/measure/manifest ws8/measure/ &&
 	grep -v "^#" "$FIX/monthly-results.tsv" | sed "s/\t2025-05-01\t/\t\t/" |
 		"$TEST_TOOL" rec-write measure_results 1 ws8/measure/results.rec.zst &&
 	cco-export -q -c cfg/p.ini --set run.workspace=ws8 &&
@@ -556,7 +556,7 @@ test_expect_success 'monthly curve: a stratified measure counts the rows of ever
 
 test_expect_success 'monthly curve: a numerator with a damaged evidence date is refused' '
 	mkdir -p ws7/measure &&
-	cp ws6/measure/aggregates.rec.zst ws7/measure/ &&
+	cp ws6/measure/aggregates.rec.zst ws6/measure/manifest ws7/measure/ &&
 	grep -v "^#" "$FIX/monthly-results.tsv" | sed "s/2025-05-01/2025-02-30/" |
 		"$TEST_TOOL" rec-write measure_results 1 ws7/measure/results.rec.zst &&
 	test_must_fail --code 1 cco-export -q -c cfg/p.ini --set run.workspace=ws7 2>err &&
