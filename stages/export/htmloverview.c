@@ -73,27 +73,74 @@ static void measure_link(FILE *fp, const struct metric *all, int b)
 	fputs("</span>", fp);
 }
 
+static void overview_row(FILE *fp, const struct metrics *m, int b,
+			 const struct export_inputs *in)
+{
+	const struct metric *all = &m->v[m->block[b]];
+
+	fputs("<tr><th scope=\"row\">", fp);
+	measure_link(fp, all, b);
+	fputs("</th>", fp);
+	for (int p = 0; p < in->npartners; p++)
+		overview_cell(fp, block_row(m, b, in->partners[p].id));
+	overview_cell(fp, all);
+	fputs("</tr>\n", fp);
+}
+
+/* The unstratified block of measure id and sub-result sub, or -1. */
+static int find_block(const struct metrics *m, const char *id, const char *sub)
+{
+	for (int b = 0; b < m->nblocks; b++) {
+		const struct metric *all = &m->v[m->block[b]];
+
+		if (!*all->stratum && !strcmp(all->measure_id, id) && !strcmp(all->sub, sub))
+			return b;
+	}
+	return -1;
+}
+
+/* A group of rows under a heading row of its own, closing the group
+ * before it (*open). */
+static void group_head(FILE *fp, const char *title, const struct export_inputs *in,
+		       int *open)
+{
+	if (*open)
+		fputs("</tbody>\n", fp);
+	*open = 1;
+	fprintf(fp, "<tbody>\n<tr><th scope=\"rowgroup\" colspan=\"%d\" class=\"t\">%s"
+		    "</th></tr>\n", in->npartners + 2, title);
+}
+
+/* Rows: first the measures of the targets file, in its order (the order
+ * the State's incentive set lists them in), then the others as the
+ * measure stage wrote them. */
 void html_overview(FILE *fp, const struct metrics *m, const struct export_inputs *in)
 {
+	int nother = 0, open = 0;
+
 	fputs("<table id=\"overview\"><caption>Overview: each partner's rate by measure, "
 	      "marked and coloured by status; &ldquo;need N&rdquo;: members still needed "
 	      "to reach the nearer of the benchmark and the target</caption>\n", fp);
 	overview_head(fp, in);
-	fputs("<tbody>\n", fp);
+	if (in->ntargets)
+		group_head(fp, "Measures with a benchmark or target, in the targets "
+			   "file&rsquo;s order", in, &open);
+	for (int t = 0; t < in->ntargets; t++) {
+		int b = find_block(m, in->targets[t].measure_id, in->targets[t].sub);
+
+		if (b >= 0)
+			overview_row(fp, m, b, in);
+	}
 	for (int b = 0; b < m->nblocks; b++) {
 		const struct metric *all = &m->v[m->block[b]];
 
-		if (*all->stratum)
+		if (*all->stratum || inputs_target(in, all->measure_id, all->sub))
 			continue;
-		fputs("<tr><th scope=\"row\">", fp);
-		measure_link(fp, all, b);
-		fputs("</th>", fp);
-		for (int p = 0; p < in->npartners; p++)
-			overview_cell(fp, block_row(m, b, in->partners[p].id));
-		overview_cell(fp, all);
-		fputs("</tr>\n", fp);
+		if (nother++ == 0)
+			group_head(fp, "Other measures", in, &open);
+		overview_row(fp, m, b, in);
 	}
-	fputs("</tbody></table>\n", fp);
+	fputs(open ? "</tbody></table>\n" : "</table>\n", fp);
 }
 
 void html_contents(FILE *fp, const struct metrics *m, const struct export_inputs *in)

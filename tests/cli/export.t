@@ -379,8 +379,13 @@ test_expect_success 'report.html: overview matrix: a row per measure, a column p
 	grep -o "<th scope=\"col\">[^<]*" m | cut -d">" -f2 >cols &&
 	printf "%s\n" Measure P01 P02 P03 P04 P05 "CCO total" >expect && test_cmp expect cols &&
 	grep -o "<th scope=\"row\"><a href=\"#m-[0-9]*\">[^<]*" m | sed "s/.*>//" >rows &&
-	cut -d, -f1,2 ws/export/partner_metrics.csv | sed 1d | uniq | tr , " " >expect &&
-	test_cmp expect rows &&
+	sed 1d cfg/targets/2025.csv | cut -d, -f1,2 | tr , " " >targeted &&
+	{ cat targeted; cut -d, -f1,2 ws/export/partner_metrics.csv | sed 1d | uniq |
+		tr , " " | grep -vxF -f targeted; } >expect &&
+	test_cmp expect rows && head -3 rows | tr "\n" ";" | grep -qx "AMB-ED visits;CIS combo3;COL screened;" &&
+	grep -o "scope=\"rowgroup\" colspan=\"7\" class=\"t\">[^<]*" m | cut -d">" -f2 >groups &&
+	printf "%s\n" "Measures with a benchmark or target, in the targets file&rsquo;s order" \
+		"Other measures" >expect && test_cmp expect groups &&
 	test "$(grep -o "<td" m | wc -l)" = "$(($(wc -l <rows) * 6))"
 '
 
