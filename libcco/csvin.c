@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "bytes16.h"
 #include "csvin.h"
 #include "err.h"
 #include "xalloc.h"
+#include "xxh.h"
 
 enum { BLOCK = 1 << 20, RAW_CUT = 1024 };
 
@@ -206,7 +206,7 @@ static int fill(struct csvin *r)
 		return err_set("read error on '%s': %s", r->path, strerror(errno));
 	if (got == 0)
 		r->eof = 1;
-	XXH3_128bits_update(r->hash, r->buf + r->end, (size_t)got);
+	xxh128_update(r->hash, r->buf + r->end, (size_t)got);
 	r->end += (size_t)got;
 	r->bytes += (uint64_t)got;
 	return 0;

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "err.h"
 #include "hash.h"
 #include "xalloc.h"
+#include "xxh.h"
 
 static void to_hex(XXH128_hash_t h, char out[HASH_HEX_LEN + 1])
 {
@@ -36,7 +36,7 @@ int hash_file(const char *path, char out[HASH_HEX_LEN + 1])
 	buf = xmalloc(BLOCK);
 	while ((got = read(fd, buf, BLOCK)) > 0 || (got < 0 && errno == EINTR))
 		if (got > 0)
-			XXH3_128bits_update(st, buf, (size_t)got);
+			xxh128_update(st, buf, (size_t)got);
 	if (got < 0)
 		err_set("read error on '%s': %s", path, strerror(errno));
 	else

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#define XXH_STATIC_LINKING_ONLY /* sizeof(XXH3_state_t) */
-#include <xxhash.h>
 #include <zstd.h>
 
 #include "bytes16.h"
@@ -19,6 +17,7 @@
 #include "readahead.h"
 #include "rec.h"
 #include "xalloc.h"
+#include "xxh.h"
 
 #define MAX_LINE (64u << 20) /* longer lines are damage, not data */
 
@@ -183,7 +182,7 @@ static void hash_text(struct rec_reader *r, const char *p, const char *nl)
 		to = r->end - TRAILER_MAX;
 	}
 	if (r->hashed < to) {
-		XXH3_64bits_update(r->xxh, r->buf + r->hashed, to - r->hashed);
+		xxh64_update(r->xxh, r->buf + r->hashed, to - r->hashed);
 		r->hashed = to;
 	}
 }

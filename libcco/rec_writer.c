@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#define XXH_STATIC_LINKING_ONLY /* sizeof(XXH3_state_t) */
-#include <xxhash.h>
 #include <zstd.h>
 
 #include "afile.h"
@@ -29,6 +27,7 @@
 #include "err.h"
 #include "rec.h"
 #include "xalloc.h"
+#include "xxh.h"
 
 struct rec_writer {
 	struct afile out;
@@ -98,7 +97,7 @@ static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
 {
 	ZSTD_inBuffer in = { w->text, w->row_start, 0 };
 
-	XXH3_64bits_update(w->xxh, w->text, w->row_start);
+	xxh64_update(w->xxh, w->text, w->row_start);
 	if (w->level == 0) {
 		if (fwrite(w->text, 1, in.size, w->out.fp) != in.size)
 			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
@@ -463,7 +462,7 @@ static void hash_tail(struct rec_writer *w, ZSTD_DCtx *d, const void *buf, size_
 	ZSTD_inBuffer in = { buf, n, 0 };
 
 	if (!d) {
-		XXH3_64bits_update(w->xxh, buf, n);
+		xxh64_update(w->xxh, buf, n);
 		return;
 	}
 	while (!w->error) {
@@ -472,7 +471,7 @@ static void hash_tail(struct rec_writer *w, ZSTD_DCtx *d, const void *buf, size_
 
 		if (ZSTD_isError(rc))
 			fail(w, "cannot read back '%s': %s", w->out.tmp, ZSTD_getErrorName(rc));
-		XXH3_64bits_update(w->xxh, w->text, out.pos);
+		xxh64_update(w->xxh, w->text, out.pos);
 		if (in.pos == in.size && out.pos < out.size)
 			break;
 	}
