@@ -35,6 +35,27 @@ test_expect_success '--dry-run says what it would do and runs nothing' '
 	test ! -e data
 '
 
+ab=$CCO_ROOT/bench/ab.sh
+
+test_expect_success 'ab summary: new/old per round (wall, CPU) and per stage, from a times file' '
+	$ab summary $fx/ab-times.tsv >out &&
+	test_cmp $fx/ab-summary.expected out
+'
+
+test_expect_success 'ab --dry-run: the order alternates, nothing runs' '
+	$ab --dry-run --rounds 3 --members 1000 --data "$PWD/data" "$CCO_BIN" "$CCO_ROOT/config" \
+		"$CCO_BIN" "$CCO_ROOT/config" >out &&
+	printf "%s\n" "round 1: old, new" "round 2: new, old" "round 3: old, new" >expect &&
+	grep "^round" out >rounds && test_cmp expect rounds &&
+	test ! -e data
+'
+
+test_expect_success 'ab: a build without a stage, or too few arguments, is a usage error' '
+	test_must_fail --code 2 $ab --dry-run "$PWD" "$CCO_ROOT/config" "$CCO_BIN" "$CCO_ROOT/config" 2>err &&
+	test_grep "cco-ingest is missing" err &&
+	test_must_fail --code 2 $ab "$CCO_BIN" 2>err && test_grep "usage" err
+'
+
 test_expect_success 'a bad argument is a usage error' '
 	test_must_fail --code 2 $run --members many 2>err &&
 	test_grep "take numbers" err
