@@ -56,7 +56,7 @@ static void legend(FILE *fp)
 	fputs("</p>\n", fp);
 }
 
-static void fixed(FILE *fp, int has, long long v, int d, int hidden)
+void html_fixed(FILE *fp, int has, long long v, int d, int hidden)
 {
 	char buf[40];
 
@@ -84,7 +84,7 @@ static void goals(FILE *fp, const struct metric *r, const char *const open[3])
 
 	for (int i = 0; i < 3; i++) {
 		fputs(open[i], fp);
-		fixed(fp, has[i], v[i], r->decimals, 0);
+		html_fixed(fp, has[i], v[i], r->decimals, 0);
 	}
 }
 
@@ -100,16 +100,16 @@ static void table_row(FILE *fp, const struct metric *r, const struct export_inpu
 	for (int c = CNT_DEN; c <= CNT_NUM; c++)
 		count_cell(fp, r, c);
 	fputs("<td>", fp);
-	fixed(fp, r->has_rate, r->rate, r->decimals, hidden && r->has_rate);
+	html_fixed(fp, r->has_rate, r->rate, r->decimals, hidden && r->has_rate);
 	goals(fp, r, (const char *const[3]){ "</td><td>", "</td><td>", "</td><td>" });
 	fprintf(fp, "</td><td class=\"t st s%d\">", chart_status_index(r->status));
 	html_status_mark(fp, r->status);
 	fprintf(fp, "%s</td><td>", r->status);
-	fixed(fp, r->has_needed, r->needed, 0, hidden && r->has_needed);
+	html_fixed(fp, r->has_needed, r->needed, 0, hidden && r->has_needed);
 	fputs("</td></tr>\n", fp);
 }
 
-static void measure_title(FILE *fp, const struct metric *r)
+void html_measure_title(FILE *fp, const struct metric *r)
 {
 	html_text(fp, r->measure_id);
 	fputs(" ", fp);
@@ -126,9 +126,9 @@ static void measure_facts(FILE *fp, const struct metric *all)
 	goals(fp, all, (const char *const[3]){ "<p class=\"facts\">Benchmark: <b>",
 					       "</b> CCO baseline: <b>", "</b> CCO target: <b>" });
 	fputs("</b> CCO rate: <b>", fp);
-	fixed(fp, all->has_rate, all->rate, all->decimals, hidden && all->has_rate);
+	html_fixed(fp, all->has_rate, all->rate, all->decimals, hidden && all->has_rate);
 	fputs("</b> Needed: <b>", fp);
-	fixed(fp, all->has_needed, all->needed, 0, hidden && all->has_needed);
+	html_fixed(fp, all->has_needed, all->needed, 0, hidden && all->has_needed);
 	fprintf(fp, "</b> Status: <b class=\"st s%d\">", chart_status_index(all->status));
 	html_status_mark(fp, all->status);
 	fprintf(fp, "%s</b></p>\n", all->status);
@@ -148,7 +148,7 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 			rows[n++] = &m->v[i];
 	rows[n++] = all;
 	fprintf(fp, "<section id=\"m-%d\"><h2>", b);
-	measure_title(fp, all);
+	html_measure_title(fp, all);
 	fputs("</h2>\n", fp);
 	measure_facts(fp, all);
 	fputs("<p>", fp);
@@ -161,7 +161,7 @@ static void measure_section(FILE *fp, const struct metrics *m, int b,
 	chart_bars(fp, rows, n, title);
 	free(title);
 	fputs("<table><caption>", fp);
-	measure_title(fp, all);
+	html_measure_title(fp, all);
 	fputs(", by partner</caption>\n<thead><tr><th scope=\"col\">Partner</th>"
 	      "<th scope=\"col\">Denominator</th><th scope=\"col\">Exclusions</th>"
 	      "<th scope=\"col\">Numerator</th><th scope=\"col\">Rate</th>"

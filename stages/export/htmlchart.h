@@ -56,6 +56,12 @@ void chart_months(FILE *fp, const struct chart_curve *cur, const struct chart_cu
 		  int has_benchmark, double benchmark, int has_target, double target,
 		  const char *title);
 
+/* html.c: value v with d decimals, "&ndash;" without one (has 0), or
+ * "suppressed" (hidden). */
+void html_fixed(FILE *fp, int has, long long v, int d, int hidden);
+/* "ID SUB: name" of r's measure. */
+void html_measure_title(FILE *fp, const struct metric *r);
+
 /* htmloverview.c: the top of report.html. */
 /* The status's symbol, hidden from screen readers (the text says it). */
 void html_status_mark(FILE *fp, const char *status);

@@ -42,11 +42,12 @@ static void table_head(FILE *fp, const char *caption, const char *const *cols)
 	fputs("</tr></thead><tbody>\n", fp);
 }
 
+/* A value's cell: "&ndash;" without one. */
 static void fixed_cell(FILE *fp, int has, long long v, int d)
 {
-	char buf[40];
-
-	fprintf(fp, "<td>%s</td>", has ? fmt_fixed(buf, sizeof(buf), v, d) : "&ndash;");
+	fputs("<td>", fp);
+	html_fixed(fp, has, v, d, 0);
+	fputs("</td>", fp);
 }
 
 static void needed_table(FILE *fp, const struct metrics *m, const char *partner)
@@ -73,11 +74,7 @@ static void needed_table(FILE *fp, const struct metrics *m, const char *partner)
 					  NULL });
 	for (int i = 0; i < n; i++) {
 		fputs("<tr><th scope=\"row\">", fp);
-		html_text(fp, rows[i]->measure_id);
-		fputs(" ", fp);
-		html_text(fp, rows[i]->sub);
-		fputs(": ", fp);
-		html_text(fp, rows[i]->m->name);
+		html_measure_title(fp, rows[i]);
 		fputs("</th>", fp);
 		fixed_cell(fp, rows[i]->has_rate, rows[i]->rate, rows[i]->decimals);
 		fixed_cell(fp, rows[i]->has_target, rows[i]->target, rows[i]->decimals);
