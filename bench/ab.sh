@@ -18,6 +18,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/common.sh"
 stages="ingest normalize attribute measure export"
 
 die() { echo "bench/ab: $*" >&2; exit 2; }
@@ -85,13 +86,7 @@ done
 for c in "$old_cfg" "$new_cfg"; do
 	[ -f "$c/pipeline.ini" ] || die "$c/pipeline.ini is missing"
 done
-if [ -z "$data" ]; then
-	if [ -d /work/bench-data ] && [ -w /work/bench-data ]; then
-		data=/work/bench-data
-	else
-		data=$root/build/bench
-	fi
-fi
+[ -n "$data" ] || data=$(bench_data_dir "$root")
 dir=$data/m$members-s$seed
 ex=$dir/ex
 
@@ -116,11 +111,7 @@ fi
 
 # setup NAME CONFIG: DIR/ab-NAME.cfg, a copy of CONFIG pointed at the data
 setup() {
-	rm -rf "$dir/ab-$1.cfg"
-	cp -r "$2" "$dir/ab-$1.cfg"
-	sed -i -e "s|^extracts = .*|extracts = $ex|" -e "s|^workspace = .*|workspace = $dir/ab-$1|" \
-		-e "s|^measurement_year = .*|measurement_year = 2025|" \
-		-e "s|^as_of = .*|as_of = 2026-03-31|" "$dir/ab-$1.cfg/pipeline.ini"
+	bench_config "$2" "$dir/ab-$1" "$ex" 2025 2026-03-31
 }
 
 # one NAME BIN ROUND: the whole pipeline from an empty workspace

@@ -19,6 +19,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/common.sh"
 bin=${CCO_BIN:-$root/bin}
 peer_measures="CIS COL AMB-ED"
 
@@ -110,13 +111,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $members$seed$rounds in *[!0-9]*|'') die "--members, --seed and --rounds take numbers" ;; esac
-if [ -z "$data" ]; then
-	if [ -d /work/bench-data ] && [ -w /work/bench-data ]; then
-		data=/work/bench-data
-	else
-		data=$root/build/bench
-	fi
-fi
+[ -n "$data" ] || data=$(bench_data_dir "$root")
 dir=$data/m$members-s$seed
 ex=$dir/ex
 year=2025
@@ -155,12 +150,7 @@ time_into() {
 
 # config_for WS: a copy of the shipped configuration pointed at ex and WS
 config_for() {
-	rm -rf "$1" "$1.cfg"
-	mkdir -p "$1"
-	cp -r "$root/config" "$1.cfg"
-	sed -i -e "s|^extracts = .*|extracts = $ex|" -e "s|^workspace = .*|workspace = $1|" \
-		-e "s|^measurement_year = .*|measurement_year = $year|" -e "s|^as_of = .*|as_of = $as_of|" \
-		"$1.cfg/pipeline.ini"
+	bench_config "$root/config" "$1" "$ex" "$year" "$as_of"
 }
 
 if [ ! -e "$dir/gen.done" ]; then
