@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schemas.h"
+
 #define REC_MAGIC "#cco-record"
 #define REC_END "#cco-end" /* the trailer line's first field */
 #define REC_END_LEN 8
@@ -147,14 +149,16 @@ struct rec_writer *rec_writer_open_rows(const char *path, const struct rec_schem
  * err_msg() set and the error sticky in w. */
 int rec_writer_append(struct rec_writer *w, struct rec_writer *tail);
 
-/* Append one field of the current row.  A field holding TAB, CR or LF, or a
- * row with the wrong field count, makes the writer fail: the error is
- * sticky and reported by rec_writer_close(). */
-void rec_put(struct rec_writer *w, const char *s, size_t n);
-void rec_put_str(struct rec_writer *w, const char *s); /* NULL writes null */
-void rec_put_int(struct rec_writer *w, long long v);
-void rec_put_date(struct rec_writer *w, int days);      /* DATE_NONE: null */
-void rec_put_null(struct rec_writer *w);
+/* Append one field of the current row, for column col of the schema (its
+ * position, named by schemas.h: STAYS_admit_date).  A field for any column
+ * but the next, a field holding TAB, CR or LF, or a row with the wrong
+ * field count, makes the writer fail: the error is sticky and reported by
+ * rec_writer_close(). */
+void rec_put(struct rec_writer *w, int col, const char *s, size_t n);
+void rec_put_str(struct rec_writer *w, int col, const char *s); /* NULL: null */
+void rec_put_int(struct rec_writer *w, int col, long long v);
+void rec_put_date(struct rec_writer *w, int col, int days); /* DATE_NONE: null */
+void rec_put_null(struct rec_writer *w, int col);
 
 /* v as decimal text at the start of buf (REC_INT_LEN bytes, no NUL), as
  * rec_put_int() writes it; returns its length.  For rows built whole for
@@ -165,7 +169,8 @@ size_t rec_format_int(long long v, char *buf);
 /* End the current row. */
 void rec_end(struct rec_writer *w);
 
-/* Write a whole row of nfields values (field[i] of len[i] bytes): the
+/* Write a whole row of nfields values, field[i] (of len[i] bytes) for
+ * column i, the position schemas.h names: the
  * same as rec_put() for each and rec_end(), with one room check. */
 void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *len,
 		 int nfields);

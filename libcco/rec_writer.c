@@ -230,7 +230,7 @@ struct rec_writer *rec_writer_open(const char *path, const struct rec_schema *s,
 	append_row_end(w, meta, strlen(meta));
 	free(meta);
 	for (int i = 0; i < w->ncols; i++)
-		rec_put_str(w, s->cols[i]);
+		rec_put_str(w, i, s->cols[i]);
 	rec_end(w);
 	w->rows = 0;
 	return w;
@@ -242,12 +242,28 @@ struct rec_writer *rec_writer_open_rows(const char *path, const struct rec_schem
 	return writer_new(path, s, level, mode);
 }
 
-void rec_put(struct rec_writer *w, const char *s, size_t n)
+/* A field put for column col where column w->col belongs: the writer's
+ * mistake, caught before it reaches a file. */
+static void wrong_column(struct rec_writer *w, int col)
+{
+	const char *const *cols = w->schema->cols;
+
+	fail(w, "%s: row %" PRIu64 ": column '%s' written where '%s' belongs",
+	     w->out.path, w->rows + 1,
+	     col >= 0 && col < w->ncols ? cols[col] : "(none)",
+	     w->col < w->ncols ? cols[w->col] : "(end of row)");
+}
+
+void rec_put(struct rec_writer *w, int col, const char *s, size_t n)
 {
 	char *dst;
 
 	if (w->error)
 		return;
+	if (col != w->col) {
+		wrong_column(w, col);
+		return;
+	}
 	reserve(w, n + 1);
 	dst = w->text + w->used;
 	if (w->col++ > 0)
@@ -256,14 +272,14 @@ void rec_put(struct rec_writer *w, const char *s, size_t n)
 	w->used = (size_t)(dst + n - w->text);
 }
 
-void rec_put_str(struct rec_writer *w, const char *s)
+void rec_put_str(struct rec_writer *w, int col, const char *s)
 {
-	rec_put(w, s ? s : "", s ? strlen(s) : 0);
+	rec_put(w, col, s ? s : "", s ? strlen(s) : 0);
 }
 
-void rec_put_null(struct rec_writer *w)
+void rec_put_null(struct rec_writer *w, int col)
 {
-	rec_put(w, "", 0);
+	rec_put(w, col, "", 0);
 }
 
 size_t rec_format_int(long long v, char *buf)
@@ -282,23 +298,23 @@ size_t rec_format_int(long long v, char *buf)
 	return n;
 }
 
-void rec_put_int(struct rec_writer *w, long long v)
+void rec_put_int(struct rec_writer *w, int col, long long v)
 {
 	char buf[REC_INT_LEN];
 
-	rec_put(w, buf, rec_format_int(v, buf));
+	rec_put(w, col, buf, rec_format_int(v, buf));
 }
 
-void rec_put_date(struct rec_writer *w, int days)
+void rec_put_date(struct rec_writer *w, int col, int days)
 {
 	char buf[DATE_ISO_LEN + 1];
 
 	if (days == DATE_NONE) {
-		rec_put_null(w);
+		rec_put_null(w, col);
 		return;
 	}
 	date_format(days, buf);
-	rec_put(w, buf, DATE_ISO_LEN);
+	rec_put(w, col, buf, DATE_ISO_LEN);
 }
 
 void rec_end(struct rec_writer *w)

@@ -42,11 +42,11 @@ void months_write(struct rec_writer *w, const struct member *m, int my,
 		any = 1;
 		partner = month_partner(m, from, to, rule);
 		date_format_month(from, label);
-		rec_put_str(w, m->id);
-		rec_put_str(w, label);
-		rec_put_str(w, partner >= 0 ? p->v[partner] : NULL);
-		rec_put_str(w, rule_names[rule]);
-		rec_put_str(w, partner >= 0 ? NULL : unattributed_reason[rule]);
+		rec_put_str(w, PARTNER_MONTHS_member_id, m->id);
+		rec_put_str(w, PARTNER_MONTHS_month, label);
+		rec_put_str(w, PARTNER_MONTHS_partner_id, partner >= 0 ? p->v[partner] : NULL);
+		rec_put_str(w, PARTNER_MONTHS_rule, rule_names[rule]);
+		rec_put_str(w, PARTNER_MONTHS_reason, partner >= 0 ? NULL : unattributed_reason[rule]);
 		rec_end(w);
 		if (partner >= 0)
 			counts->attributed++;

@@ -104,14 +104,15 @@ static void write_audit(struct rec_writer *w, const struct member *m,
 
 	for (int i = 0; i < n; i++) {
 		snprintf(amount, sizeof(amount), "%.2f", cand[i].allowed);
-		rec_put_str(w, m->id);
-		rec_put_int(w, i + 1);
-		rec_put_str(w, cand[i].prov->npi);
-		rec_put_str(w, cand[i].prov->clinic_id);
-		rec_put_int(w, cand[i].visits);
-		rec_put_str(w, amount);
-		rec_put_date(w, cand[i].last);
-		rec_put_int(w, chosen && strcmp(chosen, cand[i].prov->npi) == 0);
+		rec_put_str(w, ATTRIBUTION_AUDIT_member_id, m->id);
+		rec_put_int(w, ATTRIBUTION_AUDIT_rank, i + 1);
+		rec_put_str(w, ATTRIBUTION_AUDIT_npi, cand[i].prov->npi);
+		rec_put_str(w, ATTRIBUTION_AUDIT_clinic_id, cand[i].prov->clinic_id);
+		rec_put_int(w, ATTRIBUTION_AUDIT_visits, cand[i].visits);
+		rec_put_str(w, ATTRIBUTION_AUDIT_allowed, amount);
+		rec_put_date(w, ATTRIBUTION_AUDIT_last_visit, cand[i].last);
+		rec_put_int(w, ATTRIBUTION_AUDIT_chosen,
+			    chosen && strcmp(chosen, cand[i].prov->npi) == 0);
 		rec_end(w);
 	}
 }
@@ -128,6 +129,7 @@ enum pcp_rule pcp_attribute(struct rec_writer *attr, struct rec_writer *audit,
 	int partner = enr_partner(m->spans, m->nspans, date_from_ymd(1900, 1, 1),
 				  o->on, 0, ENR_LAST);
 	enum pcp_rule rule = PCP_NONE;
+	int by_visits;
 
 	if (a) {
 		rule = PCP_ASSIGNMENT;
@@ -140,14 +142,15 @@ enum pcp_rule pcp_attribute(struct rec_writer *attr, struct rec_writer *audit,
 		npi = prov->npi;
 		clinic = prov->clinic_id;
 	}
-	rec_put_str(attr, m->id);
-	rec_put_str(attr, partner >= 0 ? p->v[partner] : NULL);
-	rec_put_str(attr, npi);
-	rec_put_str(attr, clinic);
-	rec_put_str(attr, prov ? prov->partner_id : NULL);
-	rec_put_str(attr, rule_names[rule]);
-	rec_put_int(attr, rule == PCP_PLURALITY || rule == PCP_TIE_BREAK ? cand[0].visits : 0);
-	rec_put_date(attr, rule == PCP_PLURALITY || rule == PCP_TIE_BREAK ? cand[0].last : DATE_NONE);
+	by_visits = rule == PCP_PLURALITY || rule == PCP_TIE_BREAK;
+	rec_put_str(attr, ATTRIBUTION_member_id, m->id);
+	rec_put_str(attr, ATTRIBUTION_partner_id, partner >= 0 ? p->v[partner] : NULL);
+	rec_put_str(attr, ATTRIBUTION_pcp_npi, npi);
+	rec_put_str(attr, ATTRIBUTION_clinic_id, clinic);
+	rec_put_str(attr, ATTRIBUTION_clinic_partner_id, prov ? prov->partner_id : NULL);
+	rec_put_str(attr, ATTRIBUTION_rule, rule_names[rule]);
+	rec_put_int(attr, ATTRIBUTION_visits, by_visits ? cand[0].visits : 0);
+	rec_put_date(attr, ATTRIBUTION_last_visit, by_visits ? cand[0].last : DATE_NONE);
 	rec_end(attr);
 	write_audit(audit, m, cand, n, npi);
 	free(cand);

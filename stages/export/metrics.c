@@ -14,6 +14,10 @@
 #include "rec.h"
 #include "xalloc.h"
 
+/* measure_aggregates columns; the key (measure to clinic) comes first */
+#define AGG(col) MEASURE_AGGREGATES_##col
+#define AGG_KEY AGG(denominator)
+
 static const char *intern(struct metrics *m, const char *s)
 {
 	if (m->nstrings && strcmp(m->strings[m->nstrings - 1], s) == 0)
@@ -58,43 +62,50 @@ static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
 {
 	long long c[3];
 	struct metric *r;
-	int new_block = *all < 0 || strcmp(m->v[*all].measure_id, f[0]) != 0 ||
-			strcmp(m->v[*all].sub, f[1]) != 0 || strcmp(m->v[*all].stratum, f[2]) != 0;
+	int new_block = *all < 0 ||
+			strcmp(m->v[*all].measure_id, f[AGG(measure_id)]) != 0 ||
+			strcmp(m->v[*all].sub, f[AGG(submeasure)]) != 0 ||
+			strcmp(m->v[*all].stratum, f[AGG(stratum)]) != 0;
+
+	static const int count_col[3] = { AGG(denominator), AGG(exclusions),
+					  AGG(numerator) };
 
 	for (int i = 0; i < 3; i++)
-		if (num_parse(f[5 + i], 0, LLONG_MAX, &c[i]) < 0)
-			return err_set("a count must be a whole number, not '%s'", f[5 + i]);
+		if (num_parse(f[count_col[i]], 0, LLONG_MAX, &c[i]) < 0)
+			return err_set("a count must be a whole number, not '%s'",
+				       f[count_col[i]]);
 	if (c[1] > c[0] || c[2] > c[0] - c[1])
 		return err_set("counts do not add up (numerator over denominator less exclusions)");
 	if (new_block) {
-		const struct measure *me = find_measure(ms, f[0]);
+		const struct measure *me = find_measure(ms, f[AGG(measure_id)]);
 
 		if (!me)
-			return err_set("measure '%s' has no definition in paths.measures", f[0]);
+			return err_set("measure '%s' has no definition in paths.measures",
+				       f[AGG(measure_id)]);
 		start_block(m);
 		*all = m->n;
 		r = push(m, LEVEL_ALL, -1);
 		r->m = me;
-		r->measure_id = intern(m, f[0]);
-		r->sub = intern(m, f[1]);
-		r->stratum = intern(m, f[2]);
+		r->measure_id = intern(m, f[AGG(measure_id)]);
+		r->sub = intern(m, f[AGG(submeasure)]);
+		r->stratum = intern(m, f[AGG(stratum)]);
 		r->partner = EXPORT_ALL;
 		*partner = -1;
 	}
-	if (*partner < 0 || strcmp(m->v[*partner].partner, f[3]) != 0) {
+	if (*partner < 0 || strcmp(m->v[*partner].partner, f[AGG(partner_id)]) != 0) {
 		*partner = m->n;
 		r = push(m, LEVEL_PARTNER, *all);
 		*r = m->v[*all];
 		r->level = LEVEL_PARTNER;
 		r->parent = *all;
-		r->partner = intern(m, f[3]);
+		r->partner = intern(m, f[AGG(partner_id)]);
 		memset(r->cnt, 0, sizeof(r->cnt));
 	}
 	r = push(m, LEVEL_CLINIC, *partner);
 	*r = m->v[*partner];
 	r->level = LEVEL_CLINIC;
 	r->parent = *partner;
-	r->clinic = intern(m, f[4]);
+	r->clinic = intern(m, f[AGG(clinic_id)]);
 	memset(r->cnt, 0, sizeof(r->cnt));
 	for (int i = 0; i < 3; i++) {
 		r->cnt[i] = c[i];
@@ -105,10 +116,11 @@ static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
 	return 0;
 }
 
-/* The key of f (five fields) compared with the previous row's, for order. */
+/* The key of f (its first AGG_KEY fields) compared with the previous
+ * row's, for order. */
 static int key_order(char **prev, char **f)
 {
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < AGG_KEY; i++) {
 		int c = strcmp(prev[i], f[i]);
 
 		if (c)
@@ -121,7 +133,7 @@ int metrics_load(struct metrics *m, const char *path, const struct measure_set *
 {
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
-	char *prev[5] = { NULL };
+	char *prev[AGG_KEY] = { NULL };
 	int rc, all = -1, partner = -1;
 
 	memset(m, 0, sizeof(*m));
@@ -135,14 +147,14 @@ int metrics_load(struct metrics *m, const char *path, const struct measure_set *
 			rc = err_set("rows out of key order");
 		else
 			rc = add_row(m, row.field, ms, &all, &partner);
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < AGG_KEY; i++) {
 			free(prev[i]);
 			prev[i] = xstrdup(row.field[i]);
 		}
 		if (rc < 0)
 			err_set("%s:%ld: %s", path, rec_reader_line(r), err_msg());
 	}
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < AGG_KEY; i++)
 		free(prev[i]);
 	rec_reader_close(r);
 	for (int i = 0; i < m->n; i++)

@@ -145,13 +145,13 @@ static int write_reject(struct part *p, const struct csvin_row *row)
 		p->clean[i] = c;
 	}
 	snprintf(line, sizeof(line), "%ld", at);
-	rec_put_str(w, p->name);
-	rec_put_str(w, line);
-	rec_put_str(w, p->l->out[0]->kind);
-	rec_put_str(w, p->v.field);
-	rec_put_str(w, reason_name(p->v.reason));
-	rec_put_str(w, p->v.message);
-	rec_put(w, p->clean, row->raw_len);
+	rec_put_str(w, REJECTS_src_file, p->name);
+	rec_put_str(w, REJECTS_src_line, line);
+	rec_put_str(w, REJECTS_kind, p->l->out[0]->kind);
+	rec_put_str(w, REJECTS_field, p->v.field);
+	rec_put_str(w, REJECTS_reason, reason_name(p->v.reason));
+	rec_put_str(w, REJECTS_message, p->v.message);
+	rec_put(w, REJECTS_raw, p->clean, row->raw_len);
 	rec_end(w);
 	if (p->n->reject_count[p->v.reason]++ == 0)
 		p->n->reject_line[p->v.reason] = at;

@@ -133,14 +133,14 @@ void agg_write(struct agg *a, struct rec_writer *w, const struct measure_set *ms
 	for (size_t i = 0; i < n; i++) {
 		const struct measure *m = &ms->m[rows[i].key.measure];
 
-		rec_put_str(w, m->id);
-		rec_put_str(w, sub_name(m, rows[i].key.sub));
-		rec_put_str(w, stratum_name(m, rows[i].key.stratum));
-		rec_put_str(w, a->partners.v[rows[i].key.partner]);
-		rec_put_str(w, a->clinics.v[rows[i].key.clinic]);
-		rec_put_int(w, rows[i].denominator);
-		rec_put_int(w, rows[i].exclusions);
-		rec_put_int(w, rows[i].numerator);
+		rec_put_str(w, MEASURE_AGGREGATES_measure_id, m->id);
+		rec_put_str(w, MEASURE_AGGREGATES_submeasure, sub_name(m, rows[i].key.sub));
+		rec_put_str(w, MEASURE_AGGREGATES_stratum, stratum_name(m, rows[i].key.stratum));
+		rec_put_str(w, MEASURE_AGGREGATES_partner_id, a->partners.v[rows[i].key.partner]);
+		rec_put_str(w, MEASURE_AGGREGATES_clinic_id, a->clinics.v[rows[i].key.clinic]);
+		rec_put_int(w, MEASURE_AGGREGATES_denominator, rows[i].denominator);
+		rec_put_int(w, MEASURE_AGGREGATES_exclusions, rows[i].exclusions);
+		rec_put_int(w, MEASURE_AGGREGATES_numerator, rows[i].numerator);
 		rec_end(w);
 	}
 	free(rows);

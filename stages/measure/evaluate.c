@@ -100,20 +100,22 @@ static void write_row(const struct eval_run *e, const struct measure *me, int su
 {
 	struct rec_writer *w = e->results;
 
-	rec_put_str(w, m->id);
-	rec_put_str(w, me->id);
-	rec_put_str(w, me->num[sub].name);
-	rec_put_str(w, o->stratum);
-	rec_put_str(w, o->partner);
-	rec_put_str(w, m->clinic_id);
-	rec_put_int(w, o->excluded_by != NULL);
-	rec_put_str(w, o->excluded_by ? o->excluded_by->name : NULL);
-	rec_put_int(w, num);
-	rec_put_str(w, missing ? missing->name : NULL);
-	rec_put_str(w, num && t->evidence >= 0 ? m->evidence[t->evidence] : NULL);
-	rec_put_date(w, num ? t->evidence_date : DATE_NONE);
-	rec_put_date(w, !num && !o->excluded_by ? t->deadline : DATE_NONE);
-	rec_put_date(w, o->episode);
+	rec_put_str(w, MEASURE_RESULTS_member_id, m->id);
+	rec_put_str(w, MEASURE_RESULTS_measure_id, me->id);
+	rec_put_str(w, MEASURE_RESULTS_submeasure, me->num[sub].name);
+	rec_put_str(w, MEASURE_RESULTS_stratum, o->stratum);
+	rec_put_str(w, MEASURE_RESULTS_partner_id, o->partner);
+	rec_put_str(w, MEASURE_RESULTS_clinic_id, m->clinic_id);
+	rec_put_int(w, MEASURE_RESULTS_excluded, o->excluded_by != NULL);
+	rec_put_str(w, MEASURE_RESULTS_exclusion, o->excluded_by ? o->excluded_by->name : NULL);
+	rec_put_int(w, MEASURE_RESULTS_numerator, num);
+	rec_put_str(w, MEASURE_RESULTS_missing, missing ? missing->name : NULL);
+	rec_put_str(w, MEASURE_RESULTS_evidence,
+		    num && t->evidence >= 0 ? m->evidence[t->evidence] : NULL);
+	rec_put_date(w, MEASURE_RESULTS_evidence_date, num ? t->evidence_date : DATE_NONE);
+	rec_put_date(w, MEASURE_RESULTS_deadline,
+		     !num && !o->excluded_by ? t->deadline : DATE_NONE);
+	rec_put_date(w, MEASURE_RESULTS_episode, o->episode);
 	rec_end(w);
 }
 

@@ -16,20 +16,20 @@
 #include "versions.h"
 #include "xalloc.h"
 
-/* medical_claims schema columns */
-enum { SOURCE, EXTRACT, MEMBER, CLAIM_ID, LINE_NO, FREQ, ORIG, STATUS, ADJ,
-       CLAIM_TYPE, SVC_FROM, SVC_TO, ADMIT, DISCHARGE, DSTATUS, BILL_TYPE, POS,
-       REV, PROC, MODS, DX, ICD_PROCS, BILLING_NPI, RENDERING_NPI, ALLOWED,
-       PAID, NCOLS };
+/* the columns of the medical_claims rows read and of the claims rows written */
+#define IN(col) MEDICAL_CLAIMS_##col
+#define OUT(col) CLAIMS_##col
 
 /* Header fields: one value per claim, from its lowest line with a value. */
-static const int header_cols[] = { FREQ, ORIG, ADJ, CLAIM_TYPE, ADMIT,
-				   DISCHARGE, DSTATUS, BILL_TYPE };
+static const int header_cols[] = {
+	IN(freq_code), IN(orig_claim_id), IN(adjudicated_date), IN(claim_type),
+	IN(admit_date), IN(discharge_date), IN(discharge_status), IN(bill_type)
+};
 #define NHDR (sizeof(header_cols) / sizeof(header_cols[0]))
 
 struct hdr {
-	const char *v[NCOLS]; /* header values by column; NULL for line fields */
-	size_t n[NCOLS];      /* their lengths */
+	const char *v[IN(NCOLS)]; /* header values by column; NULL for line fields */
+	size_t n[IN(NCOLS)];      /* their lengths */
 	char dx[CODE_MAX];    /* principal diagnosis: first of the first list */
 	int inpatient, all_denied;
 };
@@ -59,23 +59,23 @@ struct claims {
 
 void claims_prep(char **f, size_t *len, struct scratch *s)
 {
-	if (len[DX] < 200)
-		len[DX] = code_icd(f[DX]);
-	if (len[ICD_PROCS] < 200)
-		len[ICD_PROCS] = code_icd(f[ICD_PROCS]);
-	if (len[REV] == 3) {
-		memcpy(s->buf[0], f[REV], 4);
-		f[REV] = s->buf[0];
-		len[REV] = code_revenue(f[REV]);
+	if (len[IN(dx_codes)] < 200)
+		len[IN(dx_codes)] = code_icd(f[IN(dx_codes)]);
+	if (len[IN(icd_procs)] < 200)
+		len[IN(icd_procs)] = code_icd(f[IN(icd_procs)]);
+	if (len[IN(revenue_code)] == 3) {
+		memcpy(s->buf[0], f[IN(revenue_code)], 4);
+		f[IN(revenue_code)] = s->buf[0];
+		len[IN(revenue_code)] = code_revenue(f[IN(revenue_code)]);
 	}
-	if (len[PROC] < CODE_MAX && len[MODS] < 4 * CODE_MAX) {
-		memcpy(s->buf[1], f[PROC], len[PROC] + 1);
-		memcpy(s->buf[2], f[MODS], len[MODS] + 1);
+	if (len[IN(procedure_code)] < CODE_MAX && len[IN(modifiers)] < 4 * CODE_MAX) {
+		memcpy(s->buf[1], f[IN(procedure_code)], len[IN(procedure_code)] + 1);
+		memcpy(s->buf[2], f[IN(modifiers)], len[IN(modifiers)] + 1);
 		code_split_modifiers(s->buf[1], s->buf[2], sizeof(s->buf[2]));
-		f[PROC] = s->buf[1];
-		f[MODS] = s->buf[2];
-		len[PROC] = strlen(f[PROC]);
-		len[MODS] = strlen(f[MODS]);
+		f[IN(procedure_code)] = s->buf[1];
+		f[IN(modifiers)] = s->buf[2];
+		len[IN(procedure_code)] = strlen(f[IN(procedure_code)]);
+		len[IN(modifiers)] = strlen(f[IN(modifiers)]);
 	}
 }
 
@@ -149,8 +149,9 @@ static int cmp_claim_line(const void *pa, const void *pb, void *group)
 	char **a = group_cols(group, ra), **b = group_cols(group, rb);
 	int c;
 
-	if ((c = strcmp(a[SOURCE], b[SOURCE])) || (c = strcmp(a[CLAIM_ID], b[CLAIM_ID])) ||
-	    (c = norm_cmp_num(a[LINE_NO], b[LINE_NO])))
+	if ((c = strcmp(a[IN(source)], b[IN(source)])) ||
+	    (c = strcmp(a[IN(claim_id)], b[IN(claim_id)])) ||
+	    (c = norm_cmp_num(a[IN(line_no)], b[IN(line_no)])))
 		return c;
 	return (ra > rb) - (ra < rb);
 }
@@ -166,10 +167,13 @@ static int cmp_out(const void *pa, const void *pb, void *group)
 
 static int is_ed_line(struct claims *c, char **f, const size_t *len)
 {
-	return vs_memo_contains(&c->ed_rev, "REV", f[REV], len[REV]) ||
-	       vs_memo_contains(&c->ed_cpt, vs_procedure_system(f[PROC]), f[PROC],
-				len[PROC]) ||
-	       (f[PROC][0] && vs_memo_contains(&c->ed_pos, "POS", f[POS], len[POS]));
+	const char *proc = f[IN(procedure_code)];
+
+	return vs_memo_contains(&c->ed_rev, "REV", f[IN(revenue_code)],
+				len[IN(revenue_code)]) ||
+	       vs_memo_contains(&c->ed_cpt, vs_procedure_system(proc), proc,
+				len[IN(procedure_code)]) ||
+	       (proc[0] && vs_memo_contains(&c->ed_pos, "POS", f[IN(pos)], len[IN(pos)]));
 }
 
 /* Fill h from the claim's lines kept[from .. to). */
@@ -192,32 +196,37 @@ static void claim_header(struct claims *c, const struct group *g, size_t from,
 				h->n[col] = len[col];
 			}
 		}
-		if (!h->dx[0] && f[DX][0]) {
-			size_t n = strcspn(f[DX], "|");
+		if (!h->dx[0] && f[IN(dx_codes)][0]) {
+			size_t n = strcspn(f[IN(dx_codes)], "|");
 
 			if (n < sizeof(h->dx)) {
-				memcpy(h->dx, f[DX], n);
+				memcpy(h->dx, f[IN(dx_codes)], n);
 				h->dx[n] = '\0';
 			}
 		}
-		h->all_denied &= claims_denied(f[STATUS]);
-		h->inpatient |= vs_memo_contains(&c->ip_rev, "REV", f[REV], len[REV]);
+		h->all_denied &= claims_denied(f[IN(status)]);
+		h->inpatient |= vs_memo_contains(&c->ip_rev, "REV", f[IN(revenue_code)],
+						 len[IN(revenue_code)]);
 	}
-	h->inpatient |= vs_memo_contains(&c->ip_bill, "BILLTYPE", h->v[BILL_TYPE],
-					 h->n[BILL_TYPE]);
-	h->inpatient &= !strcmp(h->v[CLAIM_TYPE], "I") && *h->v[ADMIT] && *h->v[DISCHARGE];
+	h->inpatient |= vs_memo_contains(&c->ip_bill, "BILLTYPE", h->v[IN(bill_type)],
+					 h->n[IN(bill_type)]);
+	h->inpatient &= !strcmp(h->v[IN(claim_type)], "I") && *h->v[IN(admit_date)] &&
+			*h->v[IN(discharge_date)];
 }
 
 static const char *category(struct claims *c, const struct hdr *h, char **f,
 			    const size_t *len, int ed)
 {
+	const char *proc = f[IN(procedure_code)];
+
 	if (h->inpatient)
 		return "inpatient";
 	if (ed)
 		return "ed";
-	if (vs_memo_contains(&c->dental, vs_procedure_system(f[PROC]), f[PROC], len[PROC]))
+	if (vs_memo_contains(&c->dental, vs_procedure_system(proc), proc,
+			     len[IN(procedure_code)]))
 		return "dental";
-	return strcmp(h->v[CLAIM_TYPE], "I") == 0 ? "outpatient" : "professional";
+	return strcmp(h->v[IN(claim_type)], "I") == 0 ? "outpatient" : "professional";
 }
 
 /* Where each column of the claims output comes from: the line, its
@@ -226,19 +235,37 @@ enum { FROM_LINE, FROM_HEADER, FROM_SVC, FROM_DENIED, FROM_CAT };
 
 static const struct {
 	unsigned char from, col;
-} out_cols[] = {
-	{ FROM_LINE, MEMBER }, { FROM_SVC, 0 }, { FROM_LINE, SOURCE },
-	{ FROM_LINE, CLAIM_ID }, { FROM_LINE, LINE_NO }, { FROM_LINE, EXTRACT },
-	{ FROM_HEADER, FREQ }, { FROM_HEADER, ORIG }, { FROM_LINE, STATUS },
-	{ FROM_DENIED, 0 }, { FROM_HEADER, ADJ }, { FROM_HEADER, CLAIM_TYPE },
-	{ FROM_CAT, 0 }, { FROM_LINE, SVC_FROM }, { FROM_LINE, SVC_TO },
-	{ FROM_HEADER, ADMIT }, { FROM_HEADER, DISCHARGE }, { FROM_HEADER, DSTATUS },
-	{ FROM_HEADER, BILL_TYPE }, { FROM_LINE, POS }, { FROM_LINE, REV },
-	{ FROM_LINE, PROC }, { FROM_LINE, MODS }, { FROM_LINE, DX },
-	{ FROM_LINE, ICD_PROCS }, { FROM_LINE, BILLING_NPI },
-	{ FROM_LINE, RENDERING_NPI }, { FROM_LINE, ALLOWED }, { FROM_LINE, PAID },
+} out_cols[OUT(NCOLS)] = {
+	[OUT(member_id)] = { FROM_LINE, IN(member_id) },
+	[OUT(svc_date)] = { FROM_SVC, 0 },
+	[OUT(source)] = { FROM_LINE, IN(source) },
+	[OUT(claim_id)] = { FROM_LINE, IN(claim_id) },
+	[OUT(line_no)] = { FROM_LINE, IN(line_no) },
+	[OUT(extract)] = { FROM_LINE, IN(extract) },
+	[OUT(freq_code)] = { FROM_HEADER, IN(freq_code) },
+	[OUT(orig_claim_id)] = { FROM_HEADER, IN(orig_claim_id) },
+	[OUT(status)] = { FROM_LINE, IN(status) },
+	[OUT(denied)] = { FROM_DENIED, 0 },
+	[OUT(adjudicated_date)] = { FROM_HEADER, IN(adjudicated_date) },
+	[OUT(claim_type)] = { FROM_HEADER, IN(claim_type) },
+	[OUT(category)] = { FROM_CAT, 0 },
+	[OUT(svc_from)] = { FROM_LINE, IN(svc_from) },
+	[OUT(svc_to)] = { FROM_LINE, IN(svc_to) },
+	[OUT(admit_date)] = { FROM_HEADER, IN(admit_date) },
+	[OUT(discharge_date)] = { FROM_HEADER, IN(discharge_date) },
+	[OUT(discharge_status)] = { FROM_HEADER, IN(discharge_status) },
+	[OUT(bill_type)] = { FROM_HEADER, IN(bill_type) },
+	[OUT(pos)] = { FROM_LINE, IN(pos) },
+	[OUT(revenue_code)] = { FROM_LINE, IN(revenue_code) },
+	[OUT(procedure_code)] = { FROM_LINE, IN(procedure_code) },
+	[OUT(modifiers)] = { FROM_LINE, IN(modifiers) },
+	[OUT(dx_codes)] = { FROM_LINE, IN(dx_codes) },
+	[OUT(icd_procs)] = { FROM_LINE, IN(icd_procs) },
+	[OUT(billing_npi)] = { FROM_LINE, IN(billing_npi) },
+	[OUT(rendering_npi)] = { FROM_LINE, IN(rendering_npi) },
+	[OUT(allowed_amount)] = { FROM_LINE, IN(allowed_amount) },
+	[OUT(paid_amount)] = { FROM_LINE, IN(paid_amount) },
 };
-#define NOUT (sizeof(out_cols) / sizeof(out_cols[0]))
 
 /* One output row, written whole: lengths are known from the split. */
 static void write_line(struct claims *c, const struct group *g, const struct oline *o)
@@ -246,10 +273,10 @@ static void write_line(struct claims *c, const struct group *g, const struct oli
 	char **f = group_cols(g, o->row);
 	const size_t *len = group_lens(g, o->row);
 	const struct hdr *h = o->h;
-	const char *v[NOUT];
-	size_t n[NOUT];
+	const char *v[OUT(NCOLS)];
+	size_t n[OUT(NCOLS)];
 
-	for (size_t k = 0; k < NOUT; k++) {
+	for (int k = 0; k < OUT(NCOLS); k++) {
 		int col = out_cols[k].col;
 
 		switch (out_cols[k].from) {
@@ -275,7 +302,7 @@ static void write_line(struct claims *c, const struct group *g, const struct oli
 			break;
 		}
 	}
-	rec_put_row(c->out, v, n, (int)NOUT);
+	rec_put_row(c->out, v, n, OUT(NCOLS));
 }
 
 /* Turn the kept lines (sorted by claim) into output lines and events. */
@@ -290,9 +317,11 @@ static size_t derive(struct claims *c, const struct group *g, size_t nkept,
 		size_t j = i + 1;
 		struct hdr *h = &c->hdrs[nh++];
 
+		char **first = group_cols(g, c->kept[i]);
+
 		while (j < nkept &&
-		       !strcmp(group_cols(g, c->kept[j])[SOURCE], group_cols(g, c->kept[i])[SOURCE]) &&
-		       !strcmp(group_cols(g, c->kept[j])[CLAIM_ID], group_cols(g, c->kept[i])[CLAIM_ID]))
+		       !strcmp(group_cols(g, c->kept[j])[IN(source)], first[IN(source)]) &&
+		       !strcmp(group_cols(g, c->kept[j])[IN(claim_id)], first[IN(claim_id)]))
 			j++;
 		claim_header(c, g, i, j, h);
 		for (size_t k = i; k < j; k++) {
@@ -303,27 +332,28 @@ static size_t derive(struct claims *c, const struct group *g, size_t nkept,
 
 			o->row = c->kept[k];
 			o->h = h;
-			if (f[SVC_FROM][0]) {
-				o->svc = f[SVC_FROM];
-				o->svc_len = len[SVC_FROM];
-			} else if (f[SVC_TO][0]) {
-				o->svc = f[SVC_TO];
-				o->svc_len = len[SVC_TO];
+			if (f[IN(svc_from)][0]) {
+				o->svc = f[IN(svc_from)];
+				o->svc_len = len[IN(svc_from)];
+			} else if (f[IN(svc_to)][0]) {
+				o->svc = f[IN(svc_to)];
+				o->svc_len = len[IN(svc_to)];
 			} else {
-				o->svc = h->v[ADMIT];
-				o->svc_len = h->n[ADMIT];
+				o->svc = h->v[IN(admit_date)];
+				o->svc_len = h->n[IN(admit_date)];
 			}
 			o->cat = category(c, h, f, len, ed);
-			o->denied = claims_denied(f[STATUS]);
+			o->denied = claims_denied(f[IN(status)]);
 			cnt->denied += (uint64_t)o->denied;
 			if (ed)
-				events_ed(c->ev, o->svc, o->denied, h->dx, f[SOURCE], f[CLAIM_ID]);
+				events_ed(c->ev, o->svc, o->denied, h->dx, f[IN(source)], f[IN(claim_id)]);
 		}
 		if (h->inpatient && !h->all_denied) {
 			char **f = group_cols(g, c->kept[i]);
 
-			events_stay_claim(c->ev, h->v[ADMIT], h->v[DISCHARGE], h->v[DSTATUS],
-					  h->dx, f[SOURCE], f[CLAIM_ID]);
+			events_stay_claim(c->ev, h->v[IN(admit_date)], h->v[IN(discharge_date)],
+					  h->v[IN(discharge_status)], h->dx, f[IN(source)],
+					  f[IN(claim_id)]);
 		}
 		i = j;
 	}
@@ -332,14 +362,16 @@ static size_t derive(struct claims *c, const struct group *g, size_t nkept,
 
 int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
 {
-	static const struct vcols vc = { SOURCE, CLAIM_ID, LINE_NO, FREQ, ORIG, ADJ,
-					 SVC_TO, SVC_FROM };
+	static const struct vcols vc = {
+		IN(source), IN(claim_id), IN(line_no), IN(freq_code), IN(orig_claim_id),
+		IN(adjudicated_date), IN(svc_to), IN(svc_from)
+	};
 	struct claims *c = arg;
 	size_t nkept = 0, no;
 
 	xgrow(&c->fate, &c->fate_cap, g->n, 1);
 	xgrow(&c->kept, &c->kept_cap, g->n, sizeof(size_t));
-	cnt->duplicates += norm_dedupe(g, EXTRACT, c->fate);
+	cnt->duplicates += norm_dedupe(g, IN(extract), c->fate);
 	for (size_t i = 0; i < g->n; i++)
 		c->fate[i] = c->fate[i] ? FATE_DUP : FATE_KEEP;
 	versions_resolve(g, &vc, n->as_of, c->fate, cnt);
@@ -353,6 +385,6 @@ int claims_group(struct norm *n, struct group *g, struct counts *cnt, void *arg)
 	for (size_t i = 0; i < no; i++)
 		write_line(c, g, &c->lines[i]);
 	cnt->final += no;
-	events_flush(c->ev, group_cols(g, 0)[MEMBER]);
+	events_flush(c->ev, group_cols(g, 0)[IN(member_id)]);
 	return 0;
 }

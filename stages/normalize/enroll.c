@@ -16,9 +16,6 @@
 #include "simple.h"
 #include "xalloc.h"
 
-/* enrollment schema columns */
-enum { SOURCE, MEMBER, PARTNER, START, END, BENEFIT };
-
 #define OPEN_END INT_MAX
 
 struct span {
@@ -108,18 +105,19 @@ static size_t read_spans(const struct group *g, struct span *s)
 
 	for (size_t i = 0; i < g->n; i++) {
 		char **f = group_cols(g, i);
+		const char *start = f[ENROLLMENT_start_date], *end = f[ENROLLMENT_end_date];
 		struct span *sp = &s[ns];
 
-		if (date_parse_iso(f[START], strlen(f[START]), &sp->start) < 0)
+		if (date_parse_iso(start, strlen(start), &sp->start) < 0)
 			continue;
-		if (!f[END][0])
+		if (!f[ENROLLMENT_end_date][0])
 			sp->end = OPEN_END;
-		else if (date_parse_iso(f[END], strlen(f[END]), &sp->end) < 0 ||
+		else if (date_parse_iso(end, strlen(end), &sp->end) < 0 ||
 			 sp->end < sp->start)
 			continue;
-		sp->partner = f[PARTNER];
+		sp->partner = f[ENROLLMENT_partner_id];
 		sp->benefit[0] = '\0';
-		add_benefit(sp->benefit, sizeof(sp->benefit), f[BENEFIT]);
+		add_benefit(sp->benefit, sizeof(sp->benefit), f[ENROLLMENT_benefit]);
 		ns++;
 	}
 	return ns;
@@ -190,15 +188,22 @@ static void write_months(struct rec_writer *w, const char *member, struct mm *mm
 		size_t j = i;
 		int days = 0;
 		char month[8], count[REC_INT_LEN];
-		const char *v[4] = { member, month, mm[i].partner, count };
-		size_t len[4] = { member_len, 7, strlen(mm[i].partner), 0 };
+		const char *v[MEMBER_MONTHS_NCOLS] = {
+			[MEMBER_MONTHS_member_id] = member, [MEMBER_MONTHS_month] = month,
+			[MEMBER_MONTHS_partner_id] = mm[i].partner,
+			[MEMBER_MONTHS_days] = count
+		};
+		size_t len[MEMBER_MONTHS_NCOLS] = {
+			[MEMBER_MONTHS_member_id] = member_len, [MEMBER_MONTHS_month] = 7,
+			[MEMBER_MONTHS_partner_id] = strlen(mm[i].partner)
+		};
 
 		while (j < n && mm[j].month == mm[i].month &&
 		       !strcmp(mm[j].partner, mm[i].partner))
 			days += mm[j++].days;
 		date_format_ym(mm[i].month / 12, mm[i].month % 12 + 1, month);
-		len[3] = rec_format_int(days, count);
-		rec_put_row(w, v, len, 4);
+		len[MEMBER_MONTHS_days] = rec_format_int(days, count);
+		rec_put_row(w, v, len, MEMBER_MONTHS_NCOLS);
 		i = j;
 	}
 }
@@ -209,17 +214,18 @@ int enroll_group(struct norm *n, struct group *g, struct counts *c, void *arg)
 	struct span *s = xmalloc(g->n * sizeof(*s));
 	struct mm *mm = NULL;
 	size_t ns, nmm = 0, mm_cap = 0;
-	const char *member = group_cols(g, 0)[MEMBER];
+	const char *member = group_cols(g, 0)[ENROLLMENT_member_id];
 
 	(void)n;
 	ns = merge_spans(s, read_spans(g, s));
 	qsort(s, ns, sizeof(*s), cmp_span_start);
 	for (size_t i = 0; i < ns; i++) {
-		rec_put_str(o->spans, member);
-		rec_put_date(o->spans, s[i].start);
-		rec_put_date(o->spans, s[i].end == OPEN_END ? DATE_NONE : s[i].end);
-		rec_put_str(o->spans, s[i].partner);
-		rec_put_str(o->spans, s[i].benefit);
+		rec_put_str(o->spans, ENROLLMENT_SPANS_member_id, member);
+		rec_put_date(o->spans, ENROLLMENT_SPANS_start_date, s[i].start);
+		rec_put_date(o->spans, ENROLLMENT_SPANS_end_date,
+			     s[i].end == OPEN_END ? DATE_NONE : s[i].end);
+		rec_put_str(o->spans, ENROLLMENT_SPANS_partner_id, s[i].partner);
+		rec_put_str(o->spans, ENROLLMENT_SPANS_benefit, s[i].benefit);
 		rec_end(o->spans);
 		if (s[i].end != OPEN_END || s[i].start <= o->as_of)
 			span_months(&s[i], o->as_of, &mm, &nmm, &mm_cap);

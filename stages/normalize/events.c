@@ -141,15 +141,15 @@ static void write_stay(struct events *e, const char *member, const struct item *
 	char buf[DATE_ISO_LEN + 1];
 	size_t id_len = entry_of(e, first);
 
-	rec_put_str(e->stays_out, member);
-	rec_put_str(e->stays_out, first->date);
+	rec_put_str(e->stays_out, STAYS_member_id, member);
+	rec_put_str(e->stays_out, STAYS_admit_date, first->date);
 	date_format(to, buf);
-	rec_put_str(e->stays_out, buf);
-	rec_put(e->stays_out, e->entry, id_len);
-	rec_put_str(e->stays_out, last->status);
-	rec_put_str(e->stays_out, first->dx);
-	rec_put_str(e->stays_out, e->list);
-	rec_put_int(e->stays_out, transfers);
+	rec_put_str(e->stays_out, STAYS_discharge_date, buf);
+	rec_put(e->stays_out, STAYS_stay_id, e->entry, id_len);
+	rec_put_str(e->stays_out, STAYS_discharge_status, last->status);
+	rec_put_str(e->stays_out, STAYS_principal_dx, first->dx);
+	rec_put_str(e->stays_out, STAYS_claims, e->list);
+	rec_put_int(e->stays_out, STAYS_transfers, transfers);
 	rec_end(e->stays_out);
 	xgrow(&e->span, &e->span_cap, e->nspan + 1, sizeof(*e->span));
 	e->span[e->nspan].from = first->from;
@@ -209,12 +209,12 @@ static void flush_ed(struct events *e, const char *member)
 			denied &= e->ed[i].denied;
 			list_add(e, &e->ed[i]);
 		}
-		rec_put_str(e->ed_out, member);
-		rec_put_str(e->ed_out, first->date);
-		rec_put_int(e->ed_out, admitted(e, first->from));
-		rec_put_int(e->ed_out, denied);
-		rec_put_str(e->ed_out, first->dx);
-		rec_put_str(e->ed_out, e->list);
+		rec_put_str(e->ed_out, ED_VISITS_member_id, member);
+		rec_put_str(e->ed_out, ED_VISITS_ed_date, first->date);
+		rec_put_int(e->ed_out, ED_VISITS_admitted, admitted(e, first->from));
+		rec_put_int(e->ed_out, ED_VISITS_denied, denied);
+		rec_put_str(e->ed_out, ED_VISITS_principal_dx, first->dx);
+		rec_put_str(e->ed_out, ED_VISITS_claims, e->list);
 		rec_end(e->ed_out);
 	}
 }

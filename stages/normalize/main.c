@@ -71,12 +71,23 @@ static int open_outputs(struct norm *n, struct outs *o)
 	o->enroll.as_of = config_date(n->cfg, "run.as_of");
 	o->members = norm_output(n, "members.rec.zst", "members", "member_id");
 	o->providers = norm_output(n, "providers.rec.zst", "providers", "npi");
-	o->pcp = (struct dedupe_out){ norm_output(n, "pcp_assignments.rec.zst",
-				      "pcp_assignments", "member_id,start_date"), 4, -1, 0 };
-	o->imm = (struct dedupe_out){ norm_output(n, "immunizations.rec.zst",
-				      "immunizations", "member_id,imm_date"), 3, 1, 1 };
-	o->lab = (struct dedupe_out){ norm_output(n, "lab_results.rec.zst",
-				      "lab_results", "member_id,result_date"), 3, 1, 1 };
+	o->pcp = (struct dedupe_out){
+		.w = norm_output(n, "pcp_assignments.rec.zst", "pcp_assignments",
+				 "member_id,start_date"),
+		.date_col = PCP_ASSIGNMENTS_start_date, .skip_col = -1
+	};
+	o->imm = (struct dedupe_out){
+		.w = norm_output(n, "immunizations.rec.zst", "immunizations",
+				 "member_id,imm_date"),
+		.date_col = IMMUNIZATIONS_imm_date,
+		.skip_col = IMMUNIZATIONS_extract, .as_of_cut = 1
+	};
+	o->lab = (struct dedupe_out){
+		.w = norm_output(n, "lab_results.rec.zst", "lab_results",
+				 "member_id,result_date"),
+		.date_col = LAB_RESULTS_result_date,
+		.skip_col = LAB_RESULTS_extract, .as_of_cut = 1
+	};
 	return o->claims && o->stays && o->ed && o->pharmacy && o->enroll.spans &&
 	       o->enroll.months && o->members && o->providers && o->pcp.w &&
 	       o->imm.w && o->lab.w ? 0 : -1;

@@ -73,6 +73,17 @@ test_expect_success 'an intermediate of a newer schema version: exit 1, named' '
 	cp m2.good $M2
 '
 
+test_expect_success 'an intermediate with two columns swapped: exit 1, the column named' '
+	zstd -qdc m2.good | awk -F "\t" -v OFS="\t" \
+		"NR > 1 && NF > 11 { t = \$10; \$10 = \$11; \$11 = t } { print }" |
+		zstd -q --check >$M2 &&
+	test_must_fail --code 1 cco-normalize -c cfg.ini 2>err &&
+	echo "cco-normalize: ./$M2: header column 10 is '"'"'svc_from'"'"', expected '"'"'claim_type'"'"'" >expect &&
+	test_cmp expect err &&
+	snapshot >after && test_cmp before after &&
+	cp m2.good $M2
+'
+
 # ingest_config [KEY = VALUE...]: ing/p.ini, extracts in ing/ex/, layouts
 # in ing/layouts/, the shipped patterns
 ingest_config() {

@@ -56,12 +56,13 @@ static int rec_write(const char *kind, const char *level, const char *out)
 		return fprintf(stderr, "test-tool: %s\n", err_msg()), 1;
 	while ((n = getline(&line, &cap, stdin)) > 0) {
 		char *p = line;
+		int col = 0;
 
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		for (char *tab; (tab = strchr(p, '\t')); p = tab + 1)
-			rec_put(w, p, (size_t)(tab - p));
-		rec_put_str(w, p);
+			rec_put(w, col++, p, (size_t)(tab - p));
+		rec_put_str(w, col, p);
 		rec_end(w);
 	}
 	free(line);

@@ -29,11 +29,11 @@ static const struct rec_schema *imm(void)
 /* Immunization row number i. */
 static void put_row(struct rec_writer *w, long i)
 {
-	rec_put_str(w, "gen");
-	rec_put_int(w, 1);
-	rec_put_int(w, 100000 + i);
-	rec_put_date(w, date_from_ymd(2024, 1, 1) + (int)(i % 365));
-	rec_put_str(w, i % 2 ? "03" : NULL);
+	rec_put_str(w, IMMUNIZATIONS_source, "gen");
+	rec_put_int(w, IMMUNIZATIONS_extract, 1);
+	rec_put_int(w, IMMUNIZATIONS_member_id, 100000 + i);
+	rec_put_date(w, IMMUNIZATIONS_imm_date, date_from_ymd(2024, 1, 1) + (int)(i % 365));
+	rec_put_str(w, IMMUNIZATIONS_cvx, i % 2 ? "03" : NULL);
 	rec_end(w);
 }
 
@@ -155,11 +155,11 @@ static int write_one(const char *p, int level, const char *text)
 {
 	struct rec_writer *w = rec_writer_open(p, imm(), "none", level, AFILE_PHI);
 
-	rec_put_str(w, "gen");
-	rec_put_int(w, 1);
-	rec_put_str(w, "M1");
-	rec_put_str(w, text);
-	rec_put_str(w, "03");
+	rec_put_str(w, IMMUNIZATIONS_source, "gen");
+	rec_put_int(w, IMMUNIZATIONS_extract, 1);
+	rec_put_str(w, IMMUNIZATIONS_member_id, "M1");
+	rec_put_str(w, IMMUNIZATIONS_imm_date, text);
+	rec_put_str(w, IMMUNIZATIONS_cvx, "03");
 	rec_end(w);
 	return rec_writer_close(w);
 }
@@ -195,9 +195,20 @@ static void test_writer_errors(void)
 	struct rec_writer *w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
 	int missed = 0;
 
-	rec_put_str(w, "gen");
+	rec_put_str(w, IMMUNIZATIONS_source, "gen");
 	rec_end(w);
 	ok(rec_writer_close(w) < 0, "short row fails the writer: %s", err_msg());
+	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+	rec_put_str(w, IMMUNIZATIONS_source, "gen");
+	rec_put_str(w, IMMUNIZATIONS_member_id, "M1");
+	rec_put_str(w, IMMUNIZATIONS_extract, "1");
+	rec_put_str(w, IMMUNIZATIONS_imm_date, "2024-01-01");
+	rec_put_str(w, IMMUNIZATIONS_cvx, "03");
+	rec_end(w);
+	ok(rec_writer_close(w) < 0 && strstr(err_msg(), "row 1: column 'member_id' "
+	   "written where 'extract' belongs") && access(p, F_OK) != 0,
+	   "a field put for another column than the next fails the writer: %s",
+	   err_msg());
 	ok(access(p, F_OK) != 0, "and leaves no file");
 	ok(write_one(p, 1, "a\tb") < 0, "tab in a field fails: %s", err_msg());
 	ok(access(p, F_OK) != 0, "and leaves no file");
@@ -236,8 +247,8 @@ static void test_put_row(void)
 		if (n % 2)
 			rec_put_row(w, val, len, 5);
 		else {
-			rec_put(w, val[0], len[0]);
-			rec_put(w, val[1], len[1]);
+			rec_put(w, 0, val[0], len[0]);
+			rec_put(w, 1, val[1], len[1]);
 			rec_put_row(w, val + 2, len + 2, 3);
 		}
 	}
@@ -334,7 +345,7 @@ static void test_append(void)
 	ok(rec_writer_close(w) < 0 && access(p, F_OK) != 0, "the error is sticky");
 	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
 	tail = rec_writer_open_rows(tp, imm(), 1, AFILE_PHI);
-	rec_put_str(tail, "gen");
+	rec_put_str(tail, IMMUNIZATIONS_source, "gen");
 	ok(rec_writer_append(w, tail) < 0, "an unfinished row is refused");
 	rec_writer_abort(w);
 	ok(access(tmp, F_OK) != 0 && access(p, F_OK) != 0, "no file left behind");
@@ -540,9 +551,8 @@ static void test_trailer_row(void)
 	char *p = path("tr.rec");
 	struct rec_writer *w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
 
-	rec_put_str(w, "#cco-end");
-	for (int i = 1; i < 5; i++)
-		rec_put_str(w, "#cco-end");
+	for (int i = 0; i < IMMUNIZATIONS_NCOLS; i++)
+		rec_put_str(w, i, "#cco-end");
 	rec_end(w);
 	ok(rec_writer_close(w) < 0 && strstr(err_msg(), "cannot begin with '#cco-end'") &&
 	   access(p, F_OK) != 0, "a row beginning like a trailer is refused: %s", err_msg());
