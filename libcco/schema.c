@@ -15,7 +15,7 @@
 	};                                                                   \
 	static const struct rec_schema name = { #name, ver, name##_cols }
 
-SCHEMA(members, MEMBERS, 1);
+SCHEMA(members, MEMBERS, 2);
 SCHEMA(enrollment, ENROLLMENT, 1);
 SCHEMA(providers, PROVIDERS, 1);
 SCHEMA(pcp_assignments, PCP_ASSIGNMENTS, 1);

@@ -19,7 +19,8 @@
 /* ingest outputs: one per extract kind, canonical fields, provenance first */
 #define MEMBERS_COLS(C, K) C(K, source) C(K, member_id) C(K, birth_date)      \
 	C(K, sex) C(K, race) C(K, ethnicity) C(K, language) C(K, zip)          \
-	C(K, death_date)
+	C(K, death_date) C(K, first_name) C(K, last_name) C(K, phone)          \
+	C(K, address) C(K, city) C(K, state) C(K, interpreter)
 #define ENROLLMENT_COLS(C, K) C(K, source) C(K, member_id) C(K, partner_id)   \
 	C(K, start_date) C(K, end_date) C(K, benefit)
 #define PROVIDERS_COLS(C, K) C(K, source) C(K, npi) C(K, name) C(K, taxonomy) \

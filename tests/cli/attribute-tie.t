@@ -11,7 +11,7 @@ cp "$CCO_ROOT"/tests/fixtures/attribute/valuesets/* cfg/valuesets/
 write() { $TEST_TOOL rec-write "$1" 1 "ws/normalize/$2.rec.zst"; }
 
 test_expect_success 'set up: M1 names P2 first; M2 has P1 and P2 from the same day' '
-	printf "cco\tM1\t1980-01-01\tF\t\t\t\t97201\t\ncco\tM2\t1980-01-01\tF\t\t\t\t97201\t\n" |
+	printf "cco\tM1\t1980-01-01\tF\t\t\t\t97201\t\t\t\t\t\t\t\t\ncco\tM2\t1980-01-01\tF\t\t\t\t97201\t\t\t\t\t\t\t\t\n" |
 		write members members &&
 	printf "M1\t2025-01-01\t2025-12-31\tP2\tOHP\nM2\t2025-01-01\t2025-12-31\tP1\tOHP\nM2\t2025-01-01\t2025-12-31\tP2\tOHP\n" |
 		write enrollment_spans enrollment &&

@@ -12,7 +12,7 @@ enrollment.csv:member_id,partner_id,start_date,end_date,benefit_package
 immunizations.csv:member_id,immunization_date,cvx
 lab_results.csv:member_id,result_date,loinc,value,unit
 medical_claims.csv:claim_id,line_number,member_id,claim_type,frequency_code,original_claim_id,claim_status,adjudication_date,service_from,service_to,admission_date,discharge_date,discharge_status,bill_type,place_of_service,revenue_code,procedure_code,modifier_1,modifier_2,modifier_3,modifier_4,diagnosis_1,diagnosis_2,diagnosis_3,diagnosis_4,diagnosis_5,diagnosis_6,diagnosis_7,diagnosis_8,diagnosis_9,diagnosis_10,diagnosis_11,diagnosis_12,icd_procedure_1,icd_procedure_2,icd_procedure_3,billing_npi,rendering_npi,allowed_amount,paid_amount
-members.csv:member_id,birth_date,sex,race,ethnicity,language,zip,death_date
+members.csv:member_id,birth_date,sex,race,ethnicity,language,zip,death_date,first_name,last_name,phone,address,city,state,interpreter
 partners.csv:partner_id,partner_name
 pcp_assignments.csv:member_id,pcp_npi,clinic_id,start_date,end_date
 pharmacy_claims.csv:claim_id,member_id,frequency_code,original_claim_id,claim_status,adjudication_date,fill_date,ndc,days_supply,quantity,prescriber_npi

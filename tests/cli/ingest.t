@@ -72,7 +72,7 @@ test_expect_success 'outputs are mode 0600 in directories of mode 0700' '
 test_expect_success 'the run database records each file' '
 	sql "SELECT seq, file, size, kind, layout, source, rows_read, accepted, rejected, rows_out, status FROM extract" >out &&
 	cat >expect <<-\EOF &&
-	1 members.csv 199 members cco-members cco 3 3 0 3 loaded
+	1 members.csv 344 members cco-members cco 3 3 0 3 loaded
 	2 enrollment.csv 125 enrollment cco-enrollment cco 2 2 0 2 loaded
 	3 partners.csv 81 partners cco-partners cco 2 2 0 2 loaded
 	4 providers.csv 181 providers cco-providers cco 2 2 0 2 loaded

@@ -1,13 +1,12 @@
 #!/bin/bash
 # PHI: the whole pipeline on the bundled sample, every stage also run on
-# its own with -v.  No member id or diagnosis code of the input appears in
-# any log line (stderr of every program, the driver's run logs) or in any
-# aggregate report (the partner, clinic and strata tables, the HTML and
+# its own with -v.  No member id, name, phone, street address or diagnosis
+# code of the input appears in any log line (stderr of every program, the
+# driver's run logs) or in any aggregate report (the partner, clinic and strata tables, the HTML and
 # xlsx reports, the results database, the measure aggregates).  Member-level
 # files are mode 0600 and their directories 0700 whatever the umask.
-# (The extract format carries no member names: ids and codes are what
-# identifies a member here.  xlsx is checked as the text it shows, not
-# its XML, whose cell references look like codes: J20.)
+# (xlsx is checked as the text it shows, not its XML, whose cell
+# references look like codes: J20.)
 . "$(dirname "$0")/../lib.sh"
 
 EX=$CCO_ROOT/sample-data/extracts
@@ -15,19 +14,24 @@ cp -r "$CCO_ROOT/config" cfg
 sed -i -e "s|^extracts = .*|extracts = $EX|" -e "s|^workspace = .*|workspace = ../ws|" \
 	cfg/pipeline.ini
 
-# the identifiers to look for: member ids; diagnosis codes as written
+# the identifiers to look for: member ids; full names, phones and street
+# addresses; diagnosis codes as written
 # (F32.9) and as the pipeline keeps them (F329)
 python3 - "$EX" <<-\PY
 import csv, sys
 ex = sys.argv[1]
-ids = {r["member_id"] for r in csv.DictReader(open(ex + "/members.csv"))}
+members = list(csv.DictReader(open(ex + "/members.csv")))
+ids = {r["member_id"] for r in members}
+# how to reach a member: the full name, phone and street address
+contact = {r["first_name"] + " " + r["last_name"] for r in members}
+contact |= {r[k] for r in members for k in ("phone", "address") if r[k]}
 dx = set()
 for r in csv.DictReader(open(ex + "/medical_claims.csv")):
     for i in range(1, 13):
         v = r["diagnosis_%d" % i]
         if v:
             dx.update((v, v.replace(".", "")))
-open("phi", "w").write("".join(x + "\n" for x in sorted(ids | dx)))
+open("phi", "w").write("".join(x + "\n" for x in sorted(ids | dx | contact)))
 PY
 
 # leaks FILE...: the lines of FILEs holding an identifier as a whole word
@@ -37,6 +41,8 @@ leaks() {
 
 test_expect_success 'setup: the identifiers of the sample' '
 	test $(grep -c "^M[0-9]\{7\}$" phi) -eq 2000 &&
+	test $(grep -c "^[0-9]\{3\}-555-01[0-9][0-9]$" phi) -gt 100 &&
+	grep -q "^[A-Z][a-z]* [A-Z][a-z]*$" phi &&
 	test $(wc -l <phi) -gt 4000
 '
 

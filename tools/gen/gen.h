@@ -242,6 +242,17 @@ struct member {
 
 struct gen;
 
+/* How to reach a member: synthetic, drawn apart from every other draw. */
+struct contact {
+	const char *first, *last, *city;
+	char phone[16];     /* "541-555-0123", or empty */
+	char address[48];
+	int interpreter;    /* 1: an interpreter is needed */
+};
+
+/* The contact data of member m. */
+void contact_make(const struct gen *g, const struct member *m, struct contact *c);
+
 /* Draw member idx: demographics, conditions, enrollment history. */
 void member_make(const struct gen *g, unsigned long long idx, struct member *m,
 		 struct rng *r);

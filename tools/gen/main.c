@@ -191,7 +191,8 @@ static void open_outputs(struct gen *g)
 	if (fs_mkdirs(g->o.out, AFILE_PHI_DIR) < 0 || network_write(&g->net, g->o.out) < 0)
 		die(CCO_EXIT_FAIL, "%s", err_msg());
 	if (out_open(&g->members, g->o.out, "members.csv",
-		     "member_id,birth_date,sex,race,ethnicity,language,zip,death_date") < 0 ||
+		     "member_id,birth_date,sex,race,ethnicity,language,zip,death_date,"
+		     "first_name,last_name,phone,address,city,state,interpreter") < 0 ||
 	    out_open(&g->enrollment, g->o.out, "enrollment.csv",
 		     "member_id,partner_id,start_date,end_date,benefit_package") < 0 ||
 	    out_open(&g->pcp, g->o.out, "pcp_assignments.csv",

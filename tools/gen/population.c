@@ -312,6 +312,7 @@ static void write_assignment(struct gen *g, const struct member *m,
 void member_write(struct gen *g, const struct member *m, struct rng *r)
 {
 	struct row row;
+	struct contact c;
 	char sex[2] = { m->sex, '\0' };
 
 	row_reset(&row);
@@ -323,6 +324,14 @@ void member_write(struct gen *g, const struct member *m, struct rng *r)
 	row_add_name(&row, m->language);
 	row_add_uint(&row, (unsigned long long)m->zip);
 	row_add_date(&row, m->death);
+	contact_make(g, m, &c);
+	row_add(&row, c.first);
+	row_add(&row, c.last);
+	row_add(&row, c.phone);
+	row_add(&row, c.address);
+	row_add(&row, c.city);
+	row_add(&row, "OR");
+	row_add(&row, c.interpreter ? "Y" : "N");
 	emit_row(g, &g->members, &row, K_MEMBER);
 	for (int i = 0; i < m->nspans; i++) {
 		const struct span *s = &m->span[i];
