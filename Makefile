@@ -138,6 +138,7 @@ demo: deps
 	@echo "         work/export/partners/PARTNER/ (each partner's packet, with its gap list)"
 	@echo "         work/export/public/ (suppressed; also at the top of work/export/)"
 	@echo "         work/export/results.db; gap lists (PHI): work/export/gaps/"
+	@echo "         clinic worklists (PHI): work/export/worklists/PARTNER/CLINIC.html"
 
 # Benchmarks report figures; they never fail on a timing.
 BENCH_ROWS ?= 10000000

@@ -273,3 +273,49 @@ int afile_write_all(const char *path, int mode, const void *data, size_t n)
 	fwrite(data, 1, n, f.fp);
 	return afile_commit(&f);
 }
+
+int fs_remove_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : err_set("cannot stat '%s': %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0 ? 0 : err_set("cannot remove '%s': %s", path,
+						       strerror(errno));
+	if (!(d = opendir(path)))
+		return err_set("cannot read directory '%s': %s", path, strerror(errno));
+	while (rc == 0 && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			char *child = xasprintf("%s/%s", path, e->d_name);
+
+			rc = fs_remove_tree(child);
+			free(child);
+		}
+	closedir(d);
+	if (rc == 0 && rmdir(path) != 0)
+		rc = err_set("cannot remove '%s': %s", path, strerror(errno));
+	return rc;
+}
+
+int fs_replace_dir(const char *fresh, const char *path)
+{
+	char *old = xasprintf("%s.old", path);
+	int rc = fs_remove_tree(old);
+
+	if (rc == 0 && rename(path, old) != 0 && errno != ENOENT)
+		rc = err_set("cannot move '%s' aside: %s", path, strerror(errno));
+	if (rc == 0 && rename(fresh, path) != 0) {
+		rc = err_set("cannot rename '%s' to '%s': %s", fresh, path, strerror(errno));
+		rename(old, path); /* put the previous one back, if there was one */
+	}
+	if (rc == 0) {
+		fsync_parent(path);
+		rc = fs_remove_tree(old);
+	}
+	free(old);
+	return rc;
+}

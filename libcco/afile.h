@@ -50,6 +50,16 @@ int fs_mkdirs(const char *path, int mode);
 char **fs_list_dir(const char *dir, size_t *n);
 void fs_list_free(char **names, size_t n);
 
+/* rm -rf path: 0 (also when there is none) or -1 with err_msg() set. */
+int fs_remove_tree(const char *path);
+
+/* Put directory fresh (whole, its files committed) in the place of path,
+ * which may not exist: path is moved aside, fresh renamed to path, and
+ * the old tree removed, so a reader sees the old set of files or the new
+ * one, never a mix.  Returns 0 or -1 with err_msg() set (path then left
+ * as it was). */
+int fs_replace_dir(const char *fresh, const char *path);
+
 /* Write a whole small file atomically.  Returns 0 or -1 with err_msg(). */
 int afile_write_all(const char *path, int mode, const void *data, size_t n);
 

@@ -40,7 +40,7 @@ int roster_load(struct roster *r, const char *path, const struct valueset *pcp_t
 	struct rec_reader *rd = rec_reader_open(path);
 	struct rec_row row;
 	size_t alloc = 0;
-	int npi, tax, clinic, partner, rc;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (!rd)
@@ -49,25 +49,23 @@ int roster_load(struct roster *r, const char *path, const struct valueset *pcp_t
 		rec_reader_close(rd);
 		return -1;
 	}
-	npi = rec_schema_col(s, "npi");
-	tax = rec_schema_col(s, "taxonomy");
-	clinic = rec_schema_col(s, "clinic_id");
-	partner = rec_schema_col(s, "partner_id");
 	while ((rc = rec_reader_next(rd, &row)) > 0) {
+		char **f = row.field;
 		struct provider *p;
 
-		if (r->n && strcmp(row.field[npi], r->v[r->n - 1].npi) <= 0) {
+		if (r->n && strcmp(f[PROVIDERS_npi], r->v[r->n - 1].npi) <= 0) {
 			rc = err_set("%s:%ld: not sorted by npi", path, rec_reader_line(rd));
 			break;
 		}
 		xgrow(&r->v, &alloc, r->n + 1, sizeof(*r->v));
 		p = &r->v[r->n++];
-		p->npi = xstrdup(row.field[npi]);
-		p->clinic_id = xstrdup(row.field[clinic]);
-		p->partner_id = xstrdup(row.field[partner]);
-		p->taxonomy = xstrdup(row.field[tax]);
+		p->npi = xstrdup(f[PROVIDERS_npi]);
+		p->name = xstrdup(f[PROVIDERS_name]);
+		p->clinic_id = xstrdup(f[PROVIDERS_clinic_id]);
+		p->partner_id = xstrdup(f[PROVIDERS_partner_id]);
+		p->taxonomy = xstrdup(f[PROVIDERS_taxonomy]);
 		p->primary_care = pcp_taxonomy &&
-				  vs_contains(pcp_taxonomy, "TAXONOMY", row.field[tax]);
+				  vs_contains(pcp_taxonomy, "TAXONOMY", f[PROVIDERS_taxonomy]);
 	}
 	rec_reader_close(rd);
 	if (rc < 0)
@@ -91,6 +89,7 @@ void roster_release(struct roster *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].npi);
+		free(r->v[i].name);
 		free(r->v[i].clinic_id);
 		free(r->v[i].partner_id);
 		free(r->v[i].taxonomy);

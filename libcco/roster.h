@@ -1,7 +1,7 @@
 /*
  * roster.h: the provider roster (normalize's providers.rec.zst) in memory,
  * looked up by NPI: cco-attribute's primary-care providers, cco-measure's
- * provider taxonomies.
+ * provider taxonomies, cco-export's PCP names on the clinic worklists.
  */
 #ifndef CCO_ROSTER_H
 #define CCO_ROSTER_H
@@ -12,6 +12,7 @@ struct valueset;
 
 struct provider {
 	char *npi;
+	char *name;        /* as the roster writes it; may be empty */
 	char *taxonomy;
 	char *clinic_id;
 	char *partner_id;

@@ -26,7 +26,8 @@ static const char *const measure_config[] = { "paths.valuesets", "paths.measures
 static const char *const after_attribute[] = { "normalize", "attribute", NULL };
 static const char *const export_config[] = { "paths.valuesets", "paths.measures", "paths.targets",
 					     "paths.baselines", "paths.partners", NULL };
-static const char *const after_measure[] = { "measure", NULL };
+/* export reads the members, roster and attribution too: the worklists */
+static const char *const after_measure[] = { "normalize", "attribute", "measure", NULL };
 
 /* The stages in order.  A stage reruns when anything it reads changes:
  * normalize reads only the claim-category value sets (cat_*), attribute

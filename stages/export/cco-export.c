@@ -18,6 +18,7 @@
 #include "export.h"
 #include "msg.h"
 #include "valueset.h"
+#include "worklist.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -59,10 +60,12 @@ struct stage {
 				    each named partner */
 	int nsets;
 	struct gap_files gaps;
+	struct worklists worklists;
 	sqlite3 *db;          /* results.db, its transaction open until the end */
 	long long run_id;
 	long long gap_rows;   /* for the summary, after the lists are closed */
 	int gap_lists;
+	struct worklist_counts worklist_counts;
 };
 
 /* YEAR.csv in the directory of config key `key`. */
@@ -269,6 +272,9 @@ static int close_outputs(struct stage *st, int ok)
 	st->gap_lists = st->gaps.n;
 	if (gaps_finish(&st->gaps, rc == 0) < 0)
 		rc = -1;
+	st->worklist_counts = st->worklists.counts;
+	if (worklists_finish(&st->worklists, rc == 0) < 0)
+		rc = -1;
 	for (int s = 0; rc == 0 && s < st->nsets; s++)
 		if (st->sets[s].aud.kind == AUDIENCE_PARTNER)
 			rc = link_gap_list(st, &st->sets[s]);
@@ -317,6 +323,13 @@ static int write_lists_and_db(struct stage *st)
 	monthly_release(&tally);
 	free(path);
 	free(gaps_dir);
+	if (rc == 0) {
+		char *dir = xasprintf("%s/worklists", st->dir);
+
+		rc = worklists_write(&st->worklists, st->ws, dir, st->ms, &st->in,
+				     st->key.as_of, &sort);
+		free(dir);
+	}
 	free(tmp);
 	if (rc < 0)
 		return -1;
@@ -378,6 +391,8 @@ static void print_summary(const struct stage *st)
 	msg_info("%d measure results, %lld rows, %lld with suppressed cells", st->mx.nblocks,
 		 rows, hidden);
 	msg_info("%lld open gaps in %d gap lists", st->gap_rows, st->gap_lists);
+	msg_info("%lld members on %d clinic worklists", st->worklist_counts.rows,
+		 st->worklist_counts.files);
 	msg_debug("results.db run %lld, configuration %s", st->run_id, st->key.config_hash);
 }
 

@@ -207,6 +207,17 @@ struct clinic_gaps {
 	long long closable;   /* those with a deadline on or after the as-of date */
 };
 
+/* The clinic column of a member without one. */
+#define NO_CLINIC "unattributed"
+
+/* 1 if measure id's definition says it yields gaps (cco-measure(5)); *known
+ * says whether ms defines it at all. */
+int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known);
+
+/* 1 if a gap with deadline (an ISO date, or "" for none) can still be
+ * closed on as_of. */
+int gap_closable(const char *deadline, const char *as_of);
+
 /* Gap lists: the members in a denominator, not excluded and not in the
  * numerator of a measure that yields gaps, one file per partner. */
 struct gap_files {

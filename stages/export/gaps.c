@@ -32,9 +32,6 @@
 enum { G_PARTNER, G_CLINIC, G_CLOSABLE, G_DEADLINE, G_MEASURE, G_MEMBER, G_SUB, G_MISSING,
        G_EPISODE, G_NFIELDS };
 
-/* The clinic column of a member without one. */
-#define NO_CLINIC "unattributed"
-
 /* The results columns a gap needs, found by name when the file opens. */
 enum { R_MEMBER, R_MEASURE, R_SUB, R_PARTNER, R_CLINIC, R_EXCLUDED, R_NUMERATOR,
        R_MISSING, R_DEADLINE, R_EPISODE, R_NCOLS };
@@ -48,8 +45,7 @@ static const char *const result_col[R_NCOLS] = {
 #define FIELD(row, col, c) ((row)->field[(col)[c]])
 #define LEN(row, col, c) ((row)->len[(col)[c]])
 
-/* 1 if measure id's definition says it yields gaps (cco-measure(5)). */
-static int yields_gaps(const struct measure_set *ms, const char *id, int *known)
+int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known)
 {
 	for (int i = 0; i < ms->n; i++)
 		if (strcmp(ms->m[i].id, id) == 0) {
@@ -60,9 +56,7 @@ static int yields_gaps(const struct measure_set *ms, const char *id, int *known)
 	return 0;
 }
 
-/* 1 if a gap with deadline (an ISO date, or "" for none) can still be
- * closed on as_of. */
-static int closable(const char *deadline, const char *as_of)
+int gap_closable(const char *deadline, const char *as_of)
 {
 	return *deadline && strcmp(deadline, as_of) >= 0;
 }
@@ -86,7 +80,7 @@ static int add_gap(struct extsort *s, const struct rec_row *row, const int *col,
 		if (i)
 			line[used++] = '\t';
 		if (i == G_CLOSABLE) {
-			line[used++] = closable(deadline, as_of) ? '0' : '1';
+			line[used++] = gap_closable(deadline, as_of) ? '0' : '1';
 			continue;
 		}
 		if (i == G_CLINIC || i == G_DEADLINE)
@@ -128,7 +122,7 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 	if (rc == 0 && monthly_columns(tally, r) < 0)
 		rc = err_set("%s: %s", path, err_msg());
 	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
-		int gaps = yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
+		int gaps = measure_yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
 		if (bad) /* read on: a file not cco-measure's is named first */

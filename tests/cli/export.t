@@ -16,9 +16,23 @@ valuesets = $CCO_ROOT/config/valuesets
 measures = $CCO_ROOT/config/measures
 INI
 
+# worklist_inputs WS: the members, roster and attribution the worklists
+# read (tests/fixtures/export/members.tsv ...; what cco-normalize and
+# cco-attribute would write)
+worklist_inputs() {
+	mkdir -p "$1/normalize" "$1/attribute" &&
+	for f in normalize/members normalize/providers attribute/attribution \
+		 attribute/attribution_audit; do
+		grep -v "^#" "$FIX/${f#*/}.tsv" |
+			"$TEST_TOOL" rec-write "${f#*/}" 1 "$1/$f.rec.zst" || return 1
+	done
+}
+
 # measure_outputs WS [PREFIX]: the fixture's measure outputs
-# (PREFIXaggregates.tsv, PREFIXresults.tsv) in WS/measure
+# (PREFIXaggregates.tsv, PREFIXresults.tsv) in WS/measure, and the
+# worklists' inputs
 measure_outputs() {
+	worklist_inputs "$1" &&
 	mkdir -p "$1/measure" &&
 	grep -v "^#" "$FIX/${2-}aggregates.tsv" |
 		"$TEST_TOOL" rec-write measure_aggregates 1 "$1/measure/aggregates.rec.zst" &&
@@ -538,6 +552,7 @@ test_expect_success 'monthly curve: last year drawn only when results.db holds a
 '
 
 test_expect_success 'monthly curve: none for a sub-result with a numerator of no evidence date' '
+	worklist_inputs ws8 &&
 	mkdir -p ws8/measure &&
 	cp ws6/measure/aggregates.rec.zst ws6/measure/manifest ws8/measure/ &&
 	grep -v "^#" "$FIX/monthly-results.tsv" | sed "s/\t2025-05-01\t/\t\t/" |
@@ -549,6 +564,7 @@ test_expect_success 'monthly curve: none for a sub-result with a numerator of no
 '
 
 test_expect_success 'monthly curve: a stratified measure counts the rows of every stratum' '
+	worklist_inputs ws9 &&
 	mkdir -p ws9/measure &&
 	printf "DEV\tscreened\t\tP01\tC1\t4\t0\t2\nDEV\tscreened\tage_1\tP01\tC1\t2\t0\t1\nDEV\tscreened\tage_2\tP01\tC1\t2\t0\t1\n" |
 		"$TEST_TOOL" rec-write measure_aggregates 1 ws9/measure/aggregates.rec.zst &&
@@ -616,9 +632,11 @@ chromium() {
 }
 BROWSER=$(chromium)
 
-# browse SET ARGS...: headless Chromium on SET/report.html, private profile
+# browse FILE ARGS...: headless Chromium on ws/export/FILE (SET/report.html
+# when FILE is a directory), private profile
 browse() {
-	page="file://$PWD/ws/export/$1/report.html" &&
+	page="file://$PWD/ws/export/$1" &&
+	{ test -f "ws/export/$1" || page=$page/report.html; } &&
 	shift &&
 	profile=$(mktemp -d) &&
 	timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic \
@@ -651,10 +669,75 @@ if test -n "$BROWSER"; then
 			grep -q "<rect" dom
 		'
 	done
+	test_expect_success "a clinic worklist in Chromium: no console errors, a printed page per PCP panel" '
+		browse worklists/P01/C1.html --dump-dom >dom 2>chrome.log &&
+		! grep -q "Uncaught\|ERROR:CONSOLE" chrome.log &&
+		test "$(grep -c "<section>" dom)" = 2 &&
+		browse worklists/P01/C1.html --no-pdf-header-footer \
+			--print-to-pdf="$PWD/worklist.pdf" 2>chrome.log &&
+		test "$(grep -a -c "/Type /Page\b" worklist.pdf)" = 2
+	'
 else
 	echo "ok $((test_count + 1)) # skip no chromium (not root, or apt-get failed)"
 	test_count=$((test_count + 1))
 fi
+
+test_expect_success 'clinic worklists: a file pair per clinic, members without one unattributed, PHI modes' '
+	measure_outputs ws &&
+	cco-export -c cfg/p.ini 2>err &&
+	test_grep "^cco-export: 8 members on 4 clinic worklists$" err &&
+	(cd ws/export/worklists && find . -printf "%m %y %p\n" | sort -k3) >out &&
+	cat >expect <<-\EOF &&
+	700 d .
+	700 d ./P01
+	600 f ./P01/C0.csv
+	600 f ./P01/C0.html
+	600 f ./P01/C1.csv
+	600 f ./P01/C1.html
+	600 f ./P01/unattributed.csv
+	600 f ./P01/unattributed.html
+	700 d ./P02
+	600 f ./P02/C2.csv
+	600 f ./P02/C2.html
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'a worklist row: name, birth date, phone, language, PCP, last PCP visit, then its gaps' '
+	test_cmp "$FIX/worklist-P01-C1.expect" ws/export/worklists/P01/C1.csv
+'
+
+test_expect_success 'within a PCP panel the most closable gaps first; a name never runs as a formula' '
+	awk -F, "NR > 1 { print \$6, \$7, \$15 }" ws/export/worklists/P01/C1.csv >out &&
+	printf "M013 Brown 1\nM004 '"'"'=cmd 0\nM001 Lopez 0\nM009 Young 0\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'the printable worklist: a section per PCP panel, names escaped, interpreter, late gaps marked' '
+	html=ws/export/worklists/P01/C1.html &&
+	test "$(grep -c "<section><h2>PCP panel: " $html)" = 2 &&
+	test_grep "PCP panel: Park, Ada MD <span class=\"id\">NPI 1000000001</span>" $html &&
+	test_grep "Young, &lt;b&gt;Al&lt;/b&gt;" $html &&
+	! grep -q "<b>Al" $html &&
+	test_grep "<td>Spanish (interpreter)</td>" $html &&
+	test_grep "<li>IET initiation: .*; by 2026-04-10</li>" $html &&
+	test_grep "<li class=\"late\">COL screened: .*deadline 2025-12-31 passed</li>" $html
+'
+
+test_expect_success 'worklists of clinics gone from the results are removed; a failed run keeps the last set' '
+	mkdir -p ws/export/worklists/P09 && echo old >ws/export/worklists/P09/K9.csv &&
+	cco-export -q -c cfg/p.ini &&
+	! test -e ws/export/worklists/P09 && ! test -e ws/export/worklists.new &&
+	(cd ws/export/worklists && find . | sort) >before &&
+	cp ws/normalize/members.rec.zst members.saved &&
+	zstd -qdc members.saved | sed "3s/Ana/Anna/" | zstd -q >ws/normalize/members.rec.zst &&
+	test_must_fail --code 1 cco-export -q -c cfg/p.ini 2>err &&
+	test_grep "^cco-export: .*/normalize/members.rec.zst:[0-9]*: damaged file" err &&
+	(cd ws/export/worklists && find . | sort) >after &&
+	test_cmp before after && ! test -e ws/export/worklists.new &&
+	grep -q "Ana" ws/export/worklists/P01/C1.csv &&
+	cp members.saved ws/normalize/members.rec.zst
+'
 
 test_expect_success 'the shipped targets, baselines and partners, on cco-measure output' '
 	"$CCO_ROOT/tests/fixtures/measure/mkws" "$CCO_ROOT/tests/fixtures/measure/col.events" ws3 &&
@@ -681,6 +764,7 @@ test_expect_success 'results.db from before the suppressed column is upgraded' '
 '
 
 test_expect_success 'CSV cells a spreadsheet would run as formulas get a quote, numbers stay' '
+	worklist_inputs ws5 &&
 	mkdir -p ws5/measure &&
 	grep -v "^#" "$FIX/aggregates.tsv" | sed "s/\tC1\t/\t-C1\t/" |
 		"$TEST_TOOL" rec-write measure_aggregates 1 ws5/measure/aggregates.rec.zst &&

@@ -1,0 +1,323 @@
+/*
+ * worklist.c: the clinic worklists, what a care coordinator calls from.
+ * For each partner and clinic (members without one in "unattributed"),
+ * one row per member with an open gap: the member's name, date of birth,
+ * phone, language, PCP and last primary-care visit, then each open gap
+ * (measure, what is missing, deadline, closable).  Rows are grouped by PCP
+ * panel and, within one, put the members with the most closable gaps
+ * first, then the earliest deadline.  Written as WORKLISTS/PARTNER/
+ * CLINIC.csv and a printable CLINIC.html, one page per PCP panel.  These
+ * files name members: mode 0600 in 0700 directories, never logged.
+ *
+ * One pass merges four member-sorted files (results, members,
+ * attribution and its audit) a member at a time; each worklist row goes
+ * through the external sort as one line, so memory is bounded by
+ * limits.memory_mb however many members have gaps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "export.h"
+#include "extsort.h"
+#include "mstream.h"
+#include "roster.h"
+#include "worklist.h"
+#include "xalloc.h"
+
+/* Text that grows: the line being built, or one member's copied fields. */
+struct text {
+	char *s;
+	size_t n, cap;
+};
+
+static size_t text_add(struct text *t, const char *s, size_t n)
+{
+	size_t at = t->n;
+
+	xgrow(&t->s, &t->cap, t->n + n + 1, 1);
+	memcpy(t->s + t->n, s, n);
+	t->n += n;
+	t->s[t->n++] = '\0';
+	return at;
+}
+
+/* One open gap of the member being read, its fields at offsets into the
+ * member's text. */
+struct gap {
+	size_t partner, clinic, measure, sub, missing, deadline;
+	int closable;
+};
+
+struct wl {
+	const struct measure_set *ms;
+	const char *as_of;
+	struct mstream *results, *members, *attribution, *audit;
+	struct extsort *sort;
+	struct text member;    /* the member's copied fields */
+	struct text line;
+	struct gap *gap;
+	size_t ngap, gap_cap;
+	struct worklist_counts *counts;
+};
+
+#define AT(w, off) ((w)->member.s + (off))
+
+static size_t copy(struct wl *w, const struct rec_row *row, int col)
+{
+	return text_add(&w->member, row->field[col], row->len[col]);
+}
+
+/* Keep results row f if it is an open gap. */
+static void take_gap(struct wl *w, const struct rec_row *row)
+{
+	char **f = row->field;
+	int known;
+	struct gap *g;
+
+	if (!measure_yields_gaps(w->ms, f[MEASURE_RESULTS_measure_id], &known) ||
+	    strcmp(f[MEASURE_RESULTS_excluded], "0") != 0 ||
+	    strcmp(f[MEASURE_RESULTS_numerator], "0") != 0)
+		return;
+	xgrow(&w->gap, &w->gap_cap, w->ngap + 1, sizeof(*w->gap));
+	g = &w->gap[w->ngap++];
+	g->partner = copy(w, row, MEASURE_RESULTS_partner_id);
+	g->clinic = copy(w, row, MEASURE_RESULTS_clinic_id);
+	g->measure = copy(w, row, MEASURE_RESULTS_measure_id);
+	g->sub = copy(w, row, MEASURE_RESULTS_submeasure);
+	g->missing = copy(w, row, MEASURE_RESULTS_missing);
+	g->deadline = copy(w, row, MEASURE_RESULTS_deadline);
+	g->closable = gap_closable(f[MEASURE_RESULTS_deadline], w->as_of);
+}
+
+static const struct wl *sorting;
+
+/* partner, clinic, closable first, deadline, measure, submeasure */
+static int cmp_gap(const void *pa, const void *pb)
+{
+	const struct gap *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(AT(sorting, a->partner), AT(sorting, b->partner))) ||
+	    (c = strcmp(AT(sorting, a->clinic), AT(sorting, b->clinic))))
+		return c;
+	if (a->closable != b->closable)
+		return b->closable - a->closable;
+	if ((c = strcmp(AT(sorting, a->deadline), AT(sorting, b->deadline))) ||
+	    (c = strcmp(AT(sorting, a->measure), AT(sorting, b->measure))))
+		return c;
+	return strcmp(AT(sorting, a->sub), AT(sorting, b->sub));
+}
+
+/* The member's contact, PCP and last primary-care visit, as offsets in
+ * w->member by L_ field (L_LAST_NAME .. L_LAST_VISIT); "" when a file has
+ * no row for the member. */
+struct who {
+	size_t f[L_NFIXED];
+	size_t pcp;
+};
+
+static int read_who(struct wl *w, const char *id, struct who *who)
+{
+	static const struct { int l, col; } from_members[] = {
+		{ L_LAST_NAME, MEMBERS_last_name }, { L_FIRST_NAME, MEMBERS_first_name },
+		{ L_BIRTH, MEMBERS_birth_date }, { L_PHONE, MEMBERS_phone },
+		{ L_LANGUAGE, MEMBERS_language }, { L_INTERPRETER, MEMBERS_interpreter },
+	};
+	struct rec_row row;
+	long long skipped = 0;
+	size_t none = text_add(&w->member, "", 0);
+	char last[16] = "";
+	int rc;
+
+	for (size_t i = 0; i < L_NFIXED; i++)
+		who->f[i] = none;
+	who->pcp = none;
+	if (mstream_skip_before(w->members, id, &skipped) < 0 ||
+	    mstream_skip_before(w->attribution, id, &skipped) < 0 ||
+	    mstream_skip_before(w->audit, id, &skipped) < 0)
+		return -1;
+	while ((rc = mstream_next(w->members, id, &row)) > 0)
+		for (size_t i = 0; i < sizeof(from_members) / sizeof(from_members[0]); i++)
+			who->f[from_members[i].l] = copy(w, &row, from_members[i].col);
+	while (rc == 0 && (rc = mstream_next(w->attribution, id, &row)) > 0) {
+		who->pcp = copy(w, &row, ATTRIBUTION_pcp_npi);
+		rc = 0;
+	}
+	/* the last visit to any primary-care provider the audit ranked */
+	while (rc == 0 && (rc = mstream_next(w->audit, id, &row)) > 0) {
+		if (strcmp(row.field[ATTRIBUTION_AUDIT_last_visit], last) > 0)
+			snprintf(last, sizeof(last), "%s", row.field[ATTRIBUTION_AUDIT_last_visit]);
+		rc = 0;
+	}
+	who->f[L_LAST_VISIT] = text_add(&w->member, last, strlen(last));
+	return rc;
+}
+
+static void line_field(struct wl *w, const char *prefix, const char *s)
+{
+	if (w->line.n)
+		w->line.s[w->line.n - 1] = '\t'; /* the previous field's NUL */
+	if (*prefix)
+		text_add(&w->line, prefix, strlen(prefix)), w->line.n--;
+	text_add(&w->line, s, strlen(s));
+}
+
+/* One worklist row: gaps [a, b) of one partner and clinic. */
+static int add_row(struct wl *w, const struct who *who, size_t a, size_t b)
+{
+	const struct gap *first = &w->gap[a];
+	const char *clinic = AT(w, first->clinic), *pcp = AT(w, who->pcp);
+	char rank[8], n[16], nclosable[16];
+	size_t closable = 0;
+
+	for (size_t i = a; i < b; i++)
+		closable += (size_t)w->gap[i].closable;
+	snprintf(rank, sizeof(rank), "%04zu", 9999 - (closable < 9999 ? closable : 9999));
+	snprintf(n, sizeof(n), "%zu", b - a);
+	snprintf(nclosable, sizeof(nclosable), "%zu", closable);
+	w->line.n = 0;
+	line_field(w, "", AT(w, first->partner));
+	line_field(w, *clinic ? "1" : "2", clinic);
+	line_field(w, *pcp ? "1" : "2", pcp);
+	line_field(w, "", rank);
+	line_field(w, first->closable ? "1" : "2", first->closable ? AT(w, first->deadline) : "");
+	for (int f = L_LAST_NAME; f <= L_LAST_VISIT; f++)
+		line_field(w, "", f == L_MEMBER ? w->member.s : AT(w, who->f[f]));
+	line_field(w, "", n);
+	line_field(w, "", nclosable);
+	for (size_t i = a; i < b; i++) {
+		const struct gap *g = &w->gap[i];
+
+		line_field(w, "", AT(w, g->measure));
+		line_field(w, "", AT(w, g->sub));
+		line_field(w, "", AT(w, g->missing));
+		line_field(w, "", AT(w, g->deadline));
+		line_field(w, "", g->closable ? "yes" : "no");
+	}
+	if (b - a > w->counts->max_gaps)
+		w->counts->max_gaps = b - a;
+	w->counts->rows++;
+	return extsort_add(w->sort, w->line.s, w->line.n - 1);
+}
+
+/* The member's rows: one per partner and clinic among its open gaps.
+ * id is the caller's copy: w->member moves as it grows. */
+static int add_member(struct wl *w, const char *id)
+{
+	struct rec_row row;
+	struct who who;
+	int rc;
+
+	w->member.n = 0;
+	w->ngap = 0;
+	text_add(&w->member, id, strlen(id)); /* offset 0: the member id */
+	while ((rc = mstream_next(w->results, id, &row)) > 0)
+		take_gap(w, &row);
+	if (rc < 0 || w->ngap == 0)
+		return rc;
+	if (read_who(w, id, &who) < 0)
+		return -1;
+	sorting = w;
+	qsort(w->gap, w->ngap, sizeof(*w->gap), cmp_gap);
+	for (size_t a = 0, b; rc == 0 && a < w->ngap; a = b) {
+		for (b = a + 1; b < w->ngap &&
+		     !strcmp(AT(w, w->gap[b].partner), AT(w, w->gap[a].partner)) &&
+		     !strcmp(AT(w, w->gap[b].clinic), AT(w, w->gap[a].clinic)); b++)
+			;
+		rc = add_row(w, &who, a, b);
+	}
+	return rc;
+}
+
+/* Open the four inputs of workspace ws. */
+static int open_inputs(struct wl *w, const char *ws)
+{
+	static const struct { const char *path, *kind; } in[] = {
+		{ "measure/results.rec.zst", "measure_results" },
+		{ "normalize/members.rec.zst", "members" },
+		{ "attribute/attribution.rec.zst", "attribution" },
+		{ "attribute/attribution_audit.rec.zst", "attribution_audit" },
+	};
+	struct mstream **ms[] = { &w->results, &w->members, &w->attribution, &w->audit };
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		char *path = xasprintf("%s/%s", ws, in[i].path);
+
+		*ms[i] = mstream_open(path, rec_schema_find(in[i].kind), 1);
+		free(path);
+		if (!*ms[i])
+			return -1;
+	}
+	return 0;
+}
+
+static void close_inputs(struct wl *w)
+{
+	mstream_close(w->results);
+	mstream_close(w->members);
+	mstream_close(w->attribution);
+	mstream_close(w->audit);
+}
+
+/* Every member's rows into w->sort; every input read to its end, so each
+ * is checked against the manifest of the stage that wrote it. */
+static int read_all(struct wl *w)
+{
+	long long skipped = 0;
+	const char *id;
+	char *copy_id;
+	int rc = 0;
+
+	while (rc == 0 && (id = mstream_peek(w->results))) {
+		copy_id = xstrdup(id);
+		rc = add_member(w, copy_id);
+		free(copy_id);
+	}
+	if (rc == 0 && mstream_failed(w->results))
+		rc = -1;
+	if (rc == 0)
+		rc = mstream_skip_before(w->members, NULL, &skipped);
+	if (rc == 0)
+		rc = mstream_skip_before(w->attribution, NULL, &skipped);
+	if (rc == 0)
+		rc = mstream_skip_before(w->audit, NULL, &skipped);
+	return rc;
+}
+
+int worklists_sort(struct extsort *sort, const char *ws, const struct measure_set *ms,
+		   const char *as_of, struct worklist_counts *counts)
+{
+	struct wl w = { .ms = ms, .as_of = as_of, .sort = sort, .counts = counts };
+	int rc;
+
+	memset(counts, 0, sizeof(*counts));
+	rc = open_inputs(&w, ws);
+	if (rc == 0)
+		rc = read_all(&w);
+	close_inputs(&w);
+	free(w.member.s);
+	free(w.line.s);
+	free(w.gap);
+	return rc;
+}
+
+void worklist_split(char *line, char **f, size_t nf)
+{
+	size_t i = 0;
+
+	for (; i < nf && line; i++) {
+		char *tab = strchr(line, '\t');
+
+		f[i] = line;
+		if (tab)
+			*tab = '\0';
+		line = tab ? tab + 1 : NULL;
+	}
+	for (; i < nf; i++)
+		f[i] = "";
+	/* the sort keys without their prefixes */
+	f[L_CLINIC] = *f[L_CLINIC] == '2' ? NO_CLINIC : f[L_CLINIC] + 1;
+	f[L_PCP] = *f[L_PCP] == '2' ? "" : f[L_PCP] + 1;
+}
