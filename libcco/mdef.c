@@ -118,6 +118,18 @@ static int slot_add(struct measure_set *s, char *name, const struct valueset *v,
 	return s->nvs++;
 }
 
+int mdef_use_valueset(struct measure_set *s, const struct valuesets *vs, const char *name)
+{
+	int slot = slot_named(s, name);
+	const struct valueset *v;
+
+	if (slot >= 0)
+		return s->vs[slot] ? slot : err_set("'%s' is an event list, not a value set", name);
+	if (!(v = vs_find(vs, name)))
+		return err_set("unknown value set '%s'", name);
+	return slot_add(s, xstrdup(name), v, EV_NONE);
+}
+
 static int vs_slot(void *arg, const char *name)
 {
 	struct loader *ld = arg;

@@ -101,6 +101,12 @@ struct measure_set *mdef_load_dir(const char *dir, const struct valuesets *vs);
 /* Load one file into a set (for tests and single-measure runs). */
 struct measure_set *mdef_load_file(const char *path, const struct valuesets *vs);
 
+/* The slot of value set name, added to s if no measure uses it, so the
+ * members read for s carry its hits too (the care criteria's conditions:
+ * care.h).  Call before the code index is built.  Returns the slot, or -1
+ * with err_msg() set (no such value set). */
+int mdef_use_valueset(struct measure_set *s, const struct valuesets *vs, const char *name);
+
 void mdef_free(struct measure_set *s);
 
 #endif

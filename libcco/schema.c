@@ -34,11 +34,12 @@ SCHEMA(attribution, ATTRIBUTION, 1);
 SCHEMA(attribution_audit, ATTRIBUTION_AUDIT, 1);
 SCHEMA(measure_results, MEASURE_RESULTS, 1);
 SCHEMA(measure_aggregates, MEASURE_AGGREGATES, 1);
+SCHEMA(care_flags, CARE_FLAGS, 1);
 SCHEMA(partners, PARTNERS, 1);
 SCHEMA(rejects, REJECTS, 1);
 
 static const struct rec_schema *const all_schemas[] = {
-	&attribution, &attribution_audit, &claims, &ed_visits, &enrollment,
+	&attribution, &attribution_audit, &care_flags, &claims, &ed_visits, &enrollment,
 	&enrollment_spans, &immunizations, &lab_results, &medical_claims,
 	&measure_aggregates, &measure_results, &member_months, &members,
 	&partner_months, &partners, &pcp_assignments, &pharmacy,

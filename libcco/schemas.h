@@ -86,6 +86,8 @@
 	C(K, submeasure) C(K, stratum) C(K, partner_id) C(K, clinic_id)        \
 	C(K, excluded) C(K, exclusion) C(K, numerator) C(K, missing)           \
 	C(K, evidence) C(K, evidence_date) C(K, deadline) C(K, episode)
+#define CARE_FLAGS_COLS(C, K) C(K, member_id) C(K, criterion) C(K, count)  \
+	C(K, detail)
 #define MEASURE_AGGREGATES_COLS(C, K) C(K, measure_id) C(K, submeasure)       \
 	C(K, stratum) C(K, partner_id) C(K, clinic_id) C(K, denominator)       \
 	C(K, exclusions) C(K, numerator)
@@ -115,5 +117,6 @@ REC_COLS_ENUM(ATTRIBUTION);
 REC_COLS_ENUM(ATTRIBUTION_AUDIT);
 REC_COLS_ENUM(MEASURE_RESULTS);
 REC_COLS_ENUM(MEASURE_AGGREGATES);
+REC_COLS_ENUM(CARE_FLAGS);
 
 #endif

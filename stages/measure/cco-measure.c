@@ -6,11 +6,13 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "care.h"
 #include "codeidx.h"
 #include "db.h"
 #include "err.h"
 #include "evaluate.h"
 #include "manifest.h"
+#include "measurecare.h"
 #include "msg.h"
 #include "progress.h"
 #include "rec.h"
@@ -33,7 +35,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
 
-enum { OUT_RESULTS, OUT_AGGREGATES, NOUT };
+enum { OUT_RESULTS, OUT_AGGREGATES, OUT_CARE, NOUT };
 
 struct stage {
 	const struct config *cfg;
@@ -44,6 +46,8 @@ struct stage {
 	struct member_reader reader;
 	struct rec_writer *out[NOUT];
 	struct eval_run e;
+	struct care_def care;
+	struct care_run care_run;
 	long long members;
 };
 
@@ -52,15 +56,19 @@ static int load_definitions(struct stage *st)
 	st->vs = vs_load(config_str(st->cfg, "paths.valuesets"));
 	if (st->vs)
 		st->ms = mdef_load_dir(config_str(st->cfg, "paths.measures"), st->vs);
-	return st->ms ? 0 : -1;
+	if (!st->ms || care_load(&st->care, config_str(st->cfg, "paths.care")) < 0)
+		return -1;
+	return care_run_init(&st->care_run, &st->care, st->ms, st->vs,
+			     config_date(st->cfg, "run.as_of"));
 }
 
 static int open_outputs(struct stage *st)
 {
-	static const char *const name[NOUT] = { "results", "aggregates" };
-	static const char *const kind[NOUT] = { "measure_results", "measure_aggregates" };
+	static const char *const name[NOUT] = { "results", "aggregates", "care" };
+	static const char *const kind[NOUT] = { "measure_results", "measure_aggregates",
+						"care_flags" };
 	static const char *const sort[NOUT] = {
-		"member_id", "measure_id,submeasure,stratum,partner_id,clinic_id"
+		"member_id", "measure_id,submeasure,stratum,partner_id,clinic_id", "member_id"
 	};
 	char *dir = xasprintf("%s/measure", st->ws);
 	/* aggregates hold no member data, but sit with the results (0600) */
@@ -93,6 +101,7 @@ static int measure_all(struct stage *st)
 	progress_start(&pr, "members", 0);
 	while ((rc = member_read(&st->reader, &m)) > 0) {
 		evaluate_member(&st->e, &m);
+		care_member(&st->care_run, &m, st->e.member_gaps);
 		progress_update(&pr, (uint64_t)++st->members, 0);
 	}
 	progress_end(&pr);
@@ -150,6 +159,10 @@ static void print_summary(const struct stage *st)
 			msg_debug("%s %s: %lld in the numerator", m->id, m->num[j].name,
 				  st->e.count[i].numerator[j]);
 	}
+	for (int c = 0; c < CARE_NCRITERIA; c++)
+		if (st->care.rule[c].on && c != CARE_NO_PCP_VISIT)
+			msg_debug("care coordination %s: %lld members", care_name(c),
+				  st->care_run.flagged[c]);
 	if (st->reader.orphan_rows)
 		msg_warn("%lld rows for members not in the members file were skipped",
 			 st->reader.orphan_rows);
@@ -161,6 +174,8 @@ static void stage_release(struct stage *st)
 	member_reader_close(&st->reader);
 	codeidx_free(st->codes);
 	eval_run_release(&st->e);
+	care_run_release(&st->care_run);
+	care_release(&st->care);
 	mdef_free(st->ms);
 	vs_free(st->vs);
 }
@@ -181,8 +196,10 @@ static int run(struct stage *st, int check_only)
 	rc = member_reader_open(&st->reader, st->ws, st->codes, st->ms,
 				(int)config_int(st->cfg, "run.measurement_year"),
 				config_date(st->cfg, "run.as_of"));
+	st->reader.fills_from = st->care_run.fills_from;
 	if (rc == 0)
 		rc = open_outputs(st);
+	st->care_run.out = st->out[OUT_CARE];
 	if (rc == 0) {
 		eval_run_init(&st->e, st->ms, &st->reader, st->out[OUT_RESULTS],
 			      (int)config_int(st->cfg, "run.measurement_year"),

@@ -291,6 +291,7 @@ static void proportion(struct eval_run *e, int mi, const struct mmember *m,
 		e->ref_traces[sub] = t;
 		e->count[mi].numerator[sub] += num;
 		write_row(e, me, sub, m, o, num, o->excluded_by ? NULL : missing, &t);
+		e->member_gaps += me->gaps && !num && !o->excluded_by;
 		count(e, mi, sub, o, num);
 	}
 }
@@ -463,6 +464,7 @@ void eval_run_release(struct eval_run *e)
 
 void evaluate_member(struct eval_run *e, const struct mmember *m)
 {
+	e->member_gaps = 0;
 	e->clinic = agg_clinic(e->agg, m->clinic_id);
 	for (int i = 0; i < e->ms->n; i++)
 		evaluate_measure(e, i, m);

@@ -31,6 +31,8 @@ struct eval_run {
 	/* owned: the counts */
 	struct agg *agg;                    /* per partner and clinic */
 	struct measure_count *count;        /* per measure */
+	int member_gaps;                    /* the last member's open gaps, as
+					       the gap lists count them */
 	/* owned: scratch */
 	int *named;                         /* a measure's dates */
 	signed char *refs;                  /* sub-result outcomes */

@@ -3,6 +3,7 @@
  * every event is turned into value-set hits through the code index, so a
  * member is matched once for all measures.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,7 @@ enum column {
 	C_SVC_DATE, C_DENIED, C_SOURCE, C_CLAIM_ID, C_PROCEDURE,
 	C_MODIFIERS, C_DX, C_ICD_PROCS, C_REV, C_POS, C_BILL_TYPE, C_BILLING_NPI,
 	C_RENDERING_NPI,
-	C_RX_DATE, C_RX_CODE, C_RX_SOURCE, C_RX_CLAIM, C_RX_DENIED,
+	C_RX_DATE, C_RX_CODE, C_RX_SOURCE, C_RX_CLAIM, C_RX_DENIED, C_RX_PRESCRIBER,
 	C_IMM_DATE, C_IMM_CODE, C_IMM_SOURCE, C_IMM_CLAIM, C_IMM_DENIED,
 	C_LAB_DATE, C_LAB_CODE, C_LAB_SOURCE, C_LAB_CLAIM, C_LAB_DENIED,
 	C_ED_DATE, C_ED_ADMITTED, C_ED_DENIED, C_ED_DX, C_ED_CLAIMS,
@@ -61,6 +62,7 @@ static const struct {
 	{ MI_CLAIMS, "billing_npi" }, { MI_CLAIMS, "rendering_npi" },
 	{ MI_PHARMACY, "fill_date" }, { MI_PHARMACY, "ndc" }, { MI_PHARMACY, "source" },
 	{ MI_PHARMACY, "claim_id" }, { MI_PHARMACY, "denied" },
+	{ MI_PHARMACY, "prescriber_npi" },
 	{ MI_IMMUNIZATIONS, "imm_date" }, { MI_IMMUNIZATIONS, "cvx" },
 	{ MI_IMMUNIZATIONS, "source" }, { MI_IMMUNIZATIONS, "claim_id" },
 	{ MI_IMMUNIZATIONS, "denied" },
@@ -103,6 +105,7 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 	r->ms = ms;
 	r->my = my;
 	r->as_of = as_of;
+	r->fills_from = DATE_NONE;
 	r->acc = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
 	for (int i = 0; i < CLAIM_CODE_COLS; i++)
 		r->memo[i].bits = xcalloc((size_t)codeidx_words(codes) + 1, sizeof(uint64_t));
@@ -160,6 +163,8 @@ static void mmember_reset(struct mmember *m, const char *id)
 	m->nspans = 0;
 	m->nstays = 0;
 	m->nvisits = 0;
+	m->ned = 0;
+	m->nfills = 0;
 	for (int i = 0; i < m->nslots; i++)
 		m->lists[i].n = 0;
 	for (int i = 0; i < m->nevidence; i++)
@@ -183,6 +188,8 @@ void mmember_release(struct mmember *m)
 	for (size_t i = 0; i < m->visits_alloc; i++)
 		free(m->visits[i].bits);
 	free(m->visits);
+	free(m->ed_dates);
+	free(m->fills);
 	free(m->evidence);
 }
 
@@ -459,6 +466,22 @@ static const struct coded_input {
 	{ MI_LABS, C_LAB_DATE, C_LAB_CODE, C_LAB_SOURCE, C_LAB_CLAIM, C_LAB_DENIED, "LOINC" }
 };
 
+/* Keep a pharmacy row's fill for the polypharmacy criterion. */
+static void keep_fill(struct member_reader *r, struct mmember *m, const struct rec_row *row,
+		      int date)
+{
+	struct mfill *f;
+
+	if (r->fills_from == DATE_NONE || date < r->fills_from || date > r->as_of ||
+	    strcmp(field(r, row, C_RX_DENIED), "1") == 0)
+		return;
+	xgrow(&m->fills, &m->fills_alloc, (size_t)m->nfills + 1, sizeof(*m->fills));
+	f = &m->fills[m->nfills++];
+	f->date = date;
+	snprintf(f->drug, sizeof(f->drug), "%.9s", field(r, row, C_RX_CODE));
+	snprintf(f->prescriber, sizeof(f->prescriber), "%s", field(r, row, C_RX_PRESCRIBER));
+}
+
 static int read_coded(struct member_reader *r, struct mmember *m, const struct coded_input *ci)
 {
 	struct mstream *ms = r->in[ci->in];
@@ -472,6 +495,8 @@ static int read_coded(struct member_reader *r, struct mmember *m, const struct c
 
 		if (date == DATE_NONE)
 			continue;
+		if (ci->in == MI_PHARMACY)
+			keep_fill(r, m, &row, date);
 		or_code(r, ci->system, field(r, &row, ci->code), &any);
 		if (any)
 			add_hits(r, m, date, strcmp(field(r, &row, ci->denied), "1") == 0,
@@ -625,6 +650,10 @@ static int read_derived(struct member_reader *r, struct mmember *m)
 			continue;
 		ev = evidence(m, "ed", field(r, &row, C_ED_CLAIMS));
 		admitted = strcmp(field(r, &row, C_ED_ADMITTED), "1") == 0;
+		if (!denied) {
+			xgrow(&m->ed_dates, &m->ed_alloc, (size_t)m->ned + 1, sizeof(int));
+			m->ed_dates[m->ned++] = date;
+		}
 		add_builtin(r, m, EV_ED_VISIT_ALL, date, denied, ev);
 		if (!admitted)
 			add_builtin(r, m, EV_ED_VISIT, date, denied, ev);

@@ -41,6 +41,14 @@ struct mvisit {
 	uint64_t *bits;
 };
 
+/* A pharmacy fill kept for the polypharmacy criterion (care.h): the drug
+ * is the NDC's first 9 digits (labeler and product, not the package). */
+struct mfill {
+	int date;
+	char drug[10];
+	char prescriber[16];
+};
+
 struct mmember {
 	char *id;
 	int birth, death;
@@ -60,6 +68,12 @@ struct mmember {
 				     names a list with `except` */
 	int nvisits;
 	size_t visits_alloc;
+	int *ed_dates;            /* ED visits not denied, by date */
+	int ned;
+	size_t ed_alloc;
+	struct mfill *fills;      /* fills not denied from fills_from on */
+	int nfills;
+	size_t fills_alloc;
 	int words;                /* of each stay's and visit's bits */
 	char **evidence;          /* "source:claim_id", by hit evidence number */
 	int nevidence;
@@ -94,6 +108,7 @@ struct member_reader {
 	uint64_t *acc;            /* one event's value-set bits */
 	struct column_memo memo[CLAIM_CODE_COLS];
 	int keep_visits;          /* some slot is an ED list with `except` */
+	int fills_from;           /* keep fills from this day; DATE_NONE: none */
 };
 
 /* Open the inputs under ws (and load its provider roster), for the
