@@ -139,6 +139,7 @@ demo: deps
 	@echo "         work/export/public/ (suppressed; also at the top of work/export/)"
 	@echo "         work/export/results.db; gap lists (PHI): work/export/gaps/"
 	@echo "         clinic worklists (PHI): work/export/worklists/PARTNER/CLINIC.html"
+	@echo "         care-coordination candidates (PHI): work/export/candidates/PARTNER/"
 
 # Benchmarks report figures; they never fail on a timing.
 BENCH_ROWS ?= 10000000

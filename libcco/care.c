@@ -123,6 +123,8 @@ static int check(const struct care_def *c, const char *path)
 		return err_set("%s: [open_gaps] needs at_least", path);
 	if (r[CARE_NO_PCP_VISIT].on && !r[CARE_NO_PCP_VISIT].months)
 		return err_set("%s: [no_pcp_visit] needs months", path);
+	if (r[CARE_NO_PCP_VISIT].qualifies)
+		return err_set("%s: [no_pcp_visit] cannot qualify a member alone", path);
 	return 0;
 }
 

@@ -22,10 +22,12 @@ static const char *const attribute_sets[] = { "attribute.visit_valueset",
 					      "attribute.taxonomy_valueset", NULL };
 static const char *const after_ingest[] = { "ingest", NULL };
 static const char *const after_normalize[] = { "normalize", NULL };
-static const char *const measure_config[] = { "paths.valuesets", "paths.measures", NULL };
+static const char *const measure_config[] = { "paths.valuesets", "paths.measures",
+					      "paths.care", NULL };
 static const char *const after_attribute[] = { "normalize", "attribute", NULL };
 static const char *const export_config[] = { "paths.valuesets", "paths.measures", "paths.targets",
-					     "paths.baselines", "paths.partners", NULL };
+					     "paths.baselines", "paths.partners", "paths.care",
+					     NULL };
 /* export reads the members, roster and attribution too: the worklists */
 static const char *const after_measure[] = { "normalize", "attribute", "measure", NULL };
 

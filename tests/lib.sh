@@ -81,7 +81,9 @@ test_mode() {
 
 # test_config: write cfg/p.ini, a minimal run configuration (MY 2025, as of
 # 2026-03-31) with empty layouts, value sets and extracts directories and
-# the workspace in ws/.  Tests add files to those directories as needed.
+# the workspace in ws/, and cfg/care.ini, the shipped care criteria but
+# chronic conditions (which need value sets).  Tests add files to those
+# directories as needed.
 test_config() {
 	mkdir -p cfg/layouts cfg/valuesets extracts &&
 	cat >cfg/p.ini <<-'INI'
@@ -91,6 +93,29 @@ test_config() {
 	workspace = ../ws
 	[paths]
 	extracts = ../extracts
+	INI
+	# care criteria that need no value sets (cco-care(5))
+	cat >cfg/care.ini <<-'INI'
+	[utilization]
+	ed_visits = 2
+	inpatient_stays = 1
+	months = 6
+	weight = 3
+	qualifies = yes
+	[polypharmacy]
+	distinct_drugs = 10
+	with_prescribers = 5
+	prescribers = 2
+	days = 90
+	weight = 2
+	qualifies = yes
+	[open_gaps]
+	at_least = 1
+	weight = 1
+	qualifies = no
+	[no_pcp_visit]
+	months = 12
+	weight = 2
 	INI
 }
 

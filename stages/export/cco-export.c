@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "care.h"
 #include "cli.h"
 #include "err.h"
 #include "extsort.h"
@@ -65,7 +66,8 @@ struct stage {
 	long long run_id;
 	long long gap_rows;   /* for the summary, after the lists are closed */
 	int gap_lists;
-	struct worklist_counts worklist_counts;
+	struct list_counts list_counts[NLISTS];
+	struct care_def care;
 };
 
 /* YEAR.csv in the directory of config key `key`. */
@@ -84,8 +86,9 @@ static int load_config_files(struct stage *st)
 	st->vs = vs_load(config_str(st->cfg, "paths.valuesets"));
 	if (st->vs)
 		st->ms = mdef_load_dir(config_str(st->cfg, "paths.measures"), st->vs);
-	if (st->ms && inputs_load(&st->in, targets, baselines,
-				  config_str(st->cfg, "paths.partners")) == 0 &&
+	if (st->ms && care_load(&st->care, config_str(st->cfg, "paths.care")) == 0 &&
+	    inputs_load(&st->in, targets, baselines,
+			config_str(st->cfg, "paths.partners")) == 0 &&
 	    config_hash(config_str(st->cfg, "paths.measures"),
 			config_str(st->cfg, "paths.valuesets"), targets, baselines,
 			st->key.config_hash) == 0)
@@ -272,7 +275,8 @@ static int close_outputs(struct stage *st, int ok)
 	st->gap_lists = st->gaps.n;
 	if (gaps_finish(&st->gaps, rc == 0) < 0)
 		rc = -1;
-	st->worklist_counts = st->worklists.counts;
+	for (int i = 0; i < NLISTS; i++)
+		st->list_counts[i] = st->worklists.list[i].counts;
 	if (worklists_finish(&st->worklists, rc == 0) < 0)
 		rc = -1;
 	for (int s = 0; rc == 0 && s < st->nsets; s++)
@@ -323,13 +327,9 @@ static int write_lists_and_db(struct stage *st)
 	monthly_release(&tally);
 	free(path);
 	free(gaps_dir);
-	if (rc == 0) {
-		char *dir = xasprintf("%s/worklists", st->dir);
-
-		rc = worklists_write(&st->worklists, st->ws, dir, st->ms, &st->in,
+	if (rc == 0)
+		rc = worklists_write(&st->worklists, st->ws, st->dir, st->ms, &st->care, &st->in,
 				     st->key.as_of, &sort);
-		free(dir);
-	}
 	free(tmp);
 	if (rc < 0)
 		return -1;
@@ -391,8 +391,10 @@ static void print_summary(const struct stage *st)
 	msg_info("%d measure results, %lld rows, %lld with suppressed cells", st->mx.nblocks,
 		 rows, hidden);
 	msg_info("%lld open gaps in %d gap lists", st->gap_rows, st->gap_lists);
-	msg_info("%lld members on %d clinic worklists", st->worklist_counts.rows,
-		 st->worklist_counts.files);
+	msg_info("%lld members on %d clinic worklists", st->list_counts[LIST_GAPS].rows,
+		 st->list_counts[LIST_GAPS].files);
+	msg_info("%lld care-coordination candidates on %d clinic lists",
+		 st->list_counts[LIST_CANDIDATES].rows, st->list_counts[LIST_CANDIDATES].files);
 	msg_debug("results.db run %lld, configuration %s", st->run_id, st->key.config_hash);
 }
 
@@ -422,6 +424,7 @@ static void stage_release(struct stage *st)
 	free(st->sets);
 	metrics_release(&st->mx);
 	inputs_release(&st->in);
+	care_release(&st->care);
 	mdef_free(st->ms);
 	vs_free(st->vs);
 	free(st->dir);

@@ -9,19 +9,27 @@
  * CLINIC.csv and a printable CLINIC.html, one page per PCP panel.  These
  * files name members: mode 0600 in 0700 directories, never logged.
  *
- * One pass merges four member-sorted files (results, members,
- * attribution and its audit) a member at a time; each worklist row goes
- * through the external sort as one line, so memory is bounded by
- * limits.memory_mb however many members have gaps.
+ * The same pass finds the care-coordination candidates (cco-care(5)):
+ * the members measure/care.rec.zst flags, scored by the criteria's
+ * weights, with "no primary-care visit" judged here from the last visit.
+ *
+ * One pass merges five member-sorted files (results, care flags, members,
+ * attribution and its audit) a member at a time; each row of either list
+ * goes through an external sort as one line, so memory is bounded by
+ * limits.memory_mb however many members are listed.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "care.h"
+#include "date.h"
 #include "err.h"
 #include "export.h"
 #include "extsort.h"
 #include "mstream.h"
+#include "num.h"
 #include "roster.h"
 #include "worklist.h"
 #include "xalloc.h"
@@ -52,14 +60,15 @@ struct gap {
 
 struct wl {
 	const struct measure_set *ms;
+	const struct care_def *care;
 	const char *as_of;
-	struct mstream *results, *members, *attribution, *audit;
-	struct extsort *sort;
-	struct text member;    /* the member's copied fields */
+	struct mstream *results, *flags, *members, *attribution, *audit;
+	struct extsort **sort;        /* by enum list_kind */
+	struct text member;           /* the member's copied fields */
 	struct text line;
 	struct gap *gap;
 	size_t ngap, gap_cap;
-	struct worklist_counts *counts;
+	struct list_counts *counts;   /* by enum list_kind */
 };
 
 #define AT(w, off) ((w)->member.s + (off))
@@ -115,7 +124,7 @@ static int cmp_gap(const void *pa, const void *pb)
  * no row for the member. */
 struct who {
 	size_t f[L_NFIXED];
-	size_t pcp;
+	size_t pcp, partner, clinic; /* from attribution */
 };
 
 static int read_who(struct wl *w, const char *id, struct who *who)
@@ -133,7 +142,7 @@ static int read_who(struct wl *w, const char *id, struct who *who)
 
 	for (size_t i = 0; i < L_NFIXED; i++)
 		who->f[i] = none;
-	who->pcp = none;
+	who->pcp = who->partner = who->clinic = none;
 	if (mstream_skip_before(w->members, id, &skipped) < 0 ||
 	    mstream_skip_before(w->attribution, id, &skipped) < 0 ||
 	    mstream_skip_before(w->audit, id, &skipped) < 0)
@@ -143,6 +152,8 @@ static int read_who(struct wl *w, const char *id, struct who *who)
 			who->f[from_members[i].l] = copy(w, &row, from_members[i].col);
 	while (rc == 0 && (rc = mstream_next(w->attribution, id, &row)) > 0) {
 		who->pcp = copy(w, &row, ATTRIBUTION_pcp_npi);
+		who->partner = copy(w, &row, ATTRIBUTION_partner_id);
+		who->clinic = copy(w, &row, ATTRIBUTION_clinic_id);
 		rc = 0;
 	}
 	/* the last visit to any primary-care provider the audit ranked */
@@ -164,11 +175,29 @@ static void line_field(struct wl *w, const char *prefix, const char *s)
 	text_add(&w->line, s, strlen(s));
 }
 
+/* Start w->line with the keys and the member's fields: partner, clinic,
+ * the member's PCP, rank (sorts ascending), deadline (or NULL), then
+ * L_LAST_NAME .. L_LAST_VISIT. */
+static void line_keys(struct wl *w, const struct who *who, const char *partner,
+		      const char *clinic, const char *rank, const char *deadline)
+{
+	const char *pcp = AT(w, who->pcp);
+
+	w->line.n = 0;
+	line_field(w, "", partner);
+	line_field(w, *clinic ? "1" : "2", clinic);
+	line_field(w, *pcp ? "1" : "2", pcp);
+	line_field(w, "", rank);
+	line_field(w, deadline ? "1" : "2", deadline ? deadline : "");
+	for (int f = L_LAST_NAME; f <= L_LAST_VISIT; f++)
+		line_field(w, "", f == L_MEMBER ? w->member.s : AT(w, who->f[f]));
+}
+
 /* One worklist row: gaps [a, b) of one partner and clinic. */
-static int add_row(struct wl *w, const struct who *who, size_t a, size_t b)
+static int add_gap_row(struct wl *w, const struct who *who, size_t a, size_t b)
 {
 	const struct gap *first = &w->gap[a];
-	const char *clinic = AT(w, first->clinic), *pcp = AT(w, who->pcp);
+	const char *clinic = AT(w, first->clinic);
 	char rank[8], n[16], nclosable[16];
 	size_t closable = 0;
 
@@ -177,14 +206,8 @@ static int add_row(struct wl *w, const struct who *who, size_t a, size_t b)
 	snprintf(rank, sizeof(rank), "%04zu", 9999 - (closable < 9999 ? closable : 9999));
 	snprintf(n, sizeof(n), "%zu", b - a);
 	snprintf(nclosable, sizeof(nclosable), "%zu", closable);
-	w->line.n = 0;
-	line_field(w, "", AT(w, first->partner));
-	line_field(w, *clinic ? "1" : "2", clinic);
-	line_field(w, *pcp ? "1" : "2", pcp);
-	line_field(w, "", rank);
-	line_field(w, first->closable ? "1" : "2", first->closable ? AT(w, first->deadline) : "");
-	for (int f = L_LAST_NAME; f <= L_LAST_VISIT; f++)
-		line_field(w, "", f == L_MEMBER ? w->member.s : AT(w, who->f[f]));
+	line_keys(w, who, AT(w, first->partner), clinic, rank,
+		  first->closable ? AT(w, first->deadline) : NULL);
 	line_field(w, "", n);
 	line_field(w, "", nclosable);
 	for (size_t i = a; i < b; i++) {
@@ -196,29 +219,126 @@ static int add_row(struct wl *w, const struct who *who, size_t a, size_t b)
 		line_field(w, "", AT(w, g->deadline));
 		line_field(w, "", g->closable ? "yes" : "no");
 	}
-	if (b - a > w->counts->max_gaps)
-		w->counts->max_gaps = b - a;
-	w->counts->rows++;
-	return extsort_add(w->sort, w->line.s, w->line.n - 1);
+	if (b - a > w->counts[LIST_GAPS].max_var)
+		w->counts[LIST_GAPS].max_var = b - a;
+	w->counts[LIST_GAPS].rows++;
+	return extsort_add(w->sort[LIST_GAPS], w->line.s, w->line.n - 1);
 }
 
-/* The member's rows: one per partner and clinic among its open gaps.
- * id is the caller's copy: w->member moves as it grows. */
-static int add_member(struct wl *w, const char *id)
+/* The member's care flags from measure/care.rec.zst: the count and
+ * detail of each criterion met (count < 0: not met). */
+struct flags {
+	int count[CARE_NCRITERIA];
+	size_t detail[CARE_NCRITERIA];
+};
+
+static int read_flags(struct wl *w, const char *id, struct flags *fl)
 {
 	struct rec_row row;
-	struct who who;
-	int rc;
+	int rc, c;
 
-	w->member.n = 0;
-	w->ngap = 0;
-	text_add(&w->member, id, strlen(id)); /* offset 0: the member id */
-	while ((rc = mstream_next(w->results, id, &row)) > 0)
-		take_gap(w, &row);
-	if (rc < 0 || w->ngap == 0)
-		return rc;
-	if (read_who(w, id, &who) < 0)
-		return -1;
+	for (int i = 0; i < CARE_NCRITERIA; i++)
+		fl->count[i] = -1;
+	while ((rc = mstream_next(w->flags, id, &row)) > 0) {
+		c = care_named(row.field[CARE_FLAGS_criterion]);
+		if (c < 0 || num_parse_int(row.field[CARE_FLAGS_count], 0, INT_MAX,
+					   &fl->count[c]) < 0)
+			return err_set("a care flag '%s' of count '%s' is not cco-measure's",
+				       row.field[CARE_FLAGS_criterion],
+				       row.field[CARE_FLAGS_count]);
+		fl->detail[c] = copy(w, &row, CARE_FLAGS_detail);
+	}
+	return rc;
+}
+
+/* No primary-care visit in the criterion's look-back, judged from the
+ * last one (an ISO date, or "" for none): sets its count and detail. */
+static void judge_no_visit(struct wl *w, const struct who *who, struct flags *fl)
+{
+	const struct care_rule *r = &w->care->rule[CARE_NO_PCP_VISIT];
+	const char *last = AT(w, who->f[L_LAST_VISIT]);
+	char since[DATE_ISO_LEN + 1], text[64];
+	int as_of;
+
+	if (!r->on || date_parse_iso(w->as_of, strlen(w->as_of), &as_of) < 0)
+		return;
+	date_format(date_add_months(as_of, -r->months) + 1, since);
+	if (*last && strcmp(last, since) >= 0)
+		return;
+	snprintf(text, sizeof(text), *last ? "last PCP visit %s" : "no PCP visit on file", last);
+	fl->count[CARE_NO_PCP_VISIT] = 1;
+	fl->detail[CARE_NO_PCP_VISIT] = text_add(&w->member, text, strlen(text));
+}
+
+/* Append n bytes of s to the line's last field. */
+static void line_append(struct wl *w, const char *s, size_t n)
+{
+	w->line.n--; /* the field's NUL */
+	text_add(&w->line, s, n);
+}
+
+/* Append a flag's detail as a person reads it: "cc_heart_failure
+ * 2025-06-02|..." becomes "heart failure 2025-06-02; ...". */
+static void line_detail(struct wl *w, const char *d)
+{
+	for (const char *p = d; *p; p++) {
+		if ((p == d || p[-1] == '|') && strncmp(p, "cc_", 3) == 0)
+			p += 3;
+		if (!*p)
+			break;
+		if (*p == '|')
+			line_append(w, "; ", 2);
+		else
+			line_append(w, *p == '_' ? " " : p, 1);
+	}
+}
+
+/* The member's candidate row, if the flags qualify it. */
+static int add_candidate(struct wl *w, const struct who *who, const struct flags *fl)
+{
+	const struct care_rule *r = w->care->rule;
+	int score = 0, qualifies = 0;
+	char rank[16], text[32], reasons[128] = "";
+
+	for (int c = 0; c < CARE_NCRITERIA; c++)
+		if (fl->count[c] >= 0) {
+			score += r[c].weight;
+			qualifies |= r[c].qualifies;
+			snprintf(reasons + strlen(reasons), sizeof(reasons) - strlen(reasons),
+				 "%s%s", *reasons ? "+" : "", care_name(c));
+		}
+	if (!qualifies || score < w->care->min_score)
+		return 0;
+	snprintf(rank, sizeof(rank), "%06d", 999999 - (score < 999999 ? score : 999999));
+	line_keys(w, who, AT(w, who->partner), AT(w, who->clinic), rank, NULL);
+	snprintf(text, sizeof(text), "%d", score);
+	line_field(w, "", text);
+	line_field(w, "", reasons);
+	for (int c = 0; c < CARE_NCRITERIA; c++) {
+		if (fl->count[c] < 0) {
+			line_field(w, "", "");
+			continue;
+		}
+		if (c == CARE_OPEN_GAPS)
+			snprintf(text, sizeof(text), "%d open gaps", fl->count[c]);
+		else if (c == CARE_CHRONIC)
+			snprintf(text, sizeof(text), "%d chronic conditions: ", fl->count[c]);
+		else
+			text[0] = '\0';
+		line_field(w, "", text);
+		if (c != CARE_OPEN_GAPS)
+			line_detail(w, AT(w, fl->detail[c]));
+	}
+	w->counts[LIST_CANDIDATES].max_var = CARE_NCRITERIA;
+	w->counts[LIST_CANDIDATES].rows++;
+	return extsort_add(w->sort[LIST_CANDIDATES], w->line.s, w->line.n - 1);
+}
+/* The member's worklist rows: one per partner and clinic among its open
+ * gaps (sorted by cmp_gap). */
+static int add_gap_rows(struct wl *w, const struct who *who)
+{
+	int rc = 0;
+
 	sorting = w;
 	qsort(w->gap, w->ngap, sizeof(*w->gap), cmp_gap);
 	for (size_t a = 0, b; rc == 0 && a < w->ngap; a = b) {
@@ -226,21 +346,51 @@ static int add_member(struct wl *w, const char *id)
 		     !strcmp(AT(w, w->gap[b].partner), AT(w, w->gap[a].partner)) &&
 		     !strcmp(AT(w, w->gap[b].clinic), AT(w, w->gap[a].clinic)); b++)
 			;
-		rc = add_row(w, &who, a, b);
+		rc = add_gap_row(w, who, a, b);
 	}
 	return rc;
 }
 
-/* Open the four inputs of workspace ws. */
+/* The rows of member id, in the results, the care flags or both.  id is
+ * the caller's copy: w->member moves as it grows. */
+static int add_member(struct wl *w, const char *id)
+{
+	struct rec_row row;
+	struct flags fl;
+	struct who who;
+	int rc, flagged = 0;
+
+	w->member.n = 0;
+	w->ngap = 0;
+	text_add(&w->member, id, strlen(id)); /* offset 0: the member id */
+	while ((rc = mstream_next(w->results, id, &row)) > 0)
+		take_gap(w, &row);
+	if (rc < 0 || read_flags(w, id, &fl) < 0)
+		return -1;
+	for (int c = 0; c < CARE_NCRITERIA; c++)
+		flagged |= fl.count[c] >= 0;
+	if (w->ngap == 0 && !flagged)
+		return 0;
+	if (read_who(w, id, &who) < 0 || add_gap_rows(w, &who) < 0)
+		return -1;
+	if (!flagged)
+		return 0;
+	judge_no_visit(w, &who, &fl);
+	return add_candidate(w, &who, &fl);
+}
+
+/* Open the five inputs of workspace ws. */
 static int open_inputs(struct wl *w, const char *ws)
 {
 	static const struct { const char *path, *kind; } in[] = {
 		{ "measure/results.rec.zst", "measure_results" },
+		{ "measure/care.rec.zst", "care_flags" },
 		{ "normalize/members.rec.zst", "members" },
 		{ "attribute/attribution.rec.zst", "attribution" },
 		{ "attribute/attribution_audit.rec.zst", "attribution_audit" },
 	};
-	struct mstream **ms[] = { &w->results, &w->members, &w->attribution, &w->audit };
+	struct mstream **ms[] = { &w->results, &w->flags, &w->members, &w->attribution,
+				  &w->audit };
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
 		char *path = xasprintf("%s/%s", ws, in[i].path);
@@ -256,9 +406,21 @@ static int open_inputs(struct wl *w, const char *ws)
 static void close_inputs(struct wl *w)
 {
 	mstream_close(w->results);
+	mstream_close(w->flags);
 	mstream_close(w->members);
 	mstream_close(w->attribution);
 	mstream_close(w->audit);
+}
+
+/* The next member of the results or the care flags, whichever sorts
+ * first, copied; NULL when both are read. */
+static char *next_member(struct wl *w)
+{
+	const char *a = mstream_peek(w->results), *b = mstream_peek(w->flags);
+
+	if (!a && !b)
+		return NULL;
+	return xstrdup(!b || (a && strcmp(a, b) <= 0) ? a : b);
 }
 
 /* Every member's rows into w->sort; every input read to its end, so each
@@ -266,16 +428,14 @@ static void close_inputs(struct wl *w)
 static int read_all(struct wl *w)
 {
 	long long skipped = 0;
-	const char *id;
-	char *copy_id;
+	char *id;
 	int rc = 0;
 
-	while (rc == 0 && (id = mstream_peek(w->results))) {
-		copy_id = xstrdup(id);
-		rc = add_member(w, copy_id);
-		free(copy_id);
+	while (rc == 0 && (id = next_member(w))) {
+		rc = add_member(w, id);
+		free(id);
 	}
-	if (rc == 0 && mstream_failed(w->results))
+	if (rc == 0 && (mstream_failed(w->results) || mstream_failed(w->flags)))
 		rc = -1;
 	if (rc == 0)
 		rc = mstream_skip_before(w->members, NULL, &skipped);
@@ -286,13 +446,14 @@ static int read_all(struct wl *w)
 	return rc;
 }
 
-int worklists_sort(struct extsort *sort, const char *ws, const struct measure_set *ms,
-		   const char *as_of, struct worklist_counts *counts)
+int worklists_sort(struct extsort **sort, const char *ws, const struct measure_set *ms,
+		   const struct care_def *care, const char *as_of,
+		   struct list_counts *counts)
 {
-	struct wl w = { .ms = ms, .as_of = as_of, .sort = sort, .counts = counts };
+	struct wl w = { .ms = ms, .care = care, .as_of = as_of, .sort = sort,
+			.counts = counts };
 	int rc;
 
-	memset(counts, 0, sizeof(*counts));
 	rc = open_inputs(&w, ws);
 	if (rc == 0)
 		rc = read_all(&w);

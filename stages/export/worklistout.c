@@ -1,14 +1,16 @@
 /*
- * worklistout.c: the clinic worklist files.  Rows come sorted by partner,
- * clinic and PCP panel (worklist.c); each clinic gets PARTNER/CLINIC.csv,
- * one row per member with a column group per gap (as many groups as the
- * longest row of the run has), and PARTNER/CLINIC.html, a page per PCP
- * panel for the clinic's records.  Everything is built in a fresh
- * directory that replaces the previous one whole at worklists_finish().
+ * worklistout.c: the clinic list files, of two kinds: the worklists (the
+ * members with open gaps) and the care-coordination candidates.  Rows
+ * come sorted by partner, clinic and PCP panel (worklist.c); each clinic
+ * gets PARTNER/CLINIC.csv, one row per member, and PARTNER/CLINIC.html, a
+ * page per PCP panel for the clinic's records.  Each kind is built in a
+ * fresh directory that replaces the previous one whole at
+ * worklists_finish().
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "care.h"
 #include "err.h"
 #include "extsort.h"
 #include "htmlchart.h"
@@ -24,34 +26,39 @@ static const char style[] =
 	"@media print{section{page-break-before:always}section:first-of-type"
 	"{page-break-before:auto}}";
 
-/* The CSV header: the member's columns, then a group per gap. */
-static void csv_header(FILE *fp, size_t max_gaps)
+/* What the two kinds of list say differently. */
+struct kind {
+	const char *dir;      /* under the export directory */
+	const char *title;    /* "Worklist" */
+	const char *intro;    /* the paragraph under the title, after "as of
+				 DATE: " */
+	const char *last_th;  /* the HTML table's last column */
+	void (*csv_header)(FILE *fp, size_t nvar);
+	void (*csv_tail)(FILE *fp, char **f, size_t nvar);
+	void (*html_cell)(FILE *fp, char **f, size_t nvar, const struct measure_set *ms);
+	size_t (*nvar)(char **f); /* the row's variable fields (gaps) */
+};
+
+/* ---- worklists: a column group per gap ---- */
+
+static void gaps_header(FILE *fp, size_t max_gaps)
 {
-	fputs("partner_id,clinic_id,pcp_npi,pcp_name,member_id,last_name,first_name,"
-	      "birth_date,phone,language,interpreter,last_pcp_visit,open_gaps,"
-	      "closable_gaps", fp);
+	fputs(",open_gaps,closable_gaps", fp);
 	for (size_t i = 1; i <= max_gaps; i++)
 		fprintf(fp, ",gap%zu_measure,gap%zu_submeasure,gap%zu_missing,"
 			"gap%zu_deadline,gap%zu_closable", i, i, i, i, i);
-	putc('\n', fp);
 }
 
-static void csv_row(FILE *fp, char **f, const char *pcp_name, size_t ngaps)
+static void gaps_tail(FILE *fp, char **f, size_t ngaps)
 {
-	static const int lead[] = { L_PARTNER, L_CLINIC, L_PCP, -1, L_MEMBER, L_LAST_NAME,
-				    L_FIRST_NAME, L_BIRTH, L_PHONE, L_LANGUAGE,
-				    L_INTERPRETER, L_LAST_VISIT, L_NGAPS, L_CLOSABLE };
-
-	for (size_t k = 0; k < sizeof(lead) / sizeof(lead[0]); k++) {
-		if (k)
-			putc(',', fp);
-		csv_field(fp, lead[k] < 0 ? pcp_name : f[lead[k]]);
-	}
+	putc(',', fp);
+	csv_field(fp, f[L_NGAPS]);
+	putc(',', fp);
+	csv_field(fp, f[L_CLOSABLE]);
 	for (size_t i = 0; i < ngaps * WL_GAP_FIELDS; i++) {
 		putc(',', fp);
 		csv_field(fp, f[L_NFIXED + i]);
 	}
-	putc('\n', fp);
 }
 
 static const char *measure_name(const struct measure_set *ms, const char *id)
@@ -62,45 +69,10 @@ static const char *measure_name(const struct measure_set *ms, const char *id)
 	return "";
 }
 
-static void html_open(FILE *fp, char **f, const struct export_inputs *in,
-		      const char *as_of)
+static void gaps_cell(FILE *fp, char **f, size_t ngaps, const struct measure_set *ms)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	      "<title>Worklist: ", fp);
-	html_text(fp, f[L_CLINIC]);
-	fprintf(fp, ", as of %s</title>\n<style>%s</style></head><body>\n<h1>Worklist: clinic ",
-		as_of, style);
-	html_text(fp, f[L_CLINIC]);
-	fputs("</h1>\n<p>Partner ", fp);
-	html_text(fp, inputs_partner_name(in, f[L_PARTNER]));
-	fputs(" (", fp);
-	html_text(fp, f[L_PARTNER]);
-	fprintf(fp, "). Gaps as of %s: members in a measure's denominator, not excluded, "
-		"without what the measure asks for yet. A gap is closable until its "
-		"deadline. Members with the most closable gaps come first in each "
-		"PCP panel.</p>\n", as_of);
-}
+	char **g = f + L_NFIXED;
 
-static void html_panel(FILE *fp, char **f, const char *pcp_name, int first)
-{
-	if (!first)
-		fputs("</tbody></table></section>\n", fp);
-	fputs("<section><h2>PCP panel: ", fp);
-	if (*f[L_PCP]) {
-		html_text(fp, *pcp_name ? pcp_name : "(name not on the roster)");
-		fputs(" <span class=\"id\">NPI ", fp);
-		html_text(fp, f[L_PCP]);
-		fputs("</span>", fp);
-	} else {
-		fputs("no PCP", fp);
-	}
-	fputs("</h2>\n<table><thead><tr><th>Member</th><th>Born</th><th>Phone</th>"
-	      "<th>Language</th><th>Last PCP visit</th><th>Open gaps</th></tr></thead>"
-	      "<tbody>\n", fp);
-}
-
-static void html_gaps(FILE *fp, char **g, size_t ngaps, const struct measure_set *ms)
-{
 	fputs("<ul>", fp);
 	for (size_t i = 0; i < ngaps; i++, g += WL_GAP_FIELDS) {
 		int closable = strcmp(g[GF_CLOSABLE], "yes") == 0;
@@ -122,7 +94,135 @@ static void html_gaps(FILE *fp, char **g, size_t ngaps, const struct measure_set
 	fputs("</ul>", fp);
 }
 
-static void html_row(FILE *fp, char **f, size_t ngaps, const struct measure_set *ms)
+static size_t gaps_of(char **f)
+{
+	return (size_t)strtoul(f[L_NGAPS], NULL, 10);
+}
+
+/* ---- candidates: the score, the criteria met and what is behind each ---- */
+
+static void care_header(FILE *fp, size_t nvar)
+{
+	(void)nvar;
+	fputs(",score,reasons", fp);
+	for (int c = 0; c < CARE_NCRITERIA; c++)
+		fprintf(fp, ",%s", care_name(c));
+}
+
+static void care_tail(FILE *fp, char **f, size_t nvar)
+{
+	putc(',', fp);
+	csv_field(fp, f[K_SCORE]);
+	putc(',', fp);
+	csv_field(fp, f[K_REASONS]);
+	for (size_t c = 0; c < nvar; c++) {
+		putc(',', fp);
+		csv_field(fp, f[L_NFIXED + c]);
+	}
+}
+
+static void care_cell(FILE *fp, char **f, size_t nvar, const struct measure_set *ms)
+{
+	/* what the detail does not say itself */
+	static const char *const label[CARE_NCRITERIA] = {
+		"", "Utilization: ", "Polypharmacy: ", "", "No recent PCP visit: "
+	};
+
+	(void)ms;
+	fprintf(fp, "score %s<ul>", f[K_SCORE]);
+	for (size_t c = 0; c < nvar && c < CARE_NCRITERIA; c++)
+		if (*f[L_NFIXED + c]) {
+			fprintf(fp, "<li>%s", label[c]);
+			html_text(fp, f[L_NFIXED + c]);
+			fputs("</li>", fp);
+		}
+	fputs("</ul>", fp);
+}
+
+static size_t criteria(char **f)
+{
+	(void)f;
+	return CARE_NCRITERIA;
+}
+
+static const struct kind kinds[NLISTS] = {
+	{ "worklists", "Worklist",
+	  "members in a measure's denominator, not excluded, without "
+	  "what the measure asks for yet. A gap is closable until its deadline. Members "
+	  "with the most closable gaps come first in each PCP panel.",
+	  "Open gaps", gaps_header, gaps_tail, gaps_cell, gaps_of },
+	{ "candidates", "Care-coordination candidates",
+	  "members who may need care coordination, by the criteria of "
+	  "config/care.ini (cco-care(5)): each says why the member is listed and the "
+	  "dates behind it. The highest scores come first in each PCP panel.",
+	  "Why listed", care_header, care_tail, care_cell, criteria },
+};
+
+/* ---- both ---- */
+
+static void csv_header(FILE *fp, const struct kind *k, size_t nvar)
+{
+	fputs("partner_id,clinic_id,pcp_npi,pcp_name,member_id,last_name,first_name,"
+	      "birth_date,phone,language,interpreter,last_pcp_visit", fp);
+	k->csv_header(fp, nvar);
+	putc('\n', fp);
+}
+
+static void csv_row(FILE *fp, const struct kind *k, char **f, const char *pcp_name,
+		    size_t nvar)
+{
+	static const int lead[] = { L_PARTNER, L_CLINIC, L_PCP, -1, L_MEMBER, L_LAST_NAME,
+				    L_FIRST_NAME, L_BIRTH, L_PHONE, L_LANGUAGE,
+				    L_INTERPRETER, L_LAST_VISIT };
+
+	for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
+		if (i)
+			putc(',', fp);
+		csv_field(fp, lead[i] < 0 ? pcp_name : f[lead[i]]);
+	}
+	k->csv_tail(fp, f, nvar);
+	putc('\n', fp);
+}
+
+static void html_open(FILE *fp, const struct kind *k, char **f,
+		      const struct export_inputs *in, const char *as_of)
+{
+	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		"<title>%s: ", k->title);
+	html_text(fp, f[L_CLINIC]);
+	fprintf(fp, ", as of %s</title>\n<style>%s</style></head><body>\n<h1>%s: clinic ",
+		as_of, style, k->title);
+	html_text(fp, f[L_CLINIC]);
+	fputs("</h1>\n<p>Partner ", fp);
+	html_text(fp, inputs_partner_name(in, f[L_PARTNER]));
+	fputs(" (", fp);
+	html_text(fp, f[L_PARTNER]);
+	fprintf(fp, "). As of %s: ", as_of);
+	fputs(k->intro, fp);
+	fputs("</p>\n", fp);
+}
+
+static void html_panel(FILE *fp, const struct kind *k, char **f, const char *pcp_name,
+		       int first)
+{
+	if (!first)
+		fputs("</tbody></table></section>\n", fp);
+	fputs("<section><h2>PCP panel: ", fp);
+	if (*f[L_PCP]) {
+		html_text(fp, *pcp_name ? pcp_name : "(name not on the roster)");
+		fputs(" <span class=\"id\">NPI ", fp);
+		html_text(fp, f[L_PCP]);
+		fputs("</span>", fp);
+	} else {
+		fputs("no PCP", fp);
+	}
+	fprintf(fp, "</h2>\n<table><thead><tr><th>Member</th><th>Born</th><th>Phone</th>"
+		"<th>Language</th><th>Last PCP visit</th><th>%s</th></tr></thead>"
+		"<tbody>\n", k->last_th);
+}
+
+static void html_row(FILE *fp, const struct kind *k, char **f, size_t nvar,
+		     const struct measure_set *ms)
 {
 	fputs("<tr><td>", fp);
 	html_text(fp, f[L_LAST_NAME]);
@@ -140,7 +240,7 @@ static void html_row(FILE *fp, char **f, size_t ngaps, const struct measure_set 
 	fputs("</td><td class=\"n\">", fp);
 	html_text(fp, *f[L_LAST_VISIT] ? f[L_LAST_VISIT] : "none on file");
 	fputs("</td><td>", fp);
-	html_gaps(fp, f + L_NFIXED, ngaps, ms);
+	k->html_cell(fp, f, nvar, ms);
 	fputs("</td></tr>\n", fp);
 }
 
@@ -154,26 +254,26 @@ static char *id_file(const char *id, const char *none)
 	return id[0] == '.' || id[strspn(id, ok)] ? NULL : xstrdup(id);
 }
 
-static int close_clinic(struct worklists *w, int ok)
+static int close_clinic(struct clinic_lists *l, int ok)
 {
 	int rc = ok ? 0 : -1;
 
-	if (!w->open)
+	if (!l->open)
 		return rc;
-	w->open = 0;
+	l->open = 0;
 	if (rc == 0) {
-		fputs("</tbody></table></section>\n</body></html>\n", w->html.fp);
-		rc = afile_commit(&w->csv);
+		fputs("</tbody></table></section>\n</body></html>\n", l->html.fp);
+		rc = afile_commit(&l->csv);
 	} else {
-		afile_abort(&w->csv);
+		afile_abort(&l->csv);
 	}
 	if (rc == 0)
-		return afile_commit(&w->html);
-	afile_abort(&w->html);
+		return afile_commit(&l->html);
+	afile_abort(&l->html);
 	return -1;
 }
 
-static int open_clinic(struct worklists *w, char **f)
+static int open_clinic(struct clinic_lists *l, char **f)
 {
 	char *partner = id_file(f[L_PARTNER], "unassigned");
 	char *clinic = id_file(f[L_CLINIC], NO_CLINIC);
@@ -181,25 +281,25 @@ static int open_clinic(struct worklists *w, char **f)
 	int rc = -1;
 
 	if (!partner || !clinic) {
-		err_set("partner '%s' or clinic '%s' cannot name a worklist file",
+		err_set("partner '%s' or clinic '%s' cannot name a list file",
 			f[L_PARTNER], f[L_CLINIC]);
 		goto out;
 	}
-	dir = xasprintf("%s/%s", w->fresh, partner);
+	dir = xasprintf("%s/%s", l->fresh, partner);
 	if (fs_mkdirs(dir, AFILE_PHI_DIR) < 0)
 		goto out;
 	path = xasprintf("%s/%s.csv", dir, clinic);
-	rc = afile_open(&w->csv, path, AFILE_PHI);
+	rc = afile_open(&l->csv, path, AFILE_PHI);
 	free(path);
 	if (rc < 0)
 		goto out;
 	path = xasprintf("%s/%s.html", dir, clinic);
-	rc = afile_open(&w->html, path, AFILE_PHI);
+	rc = afile_open(&l->html, path, AFILE_PHI);
 	free(path);
 	if (rc < 0)
-		afile_abort(&w->csv);
+		afile_abort(&l->csv);
 	else
-		w->open = 1;
+		l->open = 1;
 out:
 	free(partner);
 	free(clinic);
@@ -207,107 +307,146 @@ out:
 	return rc;
 }
 
+/* What every row of one kind is written with. */
+struct out_ctx {
+	const struct measure_set *ms;
+	const struct export_inputs *in;
+	const struct roster *roster;
+	const char *as_of;
+	char **f;           /* the row's fields */
+	char *prev[2];      /* the partner and clinic being written */
+};
+
 /* One sorted row, opening its clinic's files and PCP panel when new. */
-static int write_row(struct worklists *w, char *line, char **prev, char **f,
-		     const struct measure_set *ms, const struct export_inputs *in,
-		     const struct roster *roster, const char *as_of)
+static int write_row(struct clinic_lists *l, char *line, struct out_ctx *o)
 {
-	size_t nf = L_NFIXED + w->counts.max_gaps * WL_GAP_FIELDS, ngaps;
+	const struct kind *k = &kinds[l->kind];
+	size_t nvar;
+	char **f = o->f;
 	const struct provider *p;
 	int new_clinic;
 
-	worklist_split(line, f, nf);
-	new_clinic = !w->open || strcmp(prev[0], f[L_PARTNER]) || strcmp(prev[1], f[L_CLINIC]);
+	worklist_split(line, f, L_NFIXED + l->counts.max_var * WL_GAP_FIELDS);
+	new_clinic = !l->open || strcmp(o->prev[0], f[L_PARTNER]) ||
+		     strcmp(o->prev[1], f[L_CLINIC]);
 	if (new_clinic) {
-		if (close_clinic(w, 1) < 0 || open_clinic(w, f) < 0)
+		if (close_clinic(l, 1) < 0 || open_clinic(l, f) < 0)
 			return -1;
-		w->counts.files++;
-		csv_header(w->csv.fp, w->counts.max_gaps);
-		html_open(w->html.fp, f, in, as_of);
-		free(prev[0]);
-		free(prev[1]);
-		prev[0] = xstrdup(f[L_PARTNER]);
-		prev[1] = xstrdup(f[L_CLINIC]);
+		l->counts.files++;
+		csv_header(l->csv.fp, k, l->counts.max_var);
+		html_open(l->html.fp, k, f, o->in, o->as_of);
+		free(o->prev[0]);
+		free(o->prev[1]);
+		o->prev[0] = xstrdup(f[L_PARTNER]);
+		o->prev[1] = xstrdup(f[L_CLINIC]);
 	}
-	p = roster_find(roster, f[L_PCP]);
-	if (new_clinic || strcmp(w->pcp, f[L_PCP]) != 0) {
-		html_panel(w->html.fp, f, p ? p->name : "", new_clinic);
-		snprintf(w->pcp, sizeof(w->pcp), "%s", f[L_PCP]);
+	p = roster_find(o->roster, f[L_PCP]);
+	if (new_clinic || strcmp(l->pcp, f[L_PCP]) != 0) {
+		html_panel(l->html.fp, k, f, p ? p->name : "", new_clinic);
+		snprintf(l->pcp, sizeof(l->pcp), "%s", f[L_PCP]);
 	}
-	ngaps = (size_t)strtoul(f[L_NGAPS], NULL, 10);
-	if (ngaps > w->counts.max_gaps)
-		return err_set("a worklist row has more gaps than counted");
-	csv_row(w->csv.fp, f, p ? p->name : "", ngaps);
-	html_row(w->html.fp, f, ngaps, ms);
+	if ((nvar = k->nvar(f)) > l->counts.max_var)
+		return err_set("a %s row has more fields than counted", k->dir);
+	csv_row(l->csv.fp, k, f, p ? p->name : "", nvar);
+	html_row(l->html.fp, k, f, nvar, o->ms);
 	return 0;
 }
 
-/* Write the sorted rows out. */
-static int write_all(struct worklists *w, struct extsort *s, const struct measure_set *ms,
-		     const struct export_inputs *in, const struct roster *roster,
-		     const char *as_of)
+/* Write one kind's sorted rows out. */
+static int write_all(struct clinic_lists *l, struct extsort *s, struct out_ctx *o)
 {
-	char **f = xcalloc(L_NFIXED + w->counts.max_gaps * WL_GAP_FIELDS, sizeof(*f));
-	char *prev[2] = { NULL, NULL };
 	const char *line;
 	size_t len;
 	int rc;
 
+	o->f = xcalloc(L_NFIXED + l->counts.max_var * WL_GAP_FIELDS, sizeof(char *));
+	o->prev[0] = o->prev[1] = NULL;
 	while ((rc = extsort_next(s, &line, &len)) > 0) {
 		char *copy = xstrndup(line, len);
 
-		rc = write_row(w, copy, prev, f, ms, in, roster, as_of);
+		rc = write_row(l, copy, o);
 		free(copy);
 		if (rc < 0)
 			break;
 	}
-	free(prev[0]);
-	free(prev[1]);
-	free(f);
-	return rc < 0 ? -1 : close_clinic(w, 1);
+	free(o->prev[0]);
+	free(o->prev[1]);
+	free(o->f);
+	if (rc == 0)
+		rc = close_clinic(l, 1);
+	return rc < 0 ? -1 : 0;
 }
 
-int worklists_write(struct worklists *w, const char *ws, const char *dir,
-		    const struct measure_set *ms, const struct export_inputs *in,
-		    const char *as_of, const struct extsort_config *sort)
+/* Make each kind's fresh directory and set its counts. */
+static int start_lists(struct worklists *w, const char *export_dir,
+		       const struct list_counts *counts)
 {
-	struct extsort *s = extsort_new(sort);
+	for (int i = 0; i < NLISTS; i++) {
+		struct clinic_lists *l = &w->list[i];
+
+		l->kind = (enum list_kind)i;
+		l->dir = xasprintf("%s/%s", export_dir, kinds[i].dir);
+		l->fresh = xasprintf("%s.new", l->dir);
+		l->counts = counts[i];
+		if (fs_remove_tree(l->fresh) < 0 || fs_mkdirs(l->fresh, AFILE_PHI_DIR) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int worklists_write(struct worklists *w, const char *ws, const char *export_dir,
+		    const struct measure_set *ms, const struct care_def *care,
+		    const struct export_inputs *in, const char *as_of,
+		    const struct extsort_config *sort)
+{
+	struct extsort *s[NLISTS] = { extsort_new(sort), extsort_new(sort) };
+	struct list_counts counts[NLISTS];
+	struct out_ctx o = { .ms = ms, .in = in, .as_of = as_of };
 	struct roster roster;
 	char *providers = xasprintf("%s/normalize/providers.rec.zst", ws);
 	int rc;
 
 	memset(w, 0, sizeof(*w));
-	w->dir = xstrdup(dir);
-	w->fresh = xasprintf("%s.new", dir);
+	memset(counts, 0, sizeof(counts));
 	rc = roster_load(&roster, providers, NULL);
 	free(providers);
+	o.roster = &roster;
 	if (rc == 0)
-		rc = worklists_sort(s, ws, ms, as_of, &w->counts);
+		rc = worklists_sort(s, ws, ms, care, as_of, counts);
+	for (int i = 0; rc == 0 && i < NLISTS; i++)
+		rc = extsort_finish(s[i]);
 	if (rc == 0)
-		rc = extsort_finish(s);
-	if (rc == 0)
-		rc = fs_remove_tree(w->fresh);
-	if (rc == 0)
-		rc = fs_mkdirs(w->fresh, AFILE_PHI_DIR);
-	if (rc == 0)
-		rc = write_all(w, s, ms, in, &roster, as_of);
+		rc = start_lists(w, export_dir, counts);
+	for (int i = 0; rc == 0 && i < NLISTS; i++)
+		rc = write_all(&w->list[i], s[i], &o);
 	roster_release(&roster);
-	extsort_free(s);
+	for (int i = 0; i < NLISTS; i++)
+		extsort_free(s[i]);
 	return rc;
+}
+
+static int finish_list(struct clinic_lists *l, int ok)
+{
+	int rc = close_clinic(l, ok);
+
+	if (!l->fresh)
+		return rc;
+	if (ok && rc == 0)
+		rc = fs_replace_dir(l->fresh, l->dir);
+	else
+		fs_remove_tree(l->fresh);
+	free(l->dir);
+	free(l->fresh);
+	l->dir = l->fresh = NULL;
+	return ok ? rc : -1;
 }
 
 int worklists_finish(struct worklists *w, int ok)
 {
-	int rc = close_clinic(w, ok);
+	int rc = ok ? 0 : -1;
 
-	if (!w->fresh)
-		return rc;
-	if (ok && rc == 0)
-		rc = fs_replace_dir(w->fresh, w->dir);
-	else
-		fs_remove_tree(w->fresh);
-	free(w->dir);
-	free(w->fresh);
-	memset(w, 0, sizeof(*w));
-	return ok ? rc : -1;
+	for (int i = 0; i < NLISTS; i++)
+		if (finish_list(&w->list[i], rc == 0) < 0)
+			rc = -1;
+	return rc;
 }

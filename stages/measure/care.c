@@ -190,7 +190,7 @@ static void polypharmacy(struct care_run *cr, const struct mmember *m)
 	    !(r->with_prescribers && drugs >= r->with_prescribers &&
 	      prescribers >= r->prescribers))
 		return;
-	snprintf(buf, sizeof(buf), "%d drugs from %d prescribers", drugs, prescribers);
+	snprintf(buf, sizeof(buf), "%d drugs, %d prescribers", drugs, prescribers);
 	detail_reset(cr);
 	detail_add(cr, buf);
 	put_flag(cr, m, CARE_POLYPHARMACY, drugs);

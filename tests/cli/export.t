@@ -10,17 +10,21 @@ test_config
 mkdir -p cfg/targets cfg/baselines &&
 cp "$FIX/targets.csv" cfg/targets/2025.csv &&
 cp "$FIX/baselines.csv" cfg/baselines/2025.csv &&
-cp "$FIX/partners.csv" cfg/partners.csv
+cp "$FIX/partners.csv" cfg/partners.csv &&
+cp "$CCO_ROOT/config/care.ini" cfg/care.ini
 cat >>cfg/p.ini <<INI
 valuesets = $CCO_ROOT/config/valuesets
 measures = $CCO_ROOT/config/measures
 INI
 
-# worklist_inputs WS: the members, roster and attribution the worklists
-# read (tests/fixtures/export/members.tsv ...; what cco-normalize and
-# cco-attribute would write)
+# worklist_inputs WS: the care flags, members, roster and attribution the
+# worklists and candidate lists read (tests/fixtures/export/care.tsv,
+# members.tsv ...; what cco-measure, cco-normalize and cco-attribute would
+# write)
 worklist_inputs() {
-	mkdir -p "$1/normalize" "$1/attribute" &&
+	mkdir -p "$1/normalize" "$1/attribute" "$1/measure" &&
+	grep -v "^#" "$FIX/care.tsv" |
+		"$TEST_TOOL" rec-write care_flags 1 "$1/measure/care.rec.zst" &&
 	for f in normalize/members normalize/providers attribute/attribution \
 		 attribute/attribution_audit; do
 		grep -v "^#" "$FIX/${f#*/}.tsv" |
@@ -682,11 +686,16 @@ else
 	test_count=$((test_count + 1))
 fi
 
+# tree DIR: mode, type and path of everything under DIR
+tree() {
+	(cd "$1" && find . -printf "%m %y %p\n" | sort -k3)
+}
+
 test_expect_success 'clinic worklists: a file pair per clinic, members without one unattributed, PHI modes' '
 	measure_outputs ws &&
 	cco-export -c cfg/p.ini 2>err &&
 	test_grep "^cco-export: 8 members on 4 clinic worklists$" err &&
-	(cd ws/export/worklists && find . -printf "%m %y %p\n" | sort -k3) >out &&
+	tree ws/export/worklists >out &&
 	cat >expect <<-\EOF &&
 	700 d .
 	700 d ./P01
@@ -724,17 +733,52 @@ test_expect_success 'the printable worklist: a section per PCP panel, names esca
 	test_grep "<li class=\"late\">COL screened: .*deadline 2025-12-31 passed</li>" $html
 '
 
+test_expect_success 'care candidates: a qualifying criterion lists a member, weights score it' '
+	tree ws/export/candidates >out &&
+	cat >expect <<-\EOF &&
+	700 d .
+	700 d ./P01
+	600 f ./P01/C1.csv
+	600 f ./P01/C1.html
+	700 d ./P02
+	600 f ./P02/C2.csv
+	600 f ./P02/C2.html
+	700 d ./unassigned
+	600 f ./unassigned/unattributed.csv
+	600 f ./unassigned/unattributed.html
+	EOF
+	test_cmp expect out &&
+	test_cmp "$FIX/candidates-P01-C1.expect" ws/export/candidates/P01/C1.csv
+'
+
+test_expect_success 'care candidates: open gaps alone list no one; no PCP visit in 12 months adds its weight' '
+	! grep -rq "M012" ws/export/candidates &&
+	test_grep ",M007,.*,2025-01-15,4,polypharmacy+no_pcp_visit,,,\"11 drugs, 3 prescribers\",,last PCP visit 2025-01-15$" \
+		ws/export/candidates/P02/C2.csv &&
+	awk -F, "\$5 == \"M020\" { print \$2, \$13, \$19 }" ws/export/candidates/unassigned/unattributed.csv >out &&
+	echo "unattributed 5 no PCP visit on file" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'the printable candidate list says why each member is there' '
+	html=ws/export/candidates/P01/C1.html &&
+	test_grep "<h1>Care-coordination candidates: clinic C1</h1>" $html &&
+	test_grep "<td>Spanish (interpreter)</td>.*score 4<ul><li>3 chronic conditions: asthma 2025-06-02; copd 2025-03-01; diabetes 2025-01-15</li><li>2 open gaps</li></ul>" $html &&
+	test_grep "<li>Utilization: ED visit 2026-01-10; ED visit 2026-02-20</li>" $html
+'
+
 test_expect_success 'worklists of clinics gone from the results are removed; a failed run keeps the last set' '
 	mkdir -p ws/export/worklists/P09 && echo old >ws/export/worklists/P09/K9.csv &&
 	cco-export -q -c cfg/p.ini &&
 	! test -e ws/export/worklists/P09 && ! test -e ws/export/worklists.new &&
-	(cd ws/export/worklists && find . | sort) >before &&
+	(cd ws/export && find worklists candidates | sort) >before &&
 	cp ws/normalize/members.rec.zst members.saved &&
 	zstd -qdc members.saved | sed "3s/Ana/Anna/" | zstd -q >ws/normalize/members.rec.zst &&
 	test_must_fail --code 1 cco-export -q -c cfg/p.ini 2>err &&
 	test_grep "^cco-export: .*/normalize/members.rec.zst:[0-9]*: damaged file" err &&
-	(cd ws/export/worklists && find . | sort) >after &&
+	(cd ws/export && find worklists candidates | sort) >after &&
 	test_cmp before after && ! test -e ws/export/worklists.new &&
+	! test -e ws/export/candidates.new &&
 	grep -q "Ana" ws/export/worklists/P01/C1.csv &&
 	cp members.saved ws/normalize/members.rec.zst
 '

@@ -5,10 +5,10 @@
 
 VS=$CCO_ROOT/config/valuesets
 
-test_expect_success 'the shipped measures find all their value sets' '
+test_expect_success 'the shipped measures and care criteria find all their value sets' '
 	mkdir layouts &&
-	printf "[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\n[paths]\nextracts = .\nvaluesets = %s\nmeasures = %s\n" \
-		"$VS" "$CCO_ROOT/config/measures" >p.ini &&
+	printf "[run]\nmeasurement_year = 2025\nas_of = 2026-03-31\n[paths]\nextracts = .\nvaluesets = %s\nmeasures = %s\ncare = %s\n" \
+		"$VS" "$CCO_ROOT/config/measures" "$CCO_ROOT/config/care.ini" >p.ini &&
 	cco-measure -c p.ini --check 2>err &&
 	test_grep "are valid" err
 '

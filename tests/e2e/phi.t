@@ -139,7 +139,8 @@ test_expect_success 'modes under umask 000: member-level files 0600, directories
 # generated population: the modes do not depend on the data).  The export
 # directory and public/ hold the public reports (and gaps/, internal/ and
 # partners/, 0700): their modes follow the umask.  The clinic worklists
-# differ from population to population: each is 0600 in a 0700 directory.
+# and candidate lists differ from population to population: each is 0600
+# in a 0700 directory.
 test_expect_success 'the same modes under umask 000, 022 and 077' '
 	cco-gen -q --members 200 --year 2025 --valuesets "$CCO_ROOT/config/valuesets" --out small &&
 	sed -i "s|^extracts = .*|extracts = ../small|" cfg/pipeline.ini &&
@@ -147,11 +148,12 @@ test_expect_success 'the same modes under umask 000, 022 and 077' '
 		rm -rf ws &&
 		(umask $mask && cco-pipeline run -q -c cfg/pipeline.ini) &&
 		modes | grep -v " ws/export\(/public\)\?$" >all.$mask &&
-		grep " ws/export/worklists/" all.$mask >lists.$mask &&
+		grep " ws/export/\(worklists\|candidates\)/" all.$mask >lists.$mask &&
 		test -s lists.$mask && ! grep -v "^\(600 f\|700 d\) " lists.$mask &&
-		grep -v " ws/export/worklists/" all.$mask >again.$mask || return 1
+		grep -v " ws/export/\(worklists\|candidates\)/" all.$mask >again.$mask || return 1
 	done &&
-	grep -v " ws/export\(/public\)\?$" got | grep -v " ws/export/worklists/" >want &&
+	grep -v " ws/export\(/public\)\?$" got |
+		grep -v " ws/export/\(worklists\|candidates\)/" >want &&
 	test_cmp want again.000 && test_cmp want again.022 && test_cmp want again.077
 '
 
