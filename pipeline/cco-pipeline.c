@@ -272,51 +272,17 @@ static struct valuesets *load_valuesets(const struct opts *o, const struct confi
 	return NULL;
 }
 
-/* After normalize: store run's data-quality counts (cco-quality(5)) when
- * the catalogue paths.quality names exists.  Returns 1 when stored, 0
- * when not (no catalogue, or an error, printed: the run goes on). */
-static int collect_quality(const struct config *c, const char *ws, long long run)
+/* After normalize: the run's data-quality checks (quality_run()); an
+ * error is printed and the run goes on.  Returns 1 when a finding has
+ * severity failure, else 0. */
+static int run_quality(const struct config *c, const char *ws, long long run,
+		       char *line, size_t n)
 {
-	const char *path = config_str(c, "paths.quality");
-	struct quality q;
-	int rc;
+	int rc = quality_run(config_str(c, "paths.quality"), ws, run, line, n);
 
-	if (access(path, F_OK) != 0) {
-		msg_debug("no data-quality checks: no '%s'", path);
-		return 0;
-	}
-	if (quality_load(&q, path) < 0) {
-		msg_error("warning: data-quality checks not run: %s", err_msg());
-		return 0;
-	}
-	rc = quality_collect(&q, ws, run);
 	if (rc < 0)
 		msg_error("warning: data-quality checks not run: %s", err_msg());
-	quality_release(&q);
-	return rc == 0;
-}
-
-/* At the end of a run whose counts were stored: judge them and put the
- * summary line in line (n bytes), "" when nothing was found.  Returns the
- * run's exit status: 1 when a finding has severity failure. */
-static int report_quality(const struct config *c, const char *ws, long long run,
-			  char *line, size_t n)
-{
-	char *db_path = xasprintf("%s/cco.db", ws);
-	struct quality q;
-	struct qverdict v;
-	int rc = quality_load(&q, config_str(c, "paths.quality"));
-
-	if (rc == 0)
-		rc = quality_judge(&q, db_path, run, NULL, &v);
-	free(db_path);
-	quality_release(&q);
-	if (rc < 0) {
-		msg_error("warning: data-quality checks not judged: %s", err_msg());
-		return CCO_EXIT_OK;
-	}
-	quality_summary_line(&v, line, n);
-	return v.failures ? CCO_EXIT_FAIL : CCO_EXIT_OK;
+	return rc > 0;
 }
 
 /* cco-pipeline quality [RUN]: judge a run's stored counts with the
@@ -326,7 +292,7 @@ static int quality_command(const struct opts *o, const struct config *c, const c
 {
 	char *db_path = xasprintf("%s/cco.db", ws);
 	struct quality q;
-	struct qverdict v;
+	struct qverdict v = { 0 };
 	int rc;
 
 	if (quality_load(&q, config_str(c, "paths.quality")) < 0) {
@@ -354,7 +320,8 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 	size_t used = 0;
 	char *log_path = NULL;
 	long long run = 0;
-	int status = 0, quality = 0;
+	char qline[512] = "";
+	int status = 0, qstatus = 0;
 
 	if (!dry && (run = start_run(l, ws, &log_path)) < 0) {
 		msg_error("%s", err_msg());
@@ -381,12 +348,10 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 						 used ? ", " : "", stages[i].name,
 						 p.run ? "ran" : "skipped");
 		if (!dry && status == 0 && strcmp(stages[i].name, "normalize") == 0)
-			quality = collect_quality(c, ws, run);
+			qstatus = run_quality(c, ws, run, qline, sizeof(qline));
 		plan_release(&p);
 	}
 	if (!dry && status == 0) {
-		char qline[512] = "";
-		int qstatus = quality ? report_quality(c, ws, run, qline, sizeof(qline)) : 0;
 		char *recorded = xasprintf("%s%s%s", summary, *qline ? "; " : "", qline);
 
 		ledger_run_end(l, run, "ok", recorded);

@@ -6,10 +6,13 @@
  * rerunning a stage.
  */
 #include <limits.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "afile.h"
 #include "db.h"
 #include "err.h"
 #include "inifile.h"
@@ -298,7 +301,9 @@ static void judge_check(sqlite3 *db, const struct qcheck *k, struct qverdict *v,
 	char what[160];
 
 	if (!stored_check(db, v->run, k->name, &viol, &total)) {
-		if (out)
+		if (out && v->tsv)
+			fprintf(out, "check\t%s\t%s\t\t\tnot measured\t\n", k->category, k->name);
+		else if (out)
 			fprintf(out, "  %-13s %-24s not measured in run %lld\n", k->category,
 				k->name, v->run);
 		return;
@@ -306,7 +311,11 @@ static void judge_check(sqlite3 *db, const struct qcheck *k, struct qverdict *v,
 	sev = judge_share(k, share(viol, total));
 	if (v->previous && stored_check(db, v->previous, k->name, &pviol, &ptotal))
 		before = (int)judge_share(k, share(pviol, ptotal));
-	if (out)
+	if (out && v->tsv)
+		fprintf(out, "check\t%s\t%s\t%lld\t%lld\t%.2f%%\t%s\t%s\n", k->category,
+			k->name, viol, total, 100 * share(viol, total), severity_names[sev],
+			trend(sev, before));
+	else if (out)
 		fprintf(out, "  %-13s %-24s %10lld of %10lld %7.2f%%  %-8s %s\n", k->category,
 			k->name, viol, total, 100 * share(viol, total), severity_names[sev],
 			trend(sev, before));
@@ -324,6 +333,17 @@ static void kind_label(const char *kind, char *buf, size_t n)
 			*p = ' ';
 }
 
+/* "last run" when base is the run before v's, else "run N": the report
+ * names no run number it need not, so a rerun in a fresh workspace
+ * writes the same bytes. */
+static void base_name(const struct qverdict *v, long long base, char *buf, size_t n)
+{
+	if (base == v->previous)
+		snprintf(buf, n, "last run");
+	else
+		snprintf(buf, n, "run %lld", base);
+}
+
 static void judge_partner(const struct quality *q, const char *kind, const char *partner,
 			  long long now, long long before, struct qverdict *v, FILE *out,
 			  long long base)
@@ -331,15 +351,18 @@ static void judge_partner(const struct quality *q, const char *kind, const char 
 	double change = before > 0 ? (double)(now - before) / (double)before : 0;
 	enum qseverity sev = before >= q->min_claims && -change > q->partner_drop ?
 				     q->drop_severity : Q_PASS;
-	char label[64], what[160];
+	const char *who = *partner ? partner : "(no partner)";
+	char label[64], what[160], against[32];
 
 	kind_label(kind, label, sizeof(label));
-	if (out)
-		fprintf(out, "  %-16s %-12s %10lld -> %10lld %+7.1f%%  %s\n", label,
-			*partner ? partner : "(no partner)", before, now, 100 * change,
-			sev == Q_PASS ? "" : severity_names[sev]);
-	snprintf(what, sizeof(what), "%s %s %+.0f%% vs run %lld",
-		 *partner ? partner : "(no partner)", label, 100 * change, base);
+	base_name(v, base, against, sizeof(against));
+	if (out && v->tsv)
+		fprintf(out, "volume\t%s\t%s\t%lld\t%lld\t%+.1f%%\t%s\t%s\n", label, who,
+			before, now, 100 * change, severity_names[sev], against);
+	else if (out)
+		fprintf(out, "  %-16s %-12s %10lld -> %10lld %+7.1f%%  %s\n", label, who,
+			before, now, 100 * change, sev == Q_PASS ? "" : severity_names[sev]);
+	snprintf(what, sizeof(what), "%s %s %+.0f%% vs %s", who, label, 100 * change, against);
 	finding(v, sev, what);
 }
 
@@ -379,7 +402,7 @@ static void judge_kind(sqlite3 *db, const struct quality *q, const char *kind,
 	sqlite3_bind_int64(st, 1, v->run);
 	sqlite3_bind_int64(st, 2, base);
 	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	if (out)
+	if (out && !v->tsv)
 		fprintf(out, "claims volumes vs run %lld:\n", base);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		judge_partner(q, kind, (const char *)sqlite3_column_text(st, 0),
@@ -400,7 +423,10 @@ static void judge_volumes(sqlite3 *db, const struct quality *q, struct qverdict 
 static int judge(sqlite3 *db, const struct quality *q, long long run, FILE *out,
 		 struct qverdict *v)
 {
+	int tsv = v->tsv;
+
 	memset(v, 0, sizeof(*v));
+	v->tsv = tsv;
 	v->run = run ? run : query_run(db, "SELECT coalesce(max(run_id), 0) FROM"
 				       " quality_check WHERE ?1 = ?1", 0);
 	if (v->run <= 0 || !query_run(db, "SELECT count(*) FROM quality_check"
@@ -409,14 +435,14 @@ static int judge(sqlite3 *db, const struct quality *q, long long run, FILE *out,
 			     err_set("no data-quality counts stored yet");
 	v->previous = query_run(db, "SELECT coalesce(max(run_id), 0) FROM quality_check"
 				" WHERE run_id < ?1", v->run);
-	if (out) {
+	if (out && !tsv) {
 		fprintf(out, "data quality of run %lld", v->run);
 		if (v->previous)
 			fprintf(out, " (checks compared with run %lld)", v->previous);
 		fputs(":\n", out);
 	}
 	judge_volumes(db, q, v, out);
-	if (out)
+	if (out && !tsv)
 		fputs("checks:\n", out);
 	for (size_t i = 0; i < q->nchecks; i++)
 		judge_check(db, &q->checks[i], v, out);
@@ -440,7 +466,7 @@ int quality_judge(const struct quality *q, const char *db_path, long long run, F
 
 		quality_summary_line(v, line, sizeof(line));
 		if (out && *line)
-			fprintf(out, "%s\n", line);
+			fprintf(out, "%s%s\n", v->tsv ? "summary\t" : "", line);
 	}
 	return rc;
 }
@@ -461,4 +487,51 @@ void quality_summary_line(const struct qverdict *v, char *buf, size_t n)
 	else
 		snprintf(buf, n, "%d data-quality warning%s: %s", v->warnings,
 			 v->warnings == 1 ? "" : "s", v->line);
+}
+
+/* Judge run and write the report file at path (atomically).  Returns 0
+ * with *v set, or -1. */
+static int write_report(const struct quality *q, const char *ws, long long run,
+			const char *path, struct qverdict *v)
+{
+	char *db_path = xasprintf("%s/cco.db", ws);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	int rc;
+
+	v->tsv = 1;
+	rc = quality_judge(q, db_path, run, out, v);
+	fclose(out);
+	if (rc == 0)
+		rc = afile_write_all(path, AFILE_PHI, text, size);
+	free(text);
+	free(db_path);
+	return rc;
+}
+
+int quality_run(const char *path, const char *ws, long long run, char *line, size_t n)
+{
+	char *dir = xasprintf("%s/quality", ws);
+	char *report = xasprintf("%s/report.tsv", dir);
+	struct quality q;
+	struct qverdict v = { 0 };
+	int rc = 0;
+
+	*line = '\0';
+	if (access(path, F_OK) != 0) {
+		if (unlink(report) != 0 && errno != ENOENT)
+			rc = err_set("cannot remove '%s': %s", report, strerror(errno));
+	} else if ((rc = quality_load(&q, path)) == 0) {
+		rc = quality_collect(&q, ws, run);
+		if (rc == 0)
+			rc = fs_mkdirs(dir, AFILE_PHI_DIR);
+		if (rc == 0)
+			rc = write_report(&q, ws, run, report, &v);
+		quality_release(&q);
+		quality_summary_line(&v, line, n);
+	}
+	free(report);
+	free(dir);
+	return rc < 0 ? -1 : v.failures > 0;
 }

@@ -49,6 +49,7 @@ int quality_collect(const struct quality *q, const char *ws, long long run);
 
 /* What judging one run found. */
 struct qverdict {
+	int tsv;                  /* in: print the report file's lines, not text */
 	long long run, previous;  /* previous: the run compared with, 0 if none */
 	int warnings, failures;   /* findings of each severity */
 	char line[512];           /* "3 data-quality warnings: ...", or "" */
@@ -56,13 +57,23 @@ struct qverdict {
 
 /* Judge run (0: the latest run with stored counts) in the database at
  * db_path with q's thresholds; with out, print every check and volume
- * comparison to it.  Returns 0 with *v set, or -1 with err_msg() set (no
- * counts stored for that run). */
+ * comparison to it: as text, or with v->tsv set as the lines of
+ * WORKSPACE/quality/report.tsv that cco-export reads (cco-quality(5)).
+ * Returns 0 with *v set, or -1 with err_msg() set (no counts stored for
+ * that run). */
 int quality_judge(const struct quality *q, const char *db_path, long long run,
 		  FILE *out, struct qverdict *v);
 
+/* For cco-pipeline run, after normalize: collect run's counts with the
+ * catalogue at path, judge them and write WORKSPACE/quality/report.tsv
+ * for cco-export; with no catalogue at path, collect nothing and remove
+ * that file.  line (n bytes) gets the summary line, "" when nothing was
+ * found.  Returns 1 when a finding has severity failure, 0 otherwise, -1
+ * with err_msg() set. */
+int quality_run(const char *path, const char *ws, long long run, char *line, size_t n);
+
 /* The run summary's data-quality line of v, e.g. "2 data-quality
- * warnings: P04 medical claims -62% vs run 3, ...", in buf; "" when
+ * warnings: P04 medical claims -62% vs last run, ...", in buf; "" when
  * nothing was found. */
 void quality_summary_line(const struct qverdict *v, char *buf, size_t n);
 

@@ -42,10 +42,20 @@ test_expect_success 'December without the claims of P04 members is flagged, P04 
 	cp gen/pharmacy_claims_202512.csv ex/ &&
 	run >out 2>err &&
 	test_grep "run 3 ok" out &&
-	test_grep "^cco-pipeline: warning: run 3: 1 data-quality warning: P04 medical claims -[0-9]*% vs run 2$" err &&
+	test_grep "^cco-pipeline: warning: run 3: 1 data-quality warning: P04 medical claims -[0-9]*% vs last run$" err &&
 	cco-pipeline quality -c cfg/pipeline.ini >q &&
 	test $(grep -c "warning$" q) -eq 1 &&
 	test_grep "^  medical claims *P04 .* warning$" q
+'
+
+test_expect_success 'the internal report has the data-quality section, no other report' '
+	sed -n "/<section id=\"data-quality\">/,/<\/section>/p" ws/export/internal/report.html >section &&
+	test_grep "<p>1 data-quality warning: P04 medical claims -[0-9]*% vs last run</p>" section &&
+	test_grep "<td class=\"t\">medical claims</td><td>P04</td><td>[0-9]*</td><td>[0-9]*</td><td>-[0-9.]*%</td><td>warning</td>" section &&
+	test_grep "<td class=\"t\">plausibility</td><td>voids_matched</td>" section &&
+	! grep -q "M0000" section &&
+	! grep -q "data-quality" ws/export/public/report.html &&
+	! grep -q "data-quality" ws/export/partners/P04/report.html
 '
 
 test_expect_success 'the run summary in the ledger carries the line, in JSON too' '
@@ -64,6 +74,14 @@ test_expect_success 'December whole, loaded after, is not flagged' '
 	month 202512 &&
 	run >out 2>err &&
 	! test -s err
+'
+
+test_expect_success 'cco-export refuses a damaged data-quality report, naming file and line' '
+	cp ws/quality/report.tsv saved &&
+	printf "volume\tshort\n" >>ws/quality/report.tsv &&
+	test_must_fail --code 1 cco-export -c cfg/pipeline.ini 2>err &&
+	test_grep "quality/report.tsv:[0-9]*: not a data-quality report line" err &&
+	cp saved ws/quality/report.tsv
 '
 
 test_done
