@@ -17,6 +17,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "hash.h"
 #include "manifest.h"
 #include "quality.h"
 #include "rec.h"
@@ -116,6 +117,7 @@ struct vslot {
 struct volumes {
 	struct vslot *slot;
 	size_t cap, n;      /* cap: a power of two */
+	struct vslot *last; /* the slot counted last; NULL after a grow */
 };
 
 static uint64_t fnv1a(const char *s)
@@ -147,8 +149,11 @@ static void volumes_grow(struct volumes *v)
 	free(v->slot);
 	v->slot = slot;
 	v->cap = cap;
+	v->last = NULL;
 }
 
+/* Count one claim.  Claims come by member and date, so most repeat the
+ * key before: that one is compared first, without hashing. */
 static void volumes_add(struct volumes *v, const char *partner, const char *type,
 			const char *date)
 {
@@ -156,6 +161,10 @@ static void volumes_add(struct volumes *v, const char *partner, const char *type
 	struct vslot *s;
 
 	snprintf(key, sizeof(key), "%s\t%s\t%.7s", partner, type, date);
+	if (v->last && strcmp(v->last->key, key) == 0) {
+		v->last->claims++;
+		return;
+	}
 	if (2 * (v->n + 1) > v->cap)
 		volumes_grow(v);
 	s = volumes_slot(v->slot, v->cap, key);
@@ -164,6 +173,7 @@ static void volumes_add(struct volumes *v, const char *partner, const char *type
 		v->n++;
 	}
 	s->claims++;
+	v->last = s;
 }
 
 static void volumes_release(struct volumes *v)
@@ -187,8 +197,9 @@ struct months {
 	struct rec_row row;
 	int pending;        /* row is read and not yet consumed */
 	int eof;
-	struct mmonth *m;   /* the current member's months */
+	struct mmonth *m;   /* the current member's months, by month */
 	size_t n, cap;
+	size_t pos;         /* the first month not before the last date asked */
 };
 
 static void months_clear(struct months *mm)
@@ -214,6 +225,7 @@ static void months_keep(struct months *mm, const struct rec_row *row)
 static int months_read(struct months *mm, const char *member)
 {
 	months_clear(mm);
+	mm->pos = 0;
 	while (!mm->eof) {
 		int c;
 
@@ -237,13 +249,17 @@ static int months_read(struct months *mm, const char *member)
 }
 
 /* The member's partner in the month of date: the one with the most days
- * (the first listed on a tie); "" when not enrolled then. */
-static const char *months_partner(const struct months *mm, const char *date)
+ * (the first listed on a tie); "" when not enrolled then.  Dates are
+ * asked in order (the claims are sorted by member, then date), so the
+ * months before the last one asked are passed over once. */
+static const char *months_partner(struct months *mm, const char *date)
 {
 	const struct mmonth *best = NULL;
 
-	for (size_t i = 0; i < mm->n; i++)
-		if (strncmp(mm->m[i].month, date, 7) == 0 && (!best || mm->m[i].days > best->days))
+	while (mm->pos < mm->n && strncmp(mm->m[mm->pos].month, date, 7) < 0)
+		mm->pos++;
+	for (size_t i = mm->pos; i < mm->n && strncmp(mm->m[i].month, date, 7) == 0; i++)
+		if (!best || mm->m[i].days > best->days)
 			best = &mm->m[i];
 	return best ? best->partner : "";
 }
@@ -297,6 +313,7 @@ static int pass_open(struct pass *p, const char *ws, const struct claims_kind *k
 	if (!p->r || manifest_expect(p->r) < 0 ||
 	    rec_reader_expect(p->r, rec_schema_find(k->file)) < 0)
 		return -1;
+	rec_reader_prefetch(p->r);
 	p->member = rec_reader_col(p->r, "member_id");
 	p->date = rec_reader_col(p->r, k->date_col);
 	p->extract = rec_reader_col(p->r, "extract");
@@ -352,7 +369,9 @@ static const char schema_sql[] =
 	" run_id INTEGER NOT NULL, kind TEXT NOT NULL, extract INTEGER NOT NULL,"
 	" partner TEXT NOT NULL, claim_type TEXT NOT NULL, month TEXT NOT NULL,"
 	" claims INTEGER NOT NULL,"
-	" PRIMARY KEY (run_id, kind, partner, claim_type, month));";
+	" PRIMARY KEY (run_id, kind, partner, claim_type, month));"
+	"CREATE TABLE IF NOT EXISTS quality_source ("
+	" run_id INTEGER PRIMARY KEY, normalize TEXT NOT NULL);";
 
 static int store_checks(sqlite3 *db, const struct quality *q, long long run,
 			const struct qcounts *c)
@@ -425,7 +444,7 @@ static long long latest_extract(sqlite3 *db, const char *kind)
 }
 
 /* Count and store the volumes of each claims kind.  Returns 0 or -1. */
-static int collect_volumes(sqlite3 *db, const char *ws, long long run, struct qcounts *c)
+static int count_volumes(sqlite3 *db, const char *ws, long long run, struct qcounts *c)
 {
 	int rc = 0;
 
@@ -445,6 +464,66 @@ static int collect_volumes(sqlite3 *db, const char *ws, long long run, struct qc
 			rc = store_volumes(db, run, k->kind, seq, &v);
 		volumes_release(&v);
 	}
+	return rc;
+}
+
+/* The latest other run whose volumes were counted from normalize outputs
+ * of manifest digest hex, 0 if none, -1. */
+static long long counted_from(sqlite3 *db, long long run, const char *hex)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(run_id), 0) FROM quality_source"
+				      " WHERE normalize = ? AND run_id <> ?");
+	long long from = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, run);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		from = sqlite3_column_int64(st, 0);
+	else
+		err_set("%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return from;
+}
+
+/* Store run's volumes as those of run from, and their volume.* counts. */
+static int copy_volumes(sqlite3 *db, long long run, long long from, struct qcounts *c)
+{
+	char *sql = xasprintf("INSERT INTO quality_volume SELECT %lld, kind, extract, partner,"
+			      " claim_type, month, claims FROM quality_volume WHERE run_id = %lld",
+			      run, from);
+	char *sums = xasprintf("SELECT 'claims', coalesce(sum(claims), 0) FROM quality_volume"
+			       " WHERE run_id = %lld UNION ALL SELECT 'unattributed',"
+			       " coalesce(sum(claims), 0) FROM quality_volume WHERE run_id = %lld"
+			       " AND partner = ''", from, from);
+	int rc = db_exec(db, sql);
+
+	if (rc == 0)
+		rc = counts_from_sql(db, sums, "volume.", c);
+	free(sql);
+	free(sums);
+	return rc;
+}
+
+/* The volumes of run: copied from a run that counted them from the same
+ * normalize outputs (a rerun that skipped normalize reads no claims),
+ * else counted.  Returns 0 or -1. */
+static int collect_volumes(sqlite3 *db, const char *ws, long long run, struct qcounts *c)
+{
+	char *manifest = xasprintf("%s/normalize/manifest", ws);
+	char hex[HASH_HEX_LEN + 1], *record;
+	long long from;
+	int rc = hash_file(manifest, hex);
+
+	free(manifest);
+	if (rc < 0 || (from = counted_from(db, run, hex)) < 0)
+		return -1;
+	rc = from ? copy_volumes(db, run, from, c) : count_volumes(db, ws, run, c);
+	record = xasprintf("INSERT OR REPLACE INTO quality_source VALUES (%lld, '%s')", run, hex);
+	if (rc == 0)
+		rc = db_exec(db, record);
+	free(record);
 	return rc;
 }
 
