@@ -559,8 +559,6 @@ int quality_collect(const struct quality *q, const char *ws, long long run)
 		else
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	if (rc < 0)
-		err_set("data-quality counts: %s", err_msg());
 	db_close(db);
 	return rc;
 }

@@ -56,8 +56,8 @@ static int count_known(const char *name)
 		return 1;
 	if (strncmp(name, "ingest.reject.", 14) == 0)
 		return in_list(reject_reasons, name + 14);
-	if (strncmp(name, "normalize.", 10) != 0 || !(dot = strrchr(name, '.')) ||
-	    dot == name + 10 - 1 || dot == name + 10)
+	/* normalize.KIND.METRIC, KIND not empty */
+	if (strncmp(name, "normalize.", 10) != 0 || (dot = strrchr(name, '.')) <= name + 10)
 		return 0;
 	return in_list(normalize_metrics, dot + 1);
 }

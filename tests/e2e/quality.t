@@ -2,7 +2,9 @@
 # The data-quality comparison over monthly extracts (cco-quality(5)): a
 # generated population's monthly claims files loaded month by month; the
 # next month as generated is not flagged, the month after it with one
-# partner's claims removed is, naming that partner alone.
+# partner's claims removed is, naming that partner alone, in the run's
+# line, the ledger and the internal report; an edited severity applies
+# on the next run without rerunning a stage.
 . "$(dirname "$0")/../lib.sh"
 
 cp -r "$CCO_ROOT/config" cfg
@@ -68,6 +70,16 @@ test_expect_success 'rerun unchanged: December is still compared with November, 
 	run >out 2>err &&
 	test_grep "run 4 ok: ingest skipped" out &&
 	test_grep "run 4: 1 data-quality warning: P04 medical claims -[0-9]*% vs run 2$" err
+'
+
+test_expect_success 'an edited severity is applied by the next run, no stage rerun' '
+	sed -i "/^\[compare\]/,/^\[/ s/^severity = .*/severity = failure/" cfg/quality.ini &&
+	run --dry-run >plan &&
+	test $(grep -c " skip " plan) -eq 5 &&
+	test_must_fail --code 1 run >out 2>err &&
+	test_grep "run 5 ok: ingest skipped, normalize skipped, attribute skipped, measure skipped, export skipped" out &&
+	test_grep "^cco-pipeline: run 5: 1 data-quality failure: P04 medical claims -[0-9]*% vs run 2$" err &&
+	sed -i "/^\[compare\]/,/^\[/ s/^severity = .*/severity = warning/" cfg/quality.ini
 '
 
 test_expect_success 'December whole, loaded after, is not flagged' '
