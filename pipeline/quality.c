@@ -247,7 +247,7 @@ static void finding(struct qverdict *v, enum qseverity sev, const char *what)
 		snprintf(v->line + used, sizeof(v->line) - used, ", ...");
 }
 
-/* The single whole number sql returns for run (bound twice as ?1), or 0. */
+/* The single whole number sql returns with run bound as ?1, or 0. */
 static long long query_run(sqlite3 *db, const char *sql, long long run)
 {
 	sqlite3_stmt *st = db_prepare(db, sql);
@@ -427,8 +427,8 @@ static int judge(sqlite3 *db, const struct quality *q, long long run, FILE *out,
 
 	memset(v, 0, sizeof(*v));
 	v->tsv = tsv;
-	v->run = run ? run : query_run(db, "SELECT coalesce(max(run_id), 0) FROM"
-				       " quality_check WHERE ?1 = ?1", 0);
+	v->run = run ? run : query_run(db, "SELECT coalesce(max(run_id), 0) FROM quality_check"
+				       " WHERE run_id > ?1", 0);
 	if (v->run <= 0 || !query_run(db, "SELECT count(*) FROM quality_check"
 				      " WHERE run_id = ?1", v->run))
 		return run ? err_set("no data-quality counts stored for run %lld", run) :
