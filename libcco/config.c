@@ -36,6 +36,7 @@ static const struct key_def keys[] = {
 	{ "paths.baselines", T_DIR, "baselines", 0, 0, "prior-year rates per partner: YEAR.csv" },
 	{ "paths.partners", T_FILE, "partners.csv", 0, 0, "partner names: partner_id,partner_name" },
 	{ "paths.care", T_FILE, "care.ini", 0, 0, "care-coordination criteria (cco-care(5))" },
+	{ "paths.quality", T_FILE, "quality.ini", 0, 0, "data-quality checks (cco-quality(5))" },
 	{ "attribute.partner_rule", T_CHOICE, "last_day", 0, 0, "last_day|first_day|most_days" },
 	{ "attribute.date", T_CHOICE, "year_end", 0, 0, "year_end|as_of" },
 	{ "attribute.lookback_months", T_INT, "18", 1, 60, "months of claims for PCP attribution" },

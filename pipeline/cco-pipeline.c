@@ -15,6 +15,7 @@
 #include "msg.h"
 #include "num.h"
 #include "pipeline.h"
+#include "quality.h"
 #include "valueset.h"
 #include "wslock.h"
 #include "xalloc.h"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"usage: cco-pipeline run [-c FILE] [--set KEY=VALUE] [--from STAGE] [--to STAGE] [--only STAGE] [--dry-run] [--force] [--json] [-q] [-v]\n"
 	"       cco-pipeline status [-c FILE] [--json]\n"
 	"       cco-pipeline log [-c FILE] [--json] [RUN]\n"
+	"       cco-pipeline quality [-c FILE] [RUN]\n"
 	"\n"
 	"Run the pipeline's stages in order, skipping those whose inputs have not\n"
 	"changed since their last successful run.\n"
@@ -30,6 +32,8 @@ static const char usage[] =
 	"  run             run the stages (all, or those selected)\n"
 	"  status          the latest run, and what a run would do now\n"
 	"  log [RUN]       the stages of a run (default: the latest)\n"
+	"  quality [RUN]   a run's data-quality checks and claims volumes, judged\n"
+	"                  with the current thresholds (default: the latest)\n"
 	"\n"
 	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
 	"      --set KEY=VALUE override a configuration key, for every stage\n"
@@ -105,16 +109,17 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		}
 	}
 	if (optind == argc)
-		cli_usage_error(&o->cli, "no command (run, status or log)");
+		cli_usage_error(&o->cli, "no command (run, status, log or quality)");
 	o->command = argv[optind++];
-	if (strcmp(o->command, "log") == 0 && optind < argc) {
+	if ((strcmp(o->command, "log") == 0 || strcmp(o->command, "quality") == 0) &&
+	    optind < argc) {
 		if (num_parse(argv[optind++], 1, LLONG_MAX, &o->run) < 0)
 			cli_usage_error(&o->cli, "RUN must be a run number");
 	}
 	if (optind < argc)
 		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
 	if (strcmp(o->command, "run") && strcmp(o->command, "status") &&
-	    strcmp(o->command, "log"))
+	    strcmp(o->command, "log") && strcmp(o->command, "quality"))
 		cli_usage_error(&o->cli, "unknown command '%s'", o->command);
 	if (o->from > o->to)
 		cli_usage_error(&o->cli, "--from comes after --to");
@@ -267,6 +272,44 @@ static struct valuesets *load_valuesets(const struct opts *o, const struct confi
 	return NULL;
 }
 
+/* After normalize: the run's data-quality checks (quality_run()); an
+ * error is printed and the run goes on.  Returns 1 when a finding has
+ * severity failure, else 0. */
+static int run_quality(const struct config *c, const char *ws, long long run,
+		       char *line, size_t n)
+{
+	int rc = quality_run(config_str(c, "paths.quality"), ws, run, line, n);
+
+	if (rc < 0)
+		msg_error("warning: data-quality checks not run: %s", err_msg());
+	return rc > 0;
+}
+
+/* cco-pipeline quality [RUN]: judge a run's stored counts with the
+ * catalogue as it is now.  Exit 1 when a finding has severity failure or
+ * nothing is stored for the run, 2 when the catalogue does not load. */
+static int quality_command(const struct opts *o, const struct config *c, const char *ws)
+{
+	char *db_path = xasprintf("%s/cco.db", ws);
+	struct quality q;
+	struct qverdict v = { 0 };
+	int rc;
+
+	if (quality_load(&q, config_str(c, "paths.quality")) < 0) {
+		msg_error("%s", err_msg());
+		free(db_path);
+		return CCO_EXIT_USAGE;
+	}
+	rc = quality_judge(&q, db_path, o->run, stdout, &v);
+	free(db_path);
+	quality_release(&q);
+	if (rc < 0) {
+		msg_error("%s", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	return v.failures ? CCO_EXIT_FAIL : CCO_EXIT_OK;
+}
+
 /* run, or --dry-run / status (run == 0): plan each stage, then run it. */
 static int run_stages(const struct opts *o, const struct config *c, const char *ws,
 		      struct ledger *l, int dry)
@@ -277,7 +320,8 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 	size_t used = 0;
 	char *log_path = NULL;
 	long long run = 0;
-	int status = 0;
+	char qline[512] = "";
+	int status = 0, qstatus = 0;
 
 	if (!dry && (run = start_run(l, ws, &log_path)) < 0) {
 		msg_error("%s", err_msg());
@@ -303,14 +347,22 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 			used += (size_t)snprintf(summary + used, sizeof(summary) - used, "%s%s %s",
 						 used ? ", " : "", stages[i].name,
 						 p.run ? "ran" : "skipped");
+		if (!dry && status == 0 && strcmp(stages[i].name, "normalize") == 0)
+			qstatus = run_quality(c, ws, run, qline, sizeof(qline));
 		plan_release(&p);
 	}
 	if (!dry && status == 0) {
-		ledger_run_end(l, run, "ok", summary);
+		char *recorded = xasprintf("%s%s%s", summary, *qline ? "; " : "", qline);
+
+		ledger_run_end(l, run, "ok", recorded);
+		free(recorded);
 		if (o->json)
 			ledger_print(l, run, 1, stdout);
 		else if (o->cli.verbosity >= 0)
 			printf("cco-pipeline: run %lld ok: %s\n", run, summary);
+		if (*qline) /* even with -q: it needs a person */
+			msg_error("%srun %lld: %s", qstatus ? "" : "warning: ", run, qline);
+		status = qstatus;
 	} else if (status != 0 && o->json && run > 0) {
 		ledger_print(l, run, 1, stdout);
 	}
@@ -330,7 +382,9 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 		msg_error("%s", err_msg());
 		return CCO_EXIT_FAIL;
 	}
-	if (strcmp(o->command, "log") == 0) {
+	if (strcmp(o->command, "quality") == 0) {
+		status = quality_command(o, c, ws);
+	} else if (strcmp(o->command, "log") == 0) {
 		if (ledger_print(l, o->run, o->json, stdout) < 0) {
 			msg_error("%s", err_msg());
 			status = CCO_EXIT_FAIL;

@@ -398,6 +398,16 @@ static void print_summary(const struct stage *st)
 	msg_debug("results.db run %lld, configuration %s", st->run_id, st->key.config_hash);
 }
 
+/* The data-quality report cco-pipeline left, for the internal report. */
+static int load_quality(struct stage *st)
+{
+	char *path = xasprintf("%s/quality/report.tsv", st->ws);
+	int rc = qreport_load(&st->in.quality, path);
+
+	free(path);
+	return rc;
+}
+
 static int run(struct stage *st)
 {
 	int rc;
@@ -406,7 +416,9 @@ static int run(struct stage *st)
 		msg_error("%s", err_msg());
 		return CCO_EXIT_USAGE;
 	}
-	rc = write_outputs(st);
+	rc = load_quality(st);
+	if (rc == 0)
+		rc = write_outputs(st);
 	rc = close_outputs(st, rc == 0);
 	if (rc < 0) {
 		msg_error("%s", err_msg());

@@ -37,6 +37,12 @@ struct partner_name {
 	char *id, *name;
 };
 
+/* The lines of WORKSPACE/quality/report.tsv (htmlquality.c). */
+struct qreport {
+	char **lines;   /* owned, without their LF */
+	size_t n, cap;
+};
+
 struct export_inputs {
 	struct target_rule *targets;
 	int ntargets;
@@ -44,6 +50,7 @@ struct export_inputs {
 	int nbaselines;
 	struct partner_name *partners;
 	int npartners;
+	struct qreport quality;  /* the run's data-quality report, if any */
 };
 
 /* Load the three files.  Returns 0, or -1 with err_msg() "FILE:LINE: what".
@@ -264,6 +271,16 @@ int resultsdb_finish(sqlite3 *db, int ok);
  * Returns 0 or -1 with err_msg() set. */
 int xlsx_write(const char *path, const struct metrics *m, const struct export_inputs *in,
 	       const struct run_key *k, long long run_id, const struct audience *a);
+
+/* Load the data-quality report at path (absent: none, 0).  Returns 0, or
+ * -1 with err_msg() "FILE:LINE: what" and r empty.  Release with
+ * qreport_release(). */
+int qreport_load(struct qreport *r, const char *path);
+void qreport_release(struct qreport *r);
+
+/* The data-quality section of the internal report: checks and claims
+ * volumes as r holds them; nothing when r is empty. */
+void html_quality(FILE *fp, const struct qreport *r);
 
 /* The self-contained HTML report for audience a; history from db (may be
  * NULL); the gap counts of each clinic from g's tallies. */

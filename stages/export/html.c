@@ -456,5 +456,7 @@ void html_write(FILE *fp, const struct metrics *m, const struct export_inputs *i
 			measure_section(fp, m, b, in);
 	for (int p = 0; p < in->npartners; p++)
 		partner_section(fp, m, in->partners[p].id, in, k, db, a, g);
+	if (a->kind == AUDIENCE_INTERNAL)
+		html_quality(fp, &in->quality);
 	fputs("</body></html>\n", fp);
 }

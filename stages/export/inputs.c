@@ -140,6 +140,7 @@ int inputs_load(struct export_inputs *in, const char *targets_csv,
 
 void inputs_release(struct export_inputs *in)
 {
+	qreport_release(&in->quality);
 	for (int i = 0; i < in->ntargets; i++) {
 		free(in->targets[i].measure_id);
 		free(in->targets[i].sub);
