@@ -53,6 +53,7 @@ struct opts {
 	const char *command;
 	int from, to, dry_run, force, json;
 	long long run;
+	char *config_real;  /* -c resolved by realpath(3), owned; NULL if not */
 };
 
 struct plan {
@@ -73,6 +74,17 @@ static int stage_arg(const struct cli *cli, const char *name)
 	if (i < 0)
 		cli_usage_error(cli, "no stage '%s'", name);
 	return i;
+}
+
+/* -c as an absolute path without . or .. or links, so the paths in the
+ * configuration, and so the fingerprints, are the same however the file
+ * was named ("./config/pipeline.ini", "config/pipeline.ini").  A file
+ * that cannot be resolved is left as given, for config_load to report. */
+static void resolve_config_path(struct opts *o)
+{
+	o->config_real = realpath(o->cli.config_path, NULL);
+	if (o->config_real)
+		o->cli.config_path = o->config_real;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -118,6 +130,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		cli_usage_error(&o->cli, "unknown command '%s'", o->command);
 	if (o->from > o->to)
 		cli_usage_error(&o->cli, "--from comes after --to");
+	resolve_config_path(o);
 }
 
 /* Decide whether stage s must run, and why.  Returns 0 or -1. */
@@ -375,6 +388,7 @@ int main(int argc, char **argv)
 	}
 	config_free(c);
 	free(o.cli.sets);
+	free(o.config_real);
 	if (fclose(stdout) != 0 && status == 0) {
 		msg_error("write error on standard output");
 		status = CCO_EXIT_FAIL;

@@ -18,6 +18,7 @@ struct valuesets;
 struct stage_def {
 	const char *name;                /* "ingest" */
 	const char *program;             /* "cco-ingest" */
+	const char *const *config_keys;  /* every config key it reads */
 	const char *const *config_paths; /* config keys naming files or dirs it reads */
 	const char *const *inputs;       /* workspace dirs it reads */
 	const char *output;              /* workspace dir it writes */
@@ -41,8 +42,8 @@ struct fingerprint {
 	char digest[HASH_HEX_LEN + 1];
 };
 
-/* Fingerprint stage s: its program binary (at prog_path), the resolved
- * configuration, every file under its config paths and workspace inputs,
+/* Fingerprint stage s: its program binary (at prog_path), the values of
+ * the configuration keys it reads (one line per key), every file under its config paths and workspace inputs,
  * and the contents of the value sets of vs it uses (vs may be NULL when
  * the stage uses none by name).
  * Returns 0 or -1 with err_msg() set.  Release with fingerprint_release. */
@@ -59,8 +60,10 @@ int stage_output_digest(const char *dir, int manifest, char digest[HASH_HEX_LEN 
 
 void fingerprint_release(struct fingerprint *fp);
 
-/* The first path whose hash differs between two fingerprints' lines (or
- * that is only in one), in buf; "" if none. */
+/* Every path whose hash differs between two fingerprints' lines or that
+ * is new ("PATH changed"), then every path gone ("PATH removed"), in buf,
+ * comma-separated, in the lines' order, ending ", ..." when they do not
+ * fit; "" if none. */
 void fingerprint_diff(const char *old_lines, const char *new_lines, char *buf,
 		      size_t n);
 

@@ -50,7 +50,7 @@ test_expect_success 'a stage that fails stops the run with one line and exit 1' 
 	test_must_fail --code 1 $P run -c cfg/p.ini >out 2>err &&
 	test $(wc -l <err) -eq 1 &&
 	test_grep "run 1 failed at ingest (exit 2).*log: .*run-1.log" err &&
-	test_grep "cannot open .cfg/patterns.ini." ws/logs/run-1.log &&
+	test_grep "cannot open ./.*/cfg/patterns.ini." ws/logs/run-1.log &&
 	! test -s out
 '
 

@@ -71,6 +71,43 @@ test_expect_success 'a rerun skips every stage' '
 	outputs >after && test_cmp before after
 '
 
+# The configuration keys a stage's sources read (its config_*() calls, the
+# two config_sort_bytes() reads, the workspace every program locks), each
+# of which must be in the fingerprint its first run recorded.
+source_keys() {
+	grep -oE "^[[:space:]]*\{ \"[a-z_]+\.[a-z_]+\"" "$CCO_ROOT/libcco/config.c" |
+		grep -oE "[a-z_]+\.[a-z_]+" >declared &&
+	grep -ohE "\"[a-z_]+\.[a-z_]+\"" "$CCO_ROOT"/stages/$1/*.c | tr -d "\"" |
+		grep -Fx -f declared
+	grep -q config_sort_bytes "$CCO_ROOT"/stages/$1/*.c &&
+		printf "limits.memory_mb\nlimits.sort_buffer_kb\n"
+	echo run.workspace
+}
+
+test_expect_success 'each stage fingerprints every configuration key its sources read' '
+	for s in ingest normalize attribute measure export; do
+		source_keys $s | sort -u >keys &&
+		test $(wc -l <keys) -gt 3 &&
+		sqlite3 ws/cco.db "SELECT inputs FROM stage_run WHERE run_id = 1 AND stage = \"$s\"" >fp &&
+		for k in $(cat keys); do test_grep "^(config $k)	" fp || return 1; done || return 1
+	done
+'
+
+test_expect_success 'the configuration path however written reruns nothing' '
+	cco-pipeline run -c ./cfg/../cfg//pipeline.ini >out &&
+	test_grep "ingest skipped, normalize skipped, attribute skipped, measure skipped, export skipped" out
+'
+
+test_expect_success 'an export-only key reruns export alone, naming the key' '
+	run --dry-run --set export.min_denominator=31 >plan &&
+	grep -v "^[a-z]* *skip " plan >ran &&
+	echo "export     run  (config export.min_denominator) changed" >expect &&
+	test_cmp expect ran &&
+	run --dry-run --set run.as_of=2026-02-28 --set limits.threads=1 >plan &&
+	test_grep "^ingest .*run  (config limits.threads) changed\$" plan &&
+	test_grep "^normalize .*run  (config run.as_of) changed, (config limits.threads) changed\$" plan
+'
+
 test_expect_success 'a measure value-set edit reruns only measure' '
 	sed -i "/^vzv_vaccine,CPT,90716,/d" cfg/valuesets/immunizations.csv &&
 	run --dry-run >plan &&
