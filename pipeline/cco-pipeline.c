@@ -39,7 +39,7 @@ static const char usage[] =
 	"  -n, --dry-run       say what would run and why; run nothing\n"
 	"  -f, --force         run the selected stages even if up to date\n"
 	"      --json          print the run's summary as JSON\n"
-	"  -q, --quiet         print nothing on success\n"
+	"  -q, --quiet         print nothing on success but warnings\n"
 	"  -v, --verbose       say more\n"
 	"  -h, --help          show this help\n"
 	"      --version       show the version\n"
@@ -212,7 +212,7 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 	char **args = stage_argv(o, p->prog);
 	char last[512], digest[HASH_HEX_LEN + 1], line[1024];
 	struct timespec t0;
-	long long rows = 0;
+	long long rows = 0, mark;
 	char *out_dir;
 	int rc;
 
@@ -221,6 +221,7 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 	else
 		msg_debug("%s: running: %s", s->name, p->reason);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	mark = ledger_extract_mark(l);
 	rc = runner_run(p->prog, args, log_path, last, sizeof(last));
 	free(args);
 	if (rc < 0)
@@ -231,6 +232,7 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 			 *last ? last : "no message", log_path);
 		ledger_stage(l, run, s->name, "failed", rc, p->reason, &p->fp, NULL, -1,
 			     last, seconds_since(&t0));
+		ledger_stage_counts(l, run, s, mark);
 		ledger_run_end(l, run, "failed", line);
 		msg_error("%s", line);
 		return 1;
@@ -239,7 +241,8 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 	rc = stage_output_digest(out_dir, s->manifest, digest, &rows);
 	free(out_dir);
 	if (rc < 0 || ledger_stage(l, run, s->name, "ok", 0, p->reason, &p->fp, digest,
-				   rows, last, seconds_since(&t0)) < 0) {
+				   rows, last, seconds_since(&t0)) < 0 ||
+	    ledger_stage_counts(l, run, s, mark) < 0) {
 		msg_error("run %lld: %s", run, err_msg());
 		ledger_run_end(l, run, "failed", err_msg());
 		return 1;
@@ -280,6 +283,48 @@ static struct valuesets *load_valuesets(const struct opts *o, const struct confi
 	return NULL;
 }
 
+/* Print run's summary (summary.c) on stdout.  Returns 0 or -1. */
+static int print_run(struct ledger *l, long long run, const struct config *c, int json)
+{
+	struct run_summary rs;
+
+	if (ledger_load_run(l, run, &rs) < 0)
+		return -1;
+	summary_print(&rs, config_real(c, "limits.reject_warning"), json, stdout);
+	run_summary_release(&rs);
+	return 0;
+}
+
+/* End a run whose stages all succeeded: record it ok, its one-line
+ * summary naming the rows rejected, and print its summary (with -q, only
+ * its warnings, one line each on stderr).  Returns the exit status. */
+static int finish_run(const struct opts *o, const struct config *c, struct ledger *l,
+		      long long run, const char *stages_line)
+{
+	struct run_summary rs;
+	char *line;
+
+	if (ledger_load_run(l, run, &rs) < 0) {
+		msg_error("run %lld: %s", run, err_msg());
+		ledger_run_end(l, run, "failed", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	line = rs.rejected ? xasprintf("%s; %lld rows rejected", stages_line, rs.rejected) :
+			     xstrdup(stages_line);
+	ledger_run_end(l, run, "ok", line);
+	free(rs.summary);
+	rs.summary = line;
+	if (o->json) {
+		summary_print(&rs, config_real(c, "limits.reject_warning"), 1, stdout);
+	} else if (o->cli.verbosity >= 0) {
+		printf("cco-pipeline: run %lld ok: %s\n", run, line);
+		summary_print_stages(&rs, stdout);
+	}
+	summary_warn(&rs, config_real(c, "limits.reject_warning"));
+	run_summary_release(&rs);
+	return CCO_EXIT_OK;
+}
+
 /* run, or --dry-run / status (run == 0): plan each stage, then run it. */
 static int run_stages(const struct opts *o, const struct config *c, const char *ws,
 		      struct ledger *l, int dry)
@@ -318,15 +363,10 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 						 p.run ? "ran" : "skipped");
 		plan_release(&p);
 	}
-	if (!dry && status == 0) {
-		ledger_run_end(l, run, "ok", summary);
-		if (o->json)
-			ledger_print(l, run, 1, stdout);
-		else if (o->cli.verbosity >= 0)
-			printf("cco-pipeline: run %lld ok: %s\n", run, summary);
-	} else if (status != 0 && o->json && run > 0) {
-		ledger_print(l, run, 1, stdout);
-	}
+	if (!dry && status == 0)
+		status = finish_run(o, c, l, run, summary);
+	else if (status != 0 && o->json && run > 0)
+		print_run(l, run, c, 1);
 	free(log_path);
 	vs_free(vs);
 	return status;
@@ -344,12 +384,12 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 		return CCO_EXIT_FAIL;
 	}
 	if (strcmp(o->command, "log") == 0) {
-		if (ledger_print(l, o->run, o->json, stdout) < 0) {
+		if (print_run(l, o->run, c, o->json) < 0) {
 			msg_error("%s", err_msg());
 			status = CCO_EXIT_FAIL;
 		}
 	} else if (strcmp(o->command, "status") == 0) {
-		if (ledger_print(l, 0, o->json, stdout) < 0)
+		if (print_run(l, 0, c, o->json) < 0)
 			printf("%s\n", err_msg());
 		if (!o->json) {
 			printf("a run now would:\n");

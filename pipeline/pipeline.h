@@ -78,6 +78,35 @@ struct stage_record {
 	char output_hash[HASH_HEX_LEN + 1];
 	char *inputs;  /* owned; NULL if !found */
 	long long run_id;
+	long long rows;  /* its output rows */
+};
+
+/* Rows a stage rejected for one reason (and field, "" if not known). */
+struct reject_count {
+	char *reason, *field; /* owned */
+	long long count;
+};
+
+/* One stage of a run, as the ledger holds it. */
+struct stage_summary {
+	char *stage, *status;       /* "ingest", "ok" | "skipped" | "failed" */
+	char *reason;               /* why it ran or was skipped */
+	char *message;              /* the last line it wrote */
+	int exit_code;
+	double seconds;
+	long long rows_in, rows_out; /* -1: not known */
+	struct reject_count *rejects; /* most first */
+	size_t nrejects;
+	long long rejected;          /* their sum */
+};
+
+/* A run and its stages, in the order they ran.  All strings owned. */
+struct run_summary {
+	long long run;
+	char *started, *finished, *status, *summary, *command;
+	struct stage_summary *stages;
+	size_t n;
+	long long rejected;          /* rows rejected by every stage */
 };
 
 struct ledger *ledger_open(const char *path);
@@ -93,8 +122,46 @@ int ledger_last_ok(struct ledger *l, const char *stage, struct stage_record *r);
 void stage_record_release(struct stage_record *r);
 /* Mark runs that never finished (killed) as abandoned; returns how many. */
 int ledger_abandon_unfinished(struct ledger *l);
-/* Print runs: the latest `limit` runs, or one run's stages (run > 0). */
-int ledger_print(struct ledger *l, long long run, int json, void *out);
+/* Record the rows a stage of run read (its inputs' output rows).
+ * Returns 0 or -1 with err_msg(). */
+int ledger_set_input_rows(struct ledger *l, long long run, const char *stage,
+			  long long rows);
+/* The last extract ingest's run database (the same cco.db) holds, 0 if
+ * none: taken before ingest runs, it tells the extracts that run loaded. */
+long long ledger_extract_mark(struct ledger *l);
+/* Record run's ingest counts from ingest's run database: rows read and
+ * accepted, and rejects by reason (and field, where recorded), of the
+ * extracts after since.  Returns 0 or -1 with err_msg(). */
+int ledger_ingest_counts(struct ledger *l, long long run, long long since);
+/* Record what stage s of run read and rejected: for ingest, from ingest's
+ * run database, the extracts after mark (ledger_extract_mark() before it
+ * ran); for the others, the output rows of the stages it reads.  Returns
+ * 0 or -1 with err_msg(). */
+int ledger_stage_counts(struct ledger *l, long long run, const struct stage_def *s,
+			long long mark);
+/* Load a run (0: the latest) and its stages.  Returns 0, or -1 with
+ * err_msg() ("no run N in the ledger") and *rs empty.  Release with
+ * run_summary_release(). */
+int ledger_load_run(struct ledger *l, long long run, struct run_summary *rs);
+void run_summary_release(struct run_summary *rs);
+
+/* ---- summary.c ---- */
+
+/* A run's summary (summary.c): per stage, ran or skipped and why, wall
+ * time, rows in and out, rejects by reason and field.  Warnings are the
+ * things a person must look at even when the run succeeded: a share of
+ * rejected rows over reject_warning (limits.reject_warning). */
+
+/* Print the summary of rs to out, as text or as one JSON object. */
+void summary_print(const struct run_summary *rs, double reject_warning, int json,
+		   void *out);
+
+/* Print the stage lines of the text summary of rs to out. */
+void summary_print_stages(const struct run_summary *rs, void *out);
+
+/* Print one "cco-pipeline: warning: ..." line per warning of rs on stderr.
+ * Returns how many. */
+int summary_warn(const struct run_summary *rs, double reject_warning);
 
 /* ---- runner.c ---- */
 

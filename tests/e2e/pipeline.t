@@ -23,10 +23,12 @@ outputs() {
 		sha256sum
 }
 
-test_expect_success 'a full run on the sample succeeds with one line' '
+test_expect_success 'a full run on the sample succeeds with its summary, nothing on stderr' '
 	run >out 2>err &&
-	test $(wc -l <out) -eq 1 &&
-	test_grep "run 1 ok: ingest ran, normalize ran, attribute ran, measure ran, export ran" out &&
+	test $(wc -l <out) -eq 6 &&
+	test_grep "^cco-pipeline: run 1 ok: ingest ran, normalize ran, attribute ran, measure ran, export ran\$" out &&
+	test_grep "^  ingest     ran      [0-9.]* s, rows in 92224, out 92224; no successful run yet\$" out &&
+	test_grep "^  measure    ran      [0-9.]* s, rows in [1-9][0-9]*, out [1-9][0-9]*; " out &&
 	! test -s err
 '
 
