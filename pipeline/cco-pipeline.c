@@ -210,7 +210,7 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 		     long long run, const char *log_path)
 {
 	char **args = stage_argv(o, p->prog);
-	char last[512], digest[HASH_HEX_LEN + 1], line[1024];
+	char last[512], digest[HASH_HEX_LEN + 1], line[1024], label[64];
 	struct timespec t0;
 	long long rows = 0, mark;
 	char *out_dir;
@@ -220,6 +220,9 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 		msg_warn("%s: running again: %s", s->name, p->reason);
 	else
 		msg_debug("%s: running: %s", s->name, p->reason);
+	snprintf(label, sizeof(label), "[%d/%d] %s", (int)(s - stage_table()) + 1,
+		 stage_count(), s->name);
+	runner_set_watch(watch_wanted(o->cli.verbosity) ? label : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	mark = ledger_extract_mark(l);
 	rc = runner_run(p->prog, args, log_path, last, sizeof(last));

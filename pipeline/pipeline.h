@@ -7,6 +7,8 @@
 #ifndef CCO_PIPELINE_H
 #define CCO_PIPELINE_H
 
+#include <sys/types.h>
+
 #include "config.h"
 #include "hash.h"
 
@@ -177,6 +179,21 @@ void runner_set_lock(int fd);
 /* Full path of program name: beside this executable if there, else name
  * (left to PATH).  Caller frees. */
 char *runner_locate(const char *name);
+
+/* Show the stages' progress: runner_run() then shows label ("[2/5]
+ * normalize") and the stage's progress on the terminal; NULL: do not. */
+void runner_set_watch(const char *label);
+
+/* ---- watch.c ---- */
+
+/* Is progress wanted: not quiet, and standard error is a terminal? */
+int watch_wanted(int verbosity);
+
+/* Show label and the progress lines the stage pid writes to rfd on
+ * standard error until it closes rfd, erase them, then wait for pid,
+ * its status in *status.  Returns 0, or -1 with err_msg() if waitpid
+ * fails. */
+int watch_child(pid_t pid, int rfd, const char *label, int *status);
 
 /* ---- sweep.c ---- */
 

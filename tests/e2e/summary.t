@@ -1,7 +1,8 @@
 #!/bin/bash
 # The run summary: what each stage did, the rows it read and wrote, the
 # rows rejected by reason, at the end of a run and in `log`; warnings
-# that -q still prints; the same as JSON.
+# that -q still prints; the same as JSON.  Progress on a terminal, and
+# never elsewhere.
 . "$(dirname "$0")/../lib.sh"
 
 cp -r "$CCO_ROOT/config" cfg
@@ -71,6 +72,37 @@ test_expect_success 'a skipped stage says why, with no counts' '
 	run >out 2>err &&
 	test_grep "^  normalize  skipped  up to date (run 1)\$" out &&
 	! test -s err
+'
+
+# on_tty CMD: run CMD with a terminal as its standard error (script(1)),
+# what the terminal showed in tty.
+on_tty() {
+	script -qec "$*" /dev/null >tty
+}
+
+test_expect_success 'on a terminal, the driver shows each stage as it runs, then erases it' '
+	on_tty cco-pipeline run --force -c cfg/pipeline.ini --set limits.reject_warning=0.5 &&
+	for s in "1/5] ingest" "2/5] normalize" "3/5] attribute" "4/5] measure" "5/5] export"; do
+		test_grep "cco-pipeline: \[$s, [0-9.]* s" tty || return 1
+	done &&
+	test_grep "\[K.*cco-pipeline: run [0-9]* ok: " tty
+'
+
+test_expect_success 'never on a non-terminal, nor with -q' '
+	run --force --set limits.reject_warning=0.5 >out 2>err &&
+	! test -s err &&
+	! grep -q "\[1/5\]" out &&
+	on_tty cco-pipeline run -q --force -c cfg/pipeline.ini --set limits.reject_warning=0.5 &&
+	! test -s tty
+'
+
+test_expect_success 'a stage writes its progress lines to the descriptor the driver names' '
+	CCO_PROGRESS_FD=3 cco-gen -c cfg/pipeline.ini --members 20000 --year 2025 \
+		--out big 3>progress 2>err &&
+	test_grep "^members: [0-9]* rows" progress &&
+	! grep -q "MB/s" err &&
+	cco-gen -c cfg/pipeline.ini --members 20000 --year 2025 --out big2 2>err &&
+	test_grep "cco-gen: 20000 members" err && ! grep -q "MB/s" err
 '
 
 test_done
