@@ -400,6 +400,8 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 		}
 	} else if (o->dry_run) {
 		status = run_stages(o, c, ws, l, 1);
+	} else if ((status = preflight(c, ws, o->from, o->to)) != CCO_EXIT_OK) {
+		msg_error("%s", err_msg());
 	} else if ((lock = wslock_take(ws)) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;

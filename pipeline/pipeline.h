@@ -195,6 +195,22 @@ int watch_wanted(int verbosity);
  * fails. */
 int watch_child(pid_t pid, int rfd, const char *label, int *status);
 
+/* ---- preflight.c ---- */
+
+/* Free space a run needs in its workspace for this input: twice the bytes
+ * of the files in paths.extracts (the sort's temporary files are about
+ * their size, the compressed record files and reports less again). */
+unsigned long long preflight_disk_estimate(const struct config *c);
+
+/* Before the first of the stages from..to (stage_table() indexes) runs:
+ * with export, the measurement year's targets and baselines are readable
+ * files; with measure or export, the value sets and every measure
+ * definition load; the workspace ws can be written; its free space is at
+ * least preflight_disk_estimate().  Returns CCO_EXIT_OK, CCO_EXIT_USAGE
+ * (configuration) or CCO_EXIT_FAIL (disk) with err_msg() saying what is
+ * wrong. */
+int preflight(const struct config *c, const char *ws, int from, int to);
+
 /* ---- sweep.c ---- */
 
 /* With the workspace lock held: remove temp files killed runs left in the

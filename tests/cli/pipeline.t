@@ -5,6 +5,11 @@
 . "$(dirname "$0")/../lib.sh"
 
 test_config
+# What pre-flight checks before a run (tests/e2e/preflight.t), the year's
+# targets and baselines and definitions that load, from the shipped set.
+for d in valuesets measures targets baselines; do
+	echo "$d = $CCO_ROOT/config/$d"
+done >>cfg/p.ini
 # No stage programs on this PATH: every stage fails to start.
 export PATH=/usr/bin:/bin
 P=$CCO_BIN/cco-pipeline
