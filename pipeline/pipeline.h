@@ -203,7 +203,7 @@ int watch_child(pid_t pid, int rfd, const char *label, int *status);
 unsigned long long preflight_disk_estimate(const struct config *c);
 
 /* Before the first of the stages from..to (stage_table() indexes) runs:
- * with export, the measurement year's targets and baselines are readable
+ * with ingest, the field patterns and every layout load; with export, the measurement year's targets and baselines are readable
  * files; with measure or export, the value sets and every measure
  * definition load; the workspace ws can be written; its free space is at
  * least preflight_disk_estimate().  Returns CCO_EXIT_OK, CCO_EXIT_USAGE

@@ -1,9 +1,11 @@
 /*
  * preflight.c: what a run checks before its first stage, so that a
  * mistake the last stage would find is found before the first one runs:
- * the measurement year's targets and baselines (export), the value sets
- * and every measure definition (measure, export), a workspace it can
- * write, and free space there for this input.
+ * the field patterns and every layout (ingest), the measurement year's
+ * targets and baselines (export), the value sets and every measure
+ * definition (measure, export), a workspace it can write, and free space
+ * there for this input.  The layouts load through ingest's own loader
+ * (stages/ingest/layout.c, linked in by the Makefile).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "../stages/ingest/layout.h"
 #include "afile.h"
 #include "err.h"
 #include "mdef.h"
@@ -52,6 +55,47 @@ static int definitions_load(const struct config *c)
 
 	mdef_free(ms);
 	vs_free(vs);
+	return rc;
+}
+
+/* Does name end in suffix? */
+static int ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
+/* Each layout (*.ini) in dir loads against the patterns ps. */
+static int layouts_in_dir_load(const char *dir, const struct pattern_set *ps)
+{
+	size_t n;
+	char **names = fs_list_dir(dir, &n);
+	int rc = names ? 0 : -1;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		struct layout *l = ends_with(names[i], ".ini") ? layout_load(path, ps) : NULL;
+
+		if (ends_with(names[i], ".ini") && !l)
+			rc = -1;
+		layout_free(l);
+		free(path);
+	}
+	if (names)
+		fs_list_free(names, n);
+	return rc;
+}
+
+/* The field patterns and every layout load, as cco-ingest loads them. */
+static int layouts_load(const struct config *c)
+{
+	struct pattern_set *ps = pattern_set_new();
+	int rc = pattern_set_load(ps, config_str(c, "paths.patterns"));
+
+	if (rc == 0)
+		rc = layouts_in_dir_load(config_str(c, "paths.layouts"), ps);
+	pattern_set_free(ps);
 	return rc;
 }
 
@@ -116,6 +160,8 @@ static int disk_enough(const struct config *c, const char *ws)
 
 int preflight(const struct config *c, const char *ws, int from, int to)
 {
+	if (selected("ingest", from, to) && layouts_load(c) < 0)
+		return CCO_EXIT_USAGE;
 	if (selected("export", from, to) &&
 	    (year_file_readable(c, "paths.targets", "targets") < 0 ||
 	     year_file_readable(c, "paths.baselines", "baselines") < 0))

@@ -5,12 +5,13 @@
 . "$(dirname "$0")/../lib.sh"
 
 test_config
-# What pre-flight checks before a run (tests/e2e/preflight.t), the year's
-# targets and baselines and definitions that load, from the shipped set.
+# What pre-flight checks before a run (tests/e2e/preflight.t), the field
+# patterns, the year's targets and baselines and definitions that load,
+# from the shipped set (the layouts directory is empty).
 for d in valuesets measures targets baselines; do
 	echo "$d = $CCO_ROOT/config/$d"
 done >>cfg/p.ini
-# No stage programs on this PATH: every stage fails to start.
+echo "patterns = $CCO_ROOT/config/patterns.ini" >>cfg/p.ini
 export PATH=/usr/bin:/bin
 P=$CCO_BIN/cco-pipeline
 
@@ -51,11 +52,13 @@ test_expect_success 'dry run before any run: every stage would run' '
 	test_grep "^normalize .*run  no successful run yet" out
 '
 
+# From here on ingest fails: its output directory is a file.
 test_expect_success 'a stage that fails stops the run with one line and exit 1' '
+	mkdir -p ws && : >ws/ingest &&
 	test_must_fail --code 1 $P run -c cfg/p.ini >out 2>err &&
 	test $(wc -l <err) -eq 1 &&
-	test_grep "run 1 failed at ingest (exit 2).*log: .*run-1.log" err &&
-	test_grep "cannot open ./.*/cfg/patterns.ini." ws/logs/run-1.log &&
+	test_grep "run 1 failed at ingest (exit 1).*log: .*run-1.log" err &&
+	test_grep "cannot open .*/ws/ingest.: Not a directory" ws/logs/run-1.log &&
 	! test -s out
 '
 
@@ -65,7 +68,7 @@ test_expect_success 'the ledger records the failed run and stage' '
 	test_grep "ingest .*failed" out &&
 	! grep -q normalize out &&
 	sqlite3 ws/cco.db "SELECT status, exit_code FROM stage_run" >db &&
-	echo "failed|2" >expect && test_cmp expect db
+	echo "failed|1" >expect && test_cmp expect db
 '
 
 test_expect_success 'log --json is one JSON object' '
@@ -73,7 +76,7 @@ test_expect_success 'log --json is one JSON object' '
 	sqlite3 :memory: "SELECT json_valid(readfile(\"out\")),
 		json_extract(readfile(\"out\"), \"\$.run\"),
 		json_extract(readfile(\"out\"), \"\$.stages[0].exit_code\")" >db &&
-	echo "1|1|2" >expect && test_cmp expect db &&
+	echo "1|1|1" >expect && test_cmp expect db &&
 	test_must_fail --code 1 $P log 9 -c cfg/p.ini 2>err &&
 	test_grep "no run 9" err
 '

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Pre-flight: what the last stage would find wrong is found before the
 # first one runs: a measurement year without targets or baselines, a
-# measure definition that does not load, too little free disk.  Each
+# layout or measure definition that does not load, too little free disk.  Each
 # exits at once with one line, and no stage runs.
 . "$(dirname "$0")/../lib.sh"
 
@@ -32,6 +32,16 @@ test_expect_success 'one without baselines, likewise' '
 	mv baselines.csv cfg/baselines/2025.csv &&
 	test $(wc -l <err) -eq 1 &&
 	test_grep "paths.baselines: no baselines for measurement year 2025" err &&
+	no_stage_ran
+'
+
+test_expect_success 'a layout that does not load exits 2 before any stage' '
+	cp cfg/layouts/cco-members.ini members.ini &&
+	echo "no_such_key = 1" >>cfg/layouts/cco-members.ini &&
+	test_must_fail --code 2 run 2>err &&
+	cp members.ini cfg/layouts/cco-members.ini &&
+	test $(wc -l <err) -eq 1 &&
+	test_grep "cfg/layouts/cco-members.ini:[0-9]*: " err &&
 	no_stage_ran
 '
 
