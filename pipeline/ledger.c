@@ -271,7 +271,8 @@ int ledger_ingest_counts(struct ledger *l, long long run, long long since)
 	static const char rows_sql[] =
 		"UPDATE stage_run SET"
 		" input_rows = (SELECT coalesce(sum(rows_read), 0) FROM extract WHERE seq > ?2),"
-		" output_rows = (SELECT coalesce(sum(accepted), 0) FROM extract WHERE seq > ?2)"
+		" output_rows = (SELECT coalesce(sum(accepted), 0) FROM extract"
+		"  WHERE seq > ?2 AND status = 'loaded')"
 		" WHERE run_id = ?1 AND stage = 'ingest'";
 	const char *sqls[2] = { rows_sql, NULL };
 	int rc = 0;

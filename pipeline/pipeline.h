@@ -131,8 +131,9 @@ int ledger_set_input_rows(struct ledger *l, long long run, const char *stage,
 /* The last extract ingest's run database (the same cco.db) holds, 0 if
  * none: taken before ingest runs, it tells the extracts that run loaded. */
 long long ledger_extract_mark(struct ledger *l);
-/* Record run's ingest counts from ingest's run database: rows read and
- * accepted, and rejects by reason (and field, where recorded), of the
+/* Record run's ingest counts from ingest's run database: rows read, rows
+ * accepted in the files it loaded (not those over the reject threshold),
+ * and rejects by reason (and field, where recorded), of the
  * extracts after since.  Returns 0 or -1 with err_msg(). */
 int ledger_ingest_counts(struct ledger *l, long long run, long long since);
 /* Record what stage s of run read and rejected: for ingest, from ingest's

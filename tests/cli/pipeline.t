@@ -134,4 +134,21 @@ test_expect_success 'status shows the latest run and what would run' '
 	test_grep "^a run now would:" out
 '
 
+test_expect_success 'a ledger made before the run summary is upgraded in place' '
+	mkdir old &&
+	sqlite3 old/cco.db "CREATE TABLE run (id INTEGER PRIMARY KEY, started TEXT NOT NULL,
+			finished TEXT, status TEXT NOT NULL, command TEXT, summary TEXT);
+		CREATE TABLE stage_run (run_id INTEGER NOT NULL REFERENCES run(id),
+			stage TEXT NOT NULL, finished TEXT NOT NULL, seconds REAL,
+			status TEXT NOT NULL, exit_code INTEGER, reason TEXT, input_hash TEXT,
+			inputs TEXT, output_hash TEXT, output_rows INTEGER, summary TEXT,
+			PRIMARY KEY (run_id, stage));
+		INSERT INTO run VALUES (1, \"x\", \"y\", \"ok\", \"run\", \"ingest ran\");
+		INSERT INTO stage_run (run_id, stage, finished, seconds, status, output_rows, reason)
+			VALUES (1, \"ingest\", \"y\", 1.5, \"ok\", 7, \"forced\")" &&
+	$P log -c cfg/p.ini --set run.workspace=old >out &&
+	test_grep "^  ingest     ran      1.5 s, out 7; forced\$" out &&
+	sqlite3 old/cco.db "SELECT count(*) FROM stage_reject" >n && echo 0 >zero && test_cmp zero n
+'
+
 test_done
