@@ -328,6 +328,21 @@ static int finish_run(const struct opts *o, const struct config *c, struct ledge
 	return CCO_EXIT_OK;
 }
 
+/* After a failed run's one line on stderr: its summary on stdout, as JSON
+ * with --json, else its stage lines unless quiet. */
+static void print_failed_run(const struct opts *o, const struct config *c, struct ledger *l,
+			     long long run)
+{
+	struct run_summary rs;
+
+	if (o->json) {
+		print_run(l, run, c, 1);
+	} else if (o->cli.verbosity >= 0 && ledger_load_run(l, run, &rs) == 0) {
+		summary_print_stages(&rs, stdout);
+		run_summary_release(&rs);
+	}
+}
+
 /* run, or --dry-run / status (run == 0): plan each stage, then run it. */
 static int run_stages(const struct opts *o, const struct config *c, const char *ws,
 		      struct ledger *l, int dry)
@@ -368,8 +383,8 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 	}
 	if (!dry && status == 0)
 		status = finish_run(o, c, l, run, summary);
-	else if (status != 0 && o->json && run > 0)
-		print_run(l, run, c, 1);
+	else if (status != 0 && run > 0)
+		print_failed_run(o, c, l, run);
 	free(log_path);
 	vs_free(vs);
 	return status;

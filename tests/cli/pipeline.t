@@ -59,7 +59,9 @@ test_expect_success 'a stage that fails stops the run with one line and exit 1' 
 	test $(wc -l <err) -eq 1 &&
 	test_grep "run 1 failed at ingest (exit 1).*log: .*run-1.log" err &&
 	test_grep "cannot open .*/ws/ingest.: Not a directory" ws/logs/run-1.log &&
-	! test -s out
+	test_grep "^  ingest     failed   [0-9.]* s, rows in 0, out 0; no successful run yet\$" out &&
+	test_grep "^              exit 1: cco-ingest: cannot open .*ws/ingest.: Not a directory\$" out &&
+	test $(wc -l <out) -eq 2
 '
 
 test_expect_success 'the ledger records the failed run and stage' '
@@ -79,6 +81,12 @@ test_expect_success 'log --json is one JSON object' '
 	echo "1|1|1" >expect && test_cmp expect db &&
 	test_must_fail --code 1 $P log 9 -c cfg/p.ini 2>err &&
 	test_grep "no run 9" err
+'
+
+test_expect_success 'with -q a failure is its one line alone' '
+	test_must_fail --code 1 $P run -q -c cfg/p.ini >out 2>err &&
+	test $(wc -l <err) -eq 1 && test_grep "failed at ingest" err &&
+	! test -s out
 '
 
 test_expect_success 'a second run is refused while one holds the lock, naming its pid' '
