@@ -86,14 +86,14 @@ source_keys() {
 	echo run.workspace
 }
 
-test_expect_success 'each stage fingerprints every configuration key its sources read' '
-	for s in ingest normalize attribute measure export; do
-		source_keys $s | sort -u >keys &&
+for s in ingest normalize attribute measure export; do
+	test_expect_success "$s fingerprints every configuration key its sources read" '
+		source_keys '$s' | sort -u >keys &&
 		test $(wc -l <keys) -gt 3 &&
-		sqlite3 ws/cco.db "SELECT inputs FROM stage_run WHERE run_id = 1 AND stage = \"$s\"" >fp &&
-		for k in $(cat keys); do test_grep "^(config $k)	" fp || return 1; done || return 1
-	done
-'
+		sqlite3 ws/cco.db "SELECT inputs FROM stage_run WHERE run_id = 1 AND stage = \"'$s'\"" >fp &&
+		for k in $(cat keys); do test_grep "^(config $k)	" fp || return 1; done
+	'
+done
 
 test_expect_success 'the configuration path however written reruns nothing' '
 	cco-pipeline run -c ./cfg/../cfg//pipeline.ini >out &&
