@@ -56,9 +56,11 @@ $(LIBCCO): $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
 define PROGRAM_RULE
 $(BIN)/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(dir $(1))*.c)) $(LIBCCO)
 	@mkdir -p $$(@D)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(filter %.a,$$^) $$(LIBS)
 endef
 $(foreach m,$(PROG_MANS),$(eval $(call PROGRAM_RULE,$(m))))
+# The driver's pre-flight loads the layouts with ingest's own loader.
+$(BIN)/cco-pipeline: $(BUILD)/stages/ingest/layout.o
 
 $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LIBS)

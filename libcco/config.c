@@ -49,6 +49,7 @@ static const struct key_def keys[] = {
 	{ "limits.threads", T_INT, "2", 1, 64, "threads a stage may run on (ingest: at most 2)" },
 	{ "limits.split_kb", T_INT, "65536", 0, 1073741824, "ingest reads files from this size (KB) on limits.threads" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
+	{ "limits.reject_warning", T_REAL, "0.001", 0, 1, "reject rate of a run that warns, even with -q" },
 	{ "export.suppress_threshold", T_INT, "10", 0, 1000, "counts 1..N are suppressed in reports" },
 	{ "export.min_denominator", T_INT, "30", 0, 1000000, "below it: not enough data" },
 	{ "output.compression_level", T_INT, "1", 0, 19, "zstd level of record files (0: none)" },

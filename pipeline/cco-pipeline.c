@@ -43,7 +43,7 @@ static const char usage[] =
 	"  -n, --dry-run       say what would run and why; run nothing\n"
 	"  -f, --force         run the selected stages even if up to date\n"
 	"      --json          print the run's summary as JSON\n"
-	"  -q, --quiet         print nothing on success\n"
+	"  -q, --quiet         print nothing on success but warnings\n"
 	"  -v, --verbose       say more\n"
 	"  -h, --help          show this help\n"
 	"      --version       show the version\n"
@@ -57,6 +57,7 @@ struct opts {
 	const char *command;
 	int from, to, dry_run, force, json;
 	long long run;
+	char *config_real;  /* -c resolved by realpath(3), owned; NULL if not */
 };
 
 struct plan {
@@ -77,6 +78,17 @@ static int stage_arg(const struct cli *cli, const char *name)
 	if (i < 0)
 		cli_usage_error(cli, "no stage '%s'", name);
 	return i;
+}
+
+/* -c as an absolute path without . or .. or links, so the paths in the
+ * configuration, and so the fingerprints, are the same however the file
+ * was named ("./config/pipeline.ini", "config/pipeline.ini").  A file
+ * that cannot be resolved is left as given, for config_load to report. */
+static void resolve_config_path(struct opts *o)
+{
+	o->config_real = realpath(o->cli.config_path, NULL);
+	if (o->config_real)
+		o->cli.config_path = o->config_real;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -123,6 +135,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		cli_usage_error(&o->cli, "unknown command '%s'", o->command);
 	if (o->from > o->to)
 		cli_usage_error(&o->cli, "--from comes after --to");
+	resolve_config_path(o);
 }
 
 /* Decide whether stage s must run, and why.  Returns 0 or -1. */
@@ -202,9 +215,9 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 		     long long run, const char *log_path)
 {
 	char **args = stage_argv(o, p->prog);
-	char last[512], digest[HASH_HEX_LEN + 1], line[1024];
+	char last[512], digest[HASH_HEX_LEN + 1], line[1024], label[64];
 	struct timespec t0;
-	long long rows = 0;
+	long long rows = 0, mark;
 	char *out_dir;
 	int rc;
 
@@ -212,7 +225,11 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 		msg_warn("%s: running again: %s", s->name, p->reason);
 	else
 		msg_debug("%s: running: %s", s->name, p->reason);
+	snprintf(label, sizeof(label), "[%d/%d] %s", (int)(s - stage_table()) + 1,
+		 stage_count(), s->name);
+	runner_set_watch(watch_wanted(o->cli.verbosity) ? label : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	mark = ledger_extract_mark(l);
 	rc = runner_run(p->prog, args, log_path, last, sizeof(last));
 	free(args);
 	if (rc < 0)
@@ -223,6 +240,7 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 			 *last ? last : "no message", log_path);
 		ledger_stage(l, run, s->name, "failed", rc, p->reason, &p->fp, NULL, -1,
 			     last, seconds_since(&t0));
+		ledger_stage_counts(l, run, s, mark);
 		ledger_run_end(l, run, "failed", line);
 		msg_error("%s", line);
 		return 1;
@@ -231,7 +249,8 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 	rc = stage_output_digest(out_dir, s->manifest, digest, &rows);
 	free(out_dir);
 	if (rc < 0 || ledger_stage(l, run, s->name, "ok", 0, p->reason, &p->fp, digest,
-				   rows, last, seconds_since(&t0)) < 0) {
+				   rows, last, seconds_since(&t0)) < 0 ||
+	    ledger_stage_counts(l, run, s, mark) < 0) {
 		msg_error("run %lld: %s", run, err_msg());
 		ledger_run_end(l, run, "failed", err_msg());
 		return 1;
@@ -310,6 +329,70 @@ static int quality_command(const struct opts *o, const struct config *c, const c
 	return v.failures ? CCO_EXIT_FAIL : CCO_EXIT_OK;
 }
 
+/* Print run's summary (summary.c) on stdout.  Returns 0 or -1. */
+static int print_run(struct ledger *l, long long run, const struct config *c, int json)
+{
+	struct run_summary rs;
+
+	if (ledger_load_run(l, run, &rs) < 0)
+		return -1;
+	summary_print(&rs, config_real(c, "limits.reject_warning"), json, stdout);
+	run_summary_release(&rs);
+	return 0;
+}
+
+/* End a run whose stages all succeeded: record it ok, its one-line
+ * summary naming the rows rejected and the data-quality findings
+ * (quality, may be ""), and print its summary (with -q, only
+ * its warnings, one line each on stderr).  Returns the exit status. */
+static int finish_run(const struct opts *o, const struct config *c, struct ledger *l,
+		      long long run, const char *stages_line, const char *quality)
+{
+	struct run_summary rs;
+	char *line;
+
+	if (ledger_load_run(l, run, &rs) < 0) {
+		msg_error("run %lld: %s", run, err_msg());
+		ledger_run_end(l, run, "failed", err_msg());
+		return CCO_EXIT_FAIL;
+	}
+	line = rs.rejected ? xasprintf("%s; %lld rows rejected", stages_line, rs.rejected) :
+			     xstrdup(stages_line);
+	if (*quality) {
+		char *longer = xasprintf("%s; %s", line, quality);
+
+		free(line);
+		line = longer;
+	}
+	ledger_run_end(l, run, "ok", line);
+	free(rs.summary);
+	rs.summary = line;
+	if (o->json) {
+		summary_print(&rs, config_real(c, "limits.reject_warning"), 1, stdout);
+	} else if (o->cli.verbosity >= 0) {
+		printf("cco-pipeline: run %lld ok: %s\n", run, line);
+		summary_print_stages(&rs, stdout);
+	}
+	summary_warn(&rs, config_real(c, "limits.reject_warning"));
+	run_summary_release(&rs);
+	return CCO_EXIT_OK;
+}
+
+/* After a failed run's one line on stderr: its summary on stdout, as JSON
+ * with --json, else its stage lines unless quiet. */
+static void print_failed_run(const struct opts *o, const struct config *c, struct ledger *l,
+			     long long run)
+{
+	struct run_summary rs;
+
+	if (o->json) {
+		print_run(l, run, c, 1);
+	} else if (o->cli.verbosity >= 0 && ledger_load_run(l, run, &rs) == 0) {
+		summary_print_stages(&rs, stdout);
+		run_summary_release(&rs);
+	}
+}
+
 /* run, or --dry-run / status (run == 0): plan each stage, then run it. */
 static int run_stages(const struct opts *o, const struct config *c, const char *ws,
 		      struct ledger *l, int dry)
@@ -352,19 +435,13 @@ static int run_stages(const struct opts *o, const struct config *c, const char *
 		plan_release(&p);
 	}
 	if (!dry && status == 0) {
-		char *recorded = xasprintf("%s%s%s", summary, *qline ? "; " : "", qline);
-
-		ledger_run_end(l, run, "ok", recorded);
-		free(recorded);
-		if (o->json)
-			ledger_print(l, run, 1, stdout);
-		else if (o->cli.verbosity >= 0)
-			printf("cco-pipeline: run %lld ok: %s\n", run, summary);
+		status = finish_run(o, c, l, run, summary, qline);
 		if (*qline) /* even with -q: it needs a person */
 			msg_error("%srun %lld: %s", qstatus ? "" : "warning: ", run, qline);
-		status = qstatus;
-	} else if (status != 0 && o->json && run > 0) {
-		ledger_print(l, run, 1, stdout);
+		if (status == 0)
+			status = qstatus;
+	} else if (status != 0 && run > 0) {
+		print_failed_run(o, c, l, run);
 	}
 	free(log_path);
 	vs_free(vs);
@@ -385,12 +462,12 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 	if (strcmp(o->command, "quality") == 0) {
 		status = quality_command(o, c, ws);
 	} else if (strcmp(o->command, "log") == 0) {
-		if (ledger_print(l, o->run, o->json, stdout) < 0) {
+		if (print_run(l, o->run, c, o->json) < 0) {
 			msg_error("%s", err_msg());
 			status = CCO_EXIT_FAIL;
 		}
 	} else if (strcmp(o->command, "status") == 0) {
-		if (ledger_print(l, 0, o->json, stdout) < 0)
+		if (print_run(l, 0, c, o->json) < 0)
 			printf("%s\n", err_msg());
 		if (!o->json) {
 			printf("a run now would:\n");
@@ -398,6 +475,8 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 		}
 	} else if (o->dry_run) {
 		status = run_stages(o, c, ws, l, 1);
+	} else if ((status = preflight(c, ws, o->from, o->to)) != CCO_EXIT_OK) {
+		msg_error("%s", err_msg());
 	} else if ((lock = wslock_take(ws)) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;
@@ -429,6 +508,7 @@ int main(int argc, char **argv)
 	}
 	config_free(c);
 	free(o.cli.sets);
+	free(o.config_real);
 	if (fclose(stdout) != 0 && status == 0) {
 		msg_error("write error on standard output");
 		status = CCO_EXIT_FAIL;

@@ -27,7 +27,17 @@ static const char schema[] =
 	" finished TEXT NOT NULL, seconds REAL, status TEXT NOT NULL,"
 	" exit_code INTEGER, reason TEXT, input_hash TEXT, inputs TEXT,"
 	" output_hash TEXT, output_rows INTEGER, summary TEXT,"
-	" PRIMARY KEY (run_id, stage));";
+	" PRIMARY KEY (run_id, stage));"
+	"CREATE TABLE IF NOT EXISTS stage_reject ("
+	" run_id INTEGER NOT NULL REFERENCES run(id), stage TEXT NOT NULL,"
+	" reason TEXT NOT NULL, field TEXT NOT NULL, count INTEGER NOT NULL,"
+	" PRIMARY KEY (run_id, stage, reason, field));";
+
+/* Columns added to stage_run since it was first made, for ledgers made
+ * before them. */
+static const char *const added_columns[][2] = {
+	{ "input_rows", "ALTER TABLE stage_run ADD COLUMN input_rows INTEGER" },
+};
 
 static void now_utc(char buf[32])
 {
@@ -43,12 +53,39 @@ static int db_fail(struct ledger *l, const char *what)
 	return err_set("run ledger: %s: %s", what, sqlite3_errmsg(l->db));
 }
 
+/* Does the query compile (its tables and columns exist)? */
+static int compiles(struct ledger *l, const char *sql)
+{
+	sqlite3_stmt *st;
+	int ok = sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) == SQLITE_OK;
+
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* Add the columns a ledger made by an older version lacks.  Returns 0 or
+ * -1 with err_msg() set. */
+static int add_columns(struct ledger *l)
+{
+	size_t n = sizeof(added_columns) / sizeof(added_columns[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		char *probe = xasprintf("SELECT %s FROM stage_run LIMIT 0", added_columns[i][0]);
+		int have = compiles(l, probe);
+
+		free(probe);
+		if (!have && db_exec(l->db, added_columns[i][1]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct ledger *ledger_open(const char *path)
 {
 	struct ledger *l = xcalloc(1, sizeof(*l));
 
 	l->db = db_open(path);
-	if (!l->db || db_exec(l->db, schema) < 0) {
+	if (!l->db || db_exec(l->db, schema) < 0 || add_columns(l) < 0) {
 		err_set("run ledger: %s", err_msg());
 		ledger_close(l);
 		return NULL;
@@ -146,7 +183,8 @@ int ledger_stage(struct ledger *l, long long run, const char *stage,
 int ledger_last_ok(struct ledger *l, const char *stage, struct stage_record *r)
 {
 	const char *texts[1] = { stage };
-	sqlite3_stmt *st = prepare(l, "SELECT input_hash, output_hash, inputs, run_id"
+	sqlite3_stmt *st = prepare(l, "SELECT input_hash, output_hash, inputs, run_id,"
+				   " coalesce(output_rows, 0)"
 				   " FROM stage_run WHERE stage = ? AND status IN ('ok', 'skipped')"
 				   " AND output_hash IS NOT NULL"
 				   " ORDER BY run_id DESC LIMIT 1", 1, texts);
@@ -164,6 +202,7 @@ int ledger_last_ok(struct ledger *l, const char *stage, struct stage_record *r)
 			 (const char *)sqlite3_column_text(st, 1));
 		r->inputs = xstrdup((const char *)sqlite3_column_text(st, 2));
 		r->run_id = sqlite3_column_int64(st, 3);
+		r->rows = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(l, "read");
@@ -184,100 +223,218 @@ int ledger_abandon_unfinished(struct ledger *l)
 	return sqlite3_changes(l->db);
 }
 
-/* Write s as a JSON string. */
-static void json_str(FILE *out, const char *s)
+int ledger_set_input_rows(struct ledger *l, long long run, const char *stage,
+			  long long rows)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const char *texts[1] = { stage };
+	sqlite3_stmt *st = prepare(l, "UPDATE stage_run SET input_rows = ?2"
+				   " WHERE stage = ?1 AND run_id = ?3", 1, texts);
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 2, rows);
+	sqlite3_bind_int64(st, 3, run);
+	return step_done(l, st);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+long long ledger_extract_mark(struct ledger *l)
+{
+	const char *sql = "SELECT coalesce(max(seq), 0) FROM extract";
+	sqlite3_stmt *st;
+	long long seq = 0;
+
+	if (!compiles(l, sql))
+		return 0; /* ingest has not made its tables yet */
+	st = prepare(l, sql, 0, NULL);
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return seq;
+}
+
+/* The SQL that copies ingest's rejects of the extracts after seq ?2 into
+ * stage_reject for run ?1, by reason and, where ingest's run database
+ * records it, field. */
+static const char *ingest_rejects_sql(struct ledger *l)
+{
+	if (compiles(l, "SELECT field FROM extract_reject LIMIT 0"))
+		return "INSERT OR REPLACE INTO stage_reject"
+		       " SELECT ?1, 'ingest', reason, coalesce(field, ''), sum(count)"
+		       " FROM extract_reject WHERE seq > ?2 GROUP BY 3, 4";
+	return "INSERT OR REPLACE INTO stage_reject"
+	       " SELECT ?1, 'ingest', reason, '', sum(count)"
+	       " FROM extract_reject WHERE seq > ?2 GROUP BY 3";
+}
+
+int ledger_ingest_counts(struct ledger *l, long long run, long long since)
+{
+	static const char rows_sql[] =
+		"UPDATE stage_run SET"
+		" input_rows = (SELECT coalesce(sum(rows_read), 0) FROM extract WHERE seq > ?2),"
+		" output_rows = (SELECT coalesce(sum(accepted), 0) FROM extract"
+		"  WHERE seq > ?2 AND status = 'loaded')"
+		" WHERE run_id = ?1 AND stage = 'ingest'";
+	const char *sqls[2] = { rows_sql, NULL };
+	int rc = 0;
+
+	if (!compiles(l, rows_sql))
+		return 0; /* ingest failed before it made its tables */
+	sqls[1] = ingest_rejects_sql(l);
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		sqlite3_stmt *st = prepare(l, sqls[i], 0, NULL);
+
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_int64(st, 2, since);
+		rc = step_done(l, st);
+	}
+	return rc;
+}
+
+int ledger_stage_counts(struct ledger *l, long long run, const struct stage_def *s,
+			long long mark)
+{
+	long long rows = 0;
+
+	if (strcmp(s->name, "ingest") == 0)
+		return ledger_ingest_counts(l, run, mark);
+	for (int i = 0; s->inputs[i]; i++) {
+		struct stage_record r;
+
+		if (ledger_last_ok(l, s->inputs[i], &r) < 0)
+			return -1;
+		rows += r.rows;
+		stage_record_release(&r);
+	}
+	return ledger_set_input_rows(l, run, s->name, rows);
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
 
-	return s ? s : "";
+	return xstrdup(s ? s : "");
 }
 
-static void print_stage_row(FILE *out, sqlite3_stmt *st, int json, int first)
+/* The rejects of stage_summary ss (run run) from stage_reject, most first. */
+static int load_rejects(struct ledger *l, long long run, struct stage_summary *ss)
 {
-	if (json) {
-		fputs(first ? "" : ",", out);
-		fputs("{\"stage\":", out);
-		json_str(out, col(st, 0));
-		fputs(",\"status\":", out);
-		json_str(out, col(st, 1));
-		fprintf(out, ",\"exit_code\":%d,\"seconds\":%.3f,\"rows\":%lld,\"reason\":",
-			sqlite3_column_int(st, 2), sqlite3_column_double(st, 3),
-			sqlite3_column_int64(st, 4));
-		json_str(out, col(st, 5));
-		fputs(",\"summary\":", out);
-		json_str(out, col(st, 6));
-		fputs("}", out);
-		return;
+	const char *texts[1] = { ss->stage };
+	sqlite3_stmt *st = prepare(l, "SELECT reason, field, count FROM stage_reject"
+				   " WHERE stage = ?1 AND run_id = ?2"
+				   " ORDER BY count DESC, reason, field", 1, texts);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 2, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct reject_count *r;
+
+		ss->rejects = xrealloc(ss->rejects, (ss->nrejects + 1) * sizeof(*r));
+		r = &ss->rejects[ss->nrejects++];
+		r->reason = col_dup(st, 0);
+		r->field = col_dup(st, 1);
+		r->count = sqlite3_column_int64(st, 2);
+		ss->rejected += r->count;
 	}
-	fprintf(out, "  %-10s %-8s %7.1f s  %10lld rows  %s%s%s\n", col(st, 0), col(st, 1),
-		sqlite3_column_double(st, 3), sqlite3_column_int64(st, 4), col(st, 5),
-		*col(st, 6) ? ": " : "", col(st, 6));
+	sqlite3_finalize(st);
+	return 0;
 }
 
-int ledger_print(struct ledger *l, long long run, int json, void *outp)
+/* Append the stage_run row at st to rs. */
+static void add_stage(struct run_summary *rs, sqlite3_stmt *st)
 {
-	FILE *out = outp;
-	sqlite3_stmt *st = prepare(l, "SELECT id, started, coalesce(finished, ''), status,"
-				   " coalesce(summary, ''), coalesce(command, '') FROM run"
-				   " WHERE id = ? OR (? = 0 AND id = (SELECT max(id) FROM run))",
+	struct stage_summary *ss;
+
+	rs->stages = xrealloc(rs->stages, (rs->n + 1) * sizeof(*ss));
+	ss = &rs->stages[rs->n++];
+	memset(ss, 0, sizeof(*ss));
+	ss->stage = col_dup(st, 0);
+	ss->status = col_dup(st, 1);
+	ss->exit_code = sqlite3_column_int(st, 2);
+	ss->seconds = sqlite3_column_double(st, 3);
+	ss->rows_in = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 :
+		      sqlite3_column_int64(st, 4);
+	ss->rows_out = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
+		       sqlite3_column_int64(st, 5);
+	ss->reason = col_dup(st, 6);
+	ss->message = col_dup(st, 7);
+}
+
+/* rs's run row: run (0: the latest). */
+static int load_run_row(struct ledger *l, long long run, struct run_summary *rs)
+{
+	sqlite3_stmt *st = prepare(l, "SELECT id, started, finished, status, summary, command"
+				   " FROM run WHERE id = ?1 OR (?1 = 0 AND id = (SELECT max(id) FROM run))",
 				   0, NULL);
-	int first = 1;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int64(st, 2, run);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return run ? err_set("no run %lld in the ledger", run) :
 			     err_set("no run recorded yet");
 	}
-	run = sqlite3_column_int64(st, 0);
-	if (json) {
-		fprintf(out, "{\"run\":%lld,\"started\":", run);
-		json_str(out, col(st, 1));
-		fputs(",\"finished\":", out);
-		json_str(out, col(st, 2));
-		fputs(",\"status\":", out);
-		json_str(out, col(st, 3));
-		fputs(",\"summary\":", out);
-		json_str(out, col(st, 4));
-		fputs(",\"stages\":[", out);
-	} else {
-		fprintf(out, "run %lld  %s .. %s  %s  %s\n", run, col(st, 1), col(st, 2),
-			col(st, 3), col(st, 5));
-		if (*col(st, 4))
-			fprintf(out, "  %s\n", col(st, 4));
-	}
+	rs->run = sqlite3_column_int64(st, 0);
+	rs->started = col_dup(st, 1);
+	rs->finished = col_dup(st, 2);
+	rs->status = col_dup(st, 3);
+	rs->summary = col_dup(st, 4);
+	rs->command = col_dup(st, 5);
 	sqlite3_finalize(st);
-	st = prepare(l, "SELECT stage, status, coalesce(exit_code, 0), coalesce(seconds, 0),"
-		     " coalesce(output_rows, 0), coalesce(reason, ''), coalesce(summary, '')"
-		     " FROM stage_run WHERE run_id = ? ORDER BY rowid", 0, NULL);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, run);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		print_stage_row(out, st, json, first);
-		first = 0;
-	}
-	sqlite3_finalize(st);
-	if (json)
-		fputs("]}\n", out);
 	return 0;
+}
+
+int ledger_load_run(struct ledger *l, long long run, struct run_summary *rs)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	if (load_run_row(l, run, rs) < 0)
+		return -1;
+	st = prepare(l, "SELECT stage, status, coalesce(exit_code, 0), coalesce(seconds, 0),"
+		     " input_rows, output_rows, coalesce(reason, ''), coalesce(summary, '')"
+		     " FROM stage_run WHERE run_id = ? ORDER BY rowid", 0, NULL);
+	if (!st) {
+		run_summary_release(rs);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, rs->run);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		add_stage(rs, st);
+	sqlite3_finalize(st);
+	for (size_t i = 0; rc == 0 && i < rs->n; i++) {
+		rc = load_rejects(l, rs->run, &rs->stages[i]);
+		rs->rejected += rs->stages[i].rejected;
+	}
+	if (rc < 0)
+		run_summary_release(rs);
+	return rc;
+}
+
+void run_summary_release(struct run_summary *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		struct stage_summary *ss = &rs->stages[i];
+
+		for (size_t k = 0; k < ss->nrejects; k++) {
+			free(ss->rejects[k].reason);
+			free(ss->rejects[k].field);
+		}
+		free(ss->rejects);
+		free(ss->stage);
+		free(ss->status);
+		free(ss->reason);
+		free(ss->message);
+	}
+	free(rs->stages);
+	free(rs->started);
+	free(rs->finished);
+	free(rs->status);
+	free(rs->summary);
+	free(rs->command);
+	memset(rs, 0, sizeof(*rs));
 }

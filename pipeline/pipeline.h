@@ -7,6 +7,8 @@
 #ifndef CCO_PIPELINE_H
 #define CCO_PIPELINE_H
 
+#include <sys/types.h>
+
 #include "config.h"
 #include "hash.h"
 
@@ -18,6 +20,7 @@ struct valuesets;
 struct stage_def {
 	const char *name;                /* "ingest" */
 	const char *program;             /* "cco-ingest" */
+	const char *const *config_keys;  /* every config key it reads */
 	const char *const *config_paths; /* config keys naming files or dirs it reads */
 	const char *const *inputs;       /* workspace dirs it reads */
 	const char *output;              /* workspace dir it writes */
@@ -41,8 +44,8 @@ struct fingerprint {
 	char digest[HASH_HEX_LEN + 1];
 };
 
-/* Fingerprint stage s: its program binary (at prog_path), the resolved
- * configuration, every file under its config paths and workspace inputs,
+/* Fingerprint stage s: its program binary (at prog_path), the values of
+ * the configuration keys it reads (one line per key), every file under its config paths and workspace inputs,
  * and the contents of the value sets of vs it uses (vs may be NULL when
  * the stage uses none by name).
  * Returns 0 or -1 with err_msg() set.  Release with fingerprint_release. */
@@ -59,8 +62,10 @@ int stage_output_digest(const char *dir, int manifest, char digest[HASH_HEX_LEN 
 
 void fingerprint_release(struct fingerprint *fp);
 
-/* The first path whose hash differs between two fingerprints' lines (or
- * that is only in one), in buf; "" if none. */
+/* Every path whose hash differs between two fingerprints' lines or that
+ * is new ("PATH changed"), then every path gone ("PATH removed"), in buf,
+ * comma-separated, in the lines' order, ending ", ..." when they do not
+ * fit; "" if none. */
 void fingerprint_diff(const char *old_lines, const char *new_lines, char *buf,
 		      size_t n);
 
@@ -75,6 +80,35 @@ struct stage_record {
 	char output_hash[HASH_HEX_LEN + 1];
 	char *inputs;  /* owned; NULL if !found */
 	long long run_id;
+	long long rows;  /* its output rows */
+};
+
+/* Rows a stage rejected for one reason (and field, "" if not known). */
+struct reject_count {
+	char *reason, *field; /* owned */
+	long long count;
+};
+
+/* One stage of a run, as the ledger holds it. */
+struct stage_summary {
+	char *stage, *status;       /* "ingest", "ok" | "skipped" | "failed" */
+	char *reason;               /* why it ran or was skipped */
+	char *message;              /* the last line it wrote */
+	int exit_code;
+	double seconds;
+	long long rows_in, rows_out; /* -1: not known */
+	struct reject_count *rejects; /* most first */
+	size_t nrejects;
+	long long rejected;          /* their sum */
+};
+
+/* A run and its stages, in the order they ran.  All strings owned. */
+struct run_summary {
+	long long run;
+	char *started, *finished, *status, *summary, *command;
+	struct stage_summary *stages;
+	size_t n;
+	long long rejected;          /* rows rejected by every stage */
 };
 
 struct ledger *ledger_open(const char *path);
@@ -90,8 +124,47 @@ int ledger_last_ok(struct ledger *l, const char *stage, struct stage_record *r);
 void stage_record_release(struct stage_record *r);
 /* Mark runs that never finished (killed) as abandoned; returns how many. */
 int ledger_abandon_unfinished(struct ledger *l);
-/* Print runs: the latest `limit` runs, or one run's stages (run > 0). */
-int ledger_print(struct ledger *l, long long run, int json, void *out);
+/* Record the rows a stage of run read (its inputs' output rows).
+ * Returns 0 or -1 with err_msg(). */
+int ledger_set_input_rows(struct ledger *l, long long run, const char *stage,
+			  long long rows);
+/* The last extract ingest's run database (the same cco.db) holds, 0 if
+ * none: taken before ingest runs, it tells the extracts that run loaded. */
+long long ledger_extract_mark(struct ledger *l);
+/* Record run's ingest counts from ingest's run database: rows read, rows
+ * accepted in the files it loaded (not those over the reject threshold),
+ * and rejects by reason (and field, where recorded), of the
+ * extracts after since.  Returns 0 or -1 with err_msg(). */
+int ledger_ingest_counts(struct ledger *l, long long run, long long since);
+/* Record what stage s of run read and rejected: for ingest, from ingest's
+ * run database, the extracts after mark (ledger_extract_mark() before it
+ * ran); for the others, the output rows of the stages it reads.  Returns
+ * 0 or -1 with err_msg(). */
+int ledger_stage_counts(struct ledger *l, long long run, const struct stage_def *s,
+			long long mark);
+/* Load a run (0: the latest) and its stages.  Returns 0, or -1 with
+ * err_msg() ("no run N in the ledger") and *rs empty.  Release with
+ * run_summary_release(). */
+int ledger_load_run(struct ledger *l, long long run, struct run_summary *rs);
+void run_summary_release(struct run_summary *rs);
+
+/* ---- summary.c ---- */
+
+/* A run's summary (summary.c): per stage, ran or skipped and why, wall
+ * time, rows in and out, rejects by reason and field.  Warnings are the
+ * things a person must look at even when the run succeeded: a share of
+ * rejected rows over reject_warning (limits.reject_warning). */
+
+/* Print the summary of rs to out, as text or as one JSON object. */
+void summary_print(const struct run_summary *rs, double reject_warning, int json,
+		   void *out);
+
+/* Print the stage lines of the text summary of rs to out. */
+void summary_print_stages(const struct run_summary *rs, void *out);
+
+/* Print one "cco-pipeline: warning: ..." line per warning of rs on stderr.
+ * Returns how many. */
+int summary_warn(const struct run_summary *rs, double reject_warning);
 
 /* ---- runner.c ---- */
 
@@ -107,6 +180,37 @@ void runner_set_lock(int fd);
 /* Full path of program name: beside this executable if there, else name
  * (left to PATH).  Caller frees. */
 char *runner_locate(const char *name);
+
+/* Show the stages' progress: runner_run() then shows label ("[2/5]
+ * normalize") and the stage's progress on the terminal; NULL: do not. */
+void runner_set_watch(const char *label);
+
+/* ---- watch.c ---- */
+
+/* Is progress wanted: not quiet, and standard error is a terminal? */
+int watch_wanted(int verbosity);
+
+/* Show label and the progress lines the stage pid writes to rfd on
+ * standard error until it closes rfd, erase them, then wait for pid,
+ * its status in *status.  Returns 0, or -1 with err_msg() if waitpid
+ * fails. */
+int watch_child(pid_t pid, int rfd, const char *label, int *status);
+
+/* ---- preflight.c ---- */
+
+/* Free space a run needs in its workspace for this input: twice the bytes
+ * of the files in paths.extracts (the sort's temporary files are about
+ * their size, the compressed record files and reports less again). */
+unsigned long long preflight_disk_estimate(const struct config *c);
+
+/* Before the first of the stages from..to (stage_table() indexes) runs:
+ * with ingest, the field patterns and every layout load; with export, the measurement year's targets and baselines are readable
+ * files; with measure or export, the value sets and every measure
+ * definition load; the workspace ws can be written; its free space is at
+ * least preflight_disk_estimate().  Returns CCO_EXIT_OK, CCO_EXIT_USAGE
+ * (configuration) or CCO_EXIT_FAIL (disk) with err_msg() saying what is
+ * wrong. */
+int preflight(const struct config *c, const char *ws, int from, int to);
 
 /* ---- sweep.c ---- */
 

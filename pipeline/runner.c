@@ -15,31 +15,48 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "progress.h"
 #include "pipeline.h"
 #include "wslock.h"
 #include "xalloc.h"
 
-static int lock_fd = -1; /* the workspace lock the stages inherit */
+static int lock_fd = -1;          /* the workspace lock the stages inherit */
+static const char *watch_label;   /* the stage shown, NULL: none */
 
 void runner_set_lock(int fd)
 {
 	lock_fd = fd;
 }
 
-/* In the child before exec: die with the driver (SIGKILL when it dies,
- * checked once more for a driver that died before the request), and
- * inherit the workspace lock, named in WSLOCK_ENV. */
-static void child_setup(pid_t driver)
+void runner_set_watch(const char *label)
 {
-	char fd[16];
+	watch_label = label;
+}
 
+/* In the child: keep descriptor fd open across exec, named in env. */
+static void pass_fd(int fd, const char *env)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", fd);
+	if (fcntl(fd, F_SETFD, 0) != 0 || setenv(env, num, 1) != 0)
+		_exit(127);
+}
+
+/* In the child before exec: die with the driver (SIGKILL when it dies,
+ * checked once more for a driver that died before the request), inherit
+ * the workspace lock, named in WSLOCK_ENV, and the progress pipe's write
+ * end (progress_fd >= 0), named in PROGRESS_FD_ENV. */
+static void child_setup(pid_t driver, int progress_fd)
+{
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != driver)
 		_exit(127);
-	if (lock_fd >= 0) {
-		snprintf(fd, sizeof(fd), "%d", lock_fd);
-		if (fcntl(lock_fd, F_SETFD, 0) != 0 || setenv(WSLOCK_ENV, fd, 1) != 0)
-			_exit(127);
-	}
+	if (lock_fd >= 0)
+		pass_fd(lock_fd, WSLOCK_ENV);
+	if (progress_fd >= 0)
+		pass_fd(progress_fd, PROGRESS_FD_ENV);
+	else
+		unsetenv(PROGRESS_FD_ENV);
 }
 
 char *runner_locate(const char *name)
@@ -79,16 +96,48 @@ static void last_line_of(const char *path, long offset, char *buf, size_t n)
 	fclose(f);
 }
 
+/* A close-on-exec pipe for the stage's progress lines in p, or -1s: no
+ * progress then, and the run goes on. */
+static void progress_pipe(int p[2])
+{
+	if (pipe(p) != 0) {
+		p[0] = p[1] = -1;
+		return;
+	}
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+}
+
+/* Wait for pid, showing its progress from rfd when watching (rfd >= 0).
+ * Returns 0 or -1 with err_msg(). */
+static int wait_stage(pid_t pid, int rfd, int *status)
+{
+	int rc;
+
+	if (rfd >= 0) {
+		rc = watch_child(pid, rfd, watch_label, status);
+		close(rfd);
+		return rc;
+	}
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return err_set("waitpid: %s", strerror(errno));
+	return 0;
+}
+
 int runner_run(const char *prog, char *const *args, const char *log_path,
 	       char *last_line, size_t n)
 {
 	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int pipefd[2] = { -1, -1 };
 	pid_t pid, driver = getpid();
 	long start;
 	int status;
 
 	if (fd < 0)
 		return err_set("cannot open log '%s': %s", log_path, strerror(errno));
+	if (watch_label)
+		progress_pipe(pipefd);
 	start = lseek(fd, 0, SEEK_END);
 	fflush(NULL);
 	pid = fork();
@@ -97,16 +146,17 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
 		return err_set("cannot fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		child_setup(driver);
+		child_setup(driver, pipefd[1]);
 		dup2(fd, STDERR_FILENO);
 		execvp(prog, args);
 		fprintf(stderr, "cco-pipeline: cannot run '%s': %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	close(fd);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return err_set("waitpid: %s", strerror(errno));
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+	if (wait_stage(pid, pipefd[0], &status) < 0)
+		return -1;
 	last_line_of(log_path, start, last_line, n);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);

@@ -31,18 +31,54 @@ static const char *const export_config[] = { "paths.valuesets", "paths.measures"
 /* export reads the members, roster and attribution too: the worklists */
 static const char *const after_measure[] = { "normalize", "attribute", "measure", NULL };
 
+/* The configuration keys each stage reads: every key named in its
+ * sources' config_*() calls, the two config_sort_bytes() reads
+ * (limits.memory_mb, limits.sort_buffer_kb) where it sorts, and
+ * run.workspace, which every program's workspace lock reads.  A key
+ * missing here would let a rerun skip a stage it changes;
+ * tests/e2e/pipeline.t checks these lists against the sources. */
+static const char *const ingest_keys[] = {
+	"run.measurement_year", "run.workspace", "paths.extracts", "paths.layouts",
+	"paths.patterns", "limits.reject_threshold", "limits.split_kb", "limits.threads",
+	"output.compression_level", NULL
+};
+static const char *const normalize_keys[] = {
+	"run.as_of", "run.workspace", "paths.valuesets", "limits.memory_mb",
+	"limits.sort_buffer_kb", "limits.sort_level", "limits.threads",
+	"output.compression_level", NULL
+};
+static const char *const attribute_keys[] = {
+	"run.measurement_year", "run.as_of", "run.workspace", "paths.valuesets",
+	"attribute.partner_rule", "attribute.date", "attribute.lookback_months",
+	"attribute.plurality", "attribute.visit_valueset", "attribute.taxonomy_valueset",
+	"output.compression_level", NULL
+};
+static const char *const measure_keys[] = {
+	"run.measurement_year", "run.as_of", "run.workspace", "paths.valuesets",
+	"paths.measures", "paths.care", "output.compression_level", NULL
+};
+static const char *const export_keys[] = {
+	"run.measurement_year", "run.as_of", "run.workspace", "paths.valuesets",
+	"paths.measures", "paths.targets", "paths.baselines", "paths.partners",
+	"paths.care", "limits.memory_mb", "limits.sort_buffer_kb", "limits.sort_level",
+	"export.suppress_threshold", "export.min_denominator", NULL
+};
+
 /* The stages in order.  A stage reruns when anything it reads changes:
  * normalize reads only the claim-category value sets (cat_*), attribute
  * only the two its keys name, so editing a measure's value set reruns
- * measure and what follows, not them. */
+ * measure and what follows, not them; an export-only key reruns export
+ * alone. */
 static const struct stage_def stages[] = {
-	{ "ingest", "cco-ingest", ingest_config, none, "ingest", NULL, none, 0 },
-	{ "normalize", "cco-normalize", none, after_ingest, "normalize", "cat_", none, 1 },
-	{ "attribute", "cco-attribute", none, after_normalize, "attribute", NULL,
-	  attribute_sets, 1 },
-	{ "measure", "cco-measure", measure_config, after_attribute, "measure", NULL, none,
-	  1 },
-	{ "export", "cco-export", export_config, after_measure, "export", NULL, none, 0 },
+	{ "ingest", "cco-ingest", ingest_keys, ingest_config, none, "ingest", NULL, none, 0 },
+	{ "normalize", "cco-normalize", normalize_keys, none, after_ingest, "normalize", "cat_",
+	  none, 1 },
+	{ "attribute", "cco-attribute", attribute_keys, none, after_normalize, "attribute",
+	  NULL, attribute_sets, 1 },
+	{ "measure", "cco-measure", measure_keys, measure_config, after_attribute, "measure",
+	  NULL, none, 1 },
+	{ "export", "cco-export", export_keys, export_config, after_measure, "export", NULL,
+	  none, 0 },
 };
 
 const struct stage_def *stage_table(void)
@@ -153,23 +189,29 @@ static void valueset_lines(FILE *out, const struct stage_def *s, const struct co
 	}
 }
 
+/* "(config KEY)<TAB>digest of its value" lines for the keys s reads. */
+static void config_lines(FILE *out, const struct stage_def *s, const struct config *c)
+{
+	char hex[HASH_HEX_LEN + 1];
+
+	for (int i = 0; s->config_keys[i]; i++) {
+		const char *v = config_str(c, s->config_keys[i]);
+
+		hash_bytes(v, strlen(v), hex);
+		fprintf(out, "(config %s)\t%s\n", s->config_keys[i], hex);
+	}
+}
+
 int stage_fingerprint(const struct stage_def *s, const struct config *c,
 		      const struct valuesets *vs, const char *workspace,
 		      const char *prog_path, struct fingerprint *fp)
 {
 	size_t size = 0;
 	struct walk w = { open_memstream(&fp->lines, &size), 0, 0, 0 };
-	char *dump = NULL;
-	size_t dump_size = 0;
-	FILE *df = open_memstream(&dump, &dump_size);
 	char hex[HASH_HEX_LEN + 1];
 	int rc = 0;
 
-	config_dump(c, df);
-	fclose(df);
-	hash_bytes(dump, dump_size, hex);
-	free(dump);
-	fprintf(w.out, "(configuration)\t%s\n", hex);
+	config_lines(w.out, s, c);
 	if (hash_file(prog_path, hex) == 0)
 		fprintf(w.out, "(program %s)\t%s\n", s->program, hex);
 	else
@@ -229,22 +271,44 @@ static int has_line(const char *lines, const char *line, size_t n)
 	return 0;
 }
 
+/* Is there a line for the path of line (whatever its hash) in lines? */
+static int has_path(const char *lines, const char *line)
+{
+	size_t n = path_len(line);
+
+	for (const char *p = lines; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, line, n) == 0 && p[n] == '\t')
+			return 1;
+	return 0;
+}
+
+/* Append "PATH what" to buf (*used bytes of n used), comma-separated; once
+ * one does not fit, the list ends with ", ..." and *used is set to n. */
+static void diff_add(char *buf, size_t n, size_t *used, const char *line, const char *what)
+{
+	int len = (int)path_len(line);
+	const char *sep = *used ? ", " : "";
+
+	if (*used >= n)
+		return;
+	if (*used + strlen(sep) + (size_t)len + 1 + strlen(what) + 5 >= n) {
+		snprintf(buf + *used, n - *used, ", ...");
+		*used = n;
+		return;
+	}
+	*used += (size_t)snprintf(buf + *used, n - *used, "%s%.*s %s", sep, len, line, what);
+}
+
 void fingerprint_diff(const char *old_lines, const char *new_lines, char *buf,
 		      size_t n)
 {
-	const char *sets[2][2] = { { new_lines, old_lines }, { old_lines, new_lines } };
+	size_t used = 0;
 
 	buf[0] = '\0';
-	for (int k = 0; k < 2; k++) {
-		for (const char *p = sets[k][0]; p && *p;) {
-			size_t len = strcspn(p, "\n");
-
-			if (!has_line(sets[k][1], p, len)) {
-				snprintf(buf, n, "%.*s %s", (int)path_len(p), p,
-					 k == 0 ? "changed" : "removed");
-				return;
-			}
-			p += len + (p[len] == '\n');
-		}
-	}
+	for (const char *p = new_lines; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!has_line(old_lines, p, strcspn(p, "\n")))
+			diff_add(buf, n, &used, p, "changed");
+	for (const char *p = old_lines; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!has_path(new_lines, p))
+			diff_add(buf, n, &used, p, "removed");
 }

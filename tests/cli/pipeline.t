@@ -5,7 +5,13 @@
 . "$(dirname "$0")/../lib.sh"
 
 test_config
-# No stage programs on this PATH: every stage fails to start.
+# What pre-flight checks before a run (tests/e2e/preflight.t), the field
+# patterns, the year's targets and baselines and definitions that load,
+# from the shipped set (the layouts directory is empty).
+for d in valuesets measures targets baselines; do
+	echo "$d = $CCO_ROOT/config/$d"
+done >>cfg/p.ini
+echo "patterns = $CCO_ROOT/config/patterns.ini" >>cfg/p.ini
 export PATH=/usr/bin:/bin
 P=$CCO_BIN/cco-pipeline
 
@@ -46,12 +52,16 @@ test_expect_success 'dry run before any run: every stage would run' '
 	test_grep "^normalize .*run  no successful run yet" out
 '
 
+# From here on ingest fails: its output directory is a file.
 test_expect_success 'a stage that fails stops the run with one line and exit 1' '
+	mkdir -p ws && : >ws/ingest &&
 	test_must_fail --code 1 $P run -c cfg/p.ini >out 2>err &&
 	test $(wc -l <err) -eq 1 &&
-	test_grep "run 1 failed at ingest (exit 2).*log: .*run-1.log" err &&
-	test_grep "cannot open .cfg/patterns.ini." ws/logs/run-1.log &&
-	! test -s out
+	test_grep "run 1 failed at ingest (exit 1).*log: .*run-1.log" err &&
+	test_grep "cannot open .*/ws/ingest.: Not a directory" ws/logs/run-1.log &&
+	test_grep "^  ingest     failed   [0-9.]* s, rows in 0, out 0; no successful run yet\$" out &&
+	test_grep "^              exit 1: cco-ingest: cannot open .*ws/ingest.: Not a directory\$" out &&
+	test $(wc -l <out) -eq 2
 '
 
 test_expect_success 'the ledger records the failed run and stage' '
@@ -60,7 +70,7 @@ test_expect_success 'the ledger records the failed run and stage' '
 	test_grep "ingest .*failed" out &&
 	! grep -q normalize out &&
 	sqlite3 ws/cco.db "SELECT status, exit_code FROM stage_run" >db &&
-	echo "failed|2" >expect && test_cmp expect db
+	echo "failed|1" >expect && test_cmp expect db
 '
 
 test_expect_success 'log --json is one JSON object' '
@@ -68,9 +78,15 @@ test_expect_success 'log --json is one JSON object' '
 	sqlite3 :memory: "SELECT json_valid(readfile(\"out\")),
 		json_extract(readfile(\"out\"), \"\$.run\"),
 		json_extract(readfile(\"out\"), \"\$.stages[0].exit_code\")" >db &&
-	echo "1|1|2" >expect && test_cmp expect db &&
+	echo "1|1|1" >expect && test_cmp expect db &&
 	test_must_fail --code 1 $P log 9 -c cfg/p.ini 2>err &&
 	test_grep "no run 9" err
+'
+
+test_expect_success 'with -q a failure is its one line alone' '
+	test_must_fail --code 1 $P run -q -c cfg/p.ini >out 2>err &&
+	test $(wc -l <err) -eq 1 && test_grep "failed at ingest" err &&
+	! test -s out
 '
 
 test_expect_success 'a second run is refused while one holds the lock, naming its pid' '
@@ -124,6 +140,23 @@ test_expect_success 'status shows the latest run and what would run' '
 	$P status -c cfg/p.ini >out &&
 	test_grep "failed" out &&
 	test_grep "^a run now would:" out
+'
+
+test_expect_success 'a ledger made before the run summary is upgraded in place' '
+	mkdir old &&
+	sqlite3 old/cco.db "CREATE TABLE run (id INTEGER PRIMARY KEY, started TEXT NOT NULL,
+			finished TEXT, status TEXT NOT NULL, command TEXT, summary TEXT);
+		CREATE TABLE stage_run (run_id INTEGER NOT NULL REFERENCES run(id),
+			stage TEXT NOT NULL, finished TEXT NOT NULL, seconds REAL,
+			status TEXT NOT NULL, exit_code INTEGER, reason TEXT, input_hash TEXT,
+			inputs TEXT, output_hash TEXT, output_rows INTEGER, summary TEXT,
+			PRIMARY KEY (run_id, stage));
+		INSERT INTO run VALUES (1, \"x\", \"y\", \"ok\", \"run\", \"ingest ran\");
+		INSERT INTO stage_run (run_id, stage, finished, seconds, status, output_rows, reason)
+			VALUES (1, \"ingest\", \"y\", 1.5, \"ok\", 7, \"forced\")" &&
+	$P log -c cfg/p.ini --set run.workspace=old >out &&
+	test_grep "^  ingest     ran      1.5 s, out 7; forced\$" out &&
+	sqlite3 old/cco.db "SELECT count(*) FROM stage_reject" >n && echo 0 >zero && test_cmp zero n
 '
 
 test_done
