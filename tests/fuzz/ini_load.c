@@ -1,13 +1,14 @@
 /*
  * ini_load: the INI readers: the run configuration (config_load), an
- * extract layout (layout_load, then binding it to a file name) and a
- * pattern file.  The first input byte picks the reader, the rest is the
- * file.
+ * extract layout (layout_load, then binding it to a file name), a pattern
+ * file and the care-coordination criteria (care_load).  The first input
+ * byte picks the reader (0xff: care; else % 3), the rest is the file.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "../../stages/ingest/layout.h"
+#include "care.h"
 #include "config.h"
 #include "err.h"
 #include "fuzz.h"
@@ -89,6 +90,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!shared)
 		load_shared();
+	if (data[0] == 0xff) {
+		struct care_def c;
+
+		path = fuzz_file("care.ini", data + 1, size - 1);
+		(void)care_load(&c, path);
+		care_release(&c);
+		return 0;
+	}
 	switch (data[0] % 3) {
 	case 0:
 		path = fuzz_file("pipeline.ini", data + 1, size - 1);
