@@ -18,29 +18,17 @@
  * goes through an external sort as one line, so memory is bounded by
  * limits.memory_mb however many members are listed.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "care.h"
-#include "date.h"
-#include "err.h"
-#include "export.h"
 #include "extsort.h"
 #include "mstream.h"
-#include "num.h"
-#include "roster.h"
-#include "worklist.h"
+#include "worklistpass.h"
 #include "xalloc.h"
 
-/* Text that grows: the line being built, or one member's copied fields. */
-struct text {
-	char *s;
-	size_t n, cap;
-};
 
-static size_t text_add(struct text *t, const char *s, size_t n)
+size_t text_add(struct text *t, const char *s, size_t n)
 {
 	size_t at = t->n;
 
@@ -51,29 +39,7 @@ static size_t text_add(struct text *t, const char *s, size_t n)
 	return at;
 }
 
-/* One open gap of the member being read, its fields at offsets into the
- * member's text. */
-struct gap {
-	size_t partner, clinic, measure, sub, missing, deadline;
-	int closable;
-};
-
-struct wl {
-	const struct measure_set *ms;
-	const struct care_def *care;
-	const char *as_of;
-	struct mstream *results, *flags, *members, *attribution, *audit;
-	struct extsort **sort;        /* by enum list_kind */
-	struct text member;           /* the member's copied fields */
-	struct text line;
-	struct gap *gap;
-	size_t ngap, gap_cap;
-	struct list_counts *counts;   /* by enum list_kind */
-};
-
-#define AT(w, off) ((w)->member.s + (off))
-
-static size_t copy(struct wl *w, const struct rec_row *row, int col)
+size_t wl_copy(struct wl *w, const struct rec_row *row, int col)
 {
 	return text_add(&w->member, row->field[col], row->len[col]);
 }
@@ -91,12 +57,12 @@ static void take_gap(struct wl *w, const struct rec_row *row)
 		return;
 	xgrow(&w->gap, &w->gap_cap, w->ngap + 1, sizeof(*w->gap));
 	g = &w->gap[w->ngap++];
-	g->partner = copy(w, row, MEASURE_RESULTS_partner_id);
-	g->clinic = copy(w, row, MEASURE_RESULTS_clinic_id);
-	g->measure = copy(w, row, MEASURE_RESULTS_measure_id);
-	g->sub = copy(w, row, MEASURE_RESULTS_submeasure);
-	g->missing = copy(w, row, MEASURE_RESULTS_missing);
-	g->deadline = copy(w, row, MEASURE_RESULTS_deadline);
+	g->partner = wl_copy(w, row, MEASURE_RESULTS_partner_id);
+	g->clinic = wl_copy(w, row, MEASURE_RESULTS_clinic_id);
+	g->measure = wl_copy(w, row, MEASURE_RESULTS_measure_id);
+	g->sub = wl_copy(w, row, MEASURE_RESULTS_submeasure);
+	g->missing = wl_copy(w, row, MEASURE_RESULTS_missing);
+	g->deadline = wl_copy(w, row, MEASURE_RESULTS_deadline);
 	g->closable = gap_closable(f[MEASURE_RESULTS_deadline], w->as_of);
 }
 
@@ -118,14 +84,6 @@ static int cmp_gap(const void *pa, const void *pb)
 		return c;
 	return strcmp(AT(sorting, a->sub), AT(sorting, b->sub));
 }
-
-/* The member's contact, PCP and last primary-care visit, as offsets in
- * w->member by L_ field (L_LAST_NAME .. L_LAST_VISIT); "" when a file has
- * no row for the member. */
-struct who {
-	size_t f[L_NFIXED];
-	size_t pcp, partner, clinic; /* from attribution */
-};
 
 static int read_who(struct wl *w, const char *id, struct who *who)
 {
@@ -149,11 +107,11 @@ static int read_who(struct wl *w, const char *id, struct who *who)
 		return -1;
 	while ((rc = mstream_next(w->members, id, &row)) > 0)
 		for (size_t i = 0; i < sizeof(from_members) / sizeof(from_members[0]); i++)
-			who->f[from_members[i].l] = copy(w, &row, from_members[i].col);
+			who->f[from_members[i].l] = wl_copy(w, &row, from_members[i].col);
 	while (rc == 0 && (rc = mstream_next(w->attribution, id, &row)) > 0) {
-		who->pcp = copy(w, &row, ATTRIBUTION_pcp_npi);
-		who->partner = copy(w, &row, ATTRIBUTION_partner_id);
-		who->clinic = copy(w, &row, ATTRIBUTION_clinic_id);
+		who->pcp = wl_copy(w, &row, ATTRIBUTION_pcp_npi);
+		who->partner = wl_copy(w, &row, ATTRIBUTION_partner_id);
+		who->clinic = wl_copy(w, &row, ATTRIBUTION_clinic_id);
 		rc = 0;
 	}
 	/* the last visit to any primary-care provider the audit ranked */
@@ -166,7 +124,7 @@ static int read_who(struct wl *w, const char *id, struct who *who)
 	return rc;
 }
 
-static void line_field(struct wl *w, const char *prefix, const char *s)
+void line_field(struct wl *w, const char *prefix, const char *s)
 {
 	if (w->line.n)
 		w->line.s[w->line.n - 1] = '\t'; /* the previous field's NUL */
@@ -175,10 +133,16 @@ static void line_field(struct wl *w, const char *prefix, const char *s)
 	text_add(&w->line, s, strlen(s));
 }
 
+void line_append(struct wl *w, const char *s, size_t n)
+{
+	w->line.n--; /* the field's NUL */
+	text_add(&w->line, s, n);
+}
+
 /* Start w->line with the keys and the member's fields: partner, clinic,
  * the member's PCP, rank (sorts ascending), deadline (or NULL), then
  * L_LAST_NAME .. L_LAST_VISIT. */
-static void line_keys(struct wl *w, const struct who *who, const char *partner,
+void line_keys(struct wl *w, const struct who *who, const char *partner,
 		      const char *clinic, const char *rank, const char *deadline)
 {
 	const char *pcp = AT(w, who->pcp);
@@ -225,114 +189,6 @@ static int add_gap_row(struct wl *w, const struct who *who, size_t a, size_t b)
 	return extsort_add(w->sort[LIST_GAPS], w->line.s, w->line.n - 1);
 }
 
-/* The member's care flags from measure/care.rec.zst: the count and
- * detail of each criterion met (count < 0: not met). */
-struct flags {
-	int count[CARE_NCRITERIA];
-	size_t detail[CARE_NCRITERIA];
-};
-
-static int read_flags(struct wl *w, const char *id, struct flags *fl)
-{
-	struct rec_row row;
-	int rc, c;
-
-	for (int i = 0; i < CARE_NCRITERIA; i++)
-		fl->count[i] = -1;
-	while ((rc = mstream_next(w->flags, id, &row)) > 0) {
-		c = care_named(row.field[CARE_FLAGS_criterion]);
-		if (c < 0 || num_parse_int(row.field[CARE_FLAGS_count], 0, INT_MAX,
-					   &fl->count[c]) < 0)
-			return err_set("a care flag '%s' of count '%s' is not cco-measure's",
-				       row.field[CARE_FLAGS_criterion],
-				       row.field[CARE_FLAGS_count]);
-		fl->detail[c] = copy(w, &row, CARE_FLAGS_detail);
-	}
-	return rc;
-}
-
-/* No primary-care visit in the criterion's look-back, judged from the
- * last one (an ISO date, or "" for none): sets its count and detail. */
-static void judge_no_visit(struct wl *w, const struct who *who, struct flags *fl)
-{
-	const struct care_rule *r = &w->care->rule[CARE_NO_PCP_VISIT];
-	const char *last = AT(w, who->f[L_LAST_VISIT]);
-	char since[DATE_ISO_LEN + 1], text[64];
-	int as_of;
-
-	if (!r->on || date_parse_iso(w->as_of, strlen(w->as_of), &as_of) < 0)
-		return;
-	date_format(date_add_months(as_of, -r->months) + 1, since);
-	if (*last && strcmp(last, since) >= 0)
-		return;
-	snprintf(text, sizeof(text), *last ? "last PCP visit %s" : "no PCP visit on file", last);
-	fl->count[CARE_NO_PCP_VISIT] = 1;
-	fl->detail[CARE_NO_PCP_VISIT] = text_add(&w->member, text, strlen(text));
-}
-
-/* Append n bytes of s to the line's last field. */
-static void line_append(struct wl *w, const char *s, size_t n)
-{
-	w->line.n--; /* the field's NUL */
-	text_add(&w->line, s, n);
-}
-
-/* Append a flag's detail as a person reads it: "cc_heart_failure
- * 2025-06-02|..." becomes "heart failure 2025-06-02; ...". */
-static void line_detail(struct wl *w, const char *d)
-{
-	for (const char *p = d; *p; p++) {
-		if ((p == d || p[-1] == '|') && strncmp(p, "cc_", 3) == 0)
-			p += 3;
-		if (!*p)
-			break;
-		if (*p == '|')
-			line_append(w, "; ", 2);
-		else
-			line_append(w, *p == '_' ? " " : p, 1);
-	}
-}
-
-/* The member's candidate row, if the flags qualify it. */
-static int add_candidate(struct wl *w, const struct who *who, const struct flags *fl)
-{
-	const struct care_rule *r = w->care->rule;
-	int score = 0, qualifies = 0;
-	char rank[16], text[32], reasons[128] = "";
-
-	for (int c = 0; c < CARE_NCRITERIA; c++)
-		if (fl->count[c] >= 0) {
-			score += r[c].weight;
-			qualifies |= r[c].qualifies;
-			snprintf(reasons + strlen(reasons), sizeof(reasons) - strlen(reasons),
-				 "%s%s", *reasons ? "+" : "", care_name(c));
-		}
-	if (!qualifies || score < w->care->min_score)
-		return 0;
-	snprintf(rank, sizeof(rank), "%06d", 999999 - (score < 999999 ? score : 999999));
-	line_keys(w, who, AT(w, who->partner), AT(w, who->clinic), rank, NULL);
-	snprintf(text, sizeof(text), "%d", score);
-	line_field(w, "", text);
-	line_field(w, "", reasons);
-	for (int c = 0; c < CARE_NCRITERIA; c++) {
-		if (fl->count[c] < 0) {
-			line_field(w, "", "");
-			continue;
-		}
-		if (c == CARE_OPEN_GAPS)
-			snprintf(text, sizeof(text), "%d open gaps", fl->count[c]);
-		else if (c == CARE_CHRONIC)
-			snprintf(text, sizeof(text), "%d chronic conditions: ", fl->count[c]);
-		else
-			text[0] = '\0';
-		line_field(w, "", text);
-		if (c != CARE_OPEN_GAPS)
-			line_detail(w, AT(w, fl->detail[c]));
-	}
-	w->counts[LIST_CANDIDATES].max_var = CARE_NCRITERIA;
-	w->counts[LIST_CANDIDATES].rows++;
-	return extsort_add(w->sort[LIST_CANDIDATES], w->line.s, w->line.n - 1);
-}
 /* The member's worklist rows: one per partner and clinic among its open
  * gaps (sorted by cmp_gap). */
 static int add_gap_rows(struct wl *w, const struct who *who)
@@ -358,25 +214,20 @@ static int add_member(struct wl *w, const char *id)
 	struct rec_row row;
 	struct flags fl;
 	struct who who;
-	int rc, flagged = 0;
+	int rc, flagged;
 
 	w->member.n = 0;
 	w->ngap = 0;
 	text_add(&w->member, id, strlen(id)); /* offset 0: the member id */
 	while ((rc = mstream_next(w->results, id, &row)) > 0)
 		take_gap(w, &row);
-	if (rc < 0 || read_flags(w, id, &fl) < 0)
+	if (rc < 0 || (flagged = flags_read(w, id, &fl)) < 0)
 		return -1;
-	for (int c = 0; c < CARE_NCRITERIA; c++)
-		flagged |= fl.count[c] >= 0;
 	if (w->ngap == 0 && !flagged)
 		return 0;
 	if (read_who(w, id, &who) < 0 || add_gap_rows(w, &who) < 0)
 		return -1;
-	if (!flagged)
-		return 0;
-	judge_no_visit(w, &who, &fl);
-	return add_candidate(w, &who, &fl);
+	return flagged ? candidate_add(w, &who, &fl) : 0;
 }
 
 /* Open the five inputs of workspace ws. */
