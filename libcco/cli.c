@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "afile.h"
 #include "cli.h"
@@ -90,4 +91,76 @@ void cli_lock_workspace(const struct config *c)
 
 	if (fs_mkdirs(ws, AFILE_PHI_DIR) < 0 || wslock_hold(ws) < 0)
 		die(CCO_EXIT_FAIL, "%s", err_msg());
+}
+
+const struct cli_help cli_help_stage[] = {
+	CLI_HELP_CONFIG, CLI_HELP_SET("KEY=VALUE", "override a configuration key"),
+	CLI_HELP_QUIET, CLI_HELP_VERBOSE, CLI_HELP_HELP, { NULL, NULL }
+};
+
+char *cli_usage_text(const struct cli_program *p)
+{
+	char *text;
+	size_t n;
+	FILE *fp = open_memstream(&text, &n);
+
+	if (!fp)
+		xcheck(NULL, 1);
+	fprintf(fp, "usage: %s\n\n%s\n", p->synopsis, p->about);
+	for (const struct cli_help *h = p->help; h->flags; h++)
+		fprintf(fp, "  %-*s%s\n", p->help_column - 2, h->flags, h->text);
+	fprintf(fp, "\n%s", p->closing);
+	if (fclose(fp) != 0)
+		xcheck(NULL, 1);
+	return text;
+}
+
+/* The common options and p's own, for getopt_long() (allocated). */
+static struct option *all_options(const struct cli_program *p, char **shorts)
+{
+	static const struct option common[] = { CLI_LONG_OPTS };
+	size_t nc = sizeof(common) / sizeof(common[0]), np = 0;
+	struct option *v;
+
+	while (p->long_opts && p->long_opts[np].name)
+		np++;
+	v = xcalloc(nc + np + 1, sizeof(*v));
+	memcpy(v, common, sizeof(common));
+	if (np)
+		memcpy(v + nc, p->long_opts, np * sizeof(*v));
+	*shorts = xasprintf(CLI_SHORT_OPTS "%s", p->short_opts ? p->short_opts : "");
+	return v;
+}
+
+int cli_main(const struct cli_program *p, int argc, char **argv, void *state)
+{
+	struct cli cli;
+	struct config *cfg = NULL;
+	char *usage = cli_usage_text(p), *shorts;
+	struct option *longs = all_options(p, &shorts);
+	int opt, status;
+
+	cli_init(&cli, p->name, usage);
+	while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1)
+		if (!cli_common(&cli, opt, optarg) && p->option)
+			p->option(&cli, opt, optarg, state);
+	free(longs);
+	free(shorts);
+	if (!p->operands && optind < argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+	if (p->check)
+		p->check(&cli, argc - optind, argv + optind, state);
+	if (p->config)
+		cfg = cli_load_config(&cli);
+	if (p->lock)
+		cli_lock_workspace(cfg);
+	status = p->run(&cli, cfg, argc - optind, argv + optind, state);
+	config_free(cfg);
+	free(cli.sets);
+	free(usage);
+	if (fclose(stdout) != 0 && status == CCO_EXIT_OK) {
+		msg_error("write error on standard output");
+		status = CCO_EXIT_FAIL;
+	}
+	return status;
 }

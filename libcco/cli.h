@@ -37,6 +37,62 @@ struct cli {
 	int nsets;
 };
 
+/* One line of --help's option list: its flags ("-c, --config FILE"; a
+ * long option alone as the help shows it, "    --set K=V") and what it
+ * does (further lines begin with '\n' and their own indent). */
+struct cli_help {
+	const char *flags, *text;
+};
+
+/* The common options' lines, for a program's list in its own order. */
+#define CLI_HELP_CONFIG { "-c, --config FILE", "configuration (default config/pipeline.ini)" }
+#define CLI_HELP_SET(arg, text) { "    --set " arg, text }
+#define CLI_HELP_QUIET { "-q, --quiet", "print errors only" }
+#define CLI_HELP_VERBOSE { "-v, --verbose", "say more" }
+#define CLI_HELP_HELP { "-h, --help", "show this help" }, { "    --version", "show the version" }
+#define CLI_EXIT_STAGE "Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n"
+
+/* The option lines of a stage with no options of its own. */
+extern const struct cli_help cli_help_stage[];
+
+/* What every pipeline stage's cli_program says alike: the configuration
+ * loaded, the workspace locked, the stages' exit-status line. */
+#define CLI_STAGE .closing = CLI_EXIT_STAGE, .config = 1, .lock = 1
+
+/* What one program adds to the skeleton cli_main() runs: its --help, its
+ * own options and its run function.  Every program's main() is one call
+ * to cli_main() with its own cli_program. */
+struct cli_program {
+	const char *name;             /* "cco-normalize" */
+	const char *synopsis;         /* --help's usage lines, after "usage: " */
+	const char *about;            /* the paragraph(s) after them */
+	const struct cli_help *help;  /* the option lines, ending with { NULL } */
+	int help_column;              /* where the option texts begin */
+	const char *closing;          /* the lines after the options */
+	const char *short_opts;       /* its own (the common ones are added) */
+	const struct option *long_opts; /* its own, ending with { NULL }, or NULL */
+	/* one of its own options; NULL if it has none */
+	void (*option)(struct cli *cli, int opt, const char *arg, void *state);
+	int operands;                 /* FILE... arguments are allowed */
+	/* after the options, before the configuration: check what the options
+	 * and operands say together (exit 2 with cli_usage_error()); NULL if
+	 * nothing to check */
+	void (*check)(struct cli *cli, int argc, char **argv, void *state);
+	int config;                   /* load the configuration */
+	int lock;                     /* and take the workspace lock */
+	/* the work: argc/argv are the operands; returns the exit status */
+	int (*run)(struct cli *cli, struct config *cfg, int argc, char **argv, void *state);
+};
+
+/* The skeleton of every program: set up messages, parse the common and
+ * the program's options, load the configuration with --set (exit 2 on an
+ * error), take the workspace lock, call p->run, release, and return its
+ * exit status.  state is passed to p->option and p->run. */
+int cli_main(const struct cli_program *p, int argc, char **argv, void *state);
+
+/* p's --help text (allocated). */
+char *cli_usage_text(const struct cli_program *p);
+
 /* Set up cli and msg for program prog with help text usage. */
 void cli_init(struct cli *cli, const char *prog, const char *usage);
 

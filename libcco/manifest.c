@@ -10,6 +10,7 @@
 
 #include "afile.h"
 #include "err.h"
+#include "config.h"
 #include "manifest.h"
 #include "xalloc.h"
 
@@ -254,5 +255,27 @@ int manifest_put(const char *dir, const char *file, const struct rec_sum *sum)
 	free(files);
 	free(sums);
 	manifest_release(&m);
+	return rc;
+}
+
+int stage_outputs_open(const struct config *c, const char *stage, struct rec_writer **w,
+		       int n, const char *const *name, const char *const *kind,
+		       const char *const *sort)
+{
+	char *dir = xasprintf("%s/%s", config_str(c, "run.workspace"), stage);
+	int rc = rec_writers_open(w, n, dir, name, kind, sort,
+				  (int)config_int(c, "output.compression_level"));
+
+	free(dir);
+	return rc;
+}
+
+int stage_outputs_commit(const struct config *c, const char *stage, struct rec_writer **w,
+			 int n, int ok)
+{
+	char *dir = xasprintf("%s/%s", config_str(c, "run.workspace"), stage);
+	int rc = manifest_commit(dir, w, n, ok);
+
+	free(dir);
 	return rc;
 }

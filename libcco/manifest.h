@@ -44,6 +44,18 @@ struct manifest {
  * (the previous outputs and manifest stay) and return -1. */
 int manifest_commit(const char *dir, struct rec_writer **w, int n, int ok);
 
+struct config;
+
+/* A stage's outputs in WORKSPACE/STAGE of configuration c: opened as
+ * rec_writers_open() does, at output.compression_level, and committed (or
+ * aborted, !ok) with their manifest as manifest_commit() does.  Both
+ * return 0, or -1 with err_msg() set. */
+int stage_outputs_open(const struct config *c, const char *stage, struct rec_writer **w,
+		       int n, const char *const *name, const char *const *kind,
+		       const char *const *sort);
+int stage_outputs_commit(const struct config *c, const char *stage, struct rec_writer **w,
+			 int n, int ok);
+
 /* The program that writes the workspace directory dir: cco-STAGE for
  * WS/STAGE, newly allocated. */
 char *manifest_writer(const char *dir);

@@ -20,40 +20,23 @@
 #include "wslock.h"
 #include "xalloc.h"
 
-static const char usage[] =
-	"usage: cco-pipeline run [-c FILE] [--set KEY=VALUE] [--from STAGE] [--to STAGE] [--only STAGE] [--dry-run] [--force] [--json] [-q] [-v]\n"
-	"       cco-pipeline status [-c FILE] [--json]\n"
-	"       cco-pipeline log [-c FILE] [--json] [RUN]\n"
-	"       cco-pipeline quality [-c FILE] [RUN]\n"
-	"\n"
-	"Run the pipeline's stages in order, skipping those whose inputs have not\n"
-	"changed since their last successful run.\n"
-	"\n"
-	"  run             run the stages (all, or those selected)\n"
-	"  status          the latest run, and what a run would do now\n"
-	"  log [RUN]       the stages of a run (default: the latest)\n"
-	"  quality [RUN]   a run's data-quality checks and claims volumes, judged\n"
-	"                  with the current thresholds (default: the latest)\n"
-	"\n"
-	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
-	"      --set KEY=VALUE override a configuration key, for every stage\n"
-	"      --from STAGE    start at STAGE\n"
-	"      --to STAGE      stop after STAGE\n"
-	"      --only STAGE    run STAGE alone\n"
-	"  -n, --dry-run       say what would run and why; run nothing\n"
-	"  -f, --force         run the selected stages even if up to date\n"
-	"      --json          print the run's summary as JSON\n"
-	"  -q, --quiet         print nothing on success but warnings\n"
-	"  -v, --verbose       say more\n"
-	"  -h, --help          show this help\n"
-	"      --version       show the version\n"
-	"\n"
-	"Stages: ingest normalize attribute measure export\n"
-	"Exit status: 0 success, 1 a stage failed or the workspace is locked,\n"
-	"2 usage or configuration error.\n";
+static const struct cli_help help[] = {
+	CLI_HELP_CONFIG,
+	CLI_HELP_SET("KEY=VALUE", "override a configuration key, for every stage"),
+	{ "    --from STAGE", "start at STAGE" },
+	{ "    --to STAGE", "stop after STAGE" },
+	{ "    --only STAGE", "run STAGE alone" },
+	{ "-n, --dry-run", "say what would run and why; run nothing" },
+	{ "-f, --force", "run the selected stages even if up to date" },
+	{ "    --json", "print the run's summary as JSON" },
+	{ "-q, --quiet", "print nothing on success but warnings" },
+	CLI_HELP_VERBOSE,
+	CLI_HELP_HELP,
+	{ NULL, NULL }
+};
 
 struct opts {
-	struct cli cli;
+	struct cli *cli;
 	const char *command;
 	int from, to, dry_run, force, json;
 	long long run;
@@ -86,55 +69,48 @@ static int stage_arg(const struct cli *cli, const char *name)
  * that cannot be resolved is left as given, for config_load to report. */
 static void resolve_config_path(struct opts *o)
 {
-	o->config_real = realpath(o->cli.config_path, NULL);
+	o->config_real = realpath(o->cli->config_path, NULL);
 	if (o->config_real)
-		o->cli.config_path = o->config_real;
+		o->cli->config_path = o->config_real;
 }
 
-static void parse_args(struct opts *o, int argc, char **argv)
-{
-	enum { OPT_FROM = CLI_OPT_PRIVATE, OPT_TO, OPT_ONLY, OPT_JSON };
-	static const struct option longopts[] = {
-		CLI_LONG_OPTS,
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 }
-	};
-	int opt;
+enum { OPT_FROM = CLI_OPT_PRIVATE, OPT_TO, OPT_ONLY, OPT_JSON };
 
-	o->from = 0;
-	o->to = stage_count() - 1;
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS "nf", longopts, NULL)) != -1) {
-		if (cli_common(&o->cli, opt, optarg))
-			continue;
-		switch (opt) {
-		case OPT_FROM: o->from = stage_arg(&o->cli, optarg); break;
-		case OPT_TO: o->to = stage_arg(&o->cli, optarg); break;
-		case OPT_ONLY: o->from = o->to = stage_arg(&o->cli, optarg); break;
-		case 'n': o->dry_run = 1; break;
-		case 'f': o->force = 1; break;
-		case OPT_JSON: o->json = 1; break;
-		}
+static void pipeline_option(struct cli *cli, int opt, const char *arg, void *state)
+{
+	struct opts *o = state;
+
+	switch (opt) {
+	case OPT_FROM: o->from = stage_arg(cli, arg); break;
+	case OPT_TO: o->to = stage_arg(cli, arg); break;
+	case OPT_ONLY: o->from = o->to = stage_arg(cli, arg); break;
+	case 'n': o->dry_run = 1; break;
+	case 'f': o->force = 1; break;
+	case OPT_JSON: o->json = 1; break;
 	}
-	if (optind == argc)
-		cli_usage_error(&o->cli, "no command (run, status, log or quality)");
-	o->command = argv[optind++];
-	if ((strcmp(o->command, "log") == 0 || strcmp(o->command, "quality") == 0) &&
-	    optind < argc) {
-		if (num_parse(argv[optind++], 1, LLONG_MAX, &o->run) < 0)
-			cli_usage_error(&o->cli, "RUN must be a run number");
+}
+
+/* The command and its RUN, checked; the configuration's path resolved. */
+static void pipeline_check(struct cli *cli, int argc, char **argv, void *state)
+{
+	struct opts *o = state;
+	int i = 0;
+
+	o->cli = cli;
+	if (argc == 0)
+		cli_usage_error(cli, "no command (run, status, log or quality)");
+	o->command = argv[i++];
+	if ((strcmp(o->command, "log") == 0 || strcmp(o->command, "quality") == 0) && i < argc) {
+		if (num_parse(argv[i++], 1, LLONG_MAX, &o->run) < 0)
+			cli_usage_error(cli, "RUN must be a run number");
 	}
-	if (optind < argc)
-		cli_usage_error(&o->cli, "unexpected argument '%s'", argv[optind]);
+	if (i < argc)
+		cli_usage_error(cli, "unexpected argument '%s'", argv[i]);
 	if (strcmp(o->command, "run") && strcmp(o->command, "status") &&
 	    strcmp(o->command, "log") && strcmp(o->command, "quality"))
-		cli_usage_error(&o->cli, "unknown command '%s'", o->command);
+		cli_usage_error(cli, "unknown command '%s'", o->command);
 	if (o->from > o->to)
-		cli_usage_error(&o->cli, "--from comes after --to");
+		cli_usage_error(cli, "--from comes after --to");
 	resolve_config_path(o);
 }
 
@@ -187,15 +163,15 @@ static void plan_release(struct plan *p)
 /* argv for a stage: the program, the same configuration and overrides. */
 static char **stage_argv(const struct opts *o, const char *prog)
 {
-	char **args = xcalloc((size_t)(4 + 2 * o->cli.nsets), sizeof(char *));
+	char **args = xcalloc((size_t)(4 + 2 * o->cli->nsets), sizeof(char *));
 	int n = 0;
 
 	args[n++] = (char *)prog;
 	args[n++] = "-c";
-	args[n++] = (char *)o->cli.config_path;
-	for (int i = 0; i < o->cli.nsets; i++) {
+	args[n++] = (char *)o->cli->config_path;
+	for (int i = 0; i < o->cli->nsets; i++) {
 		args[n++] = "--set";
-		args[n++] = (char *)o->cli.sets[i];
+		args[n++] = (char *)o->cli->sets[i];
 	}
 	return args;
 }
@@ -227,7 +203,7 @@ static int run_stage(const struct opts *o, const struct stage_def *s,
 		msg_debug("%s: running: %s", s->name, p->reason);
 	snprintf(label, sizeof(label), "[%d/%d] %s", (int)(s - stage_table()) + 1,
 		 stage_count(), s->name);
-	runner_set_watch(watch_wanted(o->cli.verbosity) ? label : NULL);
+	runner_set_watch(watch_wanted(o->cli->verbosity) ? label : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	mark = ledger_extract_mark(l);
 	rc = runner_run(p->prog, args, log_path, last, sizeof(last));
@@ -369,7 +345,7 @@ static int finish_run(const struct opts *o, const struct config *c, struct ledge
 	rs.summary = line;
 	if (o->json) {
 		summary_print(&rs, config_real(c, "limits.reject_warning"), 1, stdout);
-	} else if (o->cli.verbosity >= 0) {
+	} else if (o->cli->verbosity >= 0) {
 		printf("cco-pipeline: run %lld ok: %s\n", run, line);
 		summary_print_stages(&rs, stdout);
 	}
@@ -387,7 +363,7 @@ static void print_failed_run(const struct opts *o, const struct config *c, struc
 
 	if (o->json) {
 		print_run(l, run, c, 1);
-	} else if (o->cli.verbosity >= 0 && ledger_load_run(l, run, &rs) == 0) {
+	} else if (o->cli->verbosity >= 0 && ledger_load_run(l, run, &rs) == 0) {
 		summary_print_stages(&rs, stdout);
 		run_summary_release(&rs);
 	}
@@ -489,29 +465,59 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 	return status;
 }
 
-int main(int argc, char **argv)
+static int pipeline_run(struct cli *cli, struct config *c, int argc, char **argv,
+			void *state)
 {
-	struct opts o = { 0 };
-	struct config *c;
-	const char *ws;
+	struct opts *o = state;
+	const char *ws = config_str(c, "run.workspace");
 	int status;
 
-	cli_init(&o.cli, "cco-pipeline", usage);
-	parse_args(&o, argc, argv);
-	c = cli_load_config(&o.cli);
-	ws = config_str(c, "run.workspace");
+	(void)cli, (void)argc, (void)argv;
 	if (fs_mkdirs(ws, AFILE_PHI_DIR) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;
 	} else {
-		status = command(&o, c, ws);
+		status = command(o, c, ws);
 	}
-	config_free(c);
-	free(o.cli.sets);
-	free(o.config_real);
-	if (fclose(stdout) != 0 && status == 0) {
-		msg_error("write error on standard output");
-		status = CCO_EXIT_FAIL;
-	}
+	free(o->config_real);
 	return status;
+}
+
+static const struct option longopts[] = {
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+static const struct cli_program prog = {
+	.name = "cco-pipeline",
+	.synopsis = "cco-pipeline run [-c FILE] [--set KEY=VALUE] [--from STAGE] [--to STAGE] "
+		    "[--only STAGE] [--dry-run] [--force] [--json] [-q] [-v]\n"
+		    "       cco-pipeline status [-c FILE] [--json]\n"
+		    "       cco-pipeline log [-c FILE] [--json] [RUN]\n"
+		    "       cco-pipeline quality [-c FILE] [RUN]",
+	.about = "Run the pipeline's stages in order, skipping those whose inputs have not\n"
+		 "changed since their last successful run.\n"
+		 "\n"
+		 "  run             run the stages (all, or those selected)\n"
+		 "  status          the latest run, and what a run would do now\n"
+		 "  log [RUN]       the stages of a run (default: the latest)\n"
+		 "  quality [RUN]   a run's data-quality checks and claims volumes, judged\n"
+		 "                  with the current thresholds (default: the latest)\n",
+	.help = help, .help_column = 22,
+	.closing = "Stages: ingest normalize attribute measure export\n"
+		   "Exit status: 0 success, 1 a stage failed or the workspace is locked,\n"
+		   "2 usage or configuration error.\n",
+	.short_opts = "nf", .long_opts = longopts, .option = pipeline_option,
+	.operands = 1, .check = pipeline_check, .config = 1, .run = pipeline_run,
+};
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .to = stage_count() - 1 };
+
+	return cli_main(&prog, argc, argv, &o);
 }

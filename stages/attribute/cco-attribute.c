@@ -18,21 +18,6 @@
 #include "valueset.h"
 #include "xalloc.h"
 
-static const char usage[] =
-	"usage: cco-attribute [-c FILE] [--set KEY=VALUE] [-q] [-v]\n"
-	"\n"
-	"Give each member-month of the measurement year its partner, and each\n"
-	"member a PCP and clinic, from the outputs of cco-normalize.\n"
-	"\n"
-	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
-	"      --set KEY=VALUE override a configuration key\n"
-	"  -q, --quiet         print errors only\n"
-	"  -v, --verbose       say more\n"
-	"  -h, --help          show this help\n"
-	"      --version       show the version\n"
-	"\n"
-	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
-
 enum { IN_MEMBERS, IN_ENROLLMENT, IN_PCP, IN_CLAIMS, NIN };
 enum { OUT_MONTHS, OUT_ATTR, OUT_AUDIT, NOUT };
 
@@ -259,23 +244,9 @@ static int open_outputs(struct run *r)
 {
 	static const char *const sort[NOUT] = { "member_id,month", "member_id",
 						"member_id,rank" };
-	char *dir = xasprintf("%s/attribute", r->ws);
-	int rc = rec_writers_open(r->out, NOUT, dir, out_files, out_files, sort,
-				  (int)config_int(r->cfg, "output.compression_level"));
 
-	free(dir);
-	return rc;
-}
-
-/* Commit the outputs with their manifest if ok, else abort them.
- * Returns 0 or -1. */
-static int commit_outputs(struct run *r, int ok)
-{
-	char *dir = xasprintf("%s/attribute", r->ws);
-	int rc = manifest_commit(dir, r->out, NOUT, ok);
-
-	free(dir);
-	return rc;
+	return stage_outputs_open(r->cfg, "attribute", r->out, NOUT, out_files, out_files,
+				  sort);
 }
 
 static int record_counts(struct run *r)
@@ -365,7 +336,7 @@ static int run_stage(struct run *r)
 		rc = open_outputs(r);
 	if (rc == 0)
 		rc = attribute_all(r);
-	rc = commit_outputs(r, rc == 0);
+	rc = stage_outputs_commit(r->cfg, "attribute", r->out, NOUT, rc == 0);
 	if (rc == 0)
 		rc = record_counts(r);
 	vs_free(vs);
@@ -389,21 +360,13 @@ static int attribution_date(const struct config *cfg, int my, int as_of)
 	return as_of < year_end ? as_of : year_end;
 }
 
-int main(int argc, char **argv)
+static int attribute_run(struct cli *cli, struct config *cfg, int argc, char **argv,
+			 void *state)
 {
-	static const struct option longopts[] = { CLI_LONG_OPTS, { NULL, 0, NULL, 0 } };
-	struct cli cli;
 	struct run r = { 0 };
-	struct config *cfg;
-	int opt, status;
+	int status;
 
-	cli_init(&cli, "cco-attribute", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
-		cli_common(&cli, opt, optarg);
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	cfg = cli_load_config(&cli);
-	cli_lock_workspace(cfg);
+	(void)cli, (void)argc, (void)argv, (void)state;
 	r.cfg = cfg;
 	r.ws = xstrdup(config_str(cfg, "run.workspace"));
 	r.my = (int)config_int(cfg, "run.measurement_year");
@@ -414,7 +377,18 @@ int main(int argc, char **argv)
 	r.pcp.by_allowed = config_choice(cfg, "attribute.plurality") == 1;
 	status = run_stage(&r);
 	run_release(&r);
-	config_free(cfg);
-	free(cli.sets);
 	return status;
+}
+
+static const struct cli_program prog = {
+	.name = "cco-attribute",
+	.synopsis = "cco-attribute [-c FILE] [--set KEY=VALUE] [-q] [-v]",
+	.about = "Give each member-month of the measurement year its partner, and each\n"
+		 "member a PCP and clinic, from the outputs of cco-normalize.\n",
+	CLI_STAGE, .help = cli_help_stage, .help_column = 22, .run = attribute_run,
+};
+
+int main(int argc, char **argv)
+{
+	return cli_main(&prog, argc, argv, NULL);
 }

@@ -22,21 +22,6 @@
 #include "worklist.h"
 #include "xalloc.h"
 
-static const char usage[] =
-	"usage: cco-export [-c FILE] [--set KEY=VALUE] [-q] [-v]\n"
-	"\n"
-	"Report the results of cco-measure per partner and clinic against the\n"
-	"benchmarks and improvement targets, with gap lists for outreach.\n"
-	"\n"
-	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
-	"      --set KEY=VALUE override a configuration key\n"
-	"  -q, --quiet         print errors only\n"
-	"  -v, --verbose       say more\n"
-	"  -h, --help          show this help\n"
-	"      --version       show the version\n"
-	"\n"
-	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
-
 enum { OUT_PARTNER, OUT_CLINIC, OUT_STRATA, OUT_HTML, OUT_XLSX, NOUT };
 
 /* The files written for one audience into one directory. */
@@ -442,21 +427,13 @@ static void stage_release(struct stage *st)
 	free(st->dir);
 }
 
-int main(int argc, char **argv)
+static int export_run(struct cli *cli, struct config *cfg, int argc, char **argv,
+		      void *state)
 {
-	static const struct option longopts[] = { CLI_LONG_OPTS, { NULL, 0, NULL, 0 } };
-	struct cli cli;
 	struct stage st = { 0 };
-	struct config *cfg;
-	int opt, status;
+	int status;
 
-	cli_init(&cli, "cco-export", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
-		cli_common(&cli, opt, optarg);
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	cfg = cli_load_config(&cli);
-	cli_lock_workspace(cfg);
+	(void)cli, (void)argc, (void)argv, (void)state;
 	st.cfg = cfg;
 	st.ws = config_str(cfg, "run.workspace");
 	st.key.measurement_year = (int)config_int(cfg, "run.measurement_year");
@@ -464,7 +441,18 @@ int main(int argc, char **argv)
 	st.dir = xasprintf("%s/export", st.ws);
 	status = run(&st);
 	stage_release(&st);
-	config_free(cfg);
-	free(cli.sets);
 	return status;
+}
+
+static const struct cli_program prog = {
+	.name = "cco-export",
+	.synopsis = "cco-export [-c FILE] [--set KEY=VALUE] [-q] [-v]",
+	.about = "Report the results of cco-measure per partner and clinic against the\n"
+		 "benchmarks and improvement targets, with gap lists for outreach.\n",
+	CLI_STAGE, .help = cli_help_stage, .help_column = 22, .run = export_run,
+};
+
+int main(int argc, char **argv)
+{
+	return cli_main(&prog, argc, argv, NULL);
 }

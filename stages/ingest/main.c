@@ -20,22 +20,15 @@
 #include "rundb.h"
 #include "xalloc.h"
 
-static const char usage[] =
-	"usage: cco-ingest [-q] [-v] [-c FILE] [--set KEY=VALUE] [--layout NAME] [FILE...]\n"
-	"\n"
-	"Load extract files into WORKSPACE/ingest, rejecting bad rows with reasons.\n"
-	"Without FILE, load every file in paths.extracts that a layout matches.\n"
-	"\n"
-	"  -l, --layout NAME  read every FILE with layout NAME (FILE - is stdin)\n"
-	"  -c, --config FILE  configuration (default config/pipeline.ini)\n"
-	"      --set K=V      override a configuration key\n"
-	"  -q, --quiet        print errors only\n"
-	"  -v, --verbose      say more\n"
-	"  -h, --help         show this help\n"
-	"      --version      show the version\n"
-	"\n"
-	"Exit status: 0 success, 1 a file failed or could not be loaded,\n"
-	"2 usage or configuration error.\n";
+static const struct cli_help help[] = {
+	{ "-l, --layout NAME", "read every FILE with layout NAME (FILE - is stdin)" },
+	CLI_HELP_CONFIG,
+	CLI_HELP_SET("K=V", "override a configuration key"),
+	CLI_HELP_QUIET,
+	CLI_HELP_VERBOSE,
+	CLI_HELP_HELP,
+	{ NULL, NULL }
+};
 
 struct job {
 	char *path;
@@ -251,33 +244,24 @@ static void open_workspace(struct ingest *in, const struct config *cfg)
 	in->date_max = date_from_ymd((int)config_int(cfg, "run.measurement_year") + 2, 12, 31);
 }
 
-int main(int argc, char **argv)
+static void ingest_option(struct cli *cli, int opt, const char *arg, void *forced)
 {
-	static const struct option longopts[] = {
-		CLI_LONG_OPTS,
-		{ "layout", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct cli cli;
-	struct config *cfg;
+	(void)cli;
+	if (opt == 'l')
+		*(const char **)forced = arg;
+}
+
+static int ingest_run(struct cli *cli, struct config *cfg, int argc, char **argv,
+		      void *forced)
+{
 	struct layouts ls = { NULL, 0, 0 };
 	struct ingest in;
 	struct job *jobs;
-	const char *forced = NULL;
 	size_t njobs;
-	int opt, status = CCO_EXIT_OK;
+	int status = CCO_EXIT_OK;
 
-	cli_init(&cli, "cco-ingest", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS "l:", longopts, NULL)) != -1) {
-		if (cli_common(&cli, opt, optarg))
-			continue;
-		if (opt == 'l')
-			forced = optarg;
-	}
-	cfg = cli_load_config(&cli);
-	cli_lock_workspace(cfg);
 	load_layouts(&ls, cfg);
-	jobs = plan(&cli, cfg, &ls, forced, argv + optind, argc - optind, &njobs);
+	jobs = plan(cli, cfg, &ls, *(const char **)forced, argv, argc, &njobs);
 	memset(&in, 0, sizeof(in));
 	open_workspace(&in, cfg);
 	if (njobs == 0)
@@ -301,11 +285,27 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ls.n; i++)
 		layout_free(ls.v[i]);
 	free(ls.v);
-	config_free(cfg);
-	free(cli.sets);
-	if (fclose(stdout) != 0) {
-		msg_error("write error on standard output");
-		status = CCO_EXIT_FAIL;
-	}
 	return status;
+}
+
+static const struct option longopts[] = {
+	{ "layout", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 }
+};
+static const struct cli_program prog = {
+	.name = "cco-ingest",
+	.synopsis = "cco-ingest [-q] [-v] [-c FILE] [--set KEY=VALUE] [--layout NAME] [FILE...]",
+	.about = "Load extract files into WORKSPACE/ingest, rejecting bad rows with reasons.\n"
+		 "Without FILE, load every file in paths.extracts that a layout matches.\n",
+	.help = help, .help_column = 21,
+	.closing = "Exit status: 0 success, 1 a file failed or could not be loaded,\n"
+		   "2 usage or configuration error.\n",
+	.short_opts = "l:", .long_opts = longopts, .option = ingest_option,
+	.operands = 1, .config = 1, .lock = 1, .run = ingest_run,
+};
+
+int main(int argc, char **argv)
+{
+	const char *forced = NULL;
+
+	return cli_main(&prog, argc, argv, &forced);
 }

@@ -19,21 +19,15 @@
 #include "valueset.h"
 #include "xalloc.h"
 
-static const char usage[] =
-	"usage: cco-measure [-c FILE] [--set KEY=VALUE] [--check] [-q] [-v]\n"
-	"\n"
-	"Apply the measure definitions (paths.measures) to every member, from the\n"
-	"outputs of cco-normalize and cco-attribute.\n"
-	"\n"
-	"  -c, --config FILE   configuration (default config/pipeline.ini)\n"
-	"      --set KEY=VALUE override a configuration key\n"
-	"      --check         load and check the definitions and value sets only\n"
-	"  -q, --quiet         print errors only\n"
-	"  -v, --verbose       say more\n"
-	"  -h, --help          show this help\n"
-	"      --version       show the version\n"
-	"\n"
-	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
+static const struct cli_help help[] = {
+	CLI_HELP_CONFIG,
+	CLI_HELP_SET("KEY=VALUE", "override a configuration key"),
+	{ "    --check", "load and check the definitions and value sets only" },
+	CLI_HELP_QUIET,
+	CLI_HELP_VERBOSE,
+	CLI_HELP_HELP,
+	{ NULL, NULL }
+};
 
 enum { OUT_RESULTS, OUT_AGGREGATES, OUT_CARE, NOUT };
 
@@ -70,24 +64,9 @@ static int open_outputs(struct stage *st)
 	static const char *const sort[NOUT] = {
 		"member_id", "measure_id,submeasure,stratum,partner_id,clinic_id", "member_id"
 	};
-	char *dir = xasprintf("%s/measure", st->ws);
+
 	/* aggregates hold no member data, but sit with the results (0600) */
-	int rc = rec_writers_open(st->out, NOUT, dir, name, kind, sort,
-				  (int)config_int(st->cfg, "output.compression_level"));
-
-	free(dir);
-	return rc;
-}
-
-/* Commit the outputs with their manifest if ok, else abort them.
- * Returns 0 or -1. */
-static int commit_outputs(struct stage *st, int ok)
-{
-	char *dir = xasprintf("%s/measure", st->ws);
-	int rc = manifest_commit(dir, st->out, NOUT, ok);
-
-	free(dir);
-	return rc;
+	return stage_outputs_open(st->cfg, "measure", st->out, NOUT, name, kind, sort);
 }
 
 /* The pass over members.  Returns 0 or -1 with err_msg() set. */
@@ -206,7 +185,7 @@ static int run(struct stage *st, int check_only)
 			      config_date(st->cfg, "run.as_of"));
 		rc = measure_all(st);
 	}
-	rc = commit_outputs(st, rc == 0);
+	rc = stage_outputs_commit(st->cfg, "measure", st->out, NOUT, rc == 0);
 	if (rc == 0)
 		rc = record_counts(st);
 	if (rc < 0) {
@@ -217,30 +196,44 @@ static int run(struct stage *st, int check_only)
 	return CCO_EXIT_OK;
 }
 
-int main(int argc, char **argv)
-{
-	enum { OPT_CHECK = CLI_OPT_PRIVATE };
-	static const struct option longopts[] = {
-		CLI_LONG_OPTS, { "check", no_argument, NULL, OPT_CHECK }, { NULL, 0, NULL, 0 }
-	};
-	struct cli cli;
-	struct stage st = { 0 };
-	struct config *cfg;
-	int opt, check_only = 0, status;
+enum { OPT_CHECK = CLI_OPT_PRIVATE };
 
-	cli_init(&cli, "cco-measure", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
-		if (!cli_common(&cli, opt, optarg) && opt == OPT_CHECK)
-			check_only = 1;
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	cfg = cli_load_config(&cli);
-	cli_lock_workspace(cfg);
+static void measure_option(struct cli *cli, int opt, const char *arg, void *check_only)
+{
+	(void)cli, (void)arg;
+	if (opt == OPT_CHECK)
+		*(int *)check_only = 1;
+}
+
+static int measure_run(struct cli *cli, struct config *cfg, int argc, char **argv,
+		       void *check_only)
+{
+	struct stage st = { 0 };
+	int status;
+
+	(void)cli, (void)argc, (void)argv;
 	st.cfg = cfg;
 	st.ws = config_str(cfg, "run.workspace");
-	status = run(&st, check_only);
+	status = run(&st, *(int *)check_only);
 	stage_release(&st);
-	config_free(cfg);
-	free(cli.sets);
 	return status;
+}
+
+static const struct option longopts[] = {
+	{ "check", no_argument, NULL, OPT_CHECK }, { NULL, 0, NULL, 0 }
+};
+static const struct cli_program prog = {
+	.name = "cco-measure",
+	.synopsis = "cco-measure [-c FILE] [--set KEY=VALUE] [--check] [-q] [-v]",
+	.about = "Apply the measure definitions (paths.measures) to every member, from the\n"
+		 "outputs of cco-normalize and cco-attribute.\n",
+	CLI_STAGE, .help = help, .help_column = 22, .run = measure_run,
+	.long_opts = longopts, .option = measure_option,
+};
+
+int main(int argc, char **argv)
+{
+	int check_only = 0;
+
+	return cli_main(&prog, argc, argv, &check_only);
 }

@@ -23,22 +23,6 @@
 #include "valueset.h"
 #include "xalloc.h"
 
-static const char usage[] =
-	"usage: cco-normalize [-c FILE] [--set KEY=VALUE]... [-q] [-v]\n"
-	"\n"
-	"Resolve claim versions, drop duplicates, derive stays and ED visits,\n"
-	"merge enrollment, and write member-sorted record files to\n"
-	"WORKSPACE/normalize from the ingest files in WORKSPACE/ingest.\n"
-	"\n"
-	"  -c, --config FILE      configuration (default config/pipeline.ini)\n"
-	"      --set KEY=VALUE    override a configuration key\n"
-	"  -q, --quiet            print errors only\n"
-	"  -v, --verbose          say more\n"
-	"  -h, --help             show this help\n"
-	"      --version          show the version\n"
-	"\n"
-	"Exit status: 0 success, 1 data or run failure, 2 usage or configuration error.\n";
-
 enum { K_MEDICAL, K_PHARMACY, K_ENROLL, K_MEMBERS, K_PROVIDERS, K_PCP, K_IMM,
        K_LAB, NKINDS };
 
@@ -239,24 +223,15 @@ static void release(struct norm *n)
 	norm_free_part_sums(n);
 }
 
-int main(int argc, char **argv)
+static int normalize_run(struct cli *cli, struct config *cfg, int argc, char **argv,
+			 void *state)
 {
-	static const struct option longopts[] = { CLI_LONG_OPTS, { NULL, 0, NULL, 0 } };
 	struct counts c[NKINDS];
-	struct cli cli;
-	struct config *cfg;
 	struct norm n;
 	char *db;
-	int opt, rc;
+	int rc;
 
-	cli_init(&cli, "cco-normalize", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1)
-		cli_common(&cli, opt, optarg);
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	cfg = cli_load_config(&cli);
-	cli_lock_workspace(cfg);
-	free(cli.sets);
+	(void)cli, (void)argc, (void)argv, (void)state;
 	setup(&n, cfg);
 	memset(c, 0, sizeof(c));
 	for (int i = 0; i < NKINDS; i++)
@@ -275,6 +250,19 @@ int main(int argc, char **argv)
 		report(c, n.as_of);
 	free(db);
 	release(&n);
-	config_free(cfg);
 	return rc == 0 ? CCO_EXIT_OK : CCO_EXIT_FAIL;
+}
+
+static const struct cli_program prog = {
+	.name = "cco-normalize",
+	.synopsis = "cco-normalize [-c FILE] [--set KEY=VALUE]... [-q] [-v]",
+	.about = "Resolve claim versions, drop duplicates, derive stays and ED visits,\n"
+		 "merge enrollment, and write member-sorted record files to\n"
+		 "WORKSPACE/normalize from the ingest files in WORKSPACE/ingest.\n",
+	CLI_STAGE, .help = cli_help_stage, .help_column = 25, .run = normalize_run,
+};
+
+int main(int argc, char **argv)
+{
+	return cli_main(&prog, argc, argv, NULL);
 }

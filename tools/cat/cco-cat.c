@@ -12,21 +12,16 @@
 #include "num.h"
 #include "rec.h"
 
-static const char usage[] =
-	"usage: cco-cat [-q] [-v] [--count | --head N | --schema] [--no-meta] FILE...\n"
-	"\n"
-	"Validate record files (zstd or plain) and print them as text.\n"
-	"\n"
-	"  -n, --count      print the number of rows of each file\n"
-	"      --head N     print the metadata, header and first N rows\n"
-	"  -s, --schema     print kind, schema version, sort order and columns\n"
-	"  -H, --no-meta    omit the metadata and trailer lines (plain TSV with header)\n"
-	"  -q, --quiet      print errors only\n"
-	"  -v, --verbose    say more\n"
-	"  -h, --help       show this help\n"
-	"      --version    show the version\n"
-	"\n"
-	"Exit status: 0 success, 1 damaged or unreadable file, 2 usage error.\n";
+static const struct cli_help help[] = {
+	{ "-n, --count", "print the number of rows of each file" },
+	{ "    --head N", "print the metadata, header and first N rows" },
+	{ "-s, --schema", "print kind, schema version, sort order and columns" },
+	{ "-H, --no-meta", "omit the metadata and trailer lines (plain TSV with header)" },
+	CLI_HELP_QUIET,
+	CLI_HELP_VERBOSE,
+	CLI_HELP_HELP,
+	{ NULL, NULL }
+};
 
 enum mode { PRINT, COUNT, HEAD, SCHEMA };
 
@@ -120,45 +115,62 @@ static long parse_count(const struct cli *cli, const char *arg)
 	return (long)n;
 }
 
-int main(int argc, char **argv)
-{
-	enum { OPT_HEAD = CLI_OPT_PRIVATE };
-	static const struct option longopts[] = {
-		CLI_LONG_OPTS,
-		{ "count", no_argument, NULL, 'n' },
-		{ "head", required_argument, NULL, OPT_HEAD },
-		{ "schema", no_argument, NULL, 's' },
-		{ "no-meta", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct cli cli;
-	struct opts o = { PRINT, 0, 0 };
-	int opt, status = CCO_EXIT_OK;
+enum { OPT_HEAD = CLI_OPT_PRIVATE };
 
-	cli_init(&cli, "cco-cat", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS "nsH", longopts, NULL)) != -1) {
-		if (cli_common(&cli, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'n': o.mode = COUNT; break;
-		case 's': o.mode = SCHEMA; break;
-		case 'H': o.no_meta = 1; break;
-		case OPT_HEAD: o.mode = HEAD; o.head = parse_count(&cli, optarg); break;
-		}
+static void cat_option(struct cli *cli, int opt, const char *arg, void *state)
+{
+	struct opts *o = state;
+
+	switch (opt) {
+	case 'n': o->mode = COUNT; break;
+	case 's': o->mode = SCHEMA; break;
+	case 'H': o->no_meta = 1; break;
+	case OPT_HEAD: o->mode = HEAD; o->head = parse_count(cli, arg); break;
 	}
-	if (optind == argc)
-		cli_usage_error(&cli, "no input file");
-	for (int i = optind; i < argc; i++) {
-		if (cat_file(argv[i], &o) < 0) {
+}
+
+static void cat_check(struct cli *cli, int argc, char **argv, void *state)
+{
+	(void)argv, (void)state;
+	if (argc == 0)
+		cli_usage_error(cli, "no input file");
+}
+
+static int cat_run(struct cli *cli, struct config *cfg, int argc, char **argv, void *state)
+{
+	int status = CCO_EXIT_OK;
+
+	(void)cli, (void)cfg;
+	for (int i = 0; i < argc; i++) {
+		if (cat_file(argv[i], state) < 0) {
 			fflush(stdout);
 			msg_error("%s", err_msg());
 			status = CCO_EXIT_FAIL;
 		}
 	}
-	free(cli.sets);
-	if (fclose(stdout) != 0) {
-		msg_error("write error on standard output");
-		status = CCO_EXIT_FAIL;
-	}
 	return status;
+}
+
+static const struct option longopts[] = {
+	{ "count", no_argument, NULL, 'n' },
+	{ "head", required_argument, NULL, OPT_HEAD },
+	{ "schema", no_argument, NULL, 's' },
+	{ "no-meta", no_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 }
+};
+static const struct cli_program prog = {
+	.name = "cco-cat",
+	.synopsis = "cco-cat [-q] [-v] [--count | --head N | --schema] [--no-meta] FILE...",
+	.about = "Validate record files (zstd or plain) and print them as text.\n",
+	.help = help, .help_column = 19,
+	.closing = "Exit status: 0 success, 1 damaged or unreadable file, 2 usage error.\n",
+	.short_opts = "nsH", .long_opts = longopts, .option = cat_option,
+	.operands = 1, .check = cat_check, .run = cat_run,
+};
+
+int main(int argc, char **argv)
+{
+	struct opts o = { PRINT, 0, 0 };
+
+	return cli_main(&prog, argc, argv, &o);
 }

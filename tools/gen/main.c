@@ -18,30 +18,25 @@
 #include "valueset.h"
 #include "xalloc.h"
 
-static const char usage[] =
-	"usage: cco-gen [-q] [-v] [-c FILE] [--set KEY=VALUE] [--valuesets DIR] --members N --year YYYY [--history K] [--seed S] [--bad-rows RATE] [--months] --out DIR\n"
-	"\n"
-	"Write a synthetic OHP-like population's extract files into DIR.\n"
-	"\n"
-	"      --members N       number of members (1 to 100000000)\n"
-	"      --year YYYY       the measurement year: the last year of service\n"
-	"      --history K       prior years of claims before it (default 2)\n"
-	"      --seed S          random seed (default 1); same arguments, same bytes\n"
-	"      --out DIR         output directory, created mode 0700 if absent\n"
-	"      --bad-rows RATE   damage this fraction (0 to 1) of member and claim\n"
-	"                        rows and list them in bad_rows_manifest.csv\n"
-	"      --months          monthly claim files by adjudication month\n"
-	"                        (medical_claims_YYYYMM.csv, pharmacy_claims_YYYYMM.csv)\n"
-	"      --valuesets DIR   value set directory (default: paths.valuesets of\n"
-	"                        the config given with -c, else config/valuesets)\n"
-	"  -c, --config FILE     configuration file (read only when given)\n"
-	"      --set KEY=VALUE   override a configuration key (with -c)\n"
-	"  -q, --quiet           print errors only\n"
-	"  -v, --verbose         say more\n"
-	"  -h, --help            show this help\n"
-	"      --version         show the version\n"
-	"\n"
-	"Exit status: 0 success, 1 write or run failure, 2 usage or configuration error.\n";
+static const struct cli_help help[] = {
+	{ "    --members N", "number of members (1 to 100000000)" },
+	{ "    --year YYYY", "the measurement year: the last year of service" },
+	{ "    --history K", "prior years of claims before it (default 2)" },
+	{ "    --seed S", "random seed (default 1); same arguments, same bytes" },
+	{ "    --out DIR", "output directory, created mode 0700 if absent" },
+	{ "    --bad-rows RATE", "damage this fraction (0 to 1) of member and claim\n"
+					"                        rows and list them in bad_rows_manifest.csv" },
+	{ "    --months", "monthly claim files by adjudication month\n"
+					"                        (medical_claims_YYYYMM.csv, pharmacy_claims_YYYYMM.csv)" },
+	{ "    --valuesets DIR", "value set directory (default: paths.valuesets of\n"
+					"                        the config given with -c, else config/valuesets)" },
+	{ "-c, --config FILE", "configuration file (read only when given)" },
+	CLI_HELP_SET("KEY=VALUE", "override a configuration key (with -c)"),
+	CLI_HELP_QUIET,
+	CLI_HELP_VERBOSE,
+	CLI_HELP_HELP,
+	{ NULL, NULL }
+};
 
 #define SALT_MEMBER 0x6d656d626572ULL
 #define SALT_DAMAGE 0x64616d616765ULL
@@ -91,61 +86,47 @@ static double parse_rate(const struct cli *cli, const char *arg)
 	return v;
 }
 
-static void parse_args(struct cli *cli, struct args *a, int argc, char **argv)
-{
-	enum { OPT_MEMBERS = CLI_OPT_PRIVATE, OPT_YEAR, OPT_HISTORY, OPT_SEED,
-	       OPT_OUT, OPT_BAD, OPT_MONTHS, OPT_VALUESETS };
-	static const struct option longopts[] = {
-		CLI_LONG_OPTS,
-		{ "members", required_argument, NULL, OPT_MEMBERS },
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "history", required_argument, NULL, OPT_HISTORY },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "out", required_argument, NULL, OPT_OUT },
-		{ "bad-rows", required_argument, NULL, OPT_BAD },
-		{ "months", no_argument, NULL, OPT_MONTHS },
-		{ "valuesets", required_argument, NULL, OPT_VALUESETS },
-		{ NULL, 0, NULL, 0 }
-	};
-	int opt;
+enum { OPT_MEMBERS = CLI_OPT_PRIVATE, OPT_YEAR, OPT_HISTORY, OPT_SEED, OPT_OUT, OPT_BAD,
+       OPT_MONTHS, OPT_VALUESETS };
 
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTS, longopts, NULL)) != -1) {
-		if (opt == 'c' || opt == CLI_OPT_SET)
-			a->config_given = 1;
-		if (cli_common(cli, opt, optarg))
-			continue;
-		switch (opt) {
-		case OPT_MEMBERS:
-			a->o.members = parse_num(cli, "--members", optarg, 100000000);
-			a->have_members = 1;
-			break;
-		case OPT_YEAR:
-			a->o.year = (int)parse_num(cli, "--year", optarg, 2100);
-			a->have_year = 1;
-			break;
-		case OPT_HISTORY:
-			a->o.history = (int)parse_num(cli, "--history", optarg, 10);
-			break;
-		case OPT_SEED:
-			a->o.seed = parse_num(cli, "--seed", optarg, ~0ULL);
-			break;
-		case OPT_OUT: a->o.out = optarg; break;
-		case OPT_BAD:
-			a->o.bad_rate = parse_rate(cli, optarg);
-			a->o.bad_rows = 1;
-			break;
-		case OPT_MONTHS: a->o.months = 1; break;
-		case OPT_VALUESETS: a->valuesets = optarg; break;
-		}
+static void gen_option(struct cli *cli, int opt, const char *arg, void *state)
+{
+	struct args *a = state;
+
+	switch (opt) {
+	case OPT_MEMBERS:
+		a->o.members = parse_num(cli, "--members", arg, 100000000);
+		a->have_members = 1;
+		break;
+	case OPT_YEAR:
+		a->o.year = (int)parse_num(cli, "--year", arg, 2100);
+		a->have_year = 1;
+		break;
+	case OPT_HISTORY: a->o.history = (int)parse_num(cli, "--history", arg, 10); break;
+	case OPT_SEED: a->o.seed = parse_num(cli, "--seed", arg, ~0ULL); break;
+	case OPT_OUT: a->o.out = arg; break;
+	case OPT_BAD:
+		a->o.bad_rate = parse_rate(cli, arg);
+		a->o.bad_rows = 1;
+		break;
+	case OPT_MONTHS: a->o.months = 1; break;
+	case OPT_VALUESETS: a->valuesets = arg; break;
 	}
-	if (optind < argc)
-		cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+}
+
+static void gen_check(struct cli *cli, int argc, char **argv, void *state)
+{
+	struct args *a = state;
+
+	(void)argc, (void)argv;
 	if (!a->have_members || a->o.members == 0)
 		cli_usage_error(cli, "--members N (at least 1) is required");
 	if (!a->have_year || a->o.year < 1900)
 		cli_usage_error(cli, "--year YYYY (1900 to 2100) is required");
 	if (!a->o.out || !*a->o.out)
 		cli_usage_error(cli, "--out DIR is required");
+	/* the configuration is read only when -c or --set is given */
+	a->config_given = strcmp(cli->config_path, CCO_DEFAULT_CONFIG) != 0 || cli->nsets > 0;
 }
 
 /* The value set directory: --valuesets, else the config's, else the
@@ -312,23 +293,16 @@ static void report(const struct gen *g)
 	msg_info("%llu damaged rows listed in bad_rows_manifest.csv", total);
 }
 
-int main(int argc, char **argv)
+static int gen_run(struct cli *cli, struct config *cfg, int argc, char **argv, void *state)
 {
-	struct cli cli;
-	struct args a;
+	struct args *a = state;
 	struct gen *g = xcalloc(1, sizeof(*g));
 	struct codelist lib;
 	struct valuesets *vs;
-	char *vsdir;
+	char *vsdir = valueset_dir(cli, a);
 	int ok;
 
-	memset(&a, 0, sizeof(a));
-	a.o.history = 2;
-	a.o.seed = 1;
-	cli_init(&cli, "cco-gen", usage);
-	parse_args(&cli, &a, argc, argv);
-	vsdir = valueset_dir(&cli, &a);
-	free(cli.sets);
+	(void)cfg, (void)argc, (void)argv;
 	/* The pipeline's own reader must accept what the generator draws from. */
 	if (!(vs = vs_load(vsdir)))
 		die(CCO_EXIT_USAGE, "%s", err_msg());
@@ -336,14 +310,14 @@ int main(int argc, char **argv)
 	if (codelist_load(&lib, vsdir) < 0 || codes_init(&g->c, &lib) < 0)
 		die(CCO_EXIT_USAGE, "%s: %s", vsdir, err_msg());
 	free(vsdir);
-	g->o = a.o;
-	g->dmg.rate = a.o.bad_rate;
-	g->win_start = date_from_ymd(a.o.year - a.o.history, 1, 1);
-	g->win_end = date_from_ymd(a.o.year, 12, 31);
+	g->o = a->o;
+	g->dmg.rate = a->o.bad_rate;
+	g->win_start = date_from_ymd(a->o.year - a->o.history, 1, 1);
+	g->win_end = date_from_ymd(a->o.year, 12, 31);
 	g->adj_last = date_add_months(g->win_end, 6);
-	g->month0 = (a.o.year - a.o.history) * 12;
-	g->nmonth = (a.o.history + 1) * 12 + 6;
-	network_build(&g->net, &g->c, a.o.seed, a.o.members);
+	g->month0 = (a->o.year - a->o.history) * 12;
+	g->nmonth = (a->o.history + 1) * 12 + 6;
+	network_build(&g->net, &g->c, a->o.seed, a->o.members);
 	open_outputs(g);
 	generate(g);
 	ok = close_outputs(g);
@@ -354,4 +328,34 @@ int main(int argc, char **argv)
 	codelist_free(&lib);
 	free(g);
 	return ok ? CCO_EXIT_OK : CCO_EXIT_FAIL;
+}
+
+static const struct option longopts[] = {
+	{ "members", required_argument, NULL, OPT_MEMBERS },
+	{ "year", required_argument, NULL, OPT_YEAR },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "bad-rows", required_argument, NULL, OPT_BAD },
+	{ "months", no_argument, NULL, OPT_MONTHS },
+	{ "valuesets", required_argument, NULL, OPT_VALUESETS },
+	{ NULL, 0, NULL, 0 }
+};
+static const struct cli_program prog = {
+	.name = "cco-gen",
+	.synopsis = "cco-gen [-q] [-v] [-c FILE] [--set KEY=VALUE] [--valuesets DIR] "
+		    "--members N --year YYYY [--history K] [--seed S] [--bad-rows RATE] "
+		    "[--months] --out DIR",
+	.about = "Write a synthetic OHP-like population's extract files into DIR.\n",
+	.help = help, .help_column = 24,
+	.closing = "Exit status: 0 success, 1 write or run failure, 2 usage or "
+		   "configuration error.\n",
+	.long_opts = longopts, .option = gen_option, .check = gen_check, .run = gen_run,
+};
+
+int main(int argc, char **argv)
+{
+	struct args a = { .o = { .history = 2, .seed = 1 } };
+
+	return cli_main(&prog, argc, argv, &a);
 }
