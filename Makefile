@@ -60,7 +60,6 @@ $(BIN)/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(dir 
 endef
 $(foreach m,$(PROG_MANS),$(eval $(call PROGRAM_RULE,$(m))))
 # The driver's pre-flight loads the layouts with ingest's own loader.
-$(BIN)/cco-pipeline: $(BUILD)/stages/ingest/layout.o
 
 $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LIBS)
@@ -71,7 +70,7 @@ $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 # entry point renamed fuzz_TARGET; `make fuzz` builds them with clang and
 # libFuzzer into build/fuzz/ and runs each for FUZZ_SECONDS.
 FUZZ_TARGETS := ingest_csv rec_read ini_load mdef_load
-FUZZ_STAGE_OBJS = $(addprefix $(BUILD)/stages/ingest/,layout.o validate.o memberset.o)
+FUZZ_STAGE_OBJS = $(addprefix $(BUILD)/stages/ingest/,validate.o memberset.o)
 FUZZ_REPLAY := $(BUILD)/tests/fuzz/test-fuzz-replay
 UNIT_TESTS += $(FUZZ_REPLAY)
 

@@ -4,8 +4,8 @@
  * the field patterns and every layout (ingest), the measurement year's
  * targets and baselines (export), the value sets and every measure
  * definition (measure, export), a workspace it can write, and free space
- * there for this input.  The layouts load through ingest's own loader
- * (stages/ingest/layout.c, linked in by the Makefile).
+ * there for this input.  The layouts load through the loader cco-ingest
+ * uses (libcco/layout.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "../stages/ingest/layout.h"
+#include "layout.h"
 #include "afile.h"
 #include "err.h"
 #include "mdef.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "../../stages/ingest/layout.h"
+#include "layout.h"
 #include "../../stages/ingest/validate.h"
 #include "csvin.h"
 #include "date.h"

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../stages/ingest/layout.h"
+#include "layout.h"
 #include "care.h"
 #include "config.h"
 #include "err.h"

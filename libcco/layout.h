@@ -1,9 +1,12 @@
 /*
- * layout.h: extract layouts, the .ini files in config/layouts (see cco-layout(5)):
- * how one source format's rows become canonical record rows.
+ * layout.h: extract layouts, the .ini files in config/layouts (see
+ * config/layouts/README.md): how one source format's rows become canonical
+ * record rows.  The layout language is a library, as the measure language
+ * is: cco-ingest reads extracts through it, the driver's pre-flight loads
+ * every layout with it.
  */
-#ifndef INGEST_LAYOUT_H
-#define INGEST_LAYOUT_H
+#ifndef CCO_LAYOUT_H
+#define CCO_LAYOUT_H
 
 #include <stddef.h>
 

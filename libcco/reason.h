@@ -1,8 +1,8 @@
 /*
  * reason.h: why cco-ingest rejects a record (see cco-ingest(1), REJECTS).
  */
-#ifndef INGEST_REASON_H
-#define INGEST_REASON_H
+#ifndef CCO_REASON_H
+#define CCO_REASON_H
 
 /* In the order the summary and the man page list them. */
 enum reason {
