@@ -331,8 +331,10 @@ static int field_key(struct layout *l, struct lfield *f, const char *key,
 			f->derive = DERIVE_YEAR_START;
 		else if (!strcmp(v, "year_months"))
 			f->derive = DERIVE_YEAR_MONTHS;
+		else if (!strcmp(v, "bill_type"))
+			f->derive = DERIVE_CLAIM_TYPE;
 		else
-			return err_set("derive must be year_start or year_months");
+			return err_set("derive must be year_start, year_months or bill_type");
 	} else if (!strcmp(key, "months"))
 		replace(&f->months_column, v);
 	else
@@ -431,6 +433,8 @@ static int check_field(struct layout *l, struct lfield *f)
 			       kind, f->name);
 	if (f->derive == DERIVE_YEAR_MONTHS && !f->months_column)
 		return err_set("%s.%s: derive = year_months needs months", kind, f->name);
+	if (f->derive == DERIVE_CLAIM_TYPE && strcmp(f->name, "claim_type") != 0)
+		return err_set("%s.%s: derive = bill_type makes a claim_type only", kind, f->name);
 	if (!strcmp(f->name, "member_id") && in_list(claim_kinds, kind) &&
 	    f->member_check == 0)
 		f->member_check = 1;
@@ -460,6 +464,51 @@ static int check_field(struct layout *l, struct lfield *f)
 	return 0;
 }
 
+/* The fields each kind cannot do without: the later stages key, sort or
+ * date every row by them (cco-layout: "Required fields"). */
+static const struct {
+	const char *kind;
+	const char *field[4];
+} required_fields[] = {
+	{ "members", { "member_id", "birth_date" } },
+	{ "enrollment", { "member_id", "start_date" } },
+	{ "providers", { "npi" } },
+	{ "partners", { "partner_id" } },
+	{ "pcp_assignments", { "member_id", "pcp_npi", "start_date" } },
+	{ "medical_claims", { "member_id", "claim_id", "svc_from", "claim_type" } },
+	{ "pharmacy_claims", { "member_id", "claim_id", "fill_date", "ndc" } },
+	{ "immunizations", { "member_id", "imm_date", "cvx" } },
+	{ "lab_results", { "member_id", "result_date", "loinc" } },
+};
+
+static int mapped(const struct layout *l, int out, const char *name)
+{
+	for (int i = 0; i < l->nfield; i++)
+		if (l->field[i].out == out && strcmp(l->field[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every field output o's kind requires is mapped.  Returns 0 or -1 naming
+ * the key the layout lacks. */
+static int check_required(const struct layout *l, int o)
+{
+	const char *kind = l->out[o]->kind;
+
+	for (size_t k = 0; k < sizeof(required_fields) / sizeof(required_fields[0]); k++) {
+		if (strcmp(required_fields[k].kind, kind) != 0)
+			continue;
+		for (int i = 0; i < 4 && required_fields[k].field[i]; i++)
+			if (!mapped(l, o, required_fields[k].field[i]))
+				return err_set("[%s.%s] is missing: %s rows cannot do without it%s",
+					       kind, required_fields[k].field[i], kind,
+					       strcmp(required_fields[k].field[i], "claim_type") ? "" :
+					       " (map the bill type with derive = bill_type: "
+					       "I with one, P without)");
+	}
+	return 0;
+}
+
 static int check_layout(struct layout *l, const struct pattern_set *shared)
 {
 	if (!l->nout)
@@ -471,6 +520,9 @@ static int check_layout(struct layout *l, const struct pattern_set *shared)
 	if (!l->csv.delim)
 		return err_set("[file] delimiter must not be none");
 	(void)shared;
+	for (int o = 0; o < l->nout; o++)
+		if (check_required(l, o) < 0)
+			return -1;
 	l->member_field = -1;
 	for (int o = 0; o < l->nout; o++)
 		l->out_group[o] = -1;

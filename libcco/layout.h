@@ -22,6 +22,7 @@ enum derive {
 	DERIVE_NONE,
 	DERIVE_YEAR_START,  /* value is a year: Jan 1 of it */
 	DERIVE_YEAR_MONTHS, /* value is a year: Jan 1 + months - 1 day */
+	DERIVE_CLAIM_TYPE,  /* value is a bill type: I when there is one, else P */
 };
 
 enum check {

@@ -433,6 +433,11 @@ static int field_value(struct validator *v, const struct lfield *f,
 		s = column_text(f, row, f->ncols > 1 ? idx : 0, &n);
 	}
 	clean(v, f, s, n, !f->fixed && !f->slot_number, off, len);
+	if (f->derive == DERIVE_CLAIM_TYPE) { /* institutional when billed as such */
+		*off = arena_put(v, *len ? "I" : "P", 1);
+		*len = 1;
+		return 0;
+	}
 	if (*len == 0) {
 		if (f->required)
 			return reject(v, R_MISSING_FIELD, f->name, "%s is required "

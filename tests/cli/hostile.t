@@ -142,6 +142,10 @@ write_layout() {
 	column = member_id
 	required = yes
 
+	[members.birth_date]
+	column = birth_date
+	optional = yes
+
 	[members.language]
 	column = language
 	format = evil
@@ -153,7 +157,7 @@ test_expect_success 'a layout map entry without FROM:TO: exit 2, the entry named
 	ingest_config && write_layout &&
 	printf "[members.sex]\ncolumn = sex\nmap = female:F,oops\n" >>ing/layouts/evil.ini &&
 	test_must_fail --code 2 cco-ingest -c ing/p.ini 2>err &&
-	echo "cco-ingest: ing/layouts/evil.ini:19: map entries are FROM:TO, not '"'"'oops'"'"'" >expect &&
+	echo "cco-ingest: ing/layouts/evil.ini:23: map entries are FROM:TO, not '"'"'oops'"'"'" >expect &&
 	test_cmp expect err
 '
 

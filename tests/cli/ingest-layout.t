@@ -122,11 +122,57 @@ column = x" &&
 kind = members
 match = x
 source = s
+[members.member_id]
+column = id
+[members.birth_date]
+column = dob
 [members.zip]
 column = z
 format = postcode" &&
 	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
 	test_grep "p.ini: members.zip: no pattern .postcode." err
+'
+
+test_expect_success 'a layout that maps no member_id, claim id or date is refused, naming the key' '
+	bad_layout m "[file]
+kind = members
+match = x
+source = s
+[members.birth_date]
+column = dob" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "m.ini: \[members.member_id\] is missing: members rows cannot do without it" err &&
+	sed "/^\[medical_claims.claim_id\]/,/^$/d" "$CCO_ROOT/config/layouts/cco-medical-claims.ini" >x.ini &&
+	bad_layout c "$(cat x.ini)" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "c.ini: \[medical_claims.claim_id\] is missing" err &&
+	sed "/^\[medical_claims.svc_from\]/,/^$/d" "$CCO_ROOT/config/layouts/cco-medical-claims.ini" >x.ini &&
+	bad_layout d "$(cat x.ini)" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "d.ini: \[medical_claims.svc_from\] is missing" err
+'
+
+test_expect_success 'no claim type: refused, or derived from the bill type when the layout says so' '
+	sed "/^\[medical_claims.claim_type\]/,/^$/d" "$CCO_ROOT/config/layouts/cco-medical-claims.ini" >x.ini &&
+	bad_layout t "$(cat x.ini)" &&
+	test_must_fail --code 2 cco-ingest -c cfg.ini 2>err &&
+	test_grep "t.ini: \[medical_claims.claim_type\] is missing: .* (map the bill type with derive = bill_type: I with one, P without)" err &&
+	mkdir -p derive/ex derive/layouts &&
+	cp "$FIX/cco/medical_claims_202501.csv" derive/ex/ &&
+	sed "/^\[medical_claims.claim_type\]/,/^$/c\\
+[medical_claims.claim_type]\\
+column = bill_type\\
+derive = bill_type\\
+" "$CCO_ROOT/config/layouts/cco-medical-claims.ini" >derive/layouts/m.ini &&
+	ingest_config derive/ex derive/layouts "[limits]" "reject_threshold = 1" &&
+	rm -rf ws && cco-ingest -q -c cfg.ini &&
+	cco-cat -H ws/ingest/000001-medical_claims.rec.zst |
+		awk -F"\t" -v OFS="|" "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+			{ print \$c[\"claim_id\"], \$c[\"bill_type\"], \$c[\"claim_type\"] }" | sort -u >out &&
+	awk -F"|" "\$2 == \"\" && \$3 != \"P\" || \$2 != \"\" && \$3 != \"I\"" out >wrong &&
+	test_cmp /dev/null wrong &&
+	grep -q "|I\$" out && grep -q "|P\$" out &&
+	rm -rf ws && config "$FIX/layouts"
 '
 
 test_expect_success 'a bad pattern override names its line' '
@@ -144,6 +190,8 @@ kind = members
 match = members\.psv
 delimiter = |
 source = s
+[members.birth_date]
+column = dob
 [members.member_id]
 column = NoSuchColumn" &&
 	test_must_fail --code 1 cco-ingest -c cfg.ini 2>err &&
