@@ -93,7 +93,7 @@ static int measure_all(struct stage *st)
 static int record_counts(struct stage *st)
 {
 	const struct eval_run *e = &st->e;
-	int cap = 2 + 3 * st->ms->n, n = 0, rc;
+	int cap = 2 + MI_NINPUTS + 3 * st->ms->n, n = 0, rc;
 	struct db_count *c;
 	char **keys;
 	char *db = xasprintf("%s/cco.db", st->ws);
@@ -104,6 +104,9 @@ static int record_counts(struct stage *st)
 	keys = xcalloc((size_t)cap, sizeof(char *));
 	c[n++] = (struct db_count){ "members", "", st->members };
 	c[n++] = (struct db_count){ "orphan_rows", "", st->reader.orphan_rows };
+	for (int i = 0; i < MI_NINPUTS; i++)
+		c[n++] = (struct db_count){ "undated_rows", member_input_path(i),
+					    st->reader.undated[i] };
 	for (int i = 0; i < st->ms->n; i++) {
 		const struct measure *m = &st->ms->m[i];
 
@@ -142,6 +145,10 @@ static void print_summary(const struct stage *st)
 		if (st->care.rule[c].on && c != CARE_NO_PCP_VISIT)
 			msg_debug("care coordination %s: %lld members", care_name(c),
 				  st->care_run.flagged[c]);
+	for (int i = 0; i < MI_NINPUTS; i++)
+		if (st->reader.undated[i])
+			msg_warn("%s.rec.zst: %lld rows without a date that reads were skipped",
+				 member_input_path(i), st->reader.undated[i]);
 	if (st->reader.orphan_rows)
 		msg_warn("%lld rows for members not in the members file were skipped",
 			 st->reader.orphan_rows);

@@ -24,6 +24,11 @@ static const char *const in_path[MI_NINPUTS] = {
 	"normalize/immunizations", "normalize/lab_results", "normalize/ed_visits",
 	"normalize/stays"
 };
+const char *member_input_path(enum member_input in)
+{
+	return in_path[in];
+}
+
 static const char *const in_kind[MI_NINPUTS] = {
 	"members", "enrollment_spans", "attribution", "partner_months", "claims",
 	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays"
@@ -435,8 +440,10 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 		const char *proc = field(r, &row, C_PROCEDURE);
 		int any = 0;
 
-		if (date == DATE_NONE)
+		if (date == DATE_NONE) {
+			r->undated[MI_CLAIMS]++;
 			continue;
+		}
 		if (*proc)
 			or_code(r, vs_procedure_system(proc), proc, &any);
 		if (*proc && m->nvisits)
@@ -493,8 +500,10 @@ static int read_coded(struct member_reader *r, struct mmember *m, const struct c
 				      DATE_NONE), any = 0;
 		const char *claim = r->col[ci->claim] >= 0 ? field(r, &row, ci->claim) : ci->system;
 
-		if (date == DATE_NONE)
+		if (date == DATE_NONE) {
+			r->undated[ci->in]++;
 			continue;
+		}
 		if (ci->in == MI_PHARMACY)
 			keep_fill(r, m, &row, date);
 		or_code(r, ci->system, field(r, &row, ci->code), &any);
@@ -551,8 +560,10 @@ static int read_spans(struct member_reader *r, struct mmember *m)
 		int start = parse_date(field(r, &row, C_SPAN_START),
 				       field_len(r, &row, C_SPAN_START), DATE_NONE);
 
-		if (start == DATE_NONE)
+		if (start == DATE_NONE) {
+			r->undated[MI_ENROLLMENT]++;
 			continue;
+		}
 		xgrow(&m->spans, &m->spans_alloc, (size_t)m->nspans + 1, sizeof(*m->spans));
 		sp = &m->spans[m->nspans++];
 		sp->start = start;
@@ -646,8 +657,10 @@ static int read_derived(struct member_reader *r, struct mmember *m)
 
 		date = parse_date(field(r, &row, C_ED_DATE), field_len(r, &row, C_ED_DATE),
 				  DATE_NONE);
-		if (date == DATE_NONE)
+		if (date == DATE_NONE) {
+			r->undated[MI_ED_VISITS]++;
 			continue;
+		}
 		ev = evidence(m, "ed", field(r, &row, C_ED_CLAIMS));
 		admitted = strcmp(field(r, &row, C_ED_ADMITTED), "1") == 0;
 		if (!denied) {
@@ -667,6 +680,8 @@ static int read_derived(struct member_reader *r, struct mmember *m)
 				  field_len(r, &row, C_STAY_DISCHARGE), DATE_NONE);
 		if (date != DATE_NONE)
 			add_stay(r, m, &row, date, evidence(m, "stay", field(r, &row, C_STAY_ID)));
+		else
+			r->undated[MI_STAYS]++;
 	}
 	return rc;
 }

@@ -105,6 +105,7 @@ struct member_reader {
 	int as_of, my;
 	struct names partners;    /* interned partner ids; spans index them */
 	long long orphan_rows;    /* rows of members not in the members file */
+	long long undated[MI_NINPUTS]; /* rows skipped: a date that does not read */
 	uint64_t *acc;            /* one event's value-set bits */
 	struct column_memo memo[CLAIM_CODE_COLS];
 	int keep_visits;          /* some slot is an ED list with `except` */
@@ -122,6 +123,10 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 int member_read(struct member_reader *r, struct mmember *m);
 
 void member_reader_close(struct member_reader *r);
+
+/* The input's file under the workspace, without ".rec.zst":
+ * "normalize/claims". */
+const char *member_input_path(enum member_input in);
 
 void mmember_init(struct mmember *m, int nslots, int words);
 void mmember_release(struct mmember *m);

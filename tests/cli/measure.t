@@ -228,4 +228,23 @@ test_expect_success 'results are private and deterministic' '
 	test_mode ws/measure/results.rec.zst 600 && test_mode ws/measure 700
 '
 
+test_expect_success 'rows whose date does not read are skipped, counted and reported by file' '
+	cat >undated.events <<-\EOF &&
+	member U01 1960-06-01 M
+	span U01 2024-01-01 - P1
+	claim U01 2025-13-01 45378
+	claim U01 2025-02-30 99213
+	ed U01 2025-00-10
+	rx U01 2025-05-01 00093104801
+	EOF
+	rm -rf ws && "$FIX/mkws" undated.events ws &&
+	cco-measure -c cfg/p.ini 2>err &&
+	test_grep "^cco-measure: warning: normalize/claims.rec.zst: 2 rows without a date that reads were skipped$" err &&
+	test_grep "^cco-measure: warning: normalize/ed_visits.rec.zst: 1 rows without a date that reads were skipped$" err &&
+	! grep -q "pharmacy.rec.zst" err &&
+	sqlite3 ws/cco.db "SELECT key, value FROM measure_count WHERE metric = \"undated_rows\" AND value > 0 ORDER BY key" >out &&
+	printf "normalize/claims|2\nnormalize/ed_visits|1\n" >expect &&
+	test_cmp expect out
+'
+
 test_done
