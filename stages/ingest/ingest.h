@@ -21,6 +21,9 @@ struct ingest {
 	int date_min, date_max;      /* plausible dates */
 	struct memberset members;    /* members of successful loads */
 	int members_known;           /* some members file was loaded */
+	char *over;                  /* "a.csv 6.20%, b.csv 1.10%": the files
+					over the threshold, for the last line */
+	int nover;
 };
 
 /* Load one extract file with layout l (path "-": standard input, named

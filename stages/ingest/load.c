@@ -210,16 +210,6 @@ static int stream(struct file_load *f)
 	return rc;
 }
 
-static int by_count(const void *a, const void *b, void *counts)
-{
-	const long *c = counts;
-	int x = *(const int *)a, y = *(const int *)b;
-
-	if (c[x] != c[y])
-		return c[x] < c[y] ? 1 : -1;
-	return x - y;
-}
-
 static void warn_period(const struct file_load *f)
 {
 	char from[DATE_ISO_LEN + 1] = "", to[DATE_ISO_LEN + 1] = "";
@@ -234,29 +224,39 @@ static void warn_period(const struct file_load *f)
 		 f->name, f->rec.out_of_period, from, to);
 }
 
-static void summary(const struct file_load *f)
+static int by_kind_count(const void *a, const void *b)
 {
-	int order[R_COUNT], n = 0;
+	const struct reject_kind *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->reason != y->reason)
+		return x->reason < y->reason ? -1 : 1;
+	return strcmp(x->field, y->field);
+}
+
+/* The file's counts, then its rejects by reason and field, the most
+ * first: "invalid_date(svc_from): 2, e.g. line 8: svc_from is not a date
+ * written YYYY-MM-DD".  Messages name the field, never its value. */
+static void summary(struct file_load *f)
+{
+	struct load_record *r = &f->rec;
 
 	msg_info("%s: extract %ld (%s): %ld rows, %ld accepted, %ld rejected, "
-		 "%ld rows written", f->name, f->rec.seq, f->l->name,
-		 f->rec.rows_read, f->rec.accepted, f->rec.rejected, f->rec.rows_out);
-	for (int i = 0; i < R_COUNT; i++)
-		if (f->rec.reject_count[i])
-			order[n++] = i;
-	/* few reasons: insertion sort by count, then reason order */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && by_count(&order[j - 1], &order[j],
-						  (void *)f->rec.reject_count) > 0; j--) {
-			int t = order[j];
+		 "%ld rows written", f->name, r->seq, f->l->name,
+		 r->rows_read, r->accepted, r->rejected, r->rows_out);
+	if (r->nkinds > 1)
+		qsort(r->kinds, (size_t)r->nkinds, sizeof(*r->kinds), by_kind_count);
+	for (int i = 0; i < r->nkinds && i < 5; i++) {
+		const struct reject_kind *k = &r->kinds[i];
 
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	for (int i = 0; i < n && i < 5; i++)
-		msg_info("%s:   %s: %ld (e.g. line %ld)", f->name,
-			 reason_name(order[i]), f->rec.reject_count[order[i]],
-			 f->rec.reject_line[order[i]]);
+		msg_info("%s:   %s%s%s%s: %ld, e.g. line %ld: %s", f->name, reason_name(k->reason),
+			 *k->field ? "(" : "", k->field, *k->field ? ")" : "", k->count,
+			 k->line, k->message);
+	}
+	if (r->nkinds > 5)
+		msg_info("%s:   and %d more reasons and fields (the rejects file has every row)",
+			 f->name, r->nkinds - 5);
 	warn_period(f);
 }
 
@@ -267,13 +267,31 @@ static int record_parts(const struct file_load *f)
 	const struct part *p = &f->a;
 	int rc = 0;
 
-	if (strcmp(f->rec.status, "loaded") != 0)
-		return 0;
+	if (strcmp(f->rec.status, "loaded") != 0) /* its rejects file alone */
+		return rundb_record_part(f->in->db, f->rec.seq, "rejects", &p->sum[p->l->nout]);
 	for (int i = 0; rc == 0 && i < p->l->nout; i++)
 		rc = rundb_record_part(f->in->db, f->rec.seq, p->l->out[i]->kind, &p->sum[i]);
 	if (rc == 0)
 		rc = rundb_record_part(f->in->db, f->rec.seq, "rejects", &p->sum[p->l->nout]);
 	return rc;
+}
+
+/* A file over the reject threshold: nothing of it loaded, its rejects
+ * kept; remembered for the last line, which names every such file. */
+static void over_threshold(struct file_load *f)
+{
+	struct ingest *in = f->in;
+	double rate = 100.0 * (double)f->rec.rejected / (double)f->rec.rows_read;
+	char *list;
+
+	msg_error("%s: %.2f%% of rows rejected, over the threshold of %.2f%%: nothing "
+		  "loaded; the rejects are in " PART_NAME_FMT, f->name, rate,
+		  100.0 * in->threshold, f->rec.seq, "rejects");
+	list = xasprintf("%s%s%s %.2f%%", in->over ? in->over : "", in->over ? ", " : "",
+			 f->name, rate);
+	free(in->over);
+	in->over = list;
+	in->nover++;
 }
 
 /* Decide the file's fate once read: already loaded, failed or loaded.
@@ -304,12 +322,12 @@ static int conclude(struct file_load *f)
 	}
 	summary(f);
 	if (f->rec.rejected > in->threshold * (double)f->rec.rows_read) {
-		part_abort(&f->a);
 		f->rec.status = "failed";
-		msg_error("%s: %.2f%% of rows rejected, over the threshold of %.2f%%: "
-			  "nothing committed", f->name,
-			  100.0 * (double)f->rec.rejected / (double)f->rec.rows_read,
-			  100.0 * in->threshold);
+		if (part_keep_rejects(&f->a) < 0) {
+			rundb_end(in->db, 0);
+			return -1;
+		}
+		over_threshold(f);
 	} else if (part_commit(&f->a) < 0) {
 		rundb_end(in->db, 0);
 		return -1;
@@ -396,6 +414,8 @@ int load_file(struct ingest *in, const char *path, struct layout *l)
 	csvin_close(f.b.r);
 	part_release(&f.a);
 	part_release(&f.b);
+	free(f.rec.kinds);
+	free(f.b_counts.kinds);
 	memberset_release(&f.pending);
 	return rc;
 }

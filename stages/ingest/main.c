@@ -276,6 +276,10 @@ static int ingest_run(struct cli *cli, struct config *cfg, int argc, char **argv
 		free(jobs[i].path);
 	}
 	free(jobs);
+	if (in.nover) /* the line the driver shows: every file that failed */
+		msg_error("%d file%s over the reject threshold of %.2f%%: %s", in.nover,
+			  in.nover > 1 ? "s" : "", 100.0 * in.threshold, in.over);
+	free(in.over);
 	if (db_close(in.db) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;

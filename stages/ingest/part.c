@@ -68,6 +68,12 @@ void part_abort(struct part *p)
 	rec_writers_close(&p->rejects, 1, 0);
 }
 
+int part_keep_rejects(struct part *p)
+{
+	rec_writers_close(p->out, p->l->nout, 0);
+	return rec_writers_close_sums(&p->rejects, 1, 1, &p->sum[p->l->nout]);
+}
+
 int part_commit(struct part *p)
 {
 	int rc = rec_writers_close_sums(p->out, p->l->nout, 1, p->sum);
@@ -155,6 +161,7 @@ static int write_reject(struct part *p, const struct csvin_row *row)
 	rec_end(w);
 	if (p->n->reject_count[p->v.reason]++ == 0)
 		p->n->reject_line[p->v.reason] = at;
+	reject_kind_add(p->n, p->v.reason, p->v.field, 1, at, p->v.message);
 	p->n->rejected++;
 	return 0;
 }
@@ -196,6 +203,11 @@ static void add_counts(struct load_record *to, const struct load_record *after)
 		if (to->reject_count[i] == 0)
 			to->reject_line[i] = after->reject_line[i];
 		to->reject_count[i] += after->reject_count[i];
+	}
+	for (int i = 0; i < after->nkinds; i++) {
+		const struct reject_kind *k = &after->kinds[i];
+
+		reject_kind_add(to, k->reason, k->field, k->count, k->line, k->message);
 	}
 }
 

@@ -71,6 +71,10 @@ int part_commit(struct part *p);
 /* Discard the writers still open. */
 void part_abort(struct part *p);
 
+/* A file that failed the reject threshold: abort its record outputs but
+ * commit its rejects file, which says why.  Returns 0 or -1. */
+int part_keep_rejects(struct part *p);
+
 /* Free the part's own memory (not its reader or writers). */
 void part_release(struct part *p);
 

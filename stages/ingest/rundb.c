@@ -34,16 +34,43 @@ static const char schema_sql[] =
 	"  reason TEXT NOT NULL,\n"
 	"  count INTEGER NOT NULL,\n"
 	"  example_line INTEGER NOT NULL,  -- first line rejected for it\n"
-	"  PRIMARY KEY (seq, reason));\n"
+	"  field TEXT NOT NULL DEFAULT '',  -- '' for the whole record\n"
+	"  PRIMARY KEY (seq, reason, field));\n"
 	"CREATE TABLE IF NOT EXISTS part_file (\n"
 	"  file TEXT PRIMARY KEY,          -- NNNNNN-KIND.rec.zst in ingest/\n"
 	"  seq INTEGER NOT NULL REFERENCES extract (seq),\n"
 	"  rows INTEGER NOT NULL,          -- its rows, as its trailer says\n"
 	"  xxh3 TEXT NOT NULL);            -- its trailer's digest, 16 hex digits\n";
 
+/* A run database from before rejects were counted by field: its
+ * extract_reject rebuilt with the field column ('' for the rows it has). */
+static const char upgrade_sql[] =
+	"BEGIN IMMEDIATE;\n"
+	"CREATE TABLE extract_reject_new (\n"
+	"  seq INTEGER NOT NULL REFERENCES extract (seq),\n"
+	"  reason TEXT NOT NULL,\n"
+	"  count INTEGER NOT NULL,\n"
+	"  example_line INTEGER NOT NULL,\n"
+	"  field TEXT NOT NULL DEFAULT '',\n"
+	"  PRIMARY KEY (seq, reason, field));\n"
+	"INSERT INTO extract_reject_new SELECT seq, reason, count, example_line, ''\n"
+	"  FROM extract_reject;\n"
+	"DROP TABLE extract_reject;\n"
+	"ALTER TABLE extract_reject_new RENAME TO extract_reject;\n"
+	"COMMIT;\n";
+
 int rundb_init(sqlite3 *db)
 {
-	return db_exec(db, schema_sql);
+	sqlite3_stmt *st;
+
+	if (db_exec(db, schema_sql) < 0)
+		return -1;
+	st = db_prepare(db, "SELECT field FROM extract_reject LIMIT 0");
+	if (st) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	return db_exec(db, upgrade_sql);
 }
 
 int rundb_begin(sqlite3 *db)
@@ -99,19 +126,20 @@ long rundb_find_hash(sqlite3 *db, const char *hash)
 
 static int record_rejects(sqlite3 *db, const struct load_record *r)
 {
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO extract_reject "
-				      "VALUES (?1, ?2, ?3, ?4)");
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO extract_reject (seq, reason, count, "
+				      "example_line, field) VALUES (?1, ?2, ?3, ?4, ?5)");
 	int rc = 0;
 
 	if (!st)
 		return -1;
-	for (int i = 0; i < R_COUNT && rc == 0; i++) {
-		if (!r->reject_count[i])
-			continue;
+	for (int i = 0; i < r->nkinds && rc == 0; i++) {
+		const struct reject_kind *k = &r->kinds[i];
+
 		sqlite3_bind_int64(st, 1, r->seq);
-		sqlite3_bind_text(st, 2, reason_name(i), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, r->reject_count[i]);
-		sqlite3_bind_int64(st, 4, r->reject_line[i]);
+		sqlite3_bind_text(st, 2, reason_name(k->reason), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, k->count);
+		sqlite3_bind_int64(st, 4, k->line);
+		sqlite3_bind_text(st, 5, k->field, -1, SQLITE_STATIC);
 		rc = db_step_done(st);
 	}
 	sqlite3_finalize(st);
@@ -184,4 +212,28 @@ int rundb_member_loads(sqlite3 *db, int (*fn)(long seq, void *user), void *user)
 		err_set("%s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void reject_kind_add(struct load_record *r, enum reason reason, const char *field,
+		     long count, long line, const char *message)
+{
+	struct reject_kind *k;
+
+	for (int i = 0; i < r->nkinds; i++) {
+		k = &r->kinds[i];
+		if (k->reason == reason && strcmp(k->field, field) == 0) {
+			k->count += count;
+			return;
+		}
+	}
+	if (r->nkinds == r->kinds_cap) {
+		r->kinds_cap = r->kinds_cap ? 2 * r->kinds_cap : 8;
+		r->kinds = xrealloc(r->kinds, (size_t)r->kinds_cap * sizeof(*r->kinds));
+	}
+	k = &r->kinds[r->nkinds++];
+	k->reason = reason;
+	snprintf(k->field, sizeof(k->field), "%s", field);
+	k->count = count;
+	k->line = line;
+	snprintf(k->message, sizeof(k->message), "%s", message);
 }

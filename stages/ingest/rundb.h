@@ -30,7 +30,24 @@ struct load_record {
 	const char *status;        /* "loaded" or "failed" */
 	long reject_count[R_COUNT];
 	long reject_line[R_COUNT]; /* first line rejected for each reason */
+	struct reject_kind *kinds; /* by reason and field (reject_kind_add()) */
+	int nkinds, kinds_cap;
 };
+
+/* The rejects of one reason for one field ("" for the whole record):
+ * how many, and the first one's line and message (which names the field
+ * and what was expected, never the value). */
+struct reject_kind {
+	enum reason reason;
+	char field[32];
+	long count, line;
+	char message[160];
+};
+
+/* Count count rejects of reason for field into r, the first at line
+ * with message; a kind r has seen keeps its first line and message. */
+void reject_kind_add(struct load_record *r, enum reason reason, const char *field,
+		     long count, long line, const char *message);
 
 /* Create ingest's tables if missing.  Returns 0 or -1 (err_msg() set). */
 int rundb_init(sqlite3 *db);

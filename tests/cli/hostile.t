@@ -186,11 +186,12 @@ test_expect_success 'a 16 MB line on standard input: one reject, the file fails,
 		test_must_fail --code 1 cco-ingest -c ing/p.ini --layout evil - 2>err &&
 	cat >expect <<-\EOF &&
 	cco-ingest: -: extract 1 (evil): 1 rows, 0 accepted, 1 rejected, 0 rows written
-	cco-ingest: -:   malformed_csv: 1 (e.g. line 2)
-	cco-ingest: -: 100.00% of rows rejected, over the threshold of 1.00%: nothing committed
+	cco-ingest: -:   malformed_csv: 1, e.g. line 2: the record is longer than 8388608 bytes
+	cco-ingest: -: 100.00% of rows rejected, over the threshold of 1.00%: nothing loaded; the rejects are in 000001-rejects.rec.zst
+	cco-ingest: 1 file over the reject threshold of 1.00%: - 100.00%
 	EOF
 	test_cmp expect err &&
-	ls iws/ingest >out && test_cmp /dev/null out
+	ls iws/ingest >out && echo 000001-rejects.rec.zst >kept && test_cmp kept out
 '
 
 # The 2 GB line itself only with the plain build: about 6 s there, far

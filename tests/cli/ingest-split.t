@@ -161,7 +161,7 @@ test_expect_success 'every default extract: members in one part, the rest in two
 	test_cmp err1 err2
 '
 
-test_expect_success 'a split file that fails the threshold commits nothing' '
+test_expect_success 'a split file that fails the threshold commits its rejects alone, whole' '
 	rm -rf ws &&
 	cco-ingest -c cfg.ini "$FIX/cco/members.csv" 2>/dev/null &&
 	test_must_fail --code 1 cco-ingest -c cfg.ini --set limits.split_kb=0 \
@@ -169,8 +169,10 @@ test_expect_success 'a split file that fails the threshold commits nothing' '
 		"$FIX/bad/medical_claims.csv" 2>err &&
 	test_grep "66.67% of rows rejected" err &&
 	ls -a ws/ingest >names &&
-	printf ".\n..\n000001-members.rec.zst\n000001-rejects.rec.zst\n" >expect &&
-	test_cmp expect names
+	printf ".\n..\n000001-members.rec.zst\n000001-rejects.rec.zst\n000002-rejects.rec.zst\n" >expect &&
+	test_cmp expect names &&
+	cco-cat -H ws/ingest/000002-rejects.rec.zst >out &&
+	test_cmp "$FIX/bad-expect/rejects.tsv" out
 '
 
 test_done

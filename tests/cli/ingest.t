@@ -145,7 +145,7 @@ test_expect_success 'a date seen before is judged again the same way' '
 	sed -n "1p; 2p; 2p; 8p; 8p; 9p; 9p" "$FIX/bad/medical_claims.csv" >dates.csv &&
 	cco-ingest -c cfg.ini --layout cco-medical-claims dates.csv 2>err &&
 	test_grep "6 rows, 2 accepted, 4 rejected" err &&
-	test_grep "invalid_date: 4 (e.g. line 4)" err
+	test_grep "invalid_date(svc_from): 4, e.g. line 4: svc_from is not a date written YYYY-MM-DD$" err
 '
 
 test_expect_success 'the latest plausible date is 2027-12-31 for 2025, whatever the as-of date' '
@@ -158,7 +158,7 @@ test_expect_success 'the latest plausible date is 2027-12-31 for 2025, whatever 
 		cco-ingest -c cfg.ini --set run.as_of=$as_of --set run.workspace=ws-$as_of \
 			--layout cco-medical-claims late.csv 2>err &&
 		test_grep "3 rows, 2 accepted, 1 rejected" err &&
-		test_grep "invalid_date: 1 (e.g. line 4)" err || return 1
+		test_grep "invalid_date(adjudicated_date): 1, e.g. line 4: adjudicated_date is outside the plausible range$" err || return 1
 	done
 '
 
@@ -169,7 +169,7 @@ test_expect_success 'a claim line number of -1 or 0 is rejected as invalid_value
 	done &&
 	cco-ingest -c cfg.ini --layout cco-medical-claims lines.csv 2>err &&
 	test_grep "4 rows, 2 accepted, 2 rejected" err &&
-	test_grep "invalid_value: 2 (e.g. line 3)" err
+	test_grep "invalid_value(line_no): 2, e.g. line 3: line_no does not match pattern positive$" err
 '
 
 test_expect_success 'a procedure code with modifiers written into it is accepted, and normalize splits it' '
@@ -181,7 +181,7 @@ test_expect_success 'a procedure code with modifiers written into it is accepted
 	done &&
 	cco-ingest -c cfg.ini --set run.workspace=ws9 --layout cco-medical-claims procs.csv 2>err &&
 	test_grep "7 rows, 4 accepted, 3 rejected" err &&
-	test_grep "invalid_code: 3 (e.g. line 6)" err &&
+	test_grep "invalid_code(procedure_code): 3, e.g. line 6" err &&
 	cco-normalize -q -c cfg.ini --set run.workspace=ws9 \
 		--set paths.valuesets="$CCO_ROOT/config/valuesets" &&
 	cco-cat -H ws9/normalize/claims.rec.zst |
@@ -195,22 +195,49 @@ test_expect_success 'logs carry no member ids or codes' '
 	! grep -E "M00|F32|99213|1234567" err
 '
 
-test_expect_success 'over the reject threshold: exit 1, nothing committed, load failed' '
+test_expect_success 'over the reject threshold: exit 1, no rows loaded, the rejects kept, load failed' '
 	rm -rf ws && config "$FIX/cco" &&
 	cco-ingest -c cfg.ini "$FIX/cco/members.csv" 2>/dev/null &&
 	test_must_fail --code 1 cco-ingest -c cfg.ini --layout cco-medical-claims "$FIX/bad/medical_claims.csv" 2>err &&
-	test_grep "medical_claims.csv: 66.67% of rows rejected, over the threshold of 1.00%: nothing committed" err &&
+	test_grep "medical_claims.csv: 66.67% of rows rejected, over the threshold of 1.00%: nothing loaded; the rejects are in 000002-rejects.rec.zst$" err &&
 	ls ws/ingest >out &&
-	printf "000001-members.rec.zst\n000001-rejects.rec.zst\n" >expect &&
+	printf "000001-members.rec.zst\n000001-rejects.rec.zst\n000002-rejects.rec.zst\n" >expect &&
 	test_cmp expect out &&
+	test_mode ws/ingest/000002-rejects.rec.zst 600 &&
+	cco-cat -H ws/ingest/000002-rejects.rec.zst >out &&
+	test_cmp "$FIX/bad-expect/rejects.tsv" out &&
 	sql "SELECT seq, status FROM extract" >out &&
 	printf "1 loaded\n2 failed\n" >expect &&
 	test_cmp expect out
 '
 
+test_expect_success 'the last line names every file over the threshold, with its rate' '
+	mkdir -p two && cp "$FIX/bad/medical_claims.csv" two/a.csv && cp two/a.csv two/b.csv &&
+	test_must_fail --code 1 cco-ingest -c cfg.ini --layout cco-medical-claims two/a.csv two/b.csv 2>err &&
+	tail -1 err >last &&
+	echo "cco-ingest: 2 files over the reject threshold of 1.00%: a.csv 66.67%, b.csv 66.67%" >expect &&
+	test_cmp expect last
+'
+
+test_expect_success 'rejects are counted by reason and field in the run database' '
+	sql "SELECT reason, field, count, example_line FROM extract_reject WHERE seq = 2 ORDER BY 1, 2" >out &&
+	grep -q "^invalid_date svc_from 2 8$" out && grep -q "^column_count  1 5$" out
+'
+
+test_expect_success 'a run database from before fields were counted is upgraded in place' '
+	sqlite3 ws/cco.db "CREATE TABLE r AS SELECT seq, reason, sum(count) AS count, min(example_line) AS example_line FROM extract_reject GROUP BY 1, 2;
+		DROP TABLE extract_reject;
+		CREATE TABLE extract_reject (seq INTEGER NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL, example_line INTEGER NOT NULL, PRIMARY KEY (seq, reason));
+		INSERT INTO extract_reject SELECT * FROM r; DROP TABLE r" &&
+	n=$(sqlite3 ws/cco.db "SELECT count(*) FROM extract_reject") &&
+	cco-ingest -q -c cfg.ini "$FIX/cco/members.csv" &&
+	sqlite3 ws/cco.db "SELECT count(*), count(DISTINCT field) FROM extract_reject" >out &&
+	echo "$n|1" >expect && test_cmp expect out
+'
+
 test_expect_success 'a failed file can be loaded again once the threshold allows' '
 	cco-ingest -c cfg.ini --set limits.reject_threshold=0.9 --layout cco-medical-claims "$FIX/bad/medical_claims.csv" 2>err &&
-	test_grep "extract 3 (cco-medical-claims): 15 rows, 5 accepted" err
+	test_grep "extract 5 (cco-medical-claims): 15 rows, 5 accepted" err
 '
 
 test_expect_success 'without a members file the member check is skipped' '
@@ -225,7 +252,7 @@ test_expect_success 'members of earlier loads are known to later runs' '
 	sed "2s/M0000002/M0000009/" "$FIX/cco/immunizations.csv" >immunizations.csv &&
 	cco-ingest -c cfg.ini --set limits.reject_threshold=1 immunizations.csv 2>err &&
 	test_grep "2 rows, 1 accepted, 1 rejected" err &&
-	test_grep "unknown_member: 1 (e.g. line 2)" err
+	test_grep "unknown_member(member_id): 1, e.g. line 2: member_id is not in any loaded members file$" err
 '
 
 test_expect_success 'a 0-byte file does not fit a layout with a header; a header-only file loads no rows' '
@@ -263,11 +290,11 @@ test_expect_success 'an open quote takes the lines up to its closing quote into 
 	  echo "M3,2025-01-02,4548-4,7,%"; } >odd/lab_results.csv &&
 	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
 	test_grep "2 rows, 1 accepted, 1 rejected" err &&
-	test_grep "malformed_csv: 1 (e.g. line 2)" err &&
+	test_grep "malformed_csv: 1, e.g. line 2: the record is not valid delimited text" err &&
 	sed -i "3s/\"//" odd/lab_results.csv &&
 	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
 	test_grep "1 rows, 0 accepted, 1 rejected" err &&
-	test_grep "malformed_csv: 1 (e.g. line 2)" err &&
+	test_grep "malformed_csv: 1, e.g. line 2: the record is not valid delimited text" err &&
 	grep -q "a quote that no line closes takes every line to the end of the" \
 		"$CCO_ROOT/stages/ingest/cco-ingest.1"
 '
@@ -286,7 +313,7 @@ test_expect_success 'NUL bytes reject the row as invalid_encoding' '
 	printf "member_id,result_date,loinc,value,unit\nM1,2025-01-02,4548-4,7\0,%%\nM2,2025-01-02,4548-4,8,%%\n" >odd/lab_results.csv &&
 	cco-ingest -c cfg.ini --set limits.reject_threshold=1 odd/lab_results.csv 2>err &&
 	test_grep "2 rows, 1 accepted, 1 rejected" err &&
-	test_grep "invalid_encoding: 1 (e.g. line 2)" err
+	test_grep "invalid_encoding: 1, e.g. line 2: the record holds invalid UTF-8" err
 '
 
 test_expect_success 'a file read from a pipe, with --layout' '

@@ -20,7 +20,8 @@ run() { cco-pipeline run -c cfg/pipeline.ini --set limits.reject_threshold=0.05 
 test_expect_success 'a run that rejected rows says how many, by reason, and warns once' '
 	run >out 2>err &&
 	test_grep "^cco-pipeline: run 1 ok: ingest ran, .*, export ran; [1-9][0-9]* rows rejected\$" out &&
-	test_grep "^              rejected [1-9][0-9]*: [a-z_]* [0-9]*, " out &&
+	test_grep "^              rejected [1-9][0-9]*: [a-z_]*\(([a-z_]*)\)\? [0-9]*, " out &&
+	test_grep "rejected [1-9][0-9]*: .*invalid_date(svc_from) [1-9][0-9]*" out &&
 	test $(wc -l <err) -eq 1 &&
 	test_grep "^cco-pipeline: warning: run 1 rejected [0-9]* of [0-9]* rows read ([0-9.]*%), over limits.reject_warning (0.10%)" err
 '
