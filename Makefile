@@ -59,7 +59,6 @@ $(BIN)/$(basename $(notdir $(1))): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(dir 
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(filter %.a,$$^) $$(LIBS)
 endef
 $(foreach m,$(PROG_MANS),$(eval $(call PROGRAM_RULE,$(m))))
-# The driver's pre-flight loads the layouts with ingest's own loader.
 
 $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o $(LIBCCO)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LIBS)

@@ -154,7 +154,7 @@ int cli_main(const struct cli_program *p, int argc, char **argv, void *state)
 		cfg = cli_load_config(&cli);
 	if (p->lock)
 		cli_lock_workspace(cfg);
-	status = p->run(&cli, cfg, argc - optind, argv + optind, state);
+	status = p->run(&(struct cli_run){ &cli, cfg, argc - optind, argv + optind, state });
 	config_free(cfg);
 	free(cli.sets);
 	free(usage);

@@ -59,6 +59,15 @@ extern const struct cli_help cli_help_stage[];
  * loaded, the workspace locked, the stages' exit-status line. */
 #define CLI_STAGE .closing = CLI_EXIT_STAGE, .config = 1, .lock = 1
 
+/* What a program's run function is given. */
+struct cli_run {
+	struct cli *cli;
+	struct config *cfg;   /* NULL unless the program loads one */
+	int argc;             /* the operands */
+	char **argv;
+	void *state;          /* cli_main()'s */
+};
+
 /* What one program adds to the skeleton cli_main() runs: its --help, its
  * own options and its run function.  Every program's main() is one call
  * to cli_main() with its own cli_program. */
@@ -80,8 +89,8 @@ struct cli_program {
 	void (*check)(struct cli *cli, int argc, char **argv, void *state);
 	int config;                   /* load the configuration */
 	int lock;                     /* and take the workspace lock */
-	/* the work: argc/argv are the operands; returns the exit status */
-	int (*run)(struct cli *cli, struct config *cfg, int argc, char **argv, void *state);
+	/* the work; returns the exit status */
+	int (*run)(const struct cli_run *in);
 };
 
 /* The skeleton of every program: set up messages, parse the common and

@@ -251,9 +251,10 @@ static void ingest_option(struct cli *cli, int opt, const char *arg, void *force
 		*(const char **)forced = arg;
 }
 
-static int ingest_run(struct cli *cli, struct config *cfg, int argc, char **argv,
-		      void *forced)
+static int ingest_run(const struct cli_run *run)
 {
+	struct config *cfg = run->cfg;
+	const char **forced = run->state;
 	struct layouts ls = { NULL, 0, 0 };
 	struct ingest in;
 	struct job *jobs;
@@ -261,7 +262,7 @@ static int ingest_run(struct cli *cli, struct config *cfg, int argc, char **argv
 	int status = CCO_EXIT_OK;
 
 	load_layouts(&ls, cfg);
-	jobs = plan(cli, cfg, &ls, *(const char **)forced, argv, argc, &njobs);
+	jobs = plan(run->cli, cfg, &ls, *forced, run->argv, run->argc, &njobs);
 	memset(&in, 0, sizeof(in));
 	open_workspace(&in, cfg);
 	if (njobs == 0)

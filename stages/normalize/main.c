@@ -223,15 +223,14 @@ static void release(struct norm *n)
 	norm_free_part_sums(n);
 }
 
-static int normalize_run(struct cli *cli, struct config *cfg, int argc, char **argv,
-			 void *state)
+static int normalize_run(const struct cli_run *in)
 {
+	struct config *cfg = in->cfg;
 	struct counts c[NKINDS];
 	struct norm n;
 	char *db;
 	int rc;
 
-	(void)cli, (void)argc, (void)argv, (void)state;
 	setup(&n, cfg);
 	memset(c, 0, sizeof(c));
 	for (int i = 0; i < NKINDS; i++)

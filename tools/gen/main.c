@@ -293,16 +293,16 @@ static void report(const struct gen *g)
 	msg_info("%llu damaged rows listed in bad_rows_manifest.csv", total);
 }
 
-static int gen_run(struct cli *cli, struct config *cfg, int argc, char **argv, void *state)
+static int gen_run(const struct cli_run *in)
 {
-	struct args *a = state;
+	struct cli *cli = in->cli;
+	struct args *a = in->state;
 	struct gen *g = xcalloc(1, sizeof(*g));
 	struct codelist lib;
 	struct valuesets *vs;
 	char *vsdir = valueset_dir(cli, a);
 	int ok;
 
-	(void)cfg, (void)argc, (void)argv;
 	/* The pipeline's own reader must accept what the generator draws from. */
 	if (!(vs = vs_load(vsdir)))
 		die(CCO_EXIT_USAGE, "%s", err_msg());

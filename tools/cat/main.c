@@ -136,13 +136,12 @@ static void cat_check(struct cli *cli, int argc, char **argv, void *state)
 		cli_usage_error(cli, "no input file");
 }
 
-static int cat_run(struct cli *cli, struct config *cfg, int argc, char **argv, void *state)
+static int cat_run(const struct cli_run *in)
 {
 	int status = CCO_EXIT_OK;
 
-	(void)cli, (void)cfg;
-	for (int i = 0; i < argc; i++) {
-		if (cat_file(argv[i], state) < 0) {
+	for (int i = 0; i < in->argc; i++) {
+		if (cat_file(in->argv[i], in->state) < 0) {
 			fflush(stdout);
 			msg_error("%s", err_msg());
 			status = CCO_EXIT_FAIL;

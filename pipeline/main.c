@@ -465,14 +465,13 @@ static int command(const struct opts *o, const struct config *c, const char *ws)
 	return status;
 }
 
-static int pipeline_run(struct cli *cli, struct config *c, int argc, char **argv,
-			void *state)
+static int pipeline_run(const struct cli_run *in)
 {
-	struct opts *o = state;
+	struct config *c = in->cfg;
+	struct opts *o = in->state;
 	const char *ws = config_str(c, "run.workspace");
 	int status;
 
-	(void)cli, (void)argc, (void)argv;
 	if (fs_mkdirs(ws, AFILE_PHI_DIR) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;

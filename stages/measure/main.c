@@ -212,16 +212,16 @@ static void measure_option(struct cli *cli, int opt, const char *arg, void *chec
 		*(int *)check_only = 1;
 }
 
-static int measure_run(struct cli *cli, struct config *cfg, int argc, char **argv,
-		       void *check_only)
+static int measure_run(const struct cli_run *in)
 {
+	struct config *cfg = in->cfg;
+	int *check_only = in->state;
 	struct stage st = { 0 };
 	int status;
 
-	(void)cli, (void)argc, (void)argv;
 	st.cfg = cfg;
 	st.ws = config_str(cfg, "run.workspace");
-	status = run(&st, *(int *)check_only);
+	status = run(&st, *check_only);
 	stage_release(&st);
 	return status;
 }

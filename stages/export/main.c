@@ -427,13 +427,12 @@ static void stage_release(struct stage *st)
 	free(st->dir);
 }
 
-static int export_run(struct cli *cli, struct config *cfg, int argc, char **argv,
-		      void *state)
+static int export_run(const struct cli_run *in)
 {
+	struct config *cfg = in->cfg;
 	struct stage st = { 0 };
 	int status;
 
-	(void)cli, (void)argc, (void)argv, (void)state;
 	st.cfg = cfg;
 	st.ws = config_str(cfg, "run.workspace");
 	st.key.measurement_year = (int)config_int(cfg, "run.measurement_year");

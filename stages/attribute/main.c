@@ -360,13 +360,12 @@ static int attribution_date(const struct config *cfg, int my, int as_of)
 	return as_of < year_end ? as_of : year_end;
 }
 
-static int attribute_run(struct cli *cli, struct config *cfg, int argc, char **argv,
-			 void *state)
+static int attribute_run(const struct cli_run *in)
 {
+	struct config *cfg = in->cfg;
 	struct run r = { 0 };
 	int status;
 
-	(void)cli, (void)argc, (void)argv, (void)state;
 	r.cfg = cfg;
 	r.ws = xstrdup(config_str(cfg, "run.workspace"));
 	r.my = (int)config_int(cfg, "run.measurement_year");
