@@ -25,7 +25,7 @@ static const char *const in_files[NIN] = { "members", "enrollment", "pcp_assignm
 static const char *const in_kinds[NIN] = { "members", "enrollment_spans", "pcp_assignments", "claims" };
 static const char *const out_files[NOUT] = { "partner_months", "attribution", "attribution_audit" };
 
-struct run {
+struct stage {
 	const struct config *cfg;
 	char *ws;
 	int my, as_of;
@@ -61,7 +61,7 @@ static int field_date(const struct rec_row *row, int col, int dflt, int *out, co
 	return 0;
 }
 
-static int load_spans(struct run *r)
+static int load_spans(struct stage *r)
 {
 	struct mstream *ms = r->in[IN_ENROLLMENT];
 	int cs = r->span_col.start, ce = r->span_col.end, cp = r->span_col.partner;
@@ -83,7 +83,7 @@ static int load_spans(struct run *r)
 	return rc;
 }
 
-static int load_assignments(struct run *r)
+static int load_assignments(struct stage *r)
 {
 	struct mstream *ms = r->in[IN_PCP];
 	int cn = r->asg_col.npi, cc = r->asg_col.clinic;
@@ -111,7 +111,7 @@ static int load_assignments(struct run *r)
 /* The member's qualifying primary-care services: paid lines in the
  * lookback window, with a code in the visit value set, by a provider the
  * roster marks as primary care. */
-static int load_services(struct run *r)
+static int load_services(struct stage *r)
 {
 	struct mstream *ms = r->in[IN_CLAIMS];
 	int cd = r->svc_col.date, cp = r->svc_col.code;
@@ -141,7 +141,7 @@ static int load_services(struct run *r)
 
 /* Skip rows of members that come before id in every input but members:
  * normalize only writes members it knows, so these are counted, not lost. */
-static int skip_orphans(struct run *r, const char *id)
+static int skip_orphans(struct stage *r, const char *id)
 {
 	for (int i = IN_ENROLLMENT; i < NIN; i++)
 		if (mstream_skip_before(r->in[i], id, &r->orphan_rows) < 0)
@@ -149,7 +149,7 @@ static int skip_orphans(struct run *r, const char *id)
 	return 0;
 }
 
-static void count_partner(struct run *r, const struct member *m)
+static void count_partner(struct stage *r, const struct member *m)
 {
 	int p = enr_partner(m->spans, m->nspans, date_from_ymd(1900, 1, 1), r->pcp.on,
 			    0, ENR_LAST);
@@ -166,7 +166,7 @@ static void count_partner(struct run *r, const struct member *m)
 }
 
 /* One member: gather its rows from every input, write its outputs. */
-static int attribute_member(struct run *r, const char *id)
+static int attribute_member(struct stage *r, const char *id)
 {
 	struct rec_row row;
 
@@ -187,7 +187,7 @@ static int attribute_member(struct run *r, const char *id)
 }
 
 /* Value sets named by attribute.visit_valueset and .taxonomy_valueset. */
-static int find_valuesets(struct run *r, const struct valuesets *vs,
+static int find_valuesets(struct stage *r, const struct valuesets *vs,
 			  const struct valueset **taxonomy)
 {
 	static const char *const keys[] = { "attribute.visit_valueset",
@@ -205,7 +205,7 @@ static int find_valuesets(struct run *r, const struct valuesets *vs,
 	return 0;
 }
 
-static int open_inputs(struct run *r, const struct valueset *taxonomy)
+static int open_inputs(struct stage *r, const struct valueset *taxonomy)
 {
 	char *path = xasprintf("%s/normalize/providers.rec.zst", r->ws);
 	int rc = roster_load(&r->roster, path, taxonomy);
@@ -240,7 +240,7 @@ static int open_inputs(struct run *r, const struct valueset *taxonomy)
 	return 0;
 }
 
-static int open_outputs(struct run *r)
+static int open_outputs(struct stage *r)
 {
 	static const char *const sort[NOUT] = { "member_id,month", "member_id",
 						"member_id,rank" };
@@ -249,7 +249,7 @@ static int open_outputs(struct run *r)
 				  sort);
 }
 
-static int record_counts(struct run *r)
+static int record_counts(struct stage *r)
 {
 	struct db_count *c = xcalloc((size_t)(8 + r->by_partner_n), sizeof(*c));
 	char *db = xasprintf("%s/cco.db", r->ws);
@@ -269,7 +269,7 @@ static int record_counts(struct run *r)
 	return rc;
 }
 
-static void print_summary(const struct run *r)
+static void print_summary(const struct stage *r)
 {
 	char on[DATE_ISO_LEN + 1];
 
@@ -291,7 +291,7 @@ static void print_summary(const struct run *r)
 }
 
 /* The pass over members.  Returns 0 or -1 with err_msg() set. */
-static int attribute_all(struct run *r)
+static int attribute_all(struct stage *r)
 {
 	const char *id;
 
@@ -308,7 +308,7 @@ static int attribute_all(struct run *r)
 	return 0;
 }
 
-static void run_release(struct run *r)
+static void run_release(struct stage *r)
 {
 	for (int i = 0; i < NIN; i++)
 		mstream_close(r->in[i]);
@@ -320,7 +320,7 @@ static void run_release(struct run *r)
 	free(r->ws);
 }
 
-static int run_stage(struct run *r)
+static int run_stage(struct stage *r)
 {
 	struct valuesets *vs = vs_load(config_str(r->cfg, "paths.valuesets"));
 	const struct valueset *taxonomy = NULL;
@@ -363,7 +363,7 @@ static int attribution_date(const struct config *cfg, int my, int as_of)
 static int attribute_run(const struct cli_run *in)
 {
 	struct config *cfg = in->cfg;
-	struct run r = { 0 };
+	struct stage r = { 0 };
 	int status;
 
 	r.cfg = cfg;
