@@ -196,7 +196,8 @@ static int add_gap_rows(struct wl *w, const struct who *who)
 	int rc = 0;
 
 	sorting = w;
-	qsort(w->gap, w->ngap, sizeof(*w->gap), cmp_gap);
+	if (w->ngap > 1)
+		qsort(w->gap, w->ngap, sizeof(*w->gap), cmp_gap);
 	for (size_t a = 0, b; rc == 0 && a < w->ngap; a = b) {
 		for (b = a + 1; b < w->ngap &&
 		     !strcmp(AT(w, w->gap[b].partner), AT(w, w->gap[a].partner)) &&

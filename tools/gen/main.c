@@ -304,11 +304,18 @@ static int gen_run(const struct cli_run *in)
 	int ok;
 
 	/* The pipeline's own reader must accept what the generator draws from. */
-	if (!(vs = vs_load(vsdir)))
+	if (!(vs = vs_load(vsdir))) {
+		free(vsdir);
+		free(g);
 		die(CCO_EXIT_USAGE, "%s", err_msg());
+	}
 	vs_free(vs);
-	if (codelist_load(&lib, vsdir) < 0 || codes_init(&g->c, &lib) < 0)
-		die(CCO_EXIT_USAGE, "%s: %s", vsdir, err_msg());
+	if (codelist_load(&lib, vsdir) < 0 || codes_init(&g->c, &lib) < 0) {
+		err_set("%s: %s", vsdir, err_msg());
+		free(vsdir);
+		free(g);
+		die(CCO_EXIT_USAGE, "%s", err_msg());
+	}
 	free(vsdir);
 	g->o = a->o;
 	g->dmg.rate = a->o.bad_rate;
