@@ -100,13 +100,18 @@ test_expect_success 'never on a non-terminal, nor with -q' '
 	! test -s tty
 '
 
+# A progress line needs 4096 members and a quarter of a second: 20,000
+# members natively, far fewer under valgrind (whose wrappers are scripts).
+n=20000 hist=2
+head -c 2 "$CCO_BIN/cco-gen" | grep -q "#!" && n=5000 hist=0
+
 test_expect_success 'a stage writes its progress lines to the descriptor the driver names' '
-	CCO_PROGRESS_FD=3 cco-gen -c cfg/pipeline.ini --members 20000 --year 2025 \
+	CCO_PROGRESS_FD=3 cco-gen -c cfg/pipeline.ini --members $n --year 2025 --history $hist \
 		--out big 3>progress 2>err &&
 	test_grep "^members: [0-9]* rows" progress &&
 	! grep -q "MB/s" err &&
-	cco-gen -c cfg/pipeline.ini --members 20000 --year 2025 --out big2 2>err &&
-	test_grep "cco-gen: 20000 members" err && ! grep -q "MB/s" err
+	cco-gen -c cfg/pipeline.ini --members $n --year 2025 --history $hist --out big2 2>err &&
+	test_grep "cco-gen: $n members" err && ! grep -q "MB/s" err
 '
 
 test_done
