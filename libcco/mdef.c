@@ -635,3 +635,11 @@ void mdef_free(struct measure_set *s)
 	free(s->builtin);
 	free(s);
 }
+
+const struct measure *mdef_find(const struct measure_set *s, const char *id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->m[i].id, id) == 0)
+			return &s->m[i];
+	return NULL;
+}

@@ -101,6 +101,9 @@ struct measure_set *mdef_load_dir(const char *dir, const struct valuesets *vs);
 /* Load one file into a set (for tests and single-measure runs). */
 struct measure_set *mdef_load_file(const char *path, const struct valuesets *vs);
 
+/* The measure of s with id, or NULL. */
+const struct measure *mdef_find(const struct measure_set *s, const char *id);
+
 /* The slot of value set name, added to s if no measure uses it, so the
  * members read for s carry its hits too (the care criteria's conditions:
  * care.h).  Call before the code index is built.  Returns the slot, or -1

@@ -225,6 +225,11 @@ int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known
  * closed on as_of. */
 int gap_closable(const char *deadline, const char *as_of);
 
+/* The file name ID + EXT for a partner or clinic id (NONE + EXT for ""),
+ * or NULL if the id cannot name a file (a leading dot, a byte other than
+ * letters, digits, '.', '_', '-'). */
+char *export_file_name(const char *id, const char *none, const char *ext);
+
 /* Gap lists: the members in a denominator, not excluded and not in the
  * numerator of a measure that yields gaps, one file per partner. */
 struct gap_files {

@@ -47,13 +47,10 @@ static const char *const result_col[R_NCOLS] = {
 
 int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known)
 {
-	for (int i = 0; i < ms->n; i++)
-		if (strcmp(ms->m[i].id, id) == 0) {
-			*known = 1;
-			return ms->m[i].gaps;
-		}
-	*known = 0;
-	return 0;
+	const struct measure *m = mdef_find(ms, id);
+
+	*known = m != NULL;
+	return m && m->gaps;
 }
 
 int gap_closable(const char *deadline, const char *as_of)
@@ -145,20 +142,20 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 	return rc < 0 ? -1 : 0;
 }
 
-/* The file name for a partner id, or NULL if the id cannot be one. */
-static char *file_name(const char *partner)
+char *export_file_name(const char *id, const char *none, const char *ext)
 {
-	if (!*partner)
-		return xstrdup("unassigned.csv");
-	if (partner[0] == '.' || partner[strspn(partner, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-						"abcdefghijklmnopqrstuvwxyz0123456789._-")])
+	const char *ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+
+	if (!*id)
+		return xasprintf("%s%s", none, ext);
+	if (id[0] == '.' || id[strspn(id, ok)])
 		return NULL;
-	return xasprintf("%s.csv", partner);
+	return xasprintf("%s%s", id, ext);
 }
 
 static int open_list(struct gap_files *g, const char *partner)
 {
-	char *name = file_name(partner), *path;
+	char *name = export_file_name(partner, "unassigned", ".csv"), *path;
 	int rc;
 
 	if (!name)

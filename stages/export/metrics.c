@@ -48,13 +48,6 @@ static void start_block(struct metrics *m)
 }
 
 
-static const struct measure *find_measure(const struct measure_set *ms, const char *id)
-{
-	for (int i = 0; i < ms->n; i++)
-		if (strcmp(ms->m[i].id, id) == 0)
-			return &ms->m[i];
-	return NULL;
-}
 
 /* Add one aggregate row f (measure, sub, stratum, partner, clinic, counts). */
 static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
@@ -77,7 +70,7 @@ static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
 	if (c[1] > c[0] || c[2] > c[0] - c[1])
 		return err_set("counts do not add up (numerator over denominator less exclusions)");
 	if (new_block) {
-		const struct measure *me = find_measure(ms, f[AGG(measure_id)]);
+		const struct measure *me = mdef_find(ms, f[AGG(measure_id)]);
 
 		if (!me)
 			return err_set("measure '%s' has no definition in paths.measures",

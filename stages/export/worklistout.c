@@ -61,13 +61,6 @@ static void gaps_tail(FILE *fp, char **f, size_t ngaps)
 	}
 }
 
-static const char *measure_name(const struct measure_set *ms, const char *id)
-{
-	for (int i = 0; i < ms->n; i++)
-		if (strcmp(ms->m[i].id, id) == 0)
-			return ms->m[i].name;
-	return "";
-}
 
 static void gaps_cell(FILE *fp, char **f, size_t ngaps, const struct measure_set *ms)
 {
@@ -76,13 +69,15 @@ static void gaps_cell(FILE *fp, char **f, size_t ngaps, const struct measure_set
 	fputs("<ul>", fp);
 	for (size_t i = 0; i < ngaps; i++, g += WL_GAP_FIELDS) {
 		int closable = strcmp(g[GF_CLOSABLE], "yes") == 0;
+		const struct measure *me;
 
 		fputs(closable ? "<li>" : "<li class=\"late\">", fp);
 		html_text(fp, g[GF_MEASURE]);
 		fputs(" ", fp);
 		html_text(fp, g[GF_SUB]);
 		fputs(": ", fp);
-		html_text(fp, measure_name(ms, g[GF_MEASURE]));
+		me = mdef_find(ms, g[GF_MEASURE]);
+		html_text(fp, me ? me->name : "");
 		if (*g[GF_MISSING]) {
 			fputs("; missing ", fp);
 			html_text(fp, g[GF_MISSING]);
@@ -244,15 +239,6 @@ static void html_row(FILE *fp, const struct kind *k, char **f, size_t nvar,
 	fputs("</td></tr>\n", fp);
 }
 
-/* The file name for an id, or NULL if the id cannot be one. */
-static char *id_file(const char *id, const char *none)
-{
-	const char *ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
-
-	if (!*id)
-		return xstrdup(none);
-	return id[0] == '.' || id[strspn(id, ok)] ? NULL : xstrdup(id);
-}
 
 static int close_clinic(struct clinic_lists *l, int ok)
 {
@@ -275,8 +261,8 @@ static int close_clinic(struct clinic_lists *l, int ok)
 
 static int open_clinic(struct clinic_lists *l, char **f)
 {
-	char *partner = id_file(f[L_PARTNER], "unassigned");
-	char *clinic = id_file(f[L_CLINIC], NO_CLINIC);
+	char *partner = export_file_name(f[L_PARTNER], "unassigned", "");
+	char *clinic = export_file_name(f[L_CLINIC], NO_CLINIC, "");
 	char *dir = NULL, *path;
 	int rc = -1;
 
