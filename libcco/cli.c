@@ -22,6 +22,12 @@ void cli_init(struct cli *cli, const char *prog, const char *usage)
 	msg_init(prog, 0);
 }
 
+void cli_add_set(struct cli *cli, const char *assignment)
+{
+	cli->sets = xrealloc(cli->sets, sizeof(char *) * (size_t)(cli->nsets + 1));
+	cli->sets[cli->nsets++] = assignment;
+}
+
 int cli_common(struct cli *cli, int opt, const char *arg)
 {
 	switch (opt) {
@@ -35,8 +41,7 @@ int cli_common(struct cli *cli, int opt, const char *arg)
 		cli->config_path = arg;
 		return 1;
 	case CLI_OPT_SET:
-		cli->sets = xrealloc(cli->sets, sizeof(char *) * (size_t)(cli->nsets + 1));
-		cli->sets[cli->nsets++] = arg;
+		cli_add_set(cli, arg);
 		return 1;
 	case 'q':
 		cli->verbosity = -1;

@@ -110,6 +110,10 @@ void cli_init(struct cli *cli, const char *prog, const char *usage);
  * option, already reported by getopt) exits 2 with a hint. */
 int cli_common(struct cli *cli, int opt, const char *arg);
 
+/* Add an override "section.key=value" as --set does (assignment, not
+ * copied, must outlive cli): a program's option that sets a key. */
+void cli_add_set(struct cli *cli, const char *assignment);
+
 /* Exit 2 with "PROG: message" and a pointer to --help. */
 void cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));

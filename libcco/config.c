@@ -10,9 +10,11 @@
 #include "date.h"
 #include "num.h"
 #include "err.h"
+#include "shard.h"
 #include "xalloc.h"
 
-enum key_type { T_INT, T_REAL, T_DATE, T_STR, T_CHOICE, T_DIR, T_FILE, T_NEWDIR };
+enum key_type { T_INT, T_REAL, T_DATE, T_STR, T_OPT, T_CHOICE, T_SHARD, T_DIR, T_FILE,
+		T_NEWDIR };
 
 struct key_def {
 	const char *name;  /* "section.key" */
@@ -27,6 +29,10 @@ static const struct key_def keys[] = {
 	{ "run.measurement_year", T_INT, NULL, 2000, 2100, "measurement year (MY)" },
 	{ "run.as_of", T_DATE, NULL, 0, 0, "claims paid through this date count" },
 	{ "run.workspace", T_NEWDIR, "work", 0, 0, "where stage outputs go" },
+	{ "run.shards", T_INT, "1", 1, SHARD_MAX, "member shards a run is split into" },
+	{ "run.jobs", T_INT, "0", 0, SHARD_MAX, "shards run at once on this machine (0: its cores)" },
+	{ "run.executor", T_CHOICE, "local", 0, 0, "local|slurm" },
+	{ "run.shard", T_SHARD, "", 0, 0, "K/N: the shard a stage works on (the driver sets it)" },
 	{ "paths.extracts", T_DIR, "../sample-data/extracts", 0, 0, "raw extract files to load" },
 	{ "paths.layouts", T_DIR, "layouts", 0, 0, "extract layout files (*.ini)" },
 	{ "paths.patterns", T_FILE, "patterns.ini", 0, 0, "field validation patterns (PCRE2)" },
@@ -53,6 +59,18 @@ static const struct key_def keys[] = {
 	{ "export.suppress_threshold", T_INT, "10", 0, 1000, "counts 1..N are suppressed in reports" },
 	{ "export.min_denominator", T_INT, "30", 0, 1000000, "below it: not enough data" },
 	{ "output.compression_level", T_INT, "1", 0, 19, "zstd level of record files (0: none)" },
+	{ "slurm.partition", T_OPT, "", 0, 0, "partition of the jobs (\"\": the cluster's default)" },
+	{ "slurm.account", T_OPT, "", 0, 0, "account charged (\"\": the user's default)" },
+	{ "slurm.ingest_time", T_OPT, "", 0, 0, "time limit of its job (\"\": the partition's)" },
+	{ "slurm.ingest_mem_mb", T_INT, "0", 0, 16777216, "memory of its job, MB (0: the partition's)" },
+	{ "slurm.normalize_time", T_OPT, "", 0, 0, "time limit of its job (\"\": the partition's)" },
+	{ "slurm.normalize_mem_mb", T_INT, "0", 0, 16777216, "memory of its job, MB (0: the partition's)" },
+	{ "slurm.attribute_time", T_OPT, "", 0, 0, "time limit of its job (\"\": the partition's)" },
+	{ "slurm.attribute_mem_mb", T_INT, "0", 0, 16777216, "memory of its job, MB (0: the partition's)" },
+	{ "slurm.measure_time", T_OPT, "", 0, 0, "time limit of its job (\"\": the partition's)" },
+	{ "slurm.measure_mem_mb", T_INT, "0", 0, 16777216, "memory of its job, MB (0: the partition's)" },
+	{ "slurm.export_time", T_OPT, "", 0, 0, "time limit of its job (\"\": the partition's)" },
+	{ "slurm.export_mem_mb", T_INT, "0", 0, 16777216, "memory of its job, MB (0: the partition's)" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -152,6 +170,18 @@ static int check_value(struct config *c, int k, const char *text, const char *di
 			return err_set("%s must be one of %s, not '%s'", d->name, d->help, text);
 		break;
 	}
+	case T_SHARD: {
+		struct shard sh;
+
+		if (*text && shard_parse(text, &sh) < 0)
+			return err_set("%s must be K/N with 1 <= K <= N <= %d, not '%s'",
+				       d->name, SHARD_MAX, text);
+		break;
+	}
+	case T_OPT:
+		if (strchr(text, '\'') || strchr(text, '\n'))
+			return err_set("%s must not hold a quote or a line break", d->name);
+		break;
 	case T_STR:
 		if (!*text)
 			return err_set("%s must not be empty", d->name);
@@ -305,7 +335,7 @@ int config_check(const struct config *c)
 		return err_set("%s: run.as_of '%s' is before measurement year %ld",
 			       c->file, config_str(c, "run.as_of"),
 			       config_int(c, "run.measurement_year"));
-	return 0;
+	return shard_check(c);
 }
 
 static int must_key(const char *key, enum key_type t1, enum key_type t2)

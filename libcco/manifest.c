@@ -12,6 +12,7 @@
 #include "err.h"
 #include "config.h"
 #include "manifest.h"
+#include "shard.h"
 #include "xalloc.h"
 
 /* The name of path's file, without its directory. */
@@ -258,11 +259,21 @@ int manifest_put(const char *dir, const char *file, const struct rec_sum *sum)
 	return rc;
 }
 
+/* WORKSPACE/STAGE, or the shard's (shard.h). */
+static char *stage_dir(const struct config *c, const char *stage)
+{
+	char *root = shard_root_of(c);
+	char *dir = xasprintf("%s/%s", root, stage);
+
+	free(root);
+	return dir;
+}
+
 int stage_outputs_open(const struct config *c, const char *stage, struct rec_writer **w,
 		       int n, const char *const *name, const char *const *kind,
 		       const char *const *sort)
 {
-	char *dir = xasprintf("%s/%s", config_str(c, "run.workspace"), stage);
+	char *dir = stage_dir(c, stage);
 	int rc = rec_writers_open(w, n, dir, name, kind, sort,
 				  (int)config_int(c, "output.compression_level"));
 
@@ -273,7 +284,7 @@ int stage_outputs_open(const struct config *c, const char *stage, struct rec_wri
 int stage_outputs_commit(const struct config *c, const char *stage, struct rec_writer **w,
 			 int n, int ok)
 {
-	char *dir = xasprintf("%s/%s", config_str(c, "run.workspace"), stage);
+	char *dir = stage_dir(c, stage);
 	int rc = manifest_commit(dir, w, n, ok);
 
 	free(dir);

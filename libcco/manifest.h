@@ -46,7 +46,8 @@ int manifest_commit(const char *dir, struct rec_writer **w, int n, int ok);
 
 struct config;
 
-/* A stage's outputs in WORKSPACE/STAGE of configuration c: opened as
+/* A stage's outputs in WORKSPACE/STAGE of configuration c (of its shard,
+ * shard_root_of()): opened as
  * rec_writers_open() does, at output.compression_level, and committed (or
  * aborted, !ok) with their manifest as manifest_commit() does.  Both
  * return 0, or -1 with err_msg() set. */

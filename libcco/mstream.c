@@ -4,10 +4,11 @@
 #include "err.h"
 #include "manifest.h"
 #include "mstream.h"
+#include "recmerge.h"
 #include "xalloc.h"
 
 struct mstream {
-	struct rec_reader *r;
+	struct rec_merge *r;  /* one file, or a sharded run's shards */
 	const struct rec_schema *schema;
 	int member_col;
 	struct rec_row row;  /* the lookahead row, when pending */
@@ -18,29 +19,26 @@ struct mstream {
 	size_t last_len, last_alloc;
 };
 
-struct mstream *mstream_open(const char *path, const struct rec_schema *s,
-			     int from_stage)
+struct mstream *mstream_open_files(char *const *paths, int n, const struct rec_schema *s,
+				   int from_stage)
 {
+	static const char *const key[] = { "member_id" };
 	struct mstream *ms;
-	struct rec_reader *r = rec_reader_open(path);
+	struct rec_merge *r = rec_merge_open(paths, n, s, key, 1, from_stage);
 
 	if (!r)
 		return NULL;
-	if (rec_reader_expect(r, s) < 0 || (from_stage && manifest_expect(r) < 0)) {
-		rec_reader_close(r);
-		return NULL;
-	}
-	rec_reader_prefetch(r);
 	ms = xcalloc(1, sizeof(*ms));
 	ms->r = r;
 	ms->schema = s;
 	ms->member_col = rec_schema_col(s, "member_id");
-	if (ms->member_col < 0) {
-		err_set("%s: kind '%s' has no member_id", path, s->kind);
-		mstream_close(ms);
-		return NULL;
-	}
 	return ms;
+}
+
+struct mstream *mstream_open(const char *path, const struct rec_schema *s,
+			     int from_stage)
+{
+	return mstream_open_files((char *const *)&path, 1, s, from_stage);
 }
 
 /* Make a row pending if one is left.  Returns 1, 0 at end, -1 on error. */
@@ -54,7 +52,7 @@ static int fill(struct mstream *ms)
 		return 1;
 	if (ms->eof || ms->failed)
 		return ms->failed ? -1 : 0;
-	rc = rec_reader_next(ms->r, &ms->row);
+	rc = rec_merge_next(ms->r, &ms->row);
 	if (rc <= 0) {
 		ms->eof = rc == 0;
 		ms->failed = rc < 0;
@@ -67,7 +65,7 @@ static int fill(struct mstream *ms)
 		if (ms->last && strcmp(id, ms->last) < 0) {
 			ms->failed = 1;
 			return err_set("%s:%ld: not sorted by member_id",
-				       rec_reader_path(ms->r), rec_reader_line(ms->r));
+				       rec_merge_path(ms->r), rec_merge_line(ms->r));
 		}
 		xgrow(&ms->last, &ms->last_alloc, n + 1, 1);
 		memcpy(ms->last, id, n + 1);
@@ -136,7 +134,7 @@ void mstream_close(struct mstream *ms)
 {
 	if (!ms)
 		return;
-	rec_reader_close(ms->r);
+	rec_merge_close(ms->r);
 	free(ms->last);
 	free(ms);
 }

@@ -20,6 +20,11 @@ struct mstream;
 struct mstream *mstream_open(const char *path, const struct rec_schema *s,
 			     int from_stage);
 
+/* The n files at paths (the shards of a sharded run, shard.h) read as
+ * one stream, merged by member id, as mstream_open() reads one. */
+struct mstream *mstream_open_files(char *const *paths, int n, const struct rec_schema *s,
+				   int from_stage);
+
 /* The member id of the next unread row, or NULL at the end (or after an
  * error: see mstream_failed).  Valid until the next call on ms. */
 const char *mstream_peek(struct mstream *ms);

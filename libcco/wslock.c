@@ -93,12 +93,42 @@ static int holds(int fd, const char *path)
 	       a.st_ino == b.st_ino && flock(fd, LOCK_EX | LOCK_NB) == 0;
 }
 
+/* The lock at path held by the driver of pid holder (decimal text) for
+ * this stage: an fd on it, or -1 with err_msg() set. */
+static int held_by_driver(const char *path, const char *holder)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	long pid;
+	char *end;
+
+	if (fd < 0)
+		return err_set("cannot open lock '%s': %s", path, strerror(errno));
+	pid = strtol(holder, &end, 10);
+	if (*end || pid <= 0 || holder_pid(fd) != pid) {
+		close(fd);
+		return err_set("the workspace lock '%s' is not held by the run (pid %s) "
+			       "that started this stage", path, holder);
+	}
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) { /* nobody holds it: the driver is gone */
+		close(fd);
+		return err_set("the run (pid %s) that started this stage no longer holds the "
+			       "workspace lock '%s'", holder, path);
+	}
+	return fd;
+}
+
 int wslock_hold(const char *workspace)
 {
-	const char *env = getenv(WSLOCK_ENV);
+	const char *env = getenv(WSLOCK_ENV), *holder = getenv(WSLOCK_HOLDER_ENV);
 	char *path, *end;
 	long fd;
 
+	if (holder && *holder) {
+		path = xasprintf("%s/.lock", workspace);
+		fd = held_by_driver(path, holder);
+		free(path);
+		return (int)fd;
+	}
 	if (env && *env) {
 		fd = strtol(env, &end, 10);
 		path = xasprintf("%s/.lock", workspace);

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "err.h"
 #include "pipeline.h"
+#include "shard.h"
 #include "xalloc.h"
 
 struct ledger {
@@ -31,7 +32,11 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS stage_reject ("
 	" run_id INTEGER NOT NULL REFERENCES run(id), stage TEXT NOT NULL,"
 	" reason TEXT NOT NULL, field TEXT NOT NULL, count INTEGER NOT NULL,"
-	" PRIMARY KEY (run_id, stage, reason, field));";
+	" PRIMARY KEY (run_id, stage, reason, field));"
+	"CREATE TABLE IF NOT EXISTS slurm_job ("
+	" run_id INTEGER NOT NULL REFERENCES run(id), stage TEXT NOT NULL,"
+	" job_id INTEGER NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (run_id, stage));";
 
 /* Columns added to stage_run since it was first made, for ledgers made
  * before them. */
@@ -223,6 +228,41 @@ int ledger_abandon_unfinished(struct ledger *l)
 	return sqlite3_changes(l->db);
 }
 
+int ledger_add_job(struct ledger *l, long long run, const char *stage, long long job)
+{
+	const char *texts[1] = { stage };
+	sqlite3_stmt *st = prepare(l, "INSERT OR REPLACE INTO slurm_job (run_id, stage, job_id)"
+				   " VALUES (?2, ?1, ?3)", 1, texts);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 2, run);
+	sqlite3_bind_int64(st, 3, job);
+	return step_done(l, st);
+}
+
+long long *ledger_take_abandoned_jobs(struct ledger *l, int *n)
+{
+	sqlite3_stmt *st = prepare(l, "SELECT job_id FROM slurm_job WHERE NOT cancelled AND"
+				   " run_id IN (SELECT id FROM run WHERE status = 'abandoned')"
+				   " ORDER BY job_id", 0, NULL);
+	long long *jobs = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (!st)
+		return NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		xgrow(&jobs, &cap, (size_t)*n + 1, sizeof(*jobs));
+		jobs[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_exec(l->db, "UPDATE slurm_job SET cancelled = 1", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		db_fail(l, "write");
+	return jobs;
+}
+
 int ledger_set_input_rows(struct ledger *l, long long run, const char *stage,
 			  long long rows)
 {
@@ -292,22 +332,41 @@ int ledger_ingest_counts(struct ledger *l, long long run, long long since)
 	return rc;
 }
 
+/* Add the output rows of the last good run of stage in (of shard k of n:
+ * that shard's; of every shard when k is 0) to *rows.  0 or -1. */
+static int add_output_rows(struct ledger *l, const struct stage_def *in, int k, int n,
+			   long long *rows)
+{
+	for (int i = k ? k : 1; i <= (k ? k : n); i++) {
+		struct shard sh = { in->per_shard ? i : 1, in->per_shard ? n : 1 };
+		struct stage_record r;
+		char name[64];
+
+		stage_name(in, &sh, name, sizeof(name));
+		if (ledger_last_ok(l, name, &r) < 0)
+			return -1;
+		*rows += r.rows;
+		stage_record_release(&r);
+		if (!in->per_shard)
+			break;
+	}
+	return 0;
+}
+
 int ledger_stage_counts(struct ledger *l, long long run, const struct stage_def *s,
-			long long mark)
+			const struct shard *sh, int nshards, long long mark)
 {
 	long long rows = 0;
+	char name[64];
 
 	if (strcmp(s->name, "ingest") == 0)
 		return ledger_ingest_counts(l, run, mark);
-	for (int i = 0; s->inputs[i]; i++) {
-		struct stage_record r;
-
-		if (ledger_last_ok(l, s->inputs[i], &r) < 0)
+	for (int i = 0; s->inputs[i]; i++)
+		if (add_output_rows(l, &stage_table()[stage_find(s->inputs[i])],
+				    s->per_shard ? sh->k : 0, nshards, &rows) < 0)
 			return -1;
-		rows += r.rows;
-		stage_record_release(&r);
-	}
-	return ledger_set_input_rows(l, run, s->name, rows);
+	stage_name(s, sh, name, sizeof(name));
+	return ledger_set_input_rows(l, run, name, rows);
 }
 
 static char *col_dup(sqlite3_stmt *st, int i)

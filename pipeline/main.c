@@ -16,6 +16,7 @@
 #include "num.h"
 #include "pipeline.h"
 #include "quality.h"
+#include "shard.h"
 #include "valueset.h"
 #include "wslock.h"
 #include "xalloc.h"
@@ -26,6 +27,9 @@ static const struct cli_help help[] = {
 	{ "    --from STAGE", "start at STAGE" },
 	{ "    --to STAGE", "stop after STAGE" },
 	{ "    --only STAGE", "run STAGE alone" },
+	{ "    --shards N", "split the members into N shards (run.shards)" },
+	{ "    --jobs J", "run at most J shards at once (run.jobs; default: the cores)" },
+	{ "    --executor E", "local, or slurm: each stage a Slurm job array (run.executor)" },
 	{ "-n, --dry-run", "say what would run and why; run nothing" },
 	{ "-f, --force", "run the selected stages even if up to date" },
 	{ "    --json", "print the run's summary as JSON" },
@@ -41,17 +45,7 @@ struct opts {
 	int from, to, dry_run, force, json;
 	long long run;
 	char *config_real;  /* -c resolved by realpath(3), owned; NULL if not */
-};
-
-struct plan {
-	int run;                               /* 1: must run */
-	int damaged;                           /* 1: its last outputs fail
-						  verification */
-	char reason[256];
-	struct fingerprint fp;
-	char *prog;
-	char out_digest[HASH_HEX_LEN + 1];     /* current outputs, when skipping */
-	long long rows;
+	char *sets[3];      /* what --shards, --jobs and --executor set, owned */
 };
 
 static int stage_arg(const struct cli *cli, const char *name)
@@ -74,11 +68,25 @@ static void resolve_config_path(struct opts *o)
 		o->cli->config_path = o->config_real;
 }
 
-enum { OPT_FROM = CLI_OPT_PRIVATE, OPT_TO, OPT_ONLY, OPT_JSON };
+enum { OPT_FROM = CLI_OPT_PRIVATE, OPT_TO, OPT_ONLY, OPT_JSON, OPT_SHARDS, OPT_JOBS,
+       OPT_EXECUTOR };
+
+/* --shards, --jobs, --executor: set key (slot i of o->sets) to arg, when
+ * it is valid, as --set KEY=ARG would. */
+static void set_key(struct opts *o, struct cli *cli, int i, const char *key, const char *arg,
+		    int valid, const char *what)
+{
+	if (!valid)
+		cli_usage_error(cli, "%s must be %s, not '%s'", key, what, arg);
+	free(o->sets[i]);
+	o->sets[i] = xasprintf("%s=%s", key, arg);
+	cli_add_set(cli, o->sets[i]);
+}
 
 static void pipeline_option(struct cli *cli, int opt, const char *arg, void *state)
 {
 	struct opts *o = state;
+	long long n;
 
 	switch (opt) {
 	case OPT_FROM: o->from = stage_arg(cli, arg); break;
@@ -87,6 +95,18 @@ static void pipeline_option(struct cli *cli, int opt, const char *arg, void *sta
 	case 'n': o->dry_run = 1; break;
 	case 'f': o->force = 1; break;
 	case OPT_JSON: o->json = 1; break;
+	case OPT_SHARDS:
+		set_key(o, cli, 0, "run.shards", arg, num_parse(arg, 1, SHARD_MAX, &n) == 0,
+			"a number from 1 to 1024");
+		break;
+	case OPT_JOBS:
+		set_key(o, cli, 1, "run.jobs", arg, num_parse(arg, 0, SHARD_MAX, &n) == 0,
+			"a number from 0 to 1024");
+		break;
+	case OPT_EXECUTOR:
+		set_key(o, cli, 2, "run.executor", arg,
+			!strcmp(arg, "local") || !strcmp(arg, "slurm"), "local or slurm");
+		break;
 	}
 }
 
@@ -114,124 +134,43 @@ static void pipeline_check(struct cli *cli, int argc, char **argv, void *state)
 	resolve_config_path(o);
 }
 
-/* Decide whether stage s must run, and why.  Returns 0 or -1. */
-static int plan_stage(const struct stage_def *s, const struct config *c,
-		      const struct valuesets *vs, const char *ws, struct ledger *l,
-		      int force, struct plan *p)
-{
-	struct stage_record last;
-	char *out_dir = xasprintf("%s/%s", ws, s->output);
-	int rc;
-
-	p->prog = runner_locate(s->program);
-	rc = stage_fingerprint(s, c, vs, ws, p->prog, &p->fp);
-	if (rc == 0)
-		rc = ledger_last_ok(l, s->name, &last);
-	if (rc == 0 && last.found &&
-	    stage_output_digest(out_dir, s->manifest, p->out_digest, &p->rows) < 0)
-		p->damaged = 1; /* an output that does not read to its end */
-	free(out_dir);
-	if (rc < 0)
-		return -1;
-	p->run = 1;
-	if (force)
-		snprintf(p->reason, sizeof(p->reason), "forced");
-	else if (p->damaged)
-		snprintf(p->reason, sizeof(p->reason), "outputs fail verification: %s",
-			 err_msg());
-	else if (!last.found)
-		snprintf(p->reason, sizeof(p->reason), "no successful run yet");
-	else if (strcmp(last.input_hash, p->fp.digest) != 0)
-		fingerprint_diff(last.inputs, p->fp.lines, p->reason, sizeof(p->reason));
-	else if (strcmp(last.output_hash, p->out_digest) != 0)
-		snprintf(p->reason, sizeof(p->reason), "outputs changed since run %lld",
-			 last.run_id);
-	else {
-		p->run = 0;
-		snprintf(p->reason, sizeof(p->reason), "up to date (run %lld)", last.run_id);
-	}
-	stage_record_release(&last);
-	return 0;
-}
-
-static void plan_release(struct plan *p)
-{
-	fingerprint_release(&p->fp);
-	free(p->prog);
-}
-
-/* argv for a stage: the program, the same configuration and overrides. */
-static char **stage_argv(const struct opts *o, const char *prog)
-{
-	char **args = xcalloc((size_t)(4 + 2 * o->cli->nsets), sizeof(char *));
-	int n = 0;
-
-	args[n++] = (char *)prog;
-	args[n++] = "-c";
-	args[n++] = (char *)o->cli->config_path;
-	for (int i = 0; i < o->cli->nsets; i++) {
-		args[n++] = "--set";
-		args[n++] = (char *)o->cli->sets[i];
-	}
-	return args;
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* Run one planned stage and record it.  Returns 0, or 1 after printing the
  * one-line failure summary. */
-static int run_stage(const struct opts *o, const struct stage_def *s,
-		     struct plan *p, const char *ws, struct ledger *l,
-		     long long run, const char *log_path)
+static int run_stage(const struct run_ctx *x, struct plan *p)
 {
-	char **args = stage_argv(o, p->prog);
-	char last[512], digest[HASH_HEX_LEN + 1], line[1024], label[64];
+	char **args = plan_argv(x, p);
+	char last[512], line[1024], label[96];
 	struct timespec t0;
-	long long rows = 0, mark;
-	char *out_dir;
+	long long mark;
 	int rc;
 
 	if (p->damaged)
-		msg_warn("%s: running again: %s", s->name, p->reason);
+		msg_warn("%s: running again: %s", p->name, p->reason);
 	else
-		msg_debug("%s: running: %s", s->name, p->reason);
-	snprintf(label, sizeof(label), "[%d/%d] %s", (int)(s - stage_table()) + 1,
-		 stage_count(), s->name);
-	runner_set_watch(watch_wanted(o->cli->verbosity) ? label : NULL);
+		msg_debug("%s: running: %s", p->name, p->reason);
+	snprintf(label, sizeof(label), "[%d/%d] %s", (int)(p->s - stage_table()) + 1,
+		 stage_count(), p->name);
+	runner_set_watch(watch_wanted(x->verbosity) ? label : NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	mark = ledger_extract_mark(l);
-	rc = runner_run(p->prog, args, log_path, last, sizeof(last));
-	free(args);
+	mark = ledger_extract_mark(x->l);
+	rc = runner_run(args[0], args, x->log_path, last, sizeof(last));
+	plan_argv_free(args);
 	if (rc < 0)
 		snprintf(last, sizeof(last), "%s", err_msg());
-	if (rc != 0) {
-		snprintf(line, sizeof(line), "run %lld failed at %s (%s %d): %s; log: %s",
-			 run, s->name, rc > 128 ? "signal" : "exit", rc > 128 ? rc - 128 : rc,
-			 *last ? last : "no message", log_path);
-		ledger_stage(l, run, s->name, "failed", rc, p->reason, &p->fp, NULL, -1,
-			     last, seconds_since(&t0));
-		ledger_stage_counts(l, run, s, mark);
-		ledger_run_end(l, run, "failed", line);
+	rc = plan_record_run(x, p, rc, last, seconds_since(&t0), mark, line, sizeof(line));
+	if (rc)
 		msg_error("%s", line);
-		return 1;
-	}
-	out_dir = xasprintf("%s/%s", ws, s->output);
-	rc = stage_output_digest(out_dir, s->manifest, digest, &rows);
-	free(out_dir);
-	if (rc < 0 || ledger_stage(l, run, s->name, "ok", 0, p->reason, &p->fp, digest,
-				   rows, last, seconds_since(&t0)) < 0 ||
-	    ledger_stage_counts(l, run, s, mark) < 0) {
-		msg_error("run %lld: %s", run, err_msg());
-		ledger_run_end(l, run, "failed", err_msg());
-		return 1;
-	}
-	return 0;
+	return rc;
+}
+
+/* run.jobs, or the number of cores when it is 0. */
+static int run_jobs(const struct config *c)
+{
+	long jobs = config_int(c, "run.jobs");
+
+	if (jobs == 0)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	return jobs > 0 ? (int)jobs : 1;
 }
 
 static long long start_run(struct ledger *l, const char *ws, char **log_path)
@@ -273,7 +212,8 @@ static struct valuesets *load_valuesets(const struct opts *o, const struct confi
 static int run_quality(const struct config *c, const char *ws, long long run,
 		       char *line, size_t n)
 {
-	int rc = quality_run(config_str(c, "paths.quality"), ws, run, line, n);
+	int rc = quality_run(config_str(c, "paths.quality"), ws,
+			     (int)config_int(c, "run.shards"), run, line, n);
 
 	if (rc < 0)
 		msg_error("warning: data-quality checks not run: %s", err_msg());
@@ -369,62 +309,103 @@ static void print_failed_run(const struct opts *o, const struct config *c, struc
 	}
 }
 
-/* run, or --dry-run / status (run == 0): plan each stage, then run it. */
-static int run_stages(const struct opts *o, const struct config *c, const char *ws,
+/* On Slurm, the stages from i to last are submitted in segments that end
+ * after normalize (the driver's data-quality check follows it): how many
+ * stages the segment from i holds. */
+static int segment_length(int i, int last)
+{
+	int n = 1;
+
+	while (i + n - 1 < last && strcmp(stage_table()[i + n - 1].name, "normalize") != 0)
+		n++;
+	return n;
+}
+
+/* Plan stage s of the whole run, then run it (or print the plan: dry).
+ * *ran: 1 if it ran.  Returns 0, or 1 after the failure summary. */
+static int one_stage(const struct run_ctx *x, const struct stage_def *s, int dry, int *ran)
+{
+	struct plan p;
+	int status = 0;
+
+	if (plan_stage(x, s, &(struct shard){ 1, 1 }, &p) < 0) {
+		msg_error("%s: %s", s->name, err_msg());
+		if (!dry) /* failed, not left running to be called abandoned */
+			ledger_run_end(x->l, x->run, "failed", err_msg());
+		status = CCO_EXIT_FAIL;
+	} else if (dry) {
+		plan_print(&p, x->nshards);
+	} else if (!p.run) {
+		plan_record_skip(x, &p);
+	} else {
+		status = run_stage(x, &p);
+	}
+	*ran = p.run;
+	plan_release(&p);
+	return status;
+}
+
+/* run, or --dry-run / status (dry): plan each stage, then run it. */
+static int run_stages(const struct opts *o, struct config *c, const char *ws,
 		      struct ledger *l, int dry)
 {
 	const struct stage_def *stages = stage_table();
 	struct valuesets *vs = load_valuesets(o, c);
+	struct run_ctx x = {
+		.c = c, .config_path = o->cli->config_path, .sets = o->cli->sets,
+		.nsets = o->cli->nsets, .vs = vs, .ws = ws, .l = l, .force = o->force,
+		.verbosity = o->cli->verbosity, .nshards = (int)config_int(c, "run.shards"),
+		.jobs = run_jobs(c),
+	};
 	char summary[1024] = "";
 	size_t used = 0;
 	char *log_path = NULL;
-	long long run = 0;
 	char qline[512] = "";
-	int status = 0, qstatus = 0;
+	int status = 0, qstatus = 0, slurm = config_choice(c, "run.executor") == 1;
 
-	if (!dry && (run = start_run(l, ws, &log_path)) < 0) {
+	if (!dry && (x.run = start_run(l, ws, &log_path)) < 0) {
 		msg_error("%s", err_msg());
+		vs_free(vs);
 		return CCO_EXIT_FAIL;
 	}
-	for (int i = o->from; i <= o->to && status == 0; i++) {
-		struct plan p = { 0 };
+	x.log_path = log_path;
+	if (!dry && slurm && (status = slurm_cancel_abandoned(&x)) != 0) {
+		msg_error("run %lld: %s", x.run, err_msg());
+		ledger_run_end(l, x.run, "failed", err_msg());
+	}
+	for (int i = o->from, n; i <= o->to && status == 0; i += n) {
+		int ran[8] = { 0 };
 
-		if (plan_stage(&stages[i], c, vs, ws, l, o->force, &p) < 0) {
-			msg_error("%s: %s", stages[i].name, err_msg());
-			if (!dry) /* failed, not left running to be called abandoned */
-				ledger_run_end(l, run, "failed", err_msg());
-			status = CCO_EXIT_FAIL;
-		} else if (dry) {
-			printf("%-10s %-4s %s\n", stages[i].name, p.run ? "run" : "skip", p.reason);
-		} else if (!p.run) {
-			ledger_stage(l, run, stages[i].name, "skipped", 0, p.reason, &p.fp,
-				     p.out_digest, p.rows, NULL, 0);
-		} else {
-			status = run_stage(o, &stages[i], &p, ws, l, run, log_path);
-		}
-		if (!dry && status == 0)
+		n = slurm ? segment_length(i, o->to) : 1;
+		if (slurm)
+			status = slurm_run(&x, &stages[i], n, dry, ran);
+		else if (stages[i].per_shard && x.nshards > 1)
+			status = shards_run(&x, &stages[i], dry, ran);
+		else
+			status = one_stage(&x, &stages[i], dry, ran);
+		for (int k = 0; !dry && status == 0 && k < n; k++) {
 			used += (size_t)snprintf(summary + used, sizeof(summary) - used, "%s%s %s",
-						 used ? ", " : "", stages[i].name,
-						 p.run ? "ran" : "skipped");
-		if (!dry && status == 0 && strcmp(stages[i].name, "normalize") == 0)
-			qstatus = run_quality(c, ws, run, qline, sizeof(qline));
-		plan_release(&p);
+						 used ? ", " : "", stages[i + k].name,
+						 ran[k] ? "ran" : "skipped");
+			if (strcmp(stages[i + k].name, "normalize") == 0)
+				qstatus = run_quality(c, ws, x.run, qline, sizeof(qline));
+		}
 	}
 	if (!dry && status == 0) {
-		status = finish_run(o, c, l, run, summary, qline);
+		status = finish_run(o, c, l, x.run, summary, qline);
 		if (*qline) /* even with -q: it needs a person */
-			msg_error("%srun %lld: %s", qstatus ? "" : "warning: ", run, qline);
+			msg_error("%srun %lld: %s", qstatus ? "" : "warning: ", x.run, qline);
 		if (status == 0)
 			status = qstatus;
-	} else if (status != 0 && run > 0) {
-		print_failed_run(o, c, l, run);
+	} else if (status != 0 && x.run > 0) {
+		print_failed_run(o, c, l, x.run);
 	}
 	free(log_path);
 	vs_free(vs);
 	return status;
 }
 
-static int command(const struct opts *o, const struct config *c, const char *ws)
+static int command(const struct opts *o, struct config *c, const char *ws)
 {
 	char *db_path = xasprintf("%s/cco.db", ws);
 	struct ledger *l = ledger_open(db_path);
@@ -479,6 +460,8 @@ static int pipeline_run(const struct cli_run *in)
 		status = command(o, c, ws);
 	}
 	free(o->config_real);
+	for (int i = 0; i < 3; i++)
+		free(o->sets[i]);
 	return status;
 }
 
@@ -489,12 +472,15 @@ static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "shards", required_argument, NULL, OPT_SHARDS },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "executor", required_argument, NULL, OPT_EXECUTOR },
 	{ NULL, 0, NULL, 0 }
 };
 static const struct cli_program prog = {
 	.name = "cco-pipeline",
 	.synopsis = "cco-pipeline run [-c FILE] [--set KEY=VALUE] [--from STAGE] [--to STAGE] "
-		    "[--only STAGE] [--dry-run] [--force] [--json] [-q] [-v]\n"
+		    "[--only STAGE] [--shards N] [--jobs J] [--executor E] [--dry-run] [--force] [--json] [-q] [-v]\n"
 		    "       cco-pipeline status [-c FILE] [--json]\n"
 		    "       cco-pipeline log [-c FILE] [--json] [RUN]\n"
 		    "       cco-pipeline quality [-c FILE] [RUN]",

@@ -8,9 +8,11 @@
 #define CCO_PIPELINE_H
 
 #include <sys/types.h>
+#include <time.h>
 
 #include "config.h"
 #include "hash.h"
+#include "shard.h"
 
 struct valuesets;
 
@@ -28,6 +30,8 @@ struct stage_def {
 	const char *const *vs_keys;      /* and those these config keys name */
 	int manifest;                    /* 1: it lists its record files in
 					    OUTPUT/manifest (manifest.h) */
+	int per_shard;                   /* 1: it runs once per shard of a
+					    sharded run (shard.h) */
 };
 
 const struct stage_def *stage_table(void);
@@ -38,6 +42,10 @@ int stage_count(void);
 /* Index of the stage called name, or -1. */
 int stage_find(const char *name);
 
+/* The name stage s of shard sh goes by in the ledger and the summary:
+ * "normalize", or "normalize[2/4]" for a per-shard stage of a sharded run. */
+void stage_name(const struct stage_def *s, const struct shard *sh, char *buf, size_t n);
+
 /* A stage's inputs as "path<TAB>hash" lines, sorted, and their digest. */
 struct fingerprint {
 	char *lines;                    /* owned */
@@ -45,13 +53,19 @@ struct fingerprint {
 };
 
 /* Fingerprint stage s: its program binary (at prog_path), the values of
- * the configuration keys it reads (one line per key), every file under its config paths and workspace inputs,
+ * the configuration keys it reads (one line per key), every file under its config paths and workspace inputs
+ * (a per-shard stage's: those of its shard, run.shard; export's: those of
+ * every shard),
  * and the contents of the value sets of vs it uses (vs may be NULL when
  * the stage uses none by name).
  * Returns 0 or -1 with err_msg() set.  Release with fingerprint_release. */
 int stage_fingerprint(const struct stage_def *s, const struct config *c,
 		      const struct valuesets *vs, const char *workspace,
 		      const char *prog_path, struct fingerprint *fp);
+
+/* The output directory of stage s of the run of c: WORKSPACE/OUTPUT, or
+ * its shard's (run.shard).  Caller frees. */
+char *stage_output_dir(const struct stage_def *s, const struct config *c);
 
 /* Digest and row count of everything under a stage's output directory
  * (absent: the digest of nothing); with manifest, each record file must
@@ -68,6 +82,93 @@ void fingerprint_release(struct fingerprint *fp);
  * fit; "" if none. */
 void fingerprint_diff(const char *old_lines, const char *new_lines, char *buf,
 		      size_t n);
+
+/* ---- plan.c ---- */
+
+/* What running and recording a stage needs, from cco-pipeline's options. */
+struct run_ctx {
+	struct config *c;           /* the run's; run.shard is set while a
+				       shard is planned */
+	const char *config_path;    /* -c, resolved */
+	const char *const *sets;    /* --set and what options set, for every stage */
+	int nsets;
+	const struct valuesets *vs; /* loaded when a selected stage uses some */
+	const char *ws;
+	struct ledger *l;
+	long long run;              /* 0: a dry run */
+	const char *log_path;       /* the run's log */
+	int force, verbosity;
+	int nshards, jobs;          /* run.shards; processes at once (local) */
+};
+
+/* Whether one stage (or one shard of a per-shard stage) must run. */
+struct plan {
+	const struct stage_def *s;
+	struct shard sh;                       /* 1/1 unless a shard */
+	char name[64];                         /* its ledger name (stage_name()) */
+	int run;                               /* 1: must run */
+	int damaged;                           /* 1: its last outputs fail
+						  verification */
+	char reason[256];
+	struct fingerprint fp;
+	char *prog;
+	char *out_dir;
+	char out_digest[HASH_HEX_LEN + 1];     /* current outputs, when skipping */
+	long long rows;
+};
+
+/* Decide whether stage s (of shard sh) must run, and why.  Returns 0 or
+ * -1 with err_msg() set; release p with plan_release() either way. */
+int plan_stage(const struct run_ctx *x, const struct stage_def *s, const struct shard *sh,
+	       struct plan *p);
+void plan_release(struct plan *p);
+
+/* argv of p's program: -c, every --set, and run.shard for a shard.  Free
+ * with plan_argv_free(). */
+char **plan_argv(const struct run_ctx *x, const struct plan *p);
+void plan_argv_free(char **args);
+
+/* Record p skipped in the ledger.  Returns 0 or -1. */
+int plan_record_skip(const struct run_ctx *x, const struct plan *p);
+
+/* Record p's run: exit status rc (as runner_run() gives it), last the
+ * last line it wrote, mark ledger_extract_mark() before it ran.  Returns
+ * 0, or 1 after writing the run's one-line failure summary into line (n
+ * bytes) and recording the run failed. */
+int plan_record_run(const struct run_ctx *x, struct plan *p, int rc, const char *last,
+		    double seconds, long long mark, char *line, size_t n);
+
+/* The line --dry-run and status print for p, in a run of nshards shards. */
+void plan_print(const struct plan *p, int nshards);
+
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+double seconds_since(const struct timespec *t0);
+
+/* ---- shards.c ---- */
+
+/* Run per-shard stage s for every shard of a sharded run: each planned,
+ * those that must run on the local executor, at most x->jobs at once,
+ * each with its own log, appended to the run's in shard order.  With a
+ * dry run, print the plans.  *ran gets how many ran.  Returns 0, or 1
+ * after the one-line failure summary naming the first failed shard. */
+int shards_run(const struct run_ctx *x, const struct stage_def *s, int dry, int *ran);
+
+/* ---- slurm.c ---- */
+
+/* Run the n stages at stages (a segment of the run: ingest and normalize,
+ * or those after) on Slurm: planned together, submitted at once, each
+ * stage a job (an array over the shards of a sharded run) after the one
+ * before (afterok), waited for, recorded in stage and shard order.  With
+ * a dry run, print the plans.  ran[i] gets 1 when stage i ran.  Returns
+ * 0, or 1 after the one-line failure summary naming the first failed
+ * task. */
+int slurm_run(const struct run_ctx *x, const struct stage_def *stages, int n, int dry,
+	      int *ran);
+
+/* Cancel the Slurm jobs of runs that never finished (their driver was
+ * killed) and wait for them to end, so that none writes beside this run.
+ * Returns 0 or -1 with err_msg() set. */
+int slurm_cancel_abandoned(const struct run_ctx *x);
 
 /* ---- ledger.c ---- */
 
@@ -122,6 +223,11 @@ int ledger_stage(struct ledger *l, long long run, const char *stage,
 		 long long rows, const char *summary, double seconds);
 int ledger_last_ok(struct ledger *l, const char *stage, struct stage_record *r);
 void stage_record_release(struct stage_record *r);
+/* Record that run submitted Slurm job job for stage.  0 or -1. */
+int ledger_add_job(struct ledger *l, long long run, const char *stage, long long job);
+/* The Slurm jobs of abandoned runs not yet cancelled, *n of them (owned
+ * by the caller); marks them cancelled.  NULL with *n 0 when none. */
+long long *ledger_take_abandoned_jobs(struct ledger *l, int *n);
 /* Mark runs that never finished (killed) as abandoned; returns how many. */
 int ledger_abandon_unfinished(struct ledger *l);
 /* Record the rows a stage of run read (its inputs' output rows).
@@ -136,12 +242,13 @@ long long ledger_extract_mark(struct ledger *l);
  * and rejects by reason (and field, where recorded), of the
  * extracts after since.  Returns 0 or -1 with err_msg(). */
 int ledger_ingest_counts(struct ledger *l, long long run, long long since);
-/* Record what stage s of run read and rejected: for ingest, from ingest's
- * run database, the extracts after mark (ledger_extract_mark() before it
- * ran); for the others, the output rows of the stages it reads.  Returns
- * 0 or -1 with err_msg(). */
+/* Record what stage s of run (of shard sh, of a run in nshards shards)
+ * read and rejected: for ingest, from ingest's run database, the extracts
+ * after mark (ledger_extract_mark() before it ran); for the others, the
+ * output rows of the stages it reads (its shard's, or for export every
+ * shard's).  Returns 0 or -1 with err_msg(). */
 int ledger_stage_counts(struct ledger *l, long long run, const struct stage_def *s,
-			long long mark);
+			const struct shard *sh, int nshards, long long mark);
 /* Load a run (0: the latest) and its stages.  Returns 0, or -1 with
  * err_msg() ("no run N in the ledger") and *rs empty.  Release with
  * run_summary_release(). */
@@ -174,6 +281,18 @@ int summary_warn(const struct run_summary *rs, double reject_warning);
  * stderr (for the cron summary). */
 int runner_run(const char *prog, char *const *args, const char *log_path,
 	       char *last_line, size_t n);
+/* Start prog with args, its standard error in log_path (made anew), as
+ * runner_run() does but without waiting: the caller waits.  Returns the
+ * pid, or -1 with err_msg() set. */
+pid_t runner_start(const char *prog, char *const *args, const char *log_path);
+
+/* Append the file at src to the file at dst.  Returns 0 or -1. */
+int runner_append_log(const char *dst, const char *src);
+
+/* The last non-empty line of the file at path from offset on, in buf
+ * ("" if none). */
+void runner_last_line(const char *path, long offset, char *buf, size_t n);
+
 /* The workspace lock fd every stage started from now on inherits. */
 void runner_set_lock(int fd);
 

@@ -21,6 +21,7 @@
 #include "manifest.h"
 #include "quality.h"
 #include "rec.h"
+#include "shard.h"
 #include "xalloc.h"
 
 /* ---- named counts ---- */
@@ -85,9 +86,40 @@ static int counts_from_sql(sqlite3 *db, const char *sql, const char *prefix,
 	return rc == SQLITE_DONE ? 0 : err_set("%s", sqlite3_errmsg(db));
 }
 
+/* The root of shard k of n of workspace ws (shard.h); caller frees. */
+static char *root_of(const char *ws, int k, int n)
+{
+	struct shard s = { k, n };
+
+	return shard_root(ws, &s);
+}
+
+/* normalize.KIND.METRIC, summed over the n shards of ws (one: db's). */
+static int normalize_counts(sqlite3 *db, const char *ws, int n, struct qcounts *c)
+{
+	static const char sql[] = "SELECT kind || '.' || metric, value FROM normalize_count";
+	int rc = 0;
+
+	if (n == 1)
+		return counts_from_sql(db, sql, "normalize.", c);
+	for (int k = 1; k <= n && rc == 0; k++) {
+		char *root = root_of(ws, k, n);
+		char *path = xasprintf("%s/cco.db", root);
+		sqlite3 *shard_db = db_open(path);
+
+		rc = shard_db ? counts_from_sql(shard_db, sql, "normalize.", c) : -1;
+		if (rc < 0)
+			err_set("%s: %s", path, err_msg());
+		db_close(shard_db);
+		free(path);
+		free(root);
+	}
+	return rc;
+}
+
 /* ingest.read, .accepted, .rejected, .out_of_period, .reject.REASON of
  * the latest extracts; normalize.KIND.METRIC.  Returns 0 or -1. */
-static int counts_from_stages(sqlite3 *db, struct qcounts *c)
+static int counts_from_stages(sqlite3 *db, const char *ws, int n, struct qcounts *c)
 {
 	static const char totals[] =
 		"SELECT 'read', coalesce(sum(rows_read), 0) FROM extract WHERE seq IN "
@@ -103,8 +135,7 @@ static int counts_from_stages(sqlite3 *db, struct qcounts *c)
 			    " seq IN " LATEST_EXTRACTS " GROUP BY reason",
 			    "ingest.reject.", c) < 0)
 		return -1;
-	return counts_from_sql(db, "SELECT kind || '.' || metric, value FROM normalize_count",
-			       "normalize.", c);
+	return normalize_counts(db, ws, n, c);
 }
 
 /* ---- volumes: a small hash table of (partner, claim type, month) ---- */
@@ -443,8 +474,24 @@ static long long latest_extract(sqlite3 *db, const char *kind)
 	return seq;
 }
 
+/* pass_run() over each of the n shards of ws. */
+static int pass_run_shards(const char *ws, int n, const struct claims_kind *k,
+			   const char *seq, struct volumes *v, struct qcounts *c)
+{
+	int rc = 0;
+
+	for (int i = 1; i <= n && rc == 0; i++) {
+		char *root = root_of(ws, i, n);
+
+		rc = pass_run(root, k, seq, v, c);
+		free(root);
+	}
+	return rc;
+}
+
 /* Count and store the volumes of each claims kind.  Returns 0 or -1. */
-static int count_volumes(sqlite3 *db, const char *ws, long long run, struct qcounts *c)
+static int count_volumes(sqlite3 *db, const char *ws, int n, long long run,
+			 struct qcounts *c)
 {
 	int rc = 0;
 
@@ -459,7 +506,7 @@ static int count_volumes(sqlite3 *db, const char *ws, long long run, struct qcou
 			continue;
 		}
 		snprintf(text, sizeof(text), "%lld", seq);
-		rc = pass_run(ws, k, text, &v, c);
+		rc = pass_run_shards(ws, n, k, text, &v, c);
 		if (rc == 0)
 			rc = store_volumes(db, run, k->kind, seq, &v);
 		volumes_release(&v);
@@ -506,20 +553,42 @@ static int copy_volumes(sqlite3 *db, long long run, long long from, struct qcoun
 	return rc;
 }
 
+/* The digest of the normalize outputs of the n shards of ws: of its
+ * manifest, or of the shards' manifests' digests.  0 or -1. */
+static int normalize_digest(const char *ws, int n, char hex[HASH_HEX_LEN + 1])
+{
+	char *all = xcalloc((size_t)n, HASH_HEX_LEN + 1);
+	int rc = 0;
+
+	for (int k = 1; k <= n && rc == 0; k++) {
+		char *root = root_of(ws, k, n);
+		char *manifest = xasprintf("%s/normalize/manifest", root);
+
+		rc = hash_file(manifest, all + (size_t)(k - 1) * (HASH_HEX_LEN + 1));
+		free(manifest);
+		free(root);
+	}
+	if (rc == 0 && n == 1)
+		memcpy(hex, all, HASH_HEX_LEN + 1);
+	else if (rc == 0)
+		hash_bytes(all, (size_t)n * (HASH_HEX_LEN + 1), hex);
+	free(all);
+	return rc;
+}
+
 /* The volumes of run: copied from a run that counted them from the same
  * normalize outputs (a rerun that skipped normalize reads no claims),
  * else counted.  Returns 0 or -1. */
-static int collect_volumes(sqlite3 *db, const char *ws, long long run, struct qcounts *c)
+static int collect_volumes(sqlite3 *db, const char *ws, int n, long long run,
+			   struct qcounts *c)
 {
-	char *manifest = xasprintf("%s/normalize/manifest", ws);
 	char hex[HASH_HEX_LEN + 1], *record;
 	long long from;
-	int rc = hash_file(manifest, hex);
+	int rc = normalize_digest(ws, n, hex);
 
-	free(manifest);
 	if (rc < 0 || (from = counted_from(db, run, hex)) < 0)
 		return -1;
-	rc = from ? copy_volumes(db, run, from, c) : count_volumes(db, ws, run, c);
+	rc = from ? copy_volumes(db, run, from, c) : count_volumes(db, ws, n, run, c);
 	record = xasprintf("INSERT OR REPLACE INTO quality_source VALUES (%lld, '%s')", run, hex);
 	if (rc == 0)
 		rc = db_exec(db, record);
@@ -527,7 +596,8 @@ static int collect_volumes(sqlite3 *db, const char *ws, long long run, struct qc
 	return rc;
 }
 
-static int collect(sqlite3 *db, const struct quality *q, const char *ws, long long run)
+static int collect(sqlite3 *db, const struct quality *q, const char *ws, int n,
+		   long long run)
 {
 	struct qcounts c = { 0 };
 	char *del = xasprintf("DELETE FROM quality_check WHERE run_id = %lld;"
@@ -536,16 +606,16 @@ static int collect(sqlite3 *db, const struct quality *q, const char *ws, long lo
 
 	free(del);
 	if (rc == 0)
-		rc = counts_from_stages(db, &c);
+		rc = counts_from_stages(db, ws, n, &c);
 	if (rc == 0)
-		rc = collect_volumes(db, ws, run, &c);
+		rc = collect_volumes(db, ws, n, run, &c);
 	if (rc == 0)
 		rc = store_checks(db, q, run, &c);
 	counts_release(&c);
 	return rc;
 }
 
-int quality_collect(const struct quality *q, const char *ws, long long run)
+int quality_collect(const struct quality *q, const char *ws, int nshards, long long run)
 {
 	char *path = xasprintf("%s/cco.db", ws);
 	sqlite3 *db = db_open(path);
@@ -553,7 +623,7 @@ int quality_collect(const struct quality *q, const char *ws, long long run)
 
 	free(path);
 	if (db && db_exec(db, schema_sql) == 0 && db_exec(db, "BEGIN IMMEDIATE") == 0) {
-		rc = collect(db, q, ws, run);
+		rc = collect(db, q, ws, nshards, run);
 		if (rc == 0)
 			rc = db_exec(db, "COMMIT");
 		else

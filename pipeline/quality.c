@@ -510,7 +510,8 @@ static int write_report(const struct quality *q, const char *ws, long long run,
 	return rc;
 }
 
-int quality_run(const char *path, const char *ws, long long run, char *line, size_t n)
+int quality_run(const char *path, const char *ws, int nshards, long long run, char *line,
+		size_t n)
 {
 	char *dir = xasprintf("%s/quality", ws);
 	char *report = xasprintf("%s/report.tsv", dir);
@@ -523,7 +524,7 @@ int quality_run(const char *path, const char *ws, long long run, char *line, siz
 		if (unlink(report) != 0 && errno != ENOENT)
 			rc = err_set("cannot remove '%s': %s", report, strerror(errno));
 	} else if ((rc = quality_load(&q, path)) == 0) {
-		rc = quality_collect(&q, ws, run);
+		rc = quality_collect(&q, ws, nshards, run);
 		if (rc == 0)
 			rc = fs_mkdirs(dir, AFILE_PHI_DIR);
 		if (rc == 0)

@@ -42,10 +42,11 @@ int quality_load(struct quality *q, const char *path);
 void quality_release(struct quality *q);
 
 /* Compute run's counts from the workspace ws (its cco.db and normalize/
- * outputs) and store them under run, replacing any stored before.
+ * outputs; of a run in nshards shards, those of each shard, shard.h,
+ * summed) and store them under run, replacing any stored before.
  * Streams the normalized claims once, memory independent of the
  * population.  Returns 0 or -1 with err_msg() set. */
-int quality_collect(const struct quality *q, const char *ws, long long run);
+int quality_collect(const struct quality *q, const char *ws, int nshards, long long run);
 
 /* What judging one run found. */
 struct qverdict {
@@ -66,11 +67,12 @@ int quality_judge(const struct quality *q, const char *db_path, long long run,
 
 /* For cco-pipeline run, after normalize: collect run's counts with the
  * catalogue at path, judge them and write WORKSPACE/quality/report.tsv
- * for cco-export; with no catalogue at path, collect nothing and remove
+ * for cco-export (of a run in nshards shards); with no catalogue at path, collect nothing and remove
  * that file.  line (n bytes) gets the summary line, "" when nothing was
  * found.  Returns 1 when a finding has severity failure, 0 otherwise, -1
  * with err_msg() set. */
-int quality_run(const char *path, const char *ws, long long run, char *line, size_t n);
+int quality_run(const char *path, const char *ws, int nshards, long long run, char *line,
+		size_t n);
 
 /* The run summary's data-quality line of v, e.g. "2 data-quality
  * warnings: P04 medical claims -62% vs last run, ...", in buf; "" when

@@ -78,8 +78,7 @@ char *runner_locate(const char *name)
 	return xstrdup(name);
 }
 
-/* The last non-empty line of the file at path from offset on. */
-static void last_line_of(const char *path, long offset, char *buf, size_t n)
+void runner_last_line(const char *path, long offset, char *buf, size_t n)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
@@ -125,20 +124,13 @@ static int wait_stage(pid_t pid, int rfd, int *status)
 	return 0;
 }
 
-int runner_run(const char *prog, char *const *args, const char *log_path,
-	       char *last_line, size_t n)
+/* Fork and exec prog with args, its standard error to fd (closed here)
+ * and progress lines to progress_fd (-1: none).  Returns the pid, or -1
+ * with err_msg() set. */
+static pid_t spawn(const char *prog, char *const *args, int fd, int progress_fd)
 {
-	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	int pipefd[2] = { -1, -1 };
 	pid_t pid, driver = getpid();
-	long start;
-	int status;
 
-	if (fd < 0)
-		return err_set("cannot open log '%s': %s", log_path, strerror(errno));
-	if (watch_label)
-		progress_pipe(pipefd);
-	start = lseek(fd, 0, SEEK_END);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -146,18 +138,70 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
 		return err_set("cannot fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		child_setup(driver, pipefd[1]);
+		child_setup(driver, progress_fd);
 		dup2(fd, STDERR_FILENO);
 		execvp(prog, args);
 		fprintf(stderr, "cco-pipeline: cannot run '%s': %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	close(fd);
+	return pid;
+}
+
+pid_t runner_start(const char *prog, char *const *args, const char *log_path)
+{
+	int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return err_set("cannot open log '%s': %s", log_path, strerror(errno));
+	return spawn(prog, args, fd, -1);
+}
+
+int runner_append_log(const char *dst, const char *src)
+{
+	FILE *in = fopen(src, "r");
+	int out = open(dst, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	char buf[65536];
+	size_t n;
+	int rc = in && out >= 0 ? 0 : err_set("cannot append '%s' to '%s': %s", src, dst,
+					      strerror(errno));
+
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (write(out, buf, n) != (ssize_t)n)
+			rc = err_set("cannot write '%s': %s", dst, strerror(errno));
+	if (in)
+		fclose(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+int runner_run(const char *prog, char *const *args, const char *log_path,
+	       char *last_line, size_t n)
+{
+	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int pipefd[2] = { -1, -1 };
+	long start;
+	pid_t pid;
+	int status;
+
+	if (fd < 0)
+		return err_set("cannot open log '%s': %s", log_path, strerror(errno));
+	if (watch_label)
+		progress_pipe(pipefd);
+	start = lseek(fd, 0, SEEK_END);
+	if ((pid = spawn(prog, args, fd, pipefd[1])) < 0) {
+		if (pipefd[0] >= 0) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		return -1;
+	}
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 	if (wait_stage(pid, pipefd[0], &status) < 0)
 		return -1;
-	last_line_of(log_path, start, last_line, n);
+	runner_last_line(log_path, start, last_line, n);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

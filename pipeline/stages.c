@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "pipeline.h"
 #include "rec.h"
+#include "shard.h"
 #include "valueset.h"
 #include "xalloc.h"
 
@@ -43,22 +44,23 @@ static const char *const ingest_keys[] = {
 	"output.compression_level", NULL
 };
 static const char *const normalize_keys[] = {
-	"run.as_of", "run.workspace", "paths.valuesets", "limits.memory_mb",
-	"limits.sort_buffer_kb", "limits.sort_level", "limits.threads",
+	"run.as_of", "run.workspace", "run.shard", "run.shards", "paths.valuesets",
+	"limits.memory_mb", "limits.sort_buffer_kb", "limits.sort_level", "limits.threads",
 	"output.compression_level", NULL
 };
 static const char *const attribute_keys[] = {
-	"run.measurement_year", "run.as_of", "run.workspace", "paths.valuesets",
-	"attribute.partner_rule", "attribute.date", "attribute.lookback_months",
+	"run.measurement_year", "run.as_of", "run.workspace", "run.shard", "run.shards",
+	"paths.valuesets", "attribute.partner_rule", "attribute.date", "attribute.lookback_months",
 	"attribute.plurality", "attribute.visit_valueset", "attribute.taxonomy_valueset",
 	"output.compression_level", NULL
 };
 static const char *const measure_keys[] = {
-	"run.measurement_year", "run.as_of", "run.workspace", "paths.valuesets",
+	"run.measurement_year", "run.as_of", "run.workspace", "run.shard", "run.shards",
+	"paths.valuesets",
 	"paths.measures", "paths.care", "output.compression_level", NULL
 };
 static const char *const export_keys[] = {
-	"run.measurement_year", "run.as_of", "run.workspace", "paths.valuesets",
+	"run.measurement_year", "run.as_of", "run.workspace", "run.shards", "paths.valuesets",
 	"paths.measures", "paths.targets", "paths.baselines", "paths.partners",
 	"paths.care", "limits.memory_mb", "limits.sort_buffer_kb", "limits.sort_level",
 	"export.suppress_threshold", "export.min_denominator", NULL
@@ -70,15 +72,15 @@ static const char *const export_keys[] = {
  * measure and what follows, not them; an export-only key reruns export
  * alone. */
 static const struct stage_def stages[] = {
-	{ "ingest", "cco-ingest", ingest_keys, ingest_config, none, "ingest", NULL, none, 0 },
+	{ "ingest", "cco-ingest", ingest_keys, ingest_config, none, "ingest", NULL, none, 0, 0 },
 	{ "normalize", "cco-normalize", normalize_keys, none, after_ingest, "normalize", "cat_",
-	  none, 1 },
+	  none, 1, 1 },
 	{ "attribute", "cco-attribute", attribute_keys, none, after_normalize, "attribute",
-	  NULL, attribute_sets, 1 },
+	  NULL, attribute_sets, 1, 1 },
 	{ "measure", "cco-measure", measure_keys, measure_config, after_attribute, "measure",
-	  NULL, none, 1 },
+	  NULL, none, 1, 1 },
 	{ "export", "cco-export", export_keys, export_config, after_measure, "export", NULL,
-	  none, 0 },
+	  none, 0, 0 },
 };
 
 const struct stage_def *stage_table(void)
@@ -97,6 +99,14 @@ int stage_find(const char *name)
 		if (strcmp(stages[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+void stage_name(const struct stage_def *s, const struct shard *sh, char *buf, size_t n)
+{
+	if (s->per_shard && sh->n > 1)
+		snprintf(buf, n, "%s[%d/%d]", s->name, sh->k, sh->n);
+	else
+		snprintf(buf, n, "%s", s->name);
 }
 
 struct walk {
@@ -202,6 +212,44 @@ static void config_lines(FILE *out, const struct stage_def *s, const struct conf
 	}
 }
 
+/* Walk input (a stage's output directory) as stage s of the run of c
+ * reads it: its shard's for a per-shard stage, every shard's for export,
+ * labelled by its path in workspace ws. */
+static int walk_input(struct walk *w, const struct stage_def *s, const struct config *c,
+		      const char *ws, const char *input)
+{
+	int n, rc = 0;
+	char **dirs;
+
+	if (!stages[stage_find(input)].per_shard) {
+		char *dir = xasprintf("%s/%s", ws, input);
+
+		rc = walk(w, dir, input);
+		free(dir);
+		return rc;
+	}
+	if (s->per_shard) {
+		n = 1;
+		dirs = xcalloc(1, sizeof(*dirs));
+		dirs[0] = stage_output_dir(&stages[stage_find(input)], c);
+	} else {
+		dirs = shard_paths(c, input, &n);
+	}
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = walk(w, dirs[i], dirs[i] + strlen(ws) + 1);
+	shard_paths_free(dirs, n);
+	return rc;
+}
+
+char *stage_output_dir(const struct stage_def *s, const struct config *c)
+{
+	char *root = s->per_shard ? shard_root_of(c) : xstrdup(config_str(c, "run.workspace"));
+	char *dir = xasprintf("%s/%s", root, s->output);
+
+	free(root);
+	return dir;
+}
+
 int stage_fingerprint(const struct stage_def *s, const struct config *c,
 		      const struct valuesets *vs, const char *workspace,
 		      const char *prog_path, struct fingerprint *fp)
@@ -220,12 +268,8 @@ int stage_fingerprint(const struct stage_def *s, const struct config *c,
 		valueset_lines(w.out, s, c, vs);
 	for (int i = 0; rc == 0 && s->config_paths[i]; i++)
 		rc = walk(&w, config_str(c, s->config_paths[i]), config_str(c, s->config_paths[i]));
-	for (int i = 0; rc == 0 && s->inputs[i]; i++) {
-		char *dir = xasprintf("%s/%s", workspace, s->inputs[i]);
-
-		rc = walk(&w, dir, s->inputs[i]);
-		free(dir);
-	}
+	for (int i = 0; rc == 0 && s->inputs[i]; i++)
+		rc = walk_input(&w, s, c, workspace, s->inputs[i]);
 	fclose(w.out);
 	hash_bytes(fp->lines, size, fp->digest);
 	if (rc < 0)

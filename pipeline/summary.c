@@ -78,9 +78,10 @@ static const char *status_word(const char *status)
 	return strcmp(status, "ok") == 0 ? "ran" : status;
 }
 
-static void print_stage_text(FILE *out, const struct stage_summary *ss)
+/* Stage ss's lines, its name in a column w wide. */
+static void print_stage_text(FILE *out, const struct stage_summary *ss, int w)
 {
-	fprintf(out, "  %-10s %-8s ", ss->stage, status_word(ss->status));
+	fprintf(out, "  %-*s %-8s ", w, ss->stage, status_word(ss->status));
 	if (strcmp(ss->status, "skipped") == 0) {
 		fprintf(out, "%s\n", ss->reason);
 		return;
@@ -92,7 +93,7 @@ static void print_stage_text(FILE *out, const struct stage_summary *ss)
 		fprintf(out, ", out %lld", ss->rows_out);
 	fprintf(out, "; %s\n", ss->reason);
 	if (ss->nrejects > 0) {
-		fprintf(out, "  %-10s  rejected %lld: ", "", ss->rejected);
+		fprintf(out, "  %-*s  rejected %lld: ", w, "", ss->rejected);
 		for (size_t k = 0; k < ss->nrejects; k++) {
 			fputs(k ? ", " : "", out);
 			print_reject(out, &ss->rejects[k]);
@@ -100,7 +101,7 @@ static void print_stage_text(FILE *out, const struct stage_summary *ss)
 		fputc('\n', out);
 	}
 	if (strcmp(ss->status, "failed") == 0)
-		fprintf(out, "  %-10s  exit %d: %s\n", "", ss->exit_code, ss->message);
+		fprintf(out, "  %-*s  exit %d: %s\n", w, "", ss->exit_code, ss->message);
 }
 
 /* Write s as a JSON string. */
@@ -200,6 +201,11 @@ void summary_print(const struct run_summary *rs, double reject_warning, int json
 
 void summary_print_stages(const struct run_summary *rs, void *out)
 {
+	int w = 10; /* "normalize[2/4]" of a sharded run, wider */
+
 	for (size_t i = 0; i < rs->n; i++)
-		print_stage_text(out, &rs->stages[i]);
+		if ((int)strlen(rs->stages[i].stage) > w)
+			w = (int)strlen(rs->stages[i].stage);
+	for (size_t i = 0; i < rs->n; i++)
+		print_stage_text(out, &rs->stages[i], w);
 }

@@ -3,7 +3,8 @@
  * chance to remove its temp files; they are never read as outputs, but they
  * would pile up.  The driver holds the workspace lock, so no stage is
  * writing: every *.tmp under a stage's output directory (export writes gap
- * lists into a subdirectory), and every sort run in WORKSPACE/tmp, is stale.
+ * lists into a subdirectory), and every sort run in WORKSPACE/tmp, is stale;
+ * so are both under WORKSPACE/shards (shard.h).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -75,5 +76,8 @@ int sweep_stale(const char *workspace)
 		n += sweep_dir(dir, ".tmp", NULL);
 		free(dir);
 	}
+	dir = xasprintf("%s/shards", workspace);
+	n += sweep_dir(dir, ".tmp", "cco-sort-");
+	free(dir);
 	return n;
 }

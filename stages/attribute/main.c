@@ -15,6 +15,7 @@
 #include "manifest.h"
 #include "msg.h"
 #include "mstream.h"
+#include "shard.h"
 #include "valueset.h"
 #include "xalloc.h"
 
@@ -367,7 +368,7 @@ static int attribute_run(const struct cli_run *in)
 	int status;
 
 	r.cfg = cfg;
-	r.ws = xstrdup(config_str(cfg, "run.workspace"));
+	r.ws = shard_root_of(cfg); /* the workspace, or the shard's part */
 	r.my = (int)config_int(cfg, "run.measurement_year");
 	r.as_of = config_date(cfg, "run.as_of");
 	r.month_rule = (enum month_rule)config_choice(cfg, "attribute.partner_rule");

@@ -107,11 +107,12 @@ struct metrics {
 	size_t strings_alloc;
 };
 
-/* Read WORKSPACE/measure/aggregates.rec.zst into m, summing clinics into
- * partners and partners into the ALL row.  Returns 0, or -1 with err_msg()
+/* Read the n aggregates files at paths (measure/aggregates.rec.zst of
+ * each shard, shard.h) into m, the rows of one key summed across them,
+ * clinics summed into partners and partners into the ALL row.  Returns 0, or -1 with err_msg()
  * set (a damaged file, rows out of order, a measure without a definition).
  * Release with metrics_release() either way. */
-int metrics_load(struct metrics *m, const char *path, const struct measure_set *ms);
+int metrics_load(struct metrics *m, char *const *paths, int n, const struct measure_set *ms);
 void metrics_release(struct metrics *m);
 int metric_is_proportion(const struct metric *r);
 
@@ -124,7 +125,7 @@ struct run_key {
 
 /* monthly.c: the year-to-date rate by month (see cco-export(1)), counted
  * into the rows' month_num from the results file, one row at a time. */
-struct rec_reader;
+struct rec_schema;
 struct monthly {
 	struct metrics *mx;            /* the rows counted into (not owned) */
 	const struct measure_set *ms;
@@ -151,8 +152,8 @@ int monthly_months(const struct run_key *k);
 void monthly_init(struct monthly *t, struct metrics *m, const struct measure_set *ms,
 		  const struct run_key *k);
 void monthly_release(struct monthly *t);
-/* Find the columns in the results file r.  Returns 0 or -1 with err_msg(). */
-int monthly_columns(struct monthly *t, const struct rec_reader *r);
+/* Find the columns in the results schema s.  Returns 0 or -1 with err_msg(). */
+int monthly_columns(struct monthly *t, const struct rec_schema *s);
 /* Count results row f: a numerator of a curve measure into its partner
  * and CCO rows by month of evidence.  Returns 0, or -1 with err_msg() set
  * (a damaged date, a partner the aggregates do not have). */
@@ -243,13 +244,14 @@ struct gap_files {
 	size_t clinics_alloc;
 };
 
-/* Read the results file and write every partner's list into dir (made
+/* Read the n results files at paths (measure/results.rec.zst of each
+ * shard, merged by member) and write every partner's list into dir (made
  * mode 0700) as uncommitted files, sorted with the external sort sort; a
  * gap is closable when its deadline is on or after as_of (YYYY-MM-DD).
  * Each row is also counted into tally (monthly_add()) in the same pass.
  * Returns 0, or -1 with err_msg() set.  Call gaps_finish() either way. */
 struct extsort_config;
-int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
+int gaps_write(struct gap_files *g, char *const *paths, int n, const char *dir,
 	       const struct measure_set *ms, const char *as_of,
 	       const struct extsort_config *sort, struct monthly *tally);
 /* Commit every list and remove lists of partners no longer present (ok),

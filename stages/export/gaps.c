@@ -23,6 +23,7 @@
 #include "extsort.h"
 #include "manifest.h"
 #include "rec.h"
+#include "recmerge.h"
 #include "xalloc.h"
 
 /* The sort line's fields.  Three are sort keys with a one-byte prefix:
@@ -90,20 +91,22 @@ static int add_gap(struct extsort *s, const struct rec_row *row, const int *col,
 	return rc;
 }
 
-/* col[R_...]: each result column's place in r (checked against the
- * measure_results schema already, so every one is there). */
-static void find_columns(const struct rec_reader *r, int *col)
+/* col[R_...]: each result column's place in schema s. */
+static void find_columns(const struct rec_schema *s, int *col)
 {
 	for (int i = 0; i < R_NCOLS; i++)
-		col[i] = rec_reader_col(r, result_col[i]);
+		col[i] = rec_schema_col(s, result_col[i]);
 }
 
-/* Read the results at path: each gap into s (counted in *n), each row
- * into tally. */
-static int read_gaps(const char *path, const struct measure_set *ms, const char *as_of,
-		     struct extsort *s, long long *n, struct monthly *tally)
+/* Read the nfiles results files at paths, merged by member: each gap into
+ * s (counted in *n), each row into tally. */
+static int read_gaps(char *const *paths, int nfiles, const struct measure_set *ms,
+		     const char *as_of, struct extsort *s, long long *n,
+		     struct monthly *tally)
 {
-	struct rec_reader *r = rec_reader_open(path);
+	static const char *const by_member[] = { "member_id" };
+	const struct rec_schema *schema = rec_schema_find("measure_results");
+	struct rec_merge *r = rec_merge_open(paths, nfiles, schema, by_member, 1, 1);
 	struct rec_row row;
 	int rc, known, col[R_NCOLS];
 	char *bad = NULL; /* the first row in error, reported once the file
@@ -111,31 +114,28 @@ static int read_gaps(const char *path, const struct measure_set *ms, const char 
 
 	if (!r)
 		return -1;
-	rc = rec_reader_expect(r, rec_schema_find("measure_results"));
-	if (rc == 0)
-		rc = manifest_expect(r);
-	if (rc == 0)
-		find_columns(r, col);
-	if (rc == 0 && monthly_columns(tally, r) < 0)
-		rc = err_set("%s: %s", path, err_msg());
-	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
+	find_columns(schema, col);
+	rc = monthly_columns(tally, schema) < 0 ? err_set("%s: %s", paths[0], err_msg()) : 0;
+	while (rc == 0 && (rc = rec_merge_next(r, &row)) > 0) {
 		int gaps = measure_yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
 		if (bad) /* read on: a file not cco-measure's is named first */
 			continue;
 		if (monthly_add(tally, row.field) < 0)
-			bad = xasprintf("%s:%ld: %s", path, rec_reader_line(r), err_msg());
+			bad = xasprintf("%s:%ld: %s", rec_merge_path(r), rec_merge_line(r),
+					err_msg());
 		else if (!known)
 			bad = xasprintf("%s:%ld: measure '%s' has no definition in paths.measures",
-					path, rec_reader_line(r), FIELD(&row, col, R_MEASURE));
+					rec_merge_path(r), rec_merge_line(r),
+					FIELD(&row, col, R_MEASURE));
 		if (bad || !gaps || strcmp(FIELD(&row, col, R_EXCLUDED), "0") != 0 ||
 		    strcmp(FIELD(&row, col, R_NUMERATOR), "0") != 0)
 			continue;
 		rc = add_gap(s, &row, col, as_of);
 		(*n)++;
 	}
-	rec_reader_close(r);
+	rec_merge_close(r);
 	if (rc == 0 && bad)
 		rc = err_set("%s", bad);
 	free(bad);
@@ -234,7 +234,7 @@ static int write_gap(struct gap_files *g, char *line, char *prev_partner, size_t
 	return 0;
 }
 
-int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
+int gaps_write(struct gap_files *g, char *const *paths, int n, const char *dir,
 	       const struct measure_set *ms, const char *as_of,
 	       const struct extsort_config *sort, struct monthly *tally)
 {
@@ -246,7 +246,7 @@ int gaps_write(struct gap_files *g, const char *results_path, const char *dir,
 
 	memset(g, 0, sizeof(*g));
 	g->dir = xstrdup(dir);
-	rc = read_gaps(results_path, ms, as_of, s, &g->rows, tally);
+	rc = read_gaps(paths, n, ms, as_of, s, &g->rows, tally);
 	if (rc == 0)
 		rc = extsort_finish(s);
 	if (rc == 0)

@@ -18,6 +18,7 @@
 #include "extsort.h"
 #include "export.h"
 #include "msg.h"
+#include "shard.h"
 #include "valueset.h"
 #include "worklist.h"
 #include "xalloc.h"
@@ -278,10 +279,11 @@ static int close_outputs(struct stage *st, int ok)
 /* Read the aggregates and work out every row's goals and suppression. */
 static int load_metrics(struct stage *st)
 {
-	char *path = xasprintf("%s/measure/aggregates.rec.zst", st->ws);
-	int rc = metrics_load(&st->mx, path, st->ms);
+	int n;
+	char **paths = shard_paths(st->cfg, "measure/aggregates.rec.zst", &n);
+	int rc = metrics_load(&st->mx, paths, n, st->ms);
 
-	free(path);
+	shard_paths_free(paths, n);
 	if (rc < 0)
 		return -1;
 	goals_compute(&st->mx, &st->in, config_int(st->cfg, "export.min_denominator"));
@@ -294,8 +296,9 @@ static int load_metrics(struct stage *st)
  * monthly numerators counted on the way. */
 static int write_lists_and_db(struct stage *st)
 {
-	char *path = xasprintf("%s/measure/results.rec.zst", st->ws);
-	char *gaps_dir = xasprintf("%s/gaps", st->dir);
+	int nresults;
+	char **results = shard_paths(st->cfg, "measure/results.rec.zst", &nresults);
+	char *path, *gaps_dir = xasprintf("%s/gaps", st->dir);
 	char *tmp = xasprintf("%s/tmp", st->ws);
 	struct extsort_config sort = {
 		.mem_bytes = config_sort_bytes(st->cfg),
@@ -307,13 +310,14 @@ static int write_lists_and_db(struct stage *st)
 
 	monthly_init(&tally, &st->mx, st->ms, &st->key);
 	if (rc == 0)
-		rc = gaps_write(&st->gaps, path, gaps_dir, st->ms, st->key.as_of, &sort, &tally);
+		rc = gaps_write(&st->gaps, results, nresults, gaps_dir, st->ms, st->key.as_of,
+				&sort, &tally);
 	monthly_finish(&tally);
 	monthly_release(&tally);
-	free(path);
+	shard_paths_free(results, nresults);
 	free(gaps_dir);
 	if (rc == 0)
-		rc = worklists_write(&st->worklists, st->ws, st->dir, st->ms, &st->care, &st->in,
+		rc = worklists_write(&st->worklists, st->cfg, st->dir, st->ms, &st->care, &st->in,
 				     st->key.as_of, &sort);
 	free(tmp);
 	if (rc < 0)

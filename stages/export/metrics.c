@@ -12,6 +12,7 @@
 #include "manifest.h"
 #include "num.h"
 #include "rec.h"
+#include "recmerge.h"
 #include "xalloc.h"
 
 /* measure_aggregates columns; the key (measure to clinic) comes first */
@@ -49,6 +50,21 @@ static void start_block(struct metrics *m)
 
 
 
+/* The three counts of aggregate row f into c, checked.  0 or -1. */
+static int row_counts(char **f, long long *c)
+{
+	static const int count_col[3] = { AGG(denominator), AGG(exclusions),
+					  AGG(numerator) };
+
+	for (int i = 0; i < 3; i++)
+		if (num_parse(f[count_col[i]], 0, LLONG_MAX, &c[i]) < 0)
+			return err_set("a count must be a whole number, not '%s'",
+				       f[count_col[i]]);
+	if (c[1] > c[0] || c[2] > c[0] - c[1])
+		return err_set("counts do not add up (numerator over denominator less exclusions)");
+	return 0;
+}
+
 /* Add one aggregate row f (measure, sub, stratum, partner, clinic, counts). */
 static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
 		   int *all, int *partner)
@@ -60,15 +76,8 @@ static int add_row(struct metrics *m, char **f, const struct measure_set *ms,
 			strcmp(m->v[*all].sub, f[AGG(submeasure)]) != 0 ||
 			strcmp(m->v[*all].stratum, f[AGG(stratum)]) != 0;
 
-	static const int count_col[3] = { AGG(denominator), AGG(exclusions),
-					  AGG(numerator) };
-
-	for (int i = 0; i < 3; i++)
-		if (num_parse(f[count_col[i]], 0, LLONG_MAX, &c[i]) < 0)
-			return err_set("a count must be a whole number, not '%s'",
-				       f[count_col[i]]);
-	if (c[1] > c[0] || c[2] > c[0] - c[1])
-		return err_set("counts do not add up (numerator over denominator less exclusions)");
+	if (row_counts(f, c) < 0)
+		return -1;
 	if (new_block) {
 		const struct measure *me = mdef_find(ms, f[AGG(measure_id)]);
 
@@ -122,34 +131,68 @@ static int key_order(char **prev, char **f)
 	return 0;
 }
 
-int metrics_load(struct metrics *m, const char *path, const struct measure_set *ms)
+/* Add the counts of f, a row of the key of the last row read (from another
+ * shard), to that row and its partner's and ALL rows. */
+static int sum_row(struct metrics *m, char **f, int all, int partner)
 {
-	struct rec_reader *r = rec_reader_open(path);
+	long long c[3];
+
+	if (row_counts(f, c) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		m->v[m->n - 1].cnt[i] += c[i];
+		m->v[partner].cnt[i] += c[i];
+		m->v[all].cnt[i] += c[i];
+	}
+	return 0;
+}
+
+/* The merged files' rows, each key once, their counts summed; a key twice
+ * in one file is out of order. */
+static int load_rows(struct metrics *m, struct rec_merge *r, const struct measure_set *ms)
+{
 	struct rec_row row;
 	char *prev[AGG_KEY] = { NULL };
-	int rc, all = -1, partner = -1;
+	int rc, all = -1, partner = -1, prev_file = -1;
 
-	memset(m, 0, sizeof(*m));
-	if (!r)
-		return -1;
-	rc = rec_reader_expect(r, rec_schema_find("measure_aggregates"));
-	if (rc == 0)
-		rc = manifest_expect(r);
-	while (rc == 0 && (rc = rec_reader_next(r, &row)) > 0) {
-		if (prev[0] && key_order(prev, row.field) >= 0)
+	while ((rc = rec_merge_next(r, &row)) > 0) {
+		int order = prev[0] ? key_order(prev, row.field) : -1;
+
+		if (order > 0 || (order == 0 && rec_merge_source(r) == prev_file))
 			rc = err_set("rows out of key order");
+		else if (order == 0)
+			rc = sum_row(m, row.field, all, partner);
 		else
 			rc = add_row(m, row.field, ms, &all, &partner);
 		for (int i = 0; i < AGG_KEY; i++) {
 			free(prev[i]);
 			prev[i] = xstrdup(row.field[i]);
 		}
-		if (rc < 0)
-			err_set("%s:%ld: %s", path, rec_reader_line(r), err_msg());
+		prev_file = rec_merge_source(r);
+		if (rc < 0) {
+			err_set("%s:%ld: %s", rec_merge_path(r), rec_merge_line(r), err_msg());
+			break;
+		}
 	}
 	for (int i = 0; i < AGG_KEY; i++)
 		free(prev[i]);
-	rec_reader_close(r);
+	return rc;
+}
+
+int metrics_load(struct metrics *m, char *const *paths, int n, const struct measure_set *ms)
+{
+	_Static_assert(AGG_KEY == 5, "the key is the five columns named here");
+	static const char *const key[AGG_KEY] = { "measure_id", "submeasure", "stratum",
+						  "partner_id", "clinic_id" };
+	struct rec_merge *r = rec_merge_open(paths, n, rec_schema_find("measure_aggregates"),
+					     key, AGG_KEY, 1);
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (!r)
+		return -1;
+	rc = load_rows(m, r, ms);
+	rec_merge_close(r);
 	for (int i = 0; i < m->n; i++)
 		m->v[i].cnt[CNT_OPEN] = m->v[i].cnt[CNT_DEN] - m->v[i].cnt[CNT_EXC] -
 					m->v[i].cnt[CNT_NUM];

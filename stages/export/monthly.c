@@ -85,10 +85,10 @@ void monthly_release(struct monthly *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int monthly_columns(struct monthly *t, const struct rec_reader *r)
+int monthly_columns(struct monthly *t, const struct rec_schema *s)
 {
 	for (int i = 0; i < T_NCOLS; i++)
-		if ((t->col[i] = rec_reader_col(r, tally_col[i])) < 0)
+		if ((t->col[i] = rec_schema_col(s, tally_col[i])) < 0)
 			return err_set("no column '%s'", tally_col[i]);
 	return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "extsort.h"
 #include "mstream.h"
+#include "shard.h"
 #include "worklistpass.h"
 #include "xalloc.h"
 
@@ -231,8 +232,8 @@ static int add_member(struct wl *w, const char *id)
 	return flagged ? candidate_add(w, &who, &fl) : 0;
 }
 
-/* Open the five inputs of workspace ws. */
-static int open_inputs(struct wl *w, const char *ws)
+/* Open the five inputs of the run of cfg, each merged across its shards. */
+static int open_inputs(struct wl *w, const struct config *cfg)
 {
 	static const struct { const char *path, *kind; } in[] = {
 		{ "measure/results.rec.zst", "measure_results" },
@@ -245,10 +246,11 @@ static int open_inputs(struct wl *w, const char *ws)
 				  &w->audit };
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
-		char *path = xasprintf("%s/%s", ws, in[i].path);
+		int n;
+		char **paths = shard_paths(cfg, in[i].path, &n);
 
-		*ms[i] = mstream_open(path, rec_schema_find(in[i].kind), 1);
-		free(path);
+		*ms[i] = mstream_open_files(paths, n, rec_schema_find(in[i].kind), 1);
+		shard_paths_free(paths, n);
 		if (!*ms[i])
 			return -1;
 	}
@@ -298,7 +300,7 @@ static int read_all(struct wl *w)
 	return rc;
 }
 
-int worklists_sort(struct extsort **sort, const char *ws, const struct measure_set *ms,
+int worklists_sort(struct extsort **sort, const struct config *cfg, const struct measure_set *ms,
 		   const struct care_def *care, const char *as_of,
 		   struct list_counts *counts)
 {
@@ -306,7 +308,7 @@ int worklists_sort(struct extsort **sort, const char *ws, const struct measure_s
 			.counts = counts };
 	int rc;
 
-	rc = open_inputs(&w, ws);
+	rc = open_inputs(&w, cfg);
 	if (rc == 0)
 		rc = read_all(&w);
 	close_inputs(&w);

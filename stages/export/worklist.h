@@ -39,14 +39,16 @@ struct list_counts {
 };
 
 struct care_def;
+struct config;
 
 /* Merge the measure results and care flags with the members, attribution
- * and audit files of workspace ws into sort[LIST_GAPS] (one line per
+ * and audit files of the run of cfg (its shards' merged, shard.h) into
+ * sort[LIST_GAPS] (one line per
  * worklist row: a member with open gaps at a partner and clinic) and
  * sort[LIST_CANDIDATES] (one per member the care criteria list); a gap is
  * closable when its deadline is on or after as_of.  Returns 0 or -1 with
  * err_msg() set. */
-int worklists_sort(struct extsort **sort, const char *ws, const struct measure_set *ms,
+int worklists_sort(struct extsort **sort, const struct config *cfg, const struct measure_set *ms,
 		   const struct care_def *care, const char *as_of,
 		   struct list_counts *counts);
 
@@ -69,9 +71,10 @@ struct worklists {
 };
 
 /* Write every clinic's worklist (EXPORT/worklists) and candidate list
- * (EXPORT/candidates) into fresh directories beside them.  Returns 0 or
+ * (EXPORT/candidates) into fresh directories beside them, from the run
+ * of cfg.  Returns 0 or
  * -1 with err_msg() set; call worklists_finish() either way. */
-int worklists_write(struct worklists *w, const char *ws, const char *export_dir,
+int worklists_write(struct worklists *w, const struct config *cfg, const char *export_dir,
 		    const struct measure_set *ms, const struct care_def *care,
 		    const struct export_inputs *in, const char *as_of,
 		    const struct extsort_config *sort);

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "extsort.h"
 #include "htmlchart.h"
+#include "shard.h"
 #include "worklist.h"
 #include "xalloc.h"
 
@@ -380,7 +381,7 @@ static int start_lists(struct worklists *w, const char *export_dir,
 	return 0;
 }
 
-int worklists_write(struct worklists *w, const char *ws, const char *export_dir,
+int worklists_write(struct worklists *w, const struct config *cfg, const char *export_dir,
 		    const struct measure_set *ms, const struct care_def *care,
 		    const struct export_inputs *in, const char *as_of,
 		    const struct extsort_config *sort)
@@ -389,16 +390,18 @@ int worklists_write(struct worklists *w, const char *ws, const char *export_dir,
 	struct list_counts counts[NLISTS];
 	struct out_ctx o = { .ms = ms, .in = in, .as_of = as_of };
 	struct roster roster;
-	char *providers = xasprintf("%s/normalize/providers.rec.zst", ws);
+	int nproviders;
+	/* every shard holds every provider: the first's serve */
+	char **providers = shard_paths(cfg, "normalize/providers.rec.zst", &nproviders);
 	int rc;
 
 	memset(w, 0, sizeof(*w));
 	memset(counts, 0, sizeof(counts));
-	rc = roster_load(&roster, providers, NULL);
-	free(providers);
+	rc = roster_load(&roster, providers[0], NULL);
+	shard_paths_free(providers, nproviders);
 	o.roster = &roster;
 	if (rc == 0)
-		rc = worklists_sort(s, ws, ms, care, as_of, counts);
+		rc = worklists_sort(s, cfg, ms, care, as_of, counts);
 	for (int i = 0; rc == 0 && i < NLISTS; i++)
 		rc = extsort_finish(s[i]);
 	if (rc == 0)

@@ -16,6 +16,7 @@
 #include "msg.h"
 #include "progress.h"
 #include "rec.h"
+#include "shard.h"
 #include "valueset.h"
 #include "xalloc.h"
 
@@ -33,7 +34,7 @@ enum { OUT_RESULTS, OUT_AGGREGATES, OUT_CARE, NOUT };
 
 struct stage {
 	const struct config *cfg;
-	const char *ws;
+	char *ws;                  /* the workspace, or the shard's part */
 	struct valuesets *vs;
 	struct measure_set *ms;
 	struct codeidx *codes;
@@ -220,9 +221,10 @@ static int measure_run(const struct cli_run *in)
 	int status;
 
 	st.cfg = cfg;
-	st.ws = config_str(cfg, "run.workspace");
+	st.ws = shard_root_of(cfg);
 	status = run(&st, *check_only);
 	stage_release(&st);
+	free(st.ws);
 	return status;
 }
 

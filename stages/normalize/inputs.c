@@ -120,12 +120,14 @@ static int check_part(const struct norm *n, const char *name, const struct rec_r
 		       "again from empty)", rec_reader_path(r));
 }
 
-/* Feed one file's rows to the sort, the file checked against what
+/* Feed one file's rows to the sort (of a member-level kind, the rows of
+ * n's shard's members only), the whole file checked against what
  * cco-ingest recorded.  Returns 0 or -1. */
 static int load_file(const struct norm *n, const char *path, const char *name,
 		     const struct rec_schema *s, int key_col, prep_fn prep,
 		     struct extsort *sort, struct counts *c)
 {
+	int by_member = strcmp(s->cols[key_col], "member_id") == 0;
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
 	struct line l = { NULL, 0, 0 };
@@ -140,6 +142,8 @@ static int load_file(const struct norm *n, const char *path, const char *name,
 	}
 	rec_reader_prefetch(r);
 	while ((rc = rec_reader_next(r, &row)) > 0) {
+		if (by_member && !shard_holds(&n->shard, row.field[key_col], row.len[key_col]))
+			continue;
 		c->in++;
 		if (prep)
 			prep(row.field, row.len, &scr);

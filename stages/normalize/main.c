@@ -185,6 +185,7 @@ static void report(const struct counts *c, const char *as_of)
 static void setup(struct norm *n, const struct config *cfg)
 {
 	const char *ws = config_str(cfg, "run.workspace");
+	char *root = shard_root_of(cfg);
 	struct stat st;
 	char *db;
 	int rc;
@@ -198,9 +199,12 @@ static void setup(struct norm *n, const struct config *cfg)
 	n->vs = vs_load(config_str(cfg, "paths.valuesets"));
 	if (!n->vs || claims_check_valuesets(n->vs) < 0)
 		die(CCO_EXIT_USAGE, "%s", err_msg());
+	n->shard = shard_this(cfg);
 	n->ingest_dir = xasprintf("%s/ingest", ws);
-	n->out_dir = xasprintf("%s/normalize", ws);
-	n->tmp_dir = xasprintf("%s/tmp", ws);
+	n->out_dir = xasprintf("%s/normalize", root);
+	n->tmp_dir = xasprintf("%s/tmp", root);
+	n->counts_db = xasprintf("%s/cco.db", root);
+	free(root);
 	if (stat(n->ingest_dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		die(CCO_EXIT_FAIL, "no ingest directory '%s' (run cco-ingest first)",
 		    n->ingest_dir);
@@ -220,6 +224,7 @@ static void release(struct norm *n)
 	free(n->ingest_dir);
 	free(n->out_dir);
 	free(n->tmp_dir);
+	free(n->counts_db);
 	norm_free_part_sums(n);
 }
 
@@ -228,7 +233,6 @@ static int normalize_run(const struct cli_run *in)
 	struct config *cfg = in->cfg;
 	struct counts c[NKINDS];
 	struct norm n;
-	char *db;
 	int rc;
 
 	setup(&n, cfg);
@@ -242,12 +246,10 @@ static int normalize_run(const struct cli_run *in)
 	} else if ((rc = norm_commit_all(&n)) < 0) {
 		msg_error("%s", err_msg());
 	}
-	db = xasprintf("%s/cco.db", config_str(cfg, "run.workspace"));
-	if (rc == 0 && (rc = norm_save_counts(db, c, NKINDS)) < 0)
+	if (rc == 0 && (rc = norm_save_counts(n.counts_db, c, NKINDS)) < 0)
 		msg_error("%s", err_msg());
 	if (rc == 0)
 		report(c, n.as_of);
-	free(db);
 	release(&n);
 	return rc == 0 ? CCO_EXIT_OK : CCO_EXIT_FAIL;
 }

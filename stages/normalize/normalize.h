@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "rec.h"
+#include "shard.h"
 
 struct config;
 struct extsort;
@@ -65,6 +66,8 @@ struct norm {
 	const struct config *cfg;
 	const struct valuesets *vs;
 	char *ingest_dir, *out_dir, *tmp_dir;
+	char *counts_db;     /* where its counts go: the shard's cco.db */
+	struct shard shard;  /* the members it keeps (shard.h) */
 	size_t sort_mem;     /* bytes for the external sorts, shared by the
 				lanes that run at once */
 	int sort_level;      /* zstd level of its runs, 0: plain */
