@@ -9,6 +9,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$CCO_ROOT/tests/slurm.sh"
 
+# stopped before test_done removes the scratch directory; the trap is for
+# an early exit
 trap 'slurm_stop "$SCRATCH/cluster"' EXIT
 if ! slurm_start "$SCRATCH/cluster"; then
 	why=$(cat "$SCRATCH/cluster/why" 2>/dev/null)
@@ -107,4 +109,5 @@ test_expect_success 'a killed driver: the next run cancels its jobs, then gives 
 	exported >remote && test_cmp local remote
 '
 
+slurm_stop "$SCRATCH/cluster"
 test_done
