@@ -453,7 +453,11 @@ static int pipeline_run(const struct cli_run *in)
 	const char *ws = config_str(c, "run.workspace");
 	int status;
 
-	if (fs_mkdirs(ws, AFILE_PHI_DIR) < 0) {
+	if (*config_str(c, "run.shard")) {
+		/* it sets run.shard itself, for each shard it runs */
+		msg_error("run.shard is a stage's; a run is split by run.shards (--shards)");
+		status = CCO_EXIT_USAGE;
+	} else if (fs_mkdirs(ws, AFILE_PHI_DIR) < 0) {
 		msg_error("%s", err_msg());
 		status = CCO_EXIT_FAIL;
 	} else {

@@ -286,6 +286,12 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
  * pid, or -1 with err_msg() set. */
 pid_t runner_start(const char *prog, char *const *args, const char *log_path);
 
+/* Run argv (a command found on PATH: sbatch, scontrol), its standard
+ * output into *out (allocated, NUL-terminated), its standard error
+ * appended to the run's log at log_path.  Returns its exit status, or -1
+ * with err_msg() set (then *out may be NULL). */
+int runner_capture(char *const *argv, char **out, const char *log_path);
+
 /* Append the file at src to the file at dst.  Returns 0 or -1. */
 int runner_append_log(const char *dst, const char *src);
 

@@ -206,3 +206,45 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
 }
+
+int runner_capture(char *const *argv, char **out, const char *log_path)
+{
+	int pipefd[2], status;
+	size_t used = 0, cap = 4096;
+	ssize_t got;
+	pid_t pid;
+
+	*out = NULL;
+	if (pipe(pipefd) != 0)
+		return err_set("pipe: %s", strerror(errno));
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		return err_set("cannot fork: %s", strerror(errno));
+	if (pid == 0) {
+		FILE *log = fopen(log_path, "a");
+
+		dup2(pipefd[1], STDOUT_FILENO);
+		if (log)
+			dup2(fileno(log), STDERR_FILENO);
+		close(pipefd[0]);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cco-pipeline: cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	*out = xmalloc(cap);
+	while ((got = read(pipefd[0], *out + used, cap - 1 - used)) != 0) {
+		if (got < 0 && errno != EINTR)
+			break;
+		if (got > 0 && (used += (size_t)got) == cap - 1)
+			*out = xrealloc(*out, cap *= 2);
+	}
+	(*out)[used] = '\0';
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_set("waitpid: %s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return err_set("cannot run '%s' (is Slurm installed?)", argv[0]);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

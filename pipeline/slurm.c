@@ -45,53 +45,6 @@ struct sstage {
 	char *log;            /* sbatch --output, %a for the shard */
 };
 
-/* ---- running a command and reading its output ---- */
-
-/* Run argv, its standard output into *out (allocated, NUL-terminated),
- * its standard error appended to the run's log at log_path.  Returns its
- * exit status, or -1 with err_msg() set (*out NULL). */
-static int capture(char *const *argv, char **out, const char *log_path)
-{
-	int pipefd[2], status;
-	size_t used = 0, cap = 4096;
-	ssize_t got;
-	pid_t pid;
-
-	*out = NULL;
-	if (pipe(pipefd) != 0)
-		return err_set("pipe: %s", strerror(errno));
-	fflush(NULL);
-	if ((pid = fork()) < 0)
-		return err_set("cannot fork: %s", strerror(errno));
-	if (pid == 0) {
-		FILE *log = fopen(log_path, "a");
-
-		dup2(pipefd[1], STDOUT_FILENO);
-		if (log)
-			dup2(fileno(log), STDERR_FILENO);
-		close(pipefd[0]);
-		execvp(argv[0], argv);
-		fprintf(stderr, "cco-pipeline: cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(pipefd[1]);
-	*out = xmalloc(cap);
-	while ((got = read(pipefd[0], *out + used, cap - 1 - used)) != 0) {
-		if (got < 0 && errno != EINTR)
-			break;
-		if (got > 0 && (used += (size_t)got) == cap - 1)
-			*out = xrealloc(*out, cap *= 2);
-	}
-	(*out)[used] = '\0';
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return err_set("waitpid: %s", strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return err_set("cannot run '%s' (is Slurm installed?)", argv[0]);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* The text after "KEY=" in the scontrol record rec, up to a space, in buf. */
 static void field(const char *rec, const char *key, char *buf, size_t n)
 {
@@ -194,7 +147,7 @@ static int submit(const struct run_ctx *x, struct sstage *st, long long after)
 		args[n++] = xasprintf("--mem=%ld", config_int(x->c, key));
 	args[n++] = xstrdup(script);
 	rc = write_script(x, st, script);
-	if (rc == 0 && (rc = capture(args, &out, x->log_path)) > 0)
+	if (rc == 0 && (rc = runner_capture(args, &out, x->log_path)) > 0)
 		rc = err_set("sbatch failed (exit %d) submitting %s; see %s", rc, st->s->name,
 			     x->log_path);
 	if (rc == 0 && (st->job = strtoll(out, NULL, 10)) <= 0)
@@ -281,7 +234,7 @@ static int poll_stage(const struct run_ctx *x, struct sstage *st)
 	for (int i = 0; i < st->n; i++)
 		if (st->t[i].scheduled)
 			st->t[i].state[0] = '\0';
-	if ((rc = capture(argv, &out, x->log_path)) != 0) {
+	if ((rc = runner_capture(argv, &out, x->log_path)) != 0) {
 		free(out);
 		return rc < 0 ? -1 : err_set("scontrol show job %s failed (exit %d); see %s",
 					     id, rc, x->log_path);
@@ -411,7 +364,7 @@ static void cancel_all(const struct run_ctx *x, struct sstage *st, int n)
 			char *argv[] = { "scancel", id, NULL };
 
 			snprintf(id, sizeof(id), "%lld", st[i].job);
-			capture(argv, &out, x->log_path);
+			runner_capture(argv, &out, x->log_path);
 			free(out);
 		}
 }
@@ -503,7 +456,7 @@ int slurm_cancel_abandoned(const struct run_ctx *x)
 	{
 		char *argv[] = { "scancel", ids, NULL };
 
-		capture(argv, &out, x->log_path);
+		runner_capture(argv, &out, x->log_path);
 		free(out);
 	}
 	/* a job that still writes would race this run: wait for them to go;
@@ -512,7 +465,7 @@ int slurm_cancel_abandoned(const struct run_ctx *x)
 		char *argv[] = { "squeue", "-h", "-j", ids, NULL };
 		int left;
 
-		rc = capture(argv, &out, x->log_path);
+		rc = runner_capture(argv, &out, x->log_path);
 		left = rc == 0 && *out;
 		free(out);
 		if (rc < 0)

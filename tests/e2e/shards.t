@@ -99,7 +99,10 @@ test_expect_success 'a stage asked for a shard of another count is a usage error
 		--set run.shards=4 2>err &&
 	test_grep "run.shard must be K/N" err &&
 	test_must_fail --code 2 cco-pipeline run -c cfg/pipeline.ini --shards 0 2>err &&
-	test_grep "run.shards must be a number from 1 to 1024" err
+	test_grep "run.shards must be a number from 1 to 1024" err &&
+	test_must_fail --code 2 cco-pipeline run -c cfg/pipeline.ini --shards 4 \
+		--set run.shard=1/4 2>err &&
+	test_grep "run.shard is a stage.s; a run is split by run.shards" err
 '
 
 # kill_at SECONDS CMD...: run CMD in its own process group, SIGKILL the
