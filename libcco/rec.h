@@ -84,6 +84,14 @@ int rec_reader_expect(struct rec_reader *r, const struct rec_schema *s);
  * a row with the wrong number of fields. */
 int rec_reader_next(struct rec_reader *r, struct rec_row *row);
 
+/* From now on rec_reader_next() passes over the rows whose column col
+ * keep() refuses (returns 0 for its s, n bytes): they are counted and in
+ * the file's digest, so the trailer's check still covers them, but they
+ * are not split into fields nor returned.  A shard's reader keeps its
+ * members' rows so (shard.h). */
+void rec_reader_filter(struct rec_reader *r, int col,
+		       int (*keep)(const char *s, size_t n, void *arg), void *arg);
+
 /* Once rec_reader_next() returned 0: the file's rows and digest (see
  * rec_writer_close_sum()) in *sum, 0.  Before that, -1. */
 int rec_reader_sum(const struct rec_reader *r, struct rec_sum *sum);

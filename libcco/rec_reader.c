@@ -50,6 +50,9 @@ struct rec_reader {
 	int ended;           /* the trailer was read and matched */
 	char *writer;        /* if set, the program that recorded want */
 	struct rec_sum want; /* what the file must hold, when writer is set */
+	int filter_col;      /* rec_reader_filter(); -1: none */
+	int (*keep)(const char *s, size_t n, void *arg);
+	void *keep_arg;
 };
 
 static int reader_err(struct rec_reader *r, const char *what)
@@ -334,6 +337,7 @@ struct rec_reader *rec_reader_open(const char *path)
 	struct rec_reader *r = xcalloc(1, sizeof(*r));
 
 	r->path = xstrdup(path);
+	r->filter_col = -1;
 	r->cap = 1 << 18;
 	r->buf = xmalloc(r->cap);
 	r->xxh = xcheck(XXH3_createState(), sizeof(XXH3_state_t));
@@ -443,6 +447,30 @@ void rec_reader_expect_sum(struct rec_reader *r, const struct rec_sum *want,
 	r->want = *want;
 }
 
+/* 1 if the line (not a trailer) passes r's filter: its column
+ * r->filter_col is kept.  A line with fewer columns is kept, for
+ * rec_reader_next() to refuse. */
+static int kept(const struct rec_reader *r, const char *line, size_t n)
+{
+	const char *p = line, *end = line + n, *tab;
+
+	for (int i = 0; i < r->filter_col; i++) {
+		if (!(tab = memchr(p, '\t', (size_t)(end - p))))
+			return 1;
+		p = tab + 1;
+	}
+	tab = memchr(p, '\t', (size_t)(end - p));
+	return r->keep(p, (size_t)((tab ? tab : end) - p), r->keep_arg);
+}
+
+void rec_reader_filter(struct rec_reader *r, int col,
+		       int (*keep)(const char *s, size_t n, void *arg), void *arg)
+{
+	r->filter_col = col;
+	r->keep = keep;
+	r->keep_arg = arg;
+}
+
 int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 {
 	char *line;
@@ -452,6 +480,11 @@ int rec_reader_next(struct rec_reader *r, struct rec_row *row)
 	if (r->ended)
 		return check_expected(r); /* a mismatch fails every later read */
 	rc = next_line(r, &line, &n);
+	/* rows filtered out count, and are in the digest, unsplit */
+	while (rc > 0 && r->filter_col >= 0 && !is_trailer(line, n) && !kept(r, line, n)) {
+		r->rows++;
+		rc = next_line(r, &line, &n);
+	}
 	if (rc == 0) {
 		r->line++; /* where the trailer should be */
 		return reader_err(r, "truncated file (no trailer line; a file "

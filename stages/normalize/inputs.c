@@ -120,6 +120,12 @@ static int check_part(const struct norm *n, const char *name, const struct rec_r
 		       "again from empty)", rec_reader_path(r));
 }
 
+/* rec_reader_filter()'s test: a member of shard *arg. */
+static int in_shard(const char *id, size_t n, void *arg)
+{
+	return shard_holds(arg, id, n);
+}
+
 /* Feed one file's rows to the sort (of a member-level kind, the rows of
  * n's shard's members only), the whole file checked against what
  * cco-ingest recorded.  Returns 0 or -1. */
@@ -127,7 +133,7 @@ static int load_file(const struct norm *n, const char *path, const char *name,
 		     const struct rec_schema *s, int key_col, prep_fn prep,
 		     struct extsort *sort, struct counts *c)
 {
-	int by_member = strcmp(s->cols[key_col], "member_id") == 0;
+
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
 	struct line l = { NULL, 0, 0 };
@@ -140,10 +146,10 @@ static int load_file(const struct norm *n, const char *path, const char *name,
 		rec_reader_close(r);
 		return -1;
 	}
+	if (n->shard.n > 1 && strcmp(s->cols[key_col], "member_id") == 0)
+		rec_reader_filter(r, key_col, in_shard, (void *)&n->shard);
 	rec_reader_prefetch(r);
 	while ((rc = rec_reader_next(r, &row)) > 0) {
-		if (by_member && !shard_holds(&n->shard, row.field[key_col], row.len[key_col]))
-			continue;
 		c->in++;
 		if (prep)
 			prep(row.field, row.len, &scr);

@@ -105,6 +105,35 @@ static void test_merge(void)
 		free(paths[i]);
 }
 
+static int keep_b_or_d(const char *s, size_t n, void *arg)
+{
+	(void)arg;
+	return n == 2 && (s[0] == 'B' || s[0] == 'D');
+}
+
+/* A filtered reader returns the rows kept and checks the whole file. */
+static void test_filter(void)
+{
+	static const char *const ids[] = { "A1", "B2", "C3", "D4", NULL };
+	char *p = write_ids("f", ids);
+	struct rec_reader *r = rec_reader_open(p);
+	struct rec_row row;
+	struct rec_sum sum;
+	char got[64] = "";
+	size_t used = 0;
+	int rc;
+
+	rec_reader_filter(r, IMMUNIZATIONS_member_id, keep_b_or_d, NULL);
+	while ((rc = rec_reader_next(r, &row)) > 0)
+		used += (size_t)snprintf(got + used, sizeof(got) - used, "%s%s", used ? " " : "",
+					 row.field[IMMUNIZATIONS_member_id]);
+	is_str(got, "B2 B2 D4 D4", "the filter keeps the rows of B2 and D4");
+	ok(rc == 0 && rec_reader_sum(r, &sum) == 0 && sum.rows == 8,
+	   "the trailer checked over all 8 rows");
+	rec_reader_close(r);
+	free(p);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -112,5 +141,6 @@ int main(void)
 	test_parse();
 	test_member_shards();
 	test_merge();
+	test_filter();
 	return done_testing_in(dir);
 }
