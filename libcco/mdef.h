@@ -110,6 +110,9 @@ const struct measure *mdef_find(const struct measure_set *s, const char *id);
  * with err_msg() set (no such value set). */
 int mdef_use_valueset(struct measure_set *s, const struct valuesets *vs, const char *name);
 
+/* 1 if an expression of a measure of s uses a node of kind k. */
+int mdef_uses(const struct measure_set *s, enum mx_kind k);
+
 void mdef_free(struct measure_set *s);
 
 #endif

@@ -83,6 +83,10 @@ test_expect_success 'colorectal screening: lookback windows, ages, gaps, exclusi
 	check col COL
 '
 
+test_expect_success 'hospice any day of the MY: spans overlapping it, discharges to hospice (stays and claim lines) ending in it' '
+	check col-hospice-span COL
+'
+
 test_expect_success 'ED visits per 1,000 member months: visits by month and partner' '
 	check ed AMB-ED &&
 	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"AMB-ED\" && \$3 == \"\" { d[\$4] += \$6; x[\$4] += \$7; n[\$4] += \$8 } END { for (p in d) print p, d[p], x[p], n[p] }" | sort >out &&
@@ -218,6 +222,25 @@ test_expect_success 'a broken definition fails with file and line, exit 2' '
 	sed -i "s/^four_doses = count(dtap_vaccine/four_doses = count(dtap_vacine/" m2/cis.ini &&
 	test_must_fail --code 2 cco-measure -c cfg/p.ini --set paths.measures=m2 2>err &&
 	test_grep "m2/cis.ini:[0-9]*: .four_doses.: column 7: unknown value set .dtap_vacine." err
+'
+
+# lang NAME: run the language fixture tests/fixtures/measure/lang/NAME.ini
+# (alone) on NAME.events, with the shipped value sets and the fixture's
+# own, and compare measure ID's outcome with NAME.expect
+lang() {
+	rm -rf ws lang-m lang-vs && mkdir lang-m lang-vs &&
+	cp "$FIX/lang/$1.ini" lang-m/ &&
+	cp "$CCO_ROOT"/config/valuesets/*.csv lang-vs/ &&
+	cp "$FIX/lang/valuesets.csv" lang-vs/zz-lang-test.csv &&
+	"$FIX/mkws" "$FIX/lang/$1.events" ws &&
+	cco-measure -q -c cfg/p.ini --set paths.measures=lang-m --set paths.valuesets=lang-vs &&
+	outcome "$2" >out &&
+	grep -v "^#" "$FIX/lang/$1.expect" >expect &&
+	test_cmp expect out
+}
+
+test_expect_success 'distinct(): drugs by the first 9 digits of the NDC, prescribers, billing NPIs; window, denied fills' '
+	lang poly POLY
 '
 
 test_expect_success 'results are private and deterministic' '
