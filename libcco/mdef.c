@@ -82,7 +82,8 @@ static int date_slot(void *arg, const char *name)
 static enum builtin_event builtin_named(const char *name)
 {
 	static const char *const names[] = { "", "event.ed_visit", "event.ed_visit_all",
-					     "event.discharge", "event.admission" };
+					     "event.discharge", "event.admission",
+					     "event.custody_start" };
 
 	for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (strcmp(name, names[i]) == 0)

@@ -47,7 +47,9 @@ enum builtin_event {
 	EV_ED_VISIT,      /* event.ed_visit: ED visits not leading to a stay */
 	EV_ED_VISIT_ALL,  /* event.ed_visit_all: every ED visit */
 	EV_DISCHARGE,     /* event.discharge: inpatient stays, on discharge */
-	EV_ADMISSION      /* event.admission: inpatient stays, on admission */
+	EV_ADMISSION,     /* event.admission: inpatient stays, on admission */
+	EV_CUSTODY_START  /* event.custody_start: ODHS custody episodes, on
+			     their start, spanning through their end */
 };
 
 struct measure {

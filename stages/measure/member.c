@@ -22,7 +22,7 @@ static const char *const in_path[MI_NINPUTS] = {
 	"normalize/members", "normalize/enrollment", "attribute/attribution",
 	"attribute/partner_months", "normalize/claims", "normalize/pharmacy",
 	"normalize/immunizations", "normalize/lab_results", "normalize/ed_visits",
-	"normalize/stays"
+	"normalize/stays", "normalize/custody"
 };
 const char *member_input_path(enum member_input in)
 {
@@ -31,7 +31,7 @@ const char *member_input_path(enum member_input in)
 
 static const char *const in_kind[MI_NINPUTS] = {
 	"members", "enrollment_spans", "attribution", "partner_months", "claims",
-	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays"
+	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays", "custody"
 };
 
 /* The columns the measures read, looked up once when the inputs open:
@@ -49,6 +49,7 @@ enum column {
 	C_ED_DATE, C_ED_ADMITTED, C_ED_DENIED, C_ED_DX, C_ED_CLAIMS,
 	C_STAY_ADMIT, C_STAY_DX, C_STAY_DISCHARGE, C_STAY_ID,
 	C_SVC_TO, C_DISCH_STATUS, C_STAY_STATUS,
+	C_CUSTODY_START, C_CUSTODY_END,
 	C_NCOLS
 };
 
@@ -79,7 +80,8 @@ static const struct {
 	{ MI_STAYS, "admit_date" }, { MI_STAYS, "principal_dx" },
 	{ MI_STAYS, "discharge_date" }, { MI_STAYS, "stay_id" },
 	{ MI_CLAIMS, "svc_to" }, { MI_CLAIMS, "discharge_status" },
-	{ MI_STAYS, "discharge_status" }
+	{ MI_STAYS, "discharge_status" },
+	{ MI_CUSTODY, "start_date" }, { MI_CUSTODY, "end_date" }
 };
 
 /* A column's field in row: "" when the input has no such column (only
@@ -763,6 +765,32 @@ static int read_derived(struct member_reader *r, struct mmember *m)
 	return rc;
 }
 
+/* ODHS custody episodes as event.custody_start: on their start, through
+ * their end; one still open, or ending after the as-of date, runs
+ * through the as-of date (its end is not known yet). */
+static int read_custody(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ms = r->in[MI_CUSTODY];
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		int start = parse_date(field(r, &row, C_CUSTODY_START),
+				       field_len(r, &row, C_CUSTODY_START), DATE_NONE);
+		int end = parse_date(field(r, &row, C_CUSTODY_END),
+				     field_len(r, &row, C_CUSTODY_END), r->as_of);
+
+		if (start == DATE_NONE) {
+			r->undated[MI_CUSTODY]++;
+			continue;
+		}
+		add_builtin(r, m, EV_CUSTODY_START, start, 0,
+			    evidence(m, "custody", field(r, &row, C_CUSTODY_START)),
+			    end < r->as_of ? end : r->as_of);
+	}
+	return rc;
+}
+
 /* Skip rows of members before id (or all rows, id NULL) in every input
  * but members, counting them. */
 static int skip_orphans(struct member_reader *r, const char *id)
@@ -788,7 +816,7 @@ int member_read(struct member_reader *r, struct mmember *m)
 	    read_partner_months(r, m) < 0 || read_derived(r, m) < 0 ||
 	    read_claims(r, m) < 0 ||
 	    read_coded(r, m, &coded_inputs[0]) < 0 || read_coded(r, m, &coded_inputs[1]) < 0 ||
-	    read_coded(r, m, &coded_inputs[2]) < 0)
+	    read_coded(r, m, &coded_inputs[2]) < 0 || read_custody(r, m) < 0)
 		return -1;
 	if (r->keep_visits)
 		add_filtered_visits(r, m);

@@ -90,7 +90,8 @@ struct mmember {
 /* The inputs a member is read from, in the order of enum member_input. */
 enum member_input {
 	MI_MEMBERS, MI_ENROLLMENT, MI_ATTRIBUTION, MI_PARTNER_MONTHS, MI_CLAIMS,
-	MI_PHARMACY, MI_IMMUNIZATIONS, MI_LABS, MI_ED_VISITS, MI_STAYS, MI_NINPUTS
+	MI_PHARMACY, MI_IMMUNIZATIONS, MI_LABS, MI_ED_VISITS, MI_STAYS, MI_CUSTODY,
+	MI_NINPUTS
 };
 
 /* A claim column's last value and its value-set bits. */

@@ -83,6 +83,20 @@ test_expect_success 'colorectal screening: lookback windows, ages, gaps, exclusi
 	check col COL
 '
 
+test_expect_success 'ODHS custody: entry in the MY, ages per rate, 60 days from the first entry, enrollment, death' '
+	fixture odhs &&
+	cco-measure -q -c cfg/p.ini &&
+	for m in ODHS-DEN ODHS-MH ODHS-PH; do outcome $m | sed "s/^/$m /"; done >out &&
+	grep -v "^#" "$FIX/odhs.expect" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'ODHS custody: a missing assessment is due 60 days after entry, a met one names its claim' '
+	cco-cat -H ws/measure/results.rec.zst |
+	awk -F"\t" "\$2 == \"ODHS-PH\" && \$3 == \"physical\" && (\$1 == \"K09\" || \$1 == \"K01\") { print \$1, \$11, \$12, \$13 }" >out &&
+	printf "K01 fix:L10 2025-04-30 \nK09   2026-02-13\n" >expect && test_cmp expect out
+'
+
 test_expect_success 'hospice any day of the MY: spans overlapping it, discharges to hospice (stays and claim lines) ending in it' '
 	check col-hospice-span COL
 '
