@@ -257,6 +257,10 @@ test_expect_success 'distinct(): drugs by the first 9 digits of the NDC, prescri
 	lang poly POLY
 '
 
+test_expect_success 'an eCQM-style variant of COL (ages 46-75, a qualifying encounter, no enrollment rule) is data alone' '
+	lang col-ecqm COL-ECQM
+'
+
 test_expect_success 'results are private and deterministic' '
 	cco-measure -q -c cfg/p.ini &&
 	cp ws/measure/results.rec.zst first &&
