@@ -261,6 +261,10 @@ test_expect_success 'an eCQM-style variant of COL (ages 46-75, a qualifying enco
 	lang col-ecqm COL-ECQM
 '
 
+test_expect_success 'custody episodes are spans: start through end, or through the as-of date while open or ending later' '
+	lang custody-span CUSTODY-SPAN
+'
+
 test_expect_success 'results are private and deterministic' '
 	cco-measure -q -c cfg/p.ini &&
 	cp ws/measure/results.rec.zst first &&
