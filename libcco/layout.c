@@ -479,6 +479,7 @@ static const struct {
 	{ "pharmacy_claims", { "member_id", "claim_id", "fill_date", "ndc" } },
 	{ "immunizations", { "member_id", "imm_date", "cvx" } },
 	{ "lab_results", { "member_id", "result_date", "loinc" } },
+	{ "custody", { "member_id", "start_date" } },
 };
 
 static int mapped(const struct layout *l, int out, const char *name)

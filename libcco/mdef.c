@@ -82,7 +82,8 @@ static int date_slot(void *arg, const char *name)
 static enum builtin_event builtin_named(const char *name)
 {
 	static const char *const names[] = { "", "event.ed_visit", "event.ed_visit_all",
-					     "event.discharge", "event.admission" };
+					     "event.discharge", "event.admission",
+					     "event.custody_start" };
 
 	for (int i = 1; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (strcmp(name, names[i]) == 0)
@@ -642,4 +643,29 @@ const struct measure *mdef_find(const struct measure_set *s, const char *id)
 		if (strcmp(s->m[i].id, id) == 0)
 			return &s->m[i];
 	return NULL;
+}
+
+/* 1 if a criterion of l uses a node of kind k. */
+static int list_uses(const struct crit_list *l, enum mx_kind k)
+{
+	for (int i = 0; i < l->n; i++)
+		if (mx_uses(l->v[i].expr, k))
+			return 1;
+	return 0;
+}
+
+int mdef_uses(const struct measure_set *s, enum mx_kind k)
+{
+	for (int i = 0; i < s->n; i++) {
+		const struct measure *m = &s->m[i];
+		int used = list_uses(&m->denominator, k) || list_uses(&m->exclusions, k);
+
+		for (int j = 0; !used && j < m->nnum; j++)
+			used = list_uses(&m->num[j].crit, k);
+		for (int j = 0; !used && j < m->nstrata; j++)
+			used = list_uses(&m->strata[j].crit, k);
+		if (used)
+			return 1;
+	}
+	return 0;
 }

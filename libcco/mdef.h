@@ -47,7 +47,9 @@ enum builtin_event {
 	EV_ED_VISIT,      /* event.ed_visit: ED visits not leading to a stay */
 	EV_ED_VISIT_ALL,  /* event.ed_visit_all: every ED visit */
 	EV_DISCHARGE,     /* event.discharge: inpatient stays, on discharge */
-	EV_ADMISSION      /* event.admission: inpatient stays, on admission */
+	EV_ADMISSION,     /* event.admission: inpatient stays, on admission */
+	EV_CUSTODY_START  /* event.custody_start: ODHS custody episodes, on
+			     their start, spanning through their end */
 };
 
 struct measure {
@@ -109,6 +111,9 @@ const struct measure *mdef_find(const struct measure_set *s, const char *id);
  * care.h).  Call before the code index is built.  Returns the slot, or -1
  * with err_msg() set (no such value set). */
 int mdef_use_valueset(struct measure_set *s, const struct valuesets *vs, const char *name);
+
+/* 1 if an expression of a measure of s uses a node of kind k. */
+int mdef_uses(const struct measure_set *s, enum mx_kind k);
 
 void mdef_free(struct measure_set *s);
 

@@ -72,7 +72,26 @@ enum mx_kind {
 	MX_DIED,        /* died(window) */
 	MX_COUNT,       /* count(vs|vs, window, apart) op k */
 	MX_INDEX_DX,    /* index_dx(vs|vs): the episode's principal diagnosis */
-	MX_REF          /* another named criterion or sub-result */
+	MX_REF,         /* another named criterion or sub-result */
+	MX_DISTINCT     /* distinct(vs|vs, window, by = FIELD) op k */
+};
+
+/* How a service's span, its date through its through date (both
+ * included), must meet a count's window. */
+enum mx_span {
+	MXS_STARTS,     /* the date is in the window (the default) */
+	MXS_DURING,     /* the whole span is in the window */
+	MXS_OVERLAPS,   /* some day of the span is in the window */
+	MXS_ENDS        /* the through date is in the window */
+};
+
+/* What distinct() tells events apart by: a field of struct mx_attr. */
+enum mx_by {
+	MXB_CODE,       /* the event's own code (a fill: NDC's first 9 digits) */
+	MXB_PRESCRIBER, /* a fill's prescriber NPI */
+	MXB_BILLING,    /* a claim line's billing NPI */
+	MXB_RENDERING,  /* a claim line's rendering NPI */
+	MXB_NFIELDS
 };
 
 struct mx_node {
@@ -91,6 +110,8 @@ struct mx_node {
 	enum mx_op op;           /* COUNT, ENROLLED_DAYS comparison */
 	int k;                   /* COUNT, ENROLLED_DAYS threshold */
 	int ref;                 /* REF: slot of the criterion */
+	enum mx_span span;       /* COUNT, DISTINCT: how a hit meets win */
+	enum mx_by by;           /* DISTINCT: what tells events apart */
 };
 
 /* Name resolution for the parser: return a slot >= 0, or -1 if unknown. */
@@ -122,6 +143,9 @@ int mx_parse_vslist(const char *text, const struct mx_names *names, int **slots,
 
 void mx_free(struct mx_node *n);
 
+/* 1 if n or a node under it is of kind k. */
+int mx_uses(const struct mx_node *n, enum mx_kind k);
+
 /* Free what a parsed date owns (its function's arguments); d itself is
  * the caller's.  Safe on a zeroed date. */
 void mx_date_release(struct mx_date *d);
@@ -133,6 +157,15 @@ struct mx_hit {
 	int date;
 	int denied;    /* from a denied claim line */
 	int evidence;  /* the caller's reference to the claim (for reports) */
+	int through;   /* the service's last day; before date (0, unset): date */
+	int attr;      /* 1 + the event's index in mx_ctx.attrs; 0: none */
+};
+
+/* What distinct() reads of an event: per field of enum mx_by, a key
+ * (equal keys, equal values; each key < mx_ctx.nkeys), or -1 if the
+ * event has no such field. */
+struct mx_attr {
+	int key[MXB_NFIELDS];
 };
 
 /* A member's hits for one value set, sorted by date, then evidence. */
@@ -159,6 +192,9 @@ struct mx_ctx {
 					      slot, or NULL */
 	const uint64_t *index_bits;  /* value-set slots holding the episode's
 					principal diagnosis, or NULL */
+	const struct mx_attr *attrs; /* events' fields, by mx_hit.attr - 1 */
+	int nkeys;                   /* keys in attrs are below this */
+	uint64_t *seen;              /* scratch: nkeys bits, for distinct() */
 };
 
 /* What decided a result, for evidence and gap lists. */

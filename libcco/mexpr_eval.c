@@ -1,6 +1,7 @@
 /*
  * mexpr_eval.c: evaluate measure expressions for one member or episode.
- * Pure functions of the context: no I/O, no allocation, no clock, so a
+ * Pure functions of the context: no I/O, no allocation, no clock (only
+ * distinct() writes, to the scratch bits the context lends it), so a
  * result depends only on the member's data and the run's dates.
  */
 #include "date.h"
@@ -186,6 +187,40 @@ static const struct mx_hit *next_hit(const int *vs, const int *with, int nvs,
 	return best;
 }
 
+/* The last day of hit h's service: its through date, or its date when
+ * that is missing or earlier. */
+static int through_date(const struct mx_hit *h)
+{
+	return h->through > h->date ? h->through : h->date;
+}
+
+/* 1 if hit h's span, its date through its through date, meets the
+ * window from..to as span says; every end is included. */
+static int span_meets(const struct mx_hit *h, enum mx_span span, int from, int to)
+{
+	switch (span) {
+	case MXS_STARTS: return h->date >= from && h->date <= to;
+	case MXS_DURING: return h->date >= from && through_date(h) <= to;
+	case MXS_OVERLAPS: return h->date <= to && through_date(h) >= from;
+	case MXS_ENDS: return through_date(h) >= from && through_date(h) <= to;
+	}
+	return 0;
+}
+
+/* A count's outcome into t: a pass is evidenced by the hit that
+ * completed it, on its first day in the window (a span begun before the
+ * window completes nothing before it); a failure's deadline is the
+ * window's end. */
+static void trace_count(struct mx_trace *t, int result, const struct mx_hit *completing,
+			int from, int to)
+{
+	if (result && completing)
+		trace_evidence(t, completing->evidence,
+			       completing->date > from ? completing->date : from);
+	if (!result)
+		trace_deadline(t, to);
+}
+
 /* count(): distinct dates in the window, each at least `apart` days after
  * the previous counted one (earliest first, which maximises the count). */
 static int eval_count(const struct mx_node *n, const struct mx_ctx *c,
@@ -198,7 +233,8 @@ static int eval_count(const struct mx_node *n, const struct mx_ctx *c,
 	if (!window(&n->win, c, &from, &to))
 		return 0;
 	while ((h = next_hit(n->vs, n->with, n->nvs, c, cursor)) && h->date <= to) {
-		if (h->date < from || (last != DATE_NONE && h->date < last + (n->apart ? n->apart : 1)))
+		if (!span_meets(h, n->span, from, to) ||
+		    (last != DATE_NONE && h->date < last + (n->apart ? n->apart : 1)))
 			continue;
 		last = h->date;
 		if (++count == n->k)
@@ -207,10 +243,42 @@ static int eval_count(const struct mx_node *n, const struct mx_ctx *c,
 			break;
 	}
 	result = compare(count, n->op, n->k);
-	if (result && completing)
-		trace_evidence(t, completing->evidence, completing->date);
-	if (!result)
-		trace_deadline(t, to);
+	trace_count(t, result, completing, from, to);
+	return result;
+}
+
+/* The key of hit h's event for field by, or -1 if it has none. */
+static int hit_key(const struct mx_hit *h, enum mx_by by, const struct mx_ctx *c)
+{
+	return h->attr > 0 && c->seen ? c->attrs[h->attr - 1].key[by] : -1;
+}
+
+/* distinct(): the number of distinct keys (codes, providers) among the
+ * window's events; an event without the field counts for none.  Marks
+ * keys in c->seen, the context's scratch: no allocation. */
+static int eval_distinct(const struct mx_node *n, const struct mx_ctx *c,
+			 struct mx_trace *t)
+{
+	int cursor[MX_MAX_VS] = { 0 };
+	int from, to, count = 0, result;
+	const struct mx_hit *h, *completing = 0;
+
+	if (!window(&n->win, c, &from, &to))
+		return 0;
+	for (int w = 0; c->seen && w < (c->nkeys + 63) / 64; w++)
+		c->seen[w] = 0;
+	while ((h = next_hit(n->vs, n->with, n->nvs, c, cursor)) && h->date <= to) {
+		int key = hit_key(h, n->by, c);
+
+		if (!span_meets(h, n->span, from, to) || key < 0 ||
+		    (c->seen[key / 64] >> (key % 64) & 1))
+			continue;
+		c->seen[key / 64] |= (uint64_t)1 << (key % 64);
+		if (++count == n->k)
+			completing = h;
+	}
+	result = compare(count, n->op, n->k);
+	trace_count(t, result, completing, from, to);
 	return result;
 }
 
@@ -305,6 +373,8 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 			if (c->index_bits[n->vs[i] / 64] >> (n->vs[i] % 64) & 1)
 				return 1;
 		return 0;
+	case MX_DISTINCT:
+		return eval_distinct(n, c, t);
 	}
 	return 0;
 }

@@ -364,18 +364,104 @@ static int parse_comparison(struct parser *ps, struct mx_node *n, const char *wh
 	return fail(ps, "expected a comparison (>=, >, <=, <, =) after %s(...)", what);
 }
 
-/* count ( vslist , window [, apart = N] ) op NUMBER | any ( vslist , window ) */
+/* The options a count may take after its window. */
+enum { OPT_APART = 1, OPT_SPAN = 2, OPT_BY = 4 };
+
+/* span := during | overlaps | starts | ends: 1 if the token is none. */
+static int parse_span(struct parser *ps, struct mx_node *n)
+{
+	static const char *const words[] = { "starts", "during", "overlaps", "ends" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (is(ps, words[i])) {
+			n->span = (enum mx_span)i;
+			next(ps);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* by = code | prescriber | billing_npi | rendering_npi */
+static int parse_by(struct parser *ps, struct mx_node *n)
+{
+	static const char *const fields[] = { "code", "prescriber", "billing_npi",
+					      "rendering_npi" };
+
+	next(ps);
+	if (expect(ps, "=") < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (is(ps, fields[i])) {
+			n->by = (enum mx_by)i;
+			next(ps);
+			return 0;
+		}
+	}
+	return fail(ps, "by is code, prescriber, billing_npi or rendering_npi, not '%s'",
+		    ps->tok);
+}
+
+/* One option after a count's window, among those allowed: which it was
+ * (OPT_*), 0 if none allowed matches, or -1. */
+static int parse_option(struct parser *ps, struct mx_node *n, int allowed)
+{
+	if ((allowed & OPT_APART) && is(ps, "apart"))
+		return parse_named_int(ps, "apart", &n->apart) < 0 ? -1 : OPT_APART;
+	if ((allowed & OPT_BY) && is(ps, "by"))
+		return parse_by(ps, n) < 0 ? -1 : OPT_BY;
+	if ((allowed & OPT_SPAN))
+		return parse_span(ps, n) == 0 ? OPT_SPAN : 0;
+	return 0;
+}
+
+/* (, option)*: each allowed option at most once, in any order. */
+static int parse_options(struct parser *ps, struct mx_node *n, int allowed)
+{
+	int seen = 0;
+
+	while (is(ps, ",")) {
+		const char *at;
+		int opt;
+
+		next(ps);
+		at = ps->tok_at;
+		if ((opt = parse_option(ps, n, allowed)) < 0)
+			return -1;
+		if (opt == 0)
+			return fail(ps, "expected %s%s%s",
+				    allowed & OPT_APART ? "apart = N or " : "",
+				    allowed & OPT_BY ? "by = FIELD or " : "",
+				    "during, overlaps, starts or ends");
+		if (seen & opt) {
+			ps->tok_at = at;
+			return fail(ps, "this option is given twice");
+		}
+		seen |= opt;
+	}
+	return allowed & OPT_BY && !(seen & OPT_BY) ? fail(ps, "distinct() needs by = FIELD") : 0;
+}
+
+/* distinct ( vslist , window [, span] , by = FIELD ) op NUMBER */
+static int parse_distinct(struct parser *ps, struct mx_node *n)
+{
+	if (expect(ps, "(") < 0 || parse_vslist(ps, n) < 0 || expect(ps, ",") < 0 ||
+	    parse_window(ps, &n->win) < 0 || parse_options(ps, n, OPT_SPAN | OPT_BY) < 0 ||
+	    expect(ps, ")") < 0)
+		return -1;
+	return parse_comparison(ps, n, "distinct");
+}
+
+/* count ( vslist , window [, apart = N] [, span] ) op NUMBER
+ * | any ( vslist , window [, span] ) */
 static int parse_count(struct parser *ps, struct mx_node *n, int any)
 {
 
 	if (expect(ps, "(") < 0 || parse_vslist(ps, n) < 0 || expect(ps, ",") < 0 ||
 	    parse_window(ps, &n->win) < 0)
 		return -1;
-	if (!any && is(ps, ",")) {
-		next(ps);
-		if (parse_named_int(ps, "apart", &n->apart) != 0)
-			return is(ps, "apart") ? -1 : fail(ps, "expected apart = N");
-	}
+	if (parse_options(ps, n, any ? OPT_SPAN : OPT_APART | OPT_SPAN) < 0)
+		return -1;
 	if (expect(ps, ")") < 0)
 		return -1;
 	if (any) {
@@ -455,6 +541,10 @@ static struct mx_node *parse_keyword(struct parser *ps, int *matched)
 		n = node(MX_COUNT);
 		next(ps);
 		rc = parse_count(ps, n, any);
+	} else if (is(ps, "distinct")) {
+		n = node(MX_DISTINCT);
+		next(ps);
+		rc = parse_distinct(ps, n);
 	} else {
 		*matched = 0;
 	}
@@ -641,6 +731,11 @@ void mx_date_release(struct mx_date *d)
 	mx_date_release(&d->fn->win.to);
 	free(d->fn);
 	d->fn = NULL;
+}
+
+int mx_uses(const struct mx_node *n, enum mx_kind k)
+{
+	return n && (n->kind == k || mx_uses(n->a, k) || mx_uses(n->b, k));
 }
 
 void mx_free(struct mx_node *n)

@@ -37,10 +37,11 @@ SCHEMA(measure_aggregates, MEASURE_AGGREGATES, 1);
 SCHEMA(care_flags, CARE_FLAGS, 1);
 SCHEMA(partners, PARTNERS, 1);
 SCHEMA(rejects, REJECTS, 1);
+SCHEMA(custody, CUSTODY, 1);
 
 static const struct rec_schema *const all_schemas[] = {
-	&attribution, &attribution_audit, &care_flags, &claims, &ed_visits, &enrollment,
-	&enrollment_spans, &immunizations, &lab_results, &medical_claims,
+	&attribution, &attribution_audit, &care_flags, &claims, &custody, &ed_visits,
+	&enrollment, &enrollment_spans, &immunizations, &lab_results, &medical_claims,
 	&measure_aggregates, &measure_results, &member_months, &members,
 	&partner_months, &partners, &pcp_assignments, &pharmacy,
 	&pharmacy_claims, &providers, &rejects, &stays, NULL

@@ -46,6 +46,10 @@
 #define PARTNERS_COLS(C, K) C(K, source) C(K, partner_id) C(K, partner_name)
 #define REJECTS_COLS(C, K) C(K, src_file) C(K, src_line) C(K, kind)           \
 	C(K, field) C(K, reason) C(K, message) C(K, raw)
+/* the ODHS custody roster: a child's custody episodes (end: empty while
+ * in custody); normalize keeps this schema */
+#define CUSTODY_COLS(C, K) C(K, source) C(K, member_id) C(K, start_date)      \
+	C(K, end_date)
 
 /* normalize outputs (members, providers, pcp_assignments, immunizations
  * and lab_results keep their ingest schemas) */
@@ -118,5 +122,6 @@ REC_COLS_ENUM(ATTRIBUTION_AUDIT);
 REC_COLS_ENUM(MEASURE_RESULTS);
 REC_COLS_ENUM(MEASURE_AGGREGATES);
 REC_COLS_ENUM(CARE_FLAGS);
+REC_COLS_ENUM(CUSTODY);
 
 #endif

@@ -40,6 +40,9 @@ static void fill_ctx(const struct eval_run *e, const struct measure *me,
 	c->named = e->named;
 	c->refs = e->refs;
 	c->ref_traces = e->ref_traces;
+	c->attrs = m->attrs;
+	c->nkeys = m->keys.n;
+	c->seen = m->seen;
 	/* each date may use the ones above it, which are already set */
 	for (int i = 0; i < me->ndates; i++)
 		e->named[i] = mx_date_eval(&me->dates[i], c);

@@ -22,7 +22,7 @@ static const char *const in_path[MI_NINPUTS] = {
 	"normalize/members", "normalize/enrollment", "attribute/attribution",
 	"attribute/partner_months", "normalize/claims", "normalize/pharmacy",
 	"normalize/immunizations", "normalize/lab_results", "normalize/ed_visits",
-	"normalize/stays"
+	"normalize/stays", "normalize/custody"
 };
 const char *member_input_path(enum member_input in)
 {
@@ -31,7 +31,7 @@ const char *member_input_path(enum member_input in)
 
 static const char *const in_kind[MI_NINPUTS] = {
 	"members", "enrollment_spans", "attribution", "partner_months", "claims",
-	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays"
+	"pharmacy", "immunizations", "lab_results", "ed_visits", "stays", "custody"
 };
 
 /* The columns the measures read, looked up once when the inputs open:
@@ -48,6 +48,8 @@ enum column {
 	C_LAB_DATE, C_LAB_CODE, C_LAB_SOURCE, C_LAB_CLAIM, C_LAB_DENIED,
 	C_ED_DATE, C_ED_ADMITTED, C_ED_DENIED, C_ED_DX, C_ED_CLAIMS,
 	C_STAY_ADMIT, C_STAY_DX, C_STAY_DISCHARGE, C_STAY_ID,
+	C_SVC_TO, C_DISCH_STATUS, C_STAY_STATUS,
+	C_CUSTODY_START, C_CUSTODY_END,
 	C_NCOLS
 };
 
@@ -76,7 +78,10 @@ static const struct {
 	{ MI_ED_VISITS, "ed_date" }, { MI_ED_VISITS, "admitted" }, { MI_ED_VISITS, "denied" },
 	{ MI_ED_VISITS, "principal_dx" }, { MI_ED_VISITS, "claims" },
 	{ MI_STAYS, "admit_date" }, { MI_STAYS, "principal_dx" },
-	{ MI_STAYS, "discharge_date" }, { MI_STAYS, "stay_id" }
+	{ MI_STAYS, "discharge_date" }, { MI_STAYS, "stay_id" },
+	{ MI_CLAIMS, "svc_to" }, { MI_CLAIMS, "discharge_status" },
+	{ MI_STAYS, "discharge_status" },
+	{ MI_CUSTODY, "start_date" }, { MI_CUSTODY, "end_date" }
 };
 
 /* A column's field in row: "" when the input has no such column (only
@@ -126,6 +131,7 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 	}
 	for (int i = 0; i < ms->nvs; i++)
 		r->keep_visits |= ms->nexcept[i] > 0;
+	r->keep_attrs = mdef_uses(ms, MX_DISTINCT);
 	r->col = xcalloc(C_NCOLS, sizeof(*r->col));
 	for (int c = 0; c < C_NCOLS; c++)
 		r->col[c] = mstream_col(r->in[column[c].in], column[c].name);
@@ -170,6 +176,8 @@ static void mmember_reset(struct mmember *m, const char *id)
 	m->nvisits = 0;
 	m->ned = 0;
 	m->nfills = 0;
+	m->nattrs = 0;
+	names_release(&m->keys);
 	for (int i = 0; i < m->nslots; i++)
 		m->lists[i].n = 0;
 	for (int i = 0; i < m->nevidence; i++)
@@ -196,6 +204,8 @@ void mmember_release(struct mmember *m)
 	free(m->ed_dates);
 	free(m->fills);
 	free(m->evidence);
+	free(m->attrs);
+	free(m->seen);
 }
 
 static int parse_date(const char *s, size_t n, int dflt)
@@ -311,8 +321,10 @@ static void or_column(struct member_reader *r, struct column_memo *c, const char
 	*any = 1;
 }
 
-/* Add a hit on date to every slot set in r->acc, and clear it. */
-static void add_hits(struct member_reader *r, struct mmember *m, int date, int denied, int ev)
+/* Add a hit on date (through `through`; attr: its event's fields for
+ * distinct(), or 0) to every slot set in r->acc, and clear it. */
+static void add_hits(struct member_reader *r, struct mmember *m, int date, int denied, int ev,
+		     int through, int attr)
 {
 	int words = codeidx_words(r->codes);
 
@@ -321,7 +333,7 @@ static void add_hits(struct member_reader *r, struct mmember *m, int date, int d
 			struct hit_list *l = &m->lists[w * 64 + __builtin_ctzll(bits)];
 
 			xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
-			l->v[l->n++] = (struct mx_hit){ date, denied, ev };
+			l->v[l->n++] = (struct mx_hit){ date, denied, ev, through, attr };
 		}
 		r->acc[w] = 0;
 	}
@@ -409,9 +421,44 @@ static void add_filtered_visits(struct member_reader *r, struct mmember *m)
 			    any_slot(v->bits, ms->except[i], ms->nexcept[i]))
 				continue;
 			xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
-			l->v[l->n++] = (struct mx_hit){ v->date, v->denied, v->evidence };
+			l->v[l->n++] = (struct mx_hit){ v->date, v->denied, v->evidence, v->date, 0 };
 		}
 	}
+}
+
+/* ---- event fields for distinct() ---- */
+
+/* The member's key for value (-1 for ""): equal values, equal keys. */
+static int attr_key(struct mmember *m, const char *value)
+{
+	return *value ? names_intern(&m->keys, value) : -1;
+}
+
+/* A new event with fields code, prescriber, billing and rendering NPI
+ * (each "" if it has none): its mx_hit.attr, or 0 when no measure uses
+ * distinct(). */
+static int add_attr(struct member_reader *r, struct mmember *m, const char *code,
+		    const char *prescriber, const char *billing, const char *rendering)
+{
+	struct mx_attr *a;
+
+	if (!r->keep_attrs)
+		return 0;
+	xgrow(&m->attrs, &m->attrs_alloc, (size_t)m->nattrs + 1, sizeof(*m->attrs));
+	a = &m->attrs[m->nattrs++];
+	a->key[MXB_CODE] = attr_key(m, code);
+	a->key[MXB_PRESCRIBER] = attr_key(m, prescriber);
+	a->key[MXB_BILLING] = attr_key(m, billing);
+	a->key[MXB_RENDERING] = attr_key(m, rendering);
+	return m->nattrs;
+}
+
+/* A claim line's fields: its procedure code and its NPIs. */
+static int claim_attr(struct member_reader *r, struct mmember *m, const struct rec_row *row,
+		      const char *proc)
+{
+	return add_attr(r, m, proc, "", field(r, row, C_BILLING_NPI),
+			field(r, row, C_RENDERING_NPI));
 }
 
 /* ---- claims ---- */
@@ -425,7 +472,8 @@ static const struct {
 } claim_code_cols[CLAIM_CODE_COLS] = {
 	{ C_MODIFIERS, "MODIFIER" }, { C_DX, "ICD10CM" }, { C_ICD_PROCS, "ICD10PCS" },
 	{ C_REV, "REV" }, { C_POS, "POS" }, { C_BILL_TYPE, "BILLTYPE" },
-	{ C_BILLING_NPI, NULL }, { C_RENDERING_NPI, NULL }
+	{ C_BILLING_NPI, NULL }, { C_RENDERING_NPI, NULL },
+	{ C_DISCH_STATUS, "DISCHSTAT" }
 };
 
 static int read_claims(struct member_reader *r, struct mmember *m)
@@ -456,7 +504,10 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 		}
 		if (any)
 			add_hits(r, m, date, strcmp(field(r, &row, C_DENIED), "1") == 0,
-				 evidence(m, field(r, &row, C_SOURCE), field(r, &row, C_CLAIM_ID)));
+				 evidence(m, field(r, &row, C_SOURCE), field(r, &row, C_CLAIM_ID)),
+				 parse_date(field(r, &row, C_SVC_TO), field_len(r, &row, C_SVC_TO),
+					    date),
+				 claim_attr(r, m, &row, proc));
 	}
 	return rc;
 }
@@ -489,6 +540,20 @@ static void keep_fill(struct member_reader *r, struct mmember *m, const struct r
 	snprintf(f->prescriber, sizeof(f->prescriber), "%s", field(r, row, C_RX_PRESCRIBER));
 }
 
+/* A coded row's fields: its code (a fill's drug: the NDC's first 9
+ * digits, labeler and product without the package) and a fill's
+ * prescriber. */
+static int coded_attr(struct member_reader *r, struct mmember *m, const struct rec_row *row,
+		      const struct coded_input *ci)
+{
+	char drug[10];
+
+	if (ci->in != MI_PHARMACY)
+		return add_attr(r, m, field(r, row, ci->code), "", "", "");
+	snprintf(drug, sizeof(drug), "%.9s", field(r, row, C_RX_CODE));
+	return add_attr(r, m, drug, field(r, row, C_RX_PRESCRIBER), "", "");
+}
+
 static int read_coded(struct member_reader *r, struct mmember *m, const struct coded_input *ci)
 {
 	struct mstream *ms = r->in[ci->in];
@@ -509,7 +574,8 @@ static int read_coded(struct member_reader *r, struct mmember *m, const struct c
 		or_code(r, ci->system, field(r, &row, ci->code), &any);
 		if (any)
 			add_hits(r, m, date, strcmp(field(r, &row, ci->denied), "1") == 0,
-				 evidence(m, field(r, &row, ci->source), claim));
+				 evidence(m, field(r, &row, ci->source), claim), date,
+				 coded_attr(r, m, &row, ci));
 	}
 	return rc;
 }
@@ -609,7 +675,7 @@ static int read_partner_months(struct member_reader *r, struct mmember *m)
 
 /* Append a hit to every slot that is built-in event list ev. */
 static void add_builtin(struct member_reader *r, struct mmember *m,
-			enum builtin_event ev, int date, int denied, int evid)
+			enum builtin_event ev, int date, int denied, int evid, int through)
 {
 	for (int i = 0; i < m->nslots; i++) {
 		struct hit_list *l = &m->lists[i];
@@ -617,8 +683,20 @@ static void add_builtin(struct member_reader *r, struct mmember *m,
 		if (r->ms->builtin[i] != ev || r->ms->nexcept[i])
 			continue;
 		xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
-		l->v[l->n++] = (struct mx_hit){ date, denied, evid };
+		l->v[l->n++] = (struct mx_hit){ date, denied, evid, through, 0 };
 	}
+}
+
+/* A stay's discharge status as hits of its DISCHSTAT value sets, spanning
+ * the stay: admission through discharge. */
+static void stay_status_hits(struct member_reader *r, struct mmember *m,
+			     const struct rec_row *row, const struct mstay *s)
+{
+	int any = 0;
+
+	or_code(r, "DISCHSTAT", field(r, row, C_STAY_STATUS), &any);
+	if (any)
+		add_hits(r, m, s->admit, 0, s->evidence, s->discharge, 0);
 }
 
 /* Keep a stay for episode measures, with its principal diagnosis's
@@ -642,8 +720,9 @@ static void add_stay(struct member_reader *r, struct mmember *m, const struct re
 	bits = *dx ? codeidx_lookup(r->codes, "ICD10CM", dx) : NULL;
 	for (int i = 0; i < m->words; i++)
 		s->bits[i] = bits ? bits[i] : 0;
-	add_builtin(r, m, EV_DISCHARGE, discharge, 0, evid);
-	add_builtin(r, m, EV_ADMISSION, s->admit, 0, evid);
+	add_builtin(r, m, EV_DISCHARGE, discharge, 0, evid, discharge);
+	add_builtin(r, m, EV_ADMISSION, s->admit, 0, evid, discharge);
+	stay_status_hits(r, m, row, s);
 }
 
 /* ED visits (one per date) and inpatient stays, as built-in events. */
@@ -667,9 +746,9 @@ static int read_derived(struct member_reader *r, struct mmember *m)
 			xgrow(&m->ed_dates, &m->ed_alloc, (size_t)m->ned + 1, sizeof(int));
 			m->ed_dates[m->ned++] = date;
 		}
-		add_builtin(r, m, EV_ED_VISIT_ALL, date, denied, ev);
+		add_builtin(r, m, EV_ED_VISIT_ALL, date, denied, ev, date);
 		if (!admitted)
-			add_builtin(r, m, EV_ED_VISIT, date, denied, ev);
+			add_builtin(r, m, EV_ED_VISIT, date, denied, ev, date);
 		if (r->keep_visits)
 			keep_visit(r, m, &row, (struct mvisit){ date, denied, admitted, ev, NULL });
 	}
@@ -682,6 +761,32 @@ static int read_derived(struct member_reader *r, struct mmember *m)
 			add_stay(r, m, &row, date, evidence(m, "stay", field(r, &row, C_STAY_ID)));
 		else
 			r->undated[MI_STAYS]++;
+	}
+	return rc;
+}
+
+/* ODHS custody episodes as event.custody_start: on their start, through
+ * their end; one still open, or ending after the as-of date, runs
+ * through the as-of date (its end is not known yet). */
+static int read_custody(struct member_reader *r, struct mmember *m)
+{
+	struct mstream *ms = r->in[MI_CUSTODY];
+	struct rec_row row;
+	int rc;
+
+	while ((rc = mstream_next(ms, m->id, &row)) > 0) {
+		int start = parse_date(field(r, &row, C_CUSTODY_START),
+				       field_len(r, &row, C_CUSTODY_START), DATE_NONE);
+		int end = parse_date(field(r, &row, C_CUSTODY_END),
+				     field_len(r, &row, C_CUSTODY_END), r->as_of);
+
+		if (start == DATE_NONE) {
+			r->undated[MI_CUSTODY]++;
+			continue;
+		}
+		add_builtin(r, m, EV_CUSTODY_START, start, 0,
+			    evidence(m, "custody", field(r, &row, C_CUSTODY_START)),
+			    end < r->as_of ? end : r->as_of);
 	}
 	return rc;
 }
@@ -711,10 +816,12 @@ int member_read(struct member_reader *r, struct mmember *m)
 	    read_partner_months(r, m) < 0 || read_derived(r, m) < 0 ||
 	    read_claims(r, m) < 0 ||
 	    read_coded(r, m, &coded_inputs[0]) < 0 || read_coded(r, m, &coded_inputs[1]) < 0 ||
-	    read_coded(r, m, &coded_inputs[2]) < 0)
+	    read_coded(r, m, &coded_inputs[2]) < 0 || read_custody(r, m) < 0)
 		return -1;
 	if (r->keep_visits)
 		add_filtered_visits(r, m);
+	if (r->keep_attrs)
+		xgrow(&m->seen, &m->seen_alloc, (size_t)m->keys.n / 64 + 1, sizeof(uint64_t));
 	for (int i = 0; i < m->nslots; i++) {
 		if (!in_date_order(&m->lists[i]))
 			qsort(m->lists[i].v, (size_t)m->lists[i].n, sizeof(struct mx_hit), by_date);

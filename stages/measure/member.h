@@ -78,12 +78,20 @@ struct mmember {
 	char **evidence;          /* "source:claim_id", by hit evidence number */
 	int nevidence;
 	size_t evidence_alloc;
+	struct mx_attr *attrs;    /* events' fields for distinct(), by hit attr
+				     - 1; only when a measure uses distinct() */
+	int nattrs;
+	size_t attrs_alloc;
+	struct names keys;        /* the values the attrs' keys number */
+	uint64_t *seen;           /* keys.n bits of scratch for distinct() */
+	size_t seen_alloc;
 };
 
 /* The inputs a member is read from, in the order of enum member_input. */
 enum member_input {
 	MI_MEMBERS, MI_ENROLLMENT, MI_ATTRIBUTION, MI_PARTNER_MONTHS, MI_CLAIMS,
-	MI_PHARMACY, MI_IMMUNIZATIONS, MI_LABS, MI_ED_VISITS, MI_STAYS, MI_NINPUTS
+	MI_PHARMACY, MI_IMMUNIZATIONS, MI_LABS, MI_ED_VISITS, MI_STAYS, MI_CUSTODY,
+	MI_NINPUTS
 };
 
 /* A claim column's last value and its value-set bits. */
@@ -94,7 +102,7 @@ struct column_memo {
 	int any;
 };
 
-#define CLAIM_CODE_COLS 8
+#define CLAIM_CODE_COLS 9
 
 struct member_reader {
 	struct mstream *in[MI_NINPUTS];
@@ -110,6 +118,7 @@ struct member_reader {
 	struct column_memo memo[CLAIM_CODE_COLS];
 	int keep_visits;          /* some slot is an ED list with `except` */
 	int fills_from;           /* keep fills from this day; DATE_NONE: none */
+	int keep_attrs;           /* some measure uses distinct() */
 };
 
 /* Open the inputs under ws (and load its provider roster), for the

@@ -24,11 +24,11 @@
 #include "xalloc.h"
 
 enum { K_MEDICAL, K_PHARMACY, K_ENROLL, K_MEMBERS, K_PROVIDERS, K_PCP, K_IMM,
-       K_LAB, NKINDS };
+       K_LAB, K_CUSTODY, NKINDS };
 
 static const char *const kind_names[NKINDS] = {
 	"medical_claims", "pharmacy_claims", "enrollment", "members", "providers",
-	"pcp_assignments", "immunizations", "lab_results"
+	"pcp_assignments", "immunizations", "lab_results", "custody"
 };
 
 /* Every output, opened before the kinds start so the list that
@@ -37,6 +37,7 @@ struct outs {
 	struct rec_writer *claims, *stays, *ed, *pharmacy, *members, *providers;
 	struct enroll_out enroll;
 	struct dedupe_out pcp, imm, lab;
+	struct dedupe_out custody;
 };
 
 static int open_outputs(struct norm *n, struct outs *o)
@@ -72,9 +73,14 @@ static int open_outputs(struct norm *n, struct outs *o)
 		.date_col = LAB_RESULTS_result_date,
 		.skip_col = LAB_RESULTS_extract, .as_of_cut = 1
 	};
+	/* custody episodes that start after the as-of date are not known yet */
+	o->custody = (struct dedupe_out){
+		.w = norm_output(n, "custody.rec.zst", "custody", "member_id,start_date"),
+		.date_col = CUSTODY_start_date, .skip_col = -1, .as_of_cut = 1
+	};
 	return o->claims && o->stays && o->ed && o->pharmacy && o->enroll.spans &&
 	       o->enroll.months && o->members && o->providers && o->pcp.w &&
-	       o->imm.w && o->lab.w ? 0 : -1;
+	       o->imm.w && o->lab.w && o->custody.w ? 0 : -1;
 }
 
 static int run_claims(struct norm *n, size_t mem, const struct outs *o, struct counts *c)
@@ -105,7 +111,9 @@ static int run_others(struct norm *n, size_t mem, struct outs *o, struct counts 
 	    norm_run_kind(n, mem, "immunizations", 2, NULL, simple_dedupe, &c[K_IMM],
 			  &o->imm) < 0 ||
 	    norm_run_kind(n, mem, "lab_results", 2, NULL, simple_dedupe, &c[K_LAB],
-			  &o->lab) < 0)
+			  &o->lab) < 0 ||
+	    norm_run_kind(n, mem, "custody", 1, NULL, simple_dedupe, &c[K_CUSTODY],
+			  &o->custody) < 0)
 		return -1;
 	return 0;
 }

@@ -8,6 +8,7 @@ AUDIT="perl $CCO_ROOT/tests/helper/gen-audit.pl"
 gen() { cco-gen -q --valuesets "$VS" "$@"; }
 
 cat >headers.expect <<'EOF2'
+custody.csv:member_id,custody_start,custody_end
 enrollment.csv:member_id,partner_id,start_date,end_date,benefit_package
 immunizations.csv:member_id,immunization_date,cvx
 lab_results.csv:member_id,result_date,loinc,value,unit
@@ -73,7 +74,14 @@ test_expect_success 'generate: every file with its exact header, private modes' 
 	test_mode a/b 700 &&
 	test_mode a/b/medical_claims.csv 600 &&
 	test_mode a/b/members.csv 600 &&
-	test $(ls a/b | wc -l) -eq 9
+	test $(ls a/b | wc -l) -eq 10
+'
+
+test_expect_success 'the custody roster: about 1% of children, each under 18 and enrolled at entry; assessments as claims from 9001' '
+	gen --members 20000 --year 2025 --history 2 --seed 7 --out cust &&
+	awk -v born=2005-01-01 -f "$CCO_ROOT/tests/helper/custody-audit.awk" cust/members.csv \
+		cust/enrollment.csv cust/custody.csv cust/medical_claims.csv >out &&
+	echo "1 0 1" >expect && test_cmp expect out
 '
 
 test_expect_success 'same arguments, same bytes; another seed differs' '

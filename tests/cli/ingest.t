@@ -343,6 +343,31 @@ test_expect_success 'scanning a directory skips files no layout matches' '
 	test_grep "members.csv: extract 1" err
 '
 
+test_expect_success 'the ODHS custody roster loads by its layout; bad rows are rejected naming the field' '
+	rm -rf ws && mkdir -p custody &&
+	cp "$FIX/cco/members.csv" custody/ &&
+	cat >custody/custody.csv <<-\EOF &&
+	member_id,custody_start,custody_end
+	M0000001,2025-03-01,
+	M0000002,2025-02-01,2025-03-01
+	M0000003,2025-13-01,
+	,2025-04-01,
+	M0000002,2025-09-01,2025-09-31
+	EOF
+	config custody && cco-ingest -c cfg.ini --set limits.reject_threshold=1 2>err &&
+	test_grep "custody.csv: extract 2 (cco-custody): 5 rows, 2 accepted, 3 rejected" err &&
+	cco-cat -H ws/ingest/000002-custody.rec.zst >out &&
+	printf "source\tmember_id\tstart_date\tend_date\ncco\tM0000001\t2025-03-01\t\ncco\tM0000002\t2025-02-01\t2025-03-01\n" >expect &&
+	test_cmp expect out &&
+	sql "SELECT reason, field, count, example_line FROM extract_reject WHERE seq = 2 ORDER BY 4" >out &&
+	cat >expect <<-\EOF &&
+	invalid_date start_date 1 4
+	missing_field member_id 1 5
+	invalid_date end_date 1 6
+	EOF
+	test_cmp expect out
+'
+
 test_expect_success 'a missing input file is a run failure' '
 	test_must_fail --code 1 cco-ingest -c cfg.ini --layout cco-members nothere.csv 2>err &&
 	test_grep "cannot open .nothere.csv." err

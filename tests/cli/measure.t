@@ -83,6 +83,24 @@ test_expect_success 'colorectal screening: lookback windows, ages, gaps, exclusi
 	check col COL
 '
 
+test_expect_success 'ODHS custody: entry in the MY, ages per rate, 60 days from the first entry, enrollment, death' '
+	fixture odhs &&
+	cco-measure -q -c cfg/p.ini &&
+	for m in ODHS-DEN ODHS-MH ODHS-PH; do outcome $m | sed "s/^/$m /"; done >out &&
+	grep -v "^#" "$FIX/odhs.expect" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'ODHS custody: a missing assessment is due 60 days after entry, a met one names its claim' '
+	cco-cat -H ws/measure/results.rec.zst |
+	awk -F"\t" "\$2 == \"ODHS-PH\" && \$3 == \"physical\" && (\$1 == \"K09\" || \$1 == \"K01\") { print \$1, \$11, \$12, \$13 }" >out &&
+	printf "K01 fix:L10 2025-04-30 \nK09   2026-02-13\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'hospice any day of the MY: spans overlapping it, discharges to hospice (stays and claim lines) ending in it' '
+	check col-hospice-span COL
+'
+
 test_expect_success 'ED visits per 1,000 member months: visits by month and partner' '
 	check ed AMB-ED &&
 	cco-cat -H ws/measure/aggregates.rec.zst | awk -F"\t" "\$1 == \"AMB-ED\" && \$3 == \"\" { d[\$4] += \$6; x[\$4] += \$7; n[\$4] += \$8 } END { for (p in d) print p, d[p], x[p], n[p] }" | sort >out &&
@@ -218,6 +236,33 @@ test_expect_success 'a broken definition fails with file and line, exit 2' '
 	sed -i "s/^four_doses = count(dtap_vaccine/four_doses = count(dtap_vacine/" m2/cis.ini &&
 	test_must_fail --code 2 cco-measure -c cfg/p.ini --set paths.measures=m2 2>err &&
 	test_grep "m2/cis.ini:[0-9]*: .four_doses.: column 7: unknown value set .dtap_vacine." err
+'
+
+# lang NAME: run the language fixture tests/fixtures/measure/lang/NAME.ini
+# (alone) on NAME.events, with the shipped value sets and the fixture's
+# own, and compare measure ID's outcome with NAME.expect
+lang() {
+	rm -rf ws lang-m lang-vs && mkdir lang-m lang-vs &&
+	cp "$FIX/lang/$1.ini" lang-m/ &&
+	cp "$CCO_ROOT"/config/valuesets/*.csv lang-vs/ &&
+	cp "$FIX/lang/valuesets.csv" lang-vs/zz-lang-test.csv &&
+	"$FIX/mkws" "$FIX/lang/$1.events" ws &&
+	cco-measure -q -c cfg/p.ini --set paths.measures=lang-m --set paths.valuesets=lang-vs &&
+	outcome "$2" >out &&
+	grep -v "^#" "$FIX/lang/$1.expect" >expect &&
+	test_cmp expect out
+}
+
+test_expect_success 'distinct(): drugs by the first 9 digits of the NDC, prescribers, billing NPIs; window, denied fills' '
+	lang poly POLY
+'
+
+test_expect_success 'an eCQM-style variant of COL (ages 46-75, a qualifying encounter, no enrollment rule) is data alone' '
+	lang col-ecqm COL-ECQM
+'
+
+test_expect_success 'custody episodes are spans: start through end, or through the as-of date while open or ending later' '
+	lang custody-span CUSTODY-SPAN
 '
 
 test_expect_success 'results are private and deterministic' '

@@ -26,11 +26,12 @@ test_expect_success 'normalize succeeds and reports counts without member ids' '
 	test_grep "^cco-normalize: medical_claims: in 32, final 18, replaced 5, voided 7, denied 2, duplicates 2, orphan voids 1, orphan replacements 1$" err &&
 	test_grep "^cco-normalize: pharmacy_claims: in 6, final 3, replaced 1, voided 1, denied 1, duplicates 1, orphan voids 1, orphan replacements 0$" err &&
 	test_grep "^cco-normalize: members: in 4, final 2, replaced 1, voided 0, denied 0, duplicates 1, orphan voids 0, orphan replacements 0$" err &&
+	test_grep "^cco-normalize: custody: in 5, final 3, replaced 0, voided 0, denied 0, duplicates 1, orphan voids 0, orphan replacements 0$" err &&
 	! grep -q "M0[0-9]" err
 '
 
 for f in claims pharmacy stays ed_visits enrollment member_months members \
-	providers pcp_assignments immunizations lab_results; do
+	providers pcp_assignments immunizations lab_results custody; do
 	test_expect_success "$f output is exactly the expected table" "
 		show $f >$f.out &&
 		test_cmp \$EXP/$f.tsv $f.out
@@ -154,7 +155,7 @@ test_expect_success 'counts are in the run database' '
 test_expect_success 'outputs are PHI: files 0600 in a 0700 directory; no temp files left' '
 	test_mode $OUT 700 &&
 	for f in $OUT/*; do test_mode $f 600 || return 1; done &&
-	test $(ls $OUT/*.rec.zst | wc -l) -eq 11 && test -f $OUT/manifest &&
+	test $(ls $OUT/*.rec.zst | wc -l) -eq 12 && test -f $OUT/manifest &&
 	! ls $OUT | grep -q tmp &&
 	test $(ls ws/tmp | wc -l) -eq 0
 '

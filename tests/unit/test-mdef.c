@@ -152,6 +152,42 @@ static void fails(const char *from, const char *to, const char *want)
 	free(text);
 }
 
+/* Spans and distinct() load where any expression may use them, and the
+ * set says whether it uses distinct() (the reader keeps events' fields
+ * only then). */
+static void test_spans_distinct(void)
+{
+	char *text = xstrdup(good), *p = strstr(text, "hospice = any(hospice, my)\n"), *edited;
+	char *path = write_file("good.ini", good);
+	struct measure_set *s = mdef_load_file(path, vs);
+
+	ok(s && !mdef_uses(s, MX_DISTINCT), "a set without distinct() does not use it");
+	mdef_free(s);
+	free(path);
+	*p = '\0';
+	edited = xasprintf("%shospice = any(hospice, my, overlaps) or\n"
+			   "    count(hospice, ever, apart = 30, ends) >= 2\n"
+			   "girls_seen = distinct(hospice | dtap_vaccine, my, during, by = rendering_npi) >= 2\n%s",
+			   text, p + strlen("hospice = any(hospice, my)\n"));
+	path = write_file("spans.ini", edited);
+	s = mdef_load_file(path, vs);
+	if (ok(s != NULL, "spans and distinct() load: %s", s ? "" : err_msg())) {
+		const struct mx_node *h = s->m[0].exclusions.v[0].expr, *d = s->m[0].exclusions.v[1].expr;
+
+		is_int(h->a->span, MXS_OVERLAPS, "any(..., overlaps)");
+		is_int(h->b->span, MXS_ENDS, "count(..., apart = 30, ends)");
+		is_int(h->b->apart, 30, "apart beside a span");
+		is_int(d->kind, MX_DISTINCT, "distinct() is a predicate");
+		is_int(d->by, MXB_RENDERING, "by = rendering_npi");
+		is_int(d->span, MXS_DURING, "distinct(..., during, ...)");
+		ok(mdef_uses(s, MX_DISTINCT), "the set uses distinct()");
+	}
+	mdef_free(s);
+	free(path);
+	free(edited);
+	free(text);
+}
+
 static void test_errors(void)
 {
 	fails("direction = higher", "direction = up", "bad.ini:7: direction must be 'lower' or 'higher', not 'up'");
@@ -202,6 +238,17 @@ static void test_errors(void)
 	      "bad.ini:11: gaps = yes is for proportions");
 	fails("partner_rule = anchor", "partner_rule = each\nkind = rate_per_1000_mm",
 	      "bad.ini: partner_rule = each is for member-level proportions");
+	fails("hospice = any(hospice, my)", "hospice = any(hospice, my, overlap)",
+	      "bad.ini:22: 'hospice': column 18: expected during, overlaps, starts or ends");
+	fails("hospice = any(hospice, my)", "hospice = any(hospice, my, ends, during)",
+	      "bad.ini:22: 'hospice': column 24: this option is given twice");
+	fails("hospice = any(hospice, my)", "hospice = distinct(hospice, my, by = npi) >= 2",
+	      "bad.ini:22: 'hospice': column 28: by is code, prescriber, billing_npi or "
+	      "rendering_npi, not 'npi'");
+	fails("hospice = any(hospice, my)", "hospice = distinct(hospice, my) >= 2",
+	      "bad.ini:22: 'hospice': column 21: distinct() needs by = FIELD");
+	fails("hospice = any(hospice, my)", "hospice = distinct(hospice, my, by = code)",
+	      "bad.ini:22: 'hospice': column 33: expected a comparison (>=, >, <=, <, =) after distinct(...)");
 }
 
 int main(void)
@@ -219,6 +266,7 @@ int main(void)
 		test_good();
 		test_date_functions();
 		test_errors();
+		test_spans_distinct();
 	}
 	vs_free(vs);
 	return done_testing_in(dir);

@@ -74,12 +74,12 @@ static signed char ref_results[2];
 static void fill_fixture(void)
 {
 	struct mx_hit d[] = {
-		{ D(2023, 4, 20), 0, 1 },  /* 41 days old: too early with a 42-day rule */
-		{ D(2023, 5, 12), 0, 2 }, { D(2023, 5, 12), 0, 3 }, /* two on one date */
-		{ D(2023, 7, 12), 0, 4 }, { D(2023, 9, 12), 1, 5 }, /* a denied one */
-		{ D(2024, 6, 1), 0, 6 }, { D(2025, 3, 11), 0, 7 },  /* day after b2 */
+		{ D(2023, 4, 20), 0, 1, 0, 0 },  /* 41 days old: too early with a 42-day rule */
+		{ D(2023, 5, 12), 0, 2, 0, 0 }, { D(2023, 5, 12), 0, 3, 0, 0 }, /* two on one date */
+		{ D(2023, 7, 12), 0, 4, 0, 0 }, { D(2023, 9, 12), 1, 5, 0, 0 }, /* a denied one */
+		{ D(2024, 6, 1), 0, 6, 0, 0 }, { D(2025, 3, 11), 0, 7, 0, 0 },  /* day after b2 */
 	};
-	struct mx_hit h[] = { { D(2024, 1, 1), 0, 8 }, { D(2024, 5, 25), 0, 9 } };
+	struct mx_hit h[] = { { D(2024, 1, 1), 0, 8, 0, 0 }, { D(2024, 5, 25), 0, 9, 0, 0 } };
 	struct enr_span e[] = { { D(2024, 3, 1), D(2024, 4, 14), 0 },
 				{ D(2024, 4, 15), D(2025, 12, 31), 1 } };
 
@@ -87,7 +87,7 @@ static void fill_fixture(void)
 	memcpy(hpv, h, sizeof(h));
 	/* a visit on the claim of the 2023-05-12 dose (evidence 3), and one on
 	 * another claim of 2024-06-01 */
-	struct mx_hit v[] = { { D(2023, 5, 12), 0, 3 }, { D(2024, 6, 1), 0, 10 } };
+	struct mx_hit v[] = { { D(2023, 5, 12), 0, 3, 0, 0 }, { D(2024, 6, 1), 0, 10, 0, 0 } };
 
 	memcpy(spans, e, sizeof(e));
 	memcpy(visit, v, sizeof(v));
@@ -304,11 +304,104 @@ static void test_join(void)
 	date_is(c, "first(well_care_visit & dtap_vaccine, b2 - 1y .. b2)", DATE_NONE);
 }
 
+/* Spans: hospice from 2024-12-31 through 2025-01-01, on 2025-03-01 with
+ * no through date, and from 2025-12-30 through 2026-01-02. */
+static void test_spans(void)
+{
+	struct mx_ctx c = child();
+	struct mx_hit h[] = { { D(2024, 12, 31), 0, 20, D(2025, 1, 1), 0 },
+			      { D(2025, 3, 1), 0, 21, 0, 0 },
+			      { D(2025, 12, 30), 0, 22, D(2026, 1, 2), 0 } };
+	struct mx_trace t;
+
+	hits[2] = (struct mx_hits){ h, 3 };
+	holds(c, "count(hospice, my) = 2");
+	holds(c, "count(hospice, my, starts) = 2");
+	holds(c, "count(hospice, my, overlaps) = 3");
+	holds(c, "count(hospice, my, during) = 1");
+	holds(c, "count(hospice, my, ends) = 2");
+	holds(c, "any(hospice, my.start .. my.start, overlaps)");
+	fails(c, "any(hospice, my.start .. my.start)");
+	fails(c, "any(hospice, my.start + 1d .. my.start + 58d, overlaps)");
+	holds(c, "count(hospice, my.end - 1d .. my.end + 2d, during) = 1");
+	fails(c, "any(hospice, my.end - 1d .. my.end + 1d, during)");
+	fails(c, "any(hospice, my.end - 1d .. my.end + 1d, ends)");
+	holds(c, "any(hospice, my.end + 2d .. my.end + 2d, ends)");
+	/* no through date: the service ends on its date */
+	holds(c, "any(hospice, my.start + 59d .. my.start + 59d, during)");
+	holds(c, "any(hospice, my.start + 59d .. my.start + 59d, ends)");
+	holds(c, "count(hospice, my.start - 1y .. my.end, overlaps, apart = 61) = 2");
+	mx_trace_init(&t);
+	ok(eval_text("any(hospice, my, overlaps)", &c, &t) == 1 && t.evidence == 20 &&
+	   t.evidence_date == D(2025, 1, 1), "a span begun before its window: evidenced on the window's first day");
+	mx_trace_init(&t);
+	ok(eval_text("any(hospice, my.start + 1d .. my.start + 58d, overlaps)", &c, &t) == 0 &&
+	   t.deadline == D(2025, 2, 28), "a span missing its window: the window end");
+	hits[2] = (struct mx_hits){ NULL, 0 };
+}
+
+/* distinct(): four fills in the MY and one before it; keys 0 and 1 are
+ * drugs, 5 and 6 prescribers. */
+static void test_distinct(void)
+{
+	struct mx_ctx c = child();
+	struct mx_attr a[] = { { { 0, 5, -1, -1 } }, { { 0, 6, -1, -1 } },
+			       { { 1, 5, -1, -1 } }, { { -1, -1, -1, -1 } } };
+	struct mx_hit h[] = { { D(2024, 6, 1), 0, 30, 0, 3 }, { D(2025, 1, 10), 0, 31, 0, 1 },
+			      { D(2025, 2, 10), 0, 32, 0, 2 }, { D(2025, 3, 10), 0, 33, 0, 3 },
+			      { D(2025, 4, 10), 0, 34, 0, 4 } };
+	uint64_t seen[1] = { ~(uint64_t)0 };
+	struct mx_trace t;
+
+	hits[2] = (struct mx_hits){ h, 5 };
+	fails(c, "distinct(hospice, my, by = code) >= 1"); /* no fields: none counts */
+	c.attrs = a;
+	c.nkeys = 7;
+	c.seen = seen;
+	holds(c, "distinct(hospice, my, by = code) = 2");
+	holds(c, "distinct(hospice, my, by = prescriber) = 2");
+	holds(c, "distinct(hospice, ever, by = code) = 2");
+	holds(c, "distinct(hospice, my, by = billing_npi) = 0");
+	holds(c, "distinct(hospice, my, by = rendering_npi) < 1");
+	holds(c, "distinct(hospice, my.start .. my.start + 40d, by = code) = 1");
+	holds(c, "distinct(hospice, my.start .. my.start + 40d, by = prescriber) = 2");
+	holds(c, "distinct(hospice | dtap_vaccine, my, overlaps, by = code) = 2");
+	holds(c, "distinct(hospice, my, by = code) = 2"); /* seen is cleared each time */
+	mx_trace_init(&t);
+	ok(eval_text("distinct(hospice, my, by = code) >= 2", &c, &t) == 1 && t.evidence == 33 &&
+	   t.evidence_date == D(2025, 3, 10), "distinct(): evidence is the event adding the K-th key");
+	mx_trace_init(&t);
+	ok(eval_text("distinct(hospice, my, by = code) >= 3", &c, &t) == 0 &&
+	   t.deadline == D(2025, 12, 31), "distinct(): a shortfall's deadline is the window end");
+	hits[2] = (struct mx_hits){ NULL, 0 };
+}
+
+static void test_span_and_distinct_errors(void)
+{
+	parse_fails("any(hospice, my, overlap)", "column 18: expected during, overlaps, starts or ends");
+	parse_fails("any(hospice, my, apart = 3)", "expected during, overlaps, starts or ends");
+	parse_fails("count(hospice, my, apart = 2, x) >= 1",
+		    "expected apart = N or during, overlaps, starts or ends");
+	parse_fails("count(hospice, my, during, ends) >= 1", "column 28: this option is given twice");
+	parse_fails("any(hospice, my, during", "expected ')'");
+	parse_fails("distinct(hospice, my) >= 2", "distinct() needs by = FIELD");
+	parse_fails("distinct(hospice, my, by = ndc) >= 2",
+		    "column 28: by is code, prescriber, billing_npi or rendering_npi, not 'ndc'");
+	parse_fails("distinct(hospice, my, by code) >= 2", "expected '='");
+	parse_fails("distinct(hospice, my, by = code)", "after distinct(...)");
+	parse_fails("distinct(hospice, my, apart = 3, by = code) >= 1",
+		    "expected by = FIELD or during, overlaps, starts or ends");
+	parse_fails("distinct(hospice, my, by = code, by = code) >= 1", "given twice");
+}
+
 int main(void)
 {
 	test_parse_errors();
 	test_eval();
 	test_date_functions();
 	test_join();
+	test_spans();
+	test_distinct();
+	test_span_and_distinct_errors();
 	return done_testing();
 }

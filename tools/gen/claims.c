@@ -374,7 +374,13 @@ static void write_registry(struct gen *g, const struct member *m, struct memberb
 void claims_write(struct gen *g, const struct member *m, struct memberbuf *b,
 		  struct rng *r)
 {
-	int next_id = 1;
+	claims_write_from(g, m, b, r, 1);
+}
+
+void claims_write_from(struct gen *g, const struct member *m, struct memberbuf *b,
+		       struct rng *r, int first_id)
+{
+	int next_id = first_id;
 
 	qsort(b->claim, (size_t)b->nclaim, sizeof(*b->claim), by_claim_date);
 	for (int i = 0; i < b->nclaim; i++)

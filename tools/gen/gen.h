@@ -359,6 +359,9 @@ void care_lab(struct care *k, int day, const struct pick *loinc, int tenths);
 /* Sort and write the member's claims, fills, registry and lab rows. */
 void claims_write(struct gen *g, const struct member *m, struct memberbuf *b,
 		  struct rng *r);
+/* The same with the claim ids numbered from first_id (claims_write: 1). */
+void claims_write_from(struct gen *g, const struct member *m, struct memberbuf *b,
+		       struct rng *r, int first_id);
 
 /* ---- care*.c: the services a member receives ---- */
 
@@ -441,7 +444,13 @@ struct gen {
 	struct damager dmg;
 	unsigned long long cur_idx; /* member being written */
 	unsigned long long nmed, nrx, nclaims;
+	struct out_file custody;    /* the ODHS custody roster */
 };
+
+/* custody.c: the member's ODHS custody episode, if any, to custody.csv,
+ * and the assessments after it, from a stream of its own, as claims of
+ * their own (built in buf, written after k's, ids from 9001). */
+void custody_make(const struct care *k, struct memberbuf *buf);
 
 /* The medical or pharmacy file for an adjudication or fill day. */
 struct out_file *gen_med_file(struct gen *g, int day);

@@ -182,6 +182,8 @@ static void open_outputs(struct gen *g)
 		     "member_id,immunization_date,cvx") < 0 ||
 	    out_open(&g->labs, g->o.out, "lab_results.csv",
 		     "member_id,result_date,loinc,value,unit") < 0 ||
+	    out_open(&g->custody, g->o.out, "custody.csv",
+		     "member_id,custody_start,custody_end") < 0 ||
 	    (g->o.bad_rows && out_open(&g->dmg.man, g->o.out, "bad_rows_manifest.csv",
 					 "file,line,damage,expected") < 0))
 		die(CCO_EXIT_FAIL, "%s", err_msg());
@@ -215,6 +217,7 @@ static int close_outputs(struct gen *g)
 	ok = commit(&g->pcp, ok) && ok;
 	ok = commit(&g->imm, ok) && ok;
 	ok = commit(&g->labs, ok) && ok;
+	ok = commit(&g->custody, ok) && ok;
 	if (g->o.bad_rows)
 		ok = commit(&g->dmg.man, ok) && ok;
 	free(g->med);
@@ -252,12 +255,13 @@ struct out_file *gen_rx_file(struct gen *g, int day)
 
 static void generate(struct gen *g)
 {
-	struct memberbuf b;
+	struct memberbuf b, custody_buf;
 	struct member m;
 	struct rng r;
 	struct progress p;
 
 	memberbuf_init(&b);
+	memberbuf_init(&custody_buf);
 	progress_start(&p, "members", 0);
 	for (unsigned long long i = 0; i < g->o.members; i++) {
 		struct care k = { g, &m, &r, &b };
@@ -272,10 +276,12 @@ static void generate(struct gen *g)
 		care_routine(&k);
 		care_acute(&k);
 		claims_write(g, &m, &b, &r);
+		custody_make(&k, &custody_buf);
 		progress_update(&p, i + 1, 0);
 	}
 	progress_end(&p);
 	memberbuf_free(&b);
+	memberbuf_free(&custody_buf);
 }
 
 static void report(const struct gen *g)
