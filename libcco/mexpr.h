@@ -28,8 +28,9 @@ enum mx_base {
 	MXD_INDEX, MXD_INDEX_END,
 	MXD_NAMED,    /* arg: slot of a named date of the measure */
 	MXD_FIRST,    /* fn: the first date with a service in fn->vs in fn->win */
-	MXD_ENROLL_START /* fn: the first day of the enrollment run covering
+	MXD_ENROLL_START, /* fn: the first day of the enrollment run covering
 			    fn->win.from (spans joined across partners) */
+	MXD_LATEST    /* fn: the last date with a service in fn->vs in fn->win */
 };
 
 struct mx_dfunc;
@@ -57,6 +58,11 @@ struct mx_dfunc {
 	struct mx_window win; /* FIRST: the window; ENROLL_START: win.from */
 };
 
+/* latest(...) op VALUE UNIT compares the lowest value among the results
+ * on the latest date; a result holds a band of values (a lab's "9.5" is
+ * 9.5..9.5, CPT II 3046F is >9.0) and a comparison holds only if it holds
+ * for every value of the band.  Values are in thousandths (num.h). */
+
 #define MX_MAX_VS 8 /* value sets one count() may join with | */
 
 enum mx_op { MXO_GE, MXO_GT, MXO_LE, MXO_LT, MXO_EQ };
@@ -72,7 +78,11 @@ enum mx_kind {
 	MX_DIED,        /* died(window) */
 	MX_COUNT,       /* count(vs|vs, window, apart) op k */
 	MX_INDEX_DX,    /* index_dx(vs|vs): the episode's principal diagnosis */
-	MX_REF          /* another named criterion or sub-result */
+	MX_REF,         /* another named criterion or sub-result */
+	MX_RESULT,      /* latest(vs|vs, window) op VALUE UNIT: date is the
+			   latest(), op and value the comparison */
+	MX_ANSWER       /* latest(vs, window) = ANSWERS: date is the latest(),
+			   answer the slot of vs's results coded in ANSWERS */
 };
 
 struct mx_node {
@@ -91,6 +101,8 @@ struct mx_node {
 	enum mx_op op;           /* COUNT, ENROLLED_DAYS comparison */
 	int k;                   /* COUNT, ENROLLED_DAYS threshold */
 	int ref;                 /* REF: slot of the criterion */
+	int value;               /* RESULT: the value compared, in thousandths */
+	int answer;              /* ANSWER: slot of the answered results */
 };
 
 /* Name resolution for the parser: return a slot >= 0, or -1 if unknown. */
@@ -103,6 +115,14 @@ struct mx_names {
 	int (*except)(void *arg, int slot, const int *except, int n);
 	void *arg;
 	int allow_index;  /* index and index.end are allowed (episode measures) */
+	/* the unit of slot's results, or NULL if slot is not a result set */
+	const char *(*unit)(void *arg, int slot);
+	/* a named union of value sets: its n items (slots and '&' partners,
+	 * owned by the callee) or -1 if name is not one */
+	int (*vsunion)(void *arg, const char *name, const int **slots, const int **with);
+	/* the slot of slot's results whose coded value is in the value set
+	 * answers: a slot, or -1 with err_set() */
+	int (*answered)(void *arg, int slot, int answers);
 };
 
 /* Parse text into a tree.  Returns NULL with err_msg() set to
@@ -133,6 +153,7 @@ struct mx_hit {
 	int date;
 	int denied;    /* from a denied claim line */
 	int evidence;  /* the caller's reference to the claim (for reports) */
+	int value_lo, value_hi; /* a result's value band, thousandths (result sets only) */
 };
 
 /* A member's hits for one value set, sorted by date, then evidence. */
