@@ -288,4 +288,39 @@ test_expect_success 'an eCQM-style variant needs no code: another age band (G16 
 	test_cmp expect some
 '
 
+test_expect_success 'a coded answer: the latest result of a set coded in an answer set' '
+	mkdir -p vs3 m4 &&
+	cp "$CCO_ROOT"/config/valuesets/*.csv vs3/ &&
+	printf "valueset,code_system,code,description\nhcv_antibody,LOINC,13955-0,HCV Ab\npositive_answer,LOINC,LA6576-8,Positive\n" >vs3/answers.csv &&
+	cat >m4/ans.ini <<-\EOF &&
+	[measure]
+	id = ANS
+	name = Latest HCV antibody positive
+	version = 1
+	steward = test
+	direction = lower
+	[denominator]
+	adult = age(my.end) >= 18
+	[numerator.positive]
+	latest_positive = latest(hcv_antibody, my) = positive_answer
+	EOF
+	cat >ans.events <<-\EOF &&
+	member A01 1970-01-01 F
+	lab A01 2025-03-01 13955-0 LA6576-8
+	member A02 1970-01-01 F
+	lab A02 2025-03-01 13955-0 LA6576-8
+	lab A02 2025-09-01 13955-0 LA6577-6
+	member A03 1970-01-01 M
+	lab A03 2025-09-01 13955-0 LA6577-6
+	lab A03 2025-09-01 13955-0 LA6576-8
+	member A04 1970-01-01 M
+	lab A04 2026-01-02 13955-0 LA6576-8
+	EOF
+	rm -rf ws && "$FIX/mkws" ans.events ws &&
+	cco-measure -q -c cfg/p.ini --set paths.valuesets=vs3 --set paths.measures=m4 &&
+	outcome ANS >out &&
+	printf "A01 positive 0 - 1 -\nA02 positive 0 - 0 latest_positive\nA03 positive 0 - 1 -\nA04 positive 0 - 0 latest_positive\n" >expect &&
+	test_cmp expect out
+'
+
 test_done
