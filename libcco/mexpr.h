@@ -7,6 +7,7 @@
  *   enrolled(b2 - 1y + 1d .. b2, gaps = 1, gap_days = 45)
  *   count(dtap_vaccine, birth + 42d .. b2) >= 4
  *   age(my.end) in 3..6 and not died(my)
+ *   latest(hba1c_result, my) > 9.0 %
  *
  * parse_expr() turns the text into a tree once, at load time, resolving
  * names of dates, value sets and other criteria through callbacks; then

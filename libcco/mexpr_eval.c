@@ -96,8 +96,9 @@ static int latest_date(const struct mx_dfunc *fn, const struct mx_ctx *c)
 }
 
 /* The usable hit of fn's value sets on day with the lowest value band
- * (lowest low end, then lowest high end; the first such in list order on
- * a tie), or NULL: HEDIS takes the lowest of one date's readings. */
+ * (lowest low end, then lowest high end), or NULL: HEDIS takes the lowest
+ * of one date's readings.  Of equal bands, the one met last (lists in
+ * order, each from its last hit of the day back): the same every run. */
 static const struct mx_hit *lowest_on(const struct mx_dfunc *fn, const struct mx_ctx *c, int day)
 {
 	const struct mx_hit *best = NULL;

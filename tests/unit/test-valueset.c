@@ -195,6 +195,34 @@ static void test_results(void)
 	drop("r.csv");
 }
 
+/* The digest of set a1c in a file of result sets holding text. */
+static void results_digest(const char *text, char out[HASH_HEX_LEN + 1])
+{
+	struct valuesets *v;
+
+	put("r.csv", text);
+	v = vs_load(dir);
+	if (v)
+		vs_digest(vs_find(v, "a1c"), out);
+	else
+		out[0] = '\0';
+	vs_free(v);
+	drop("r.csv");
+}
+
+/* A new band or unit changes a set's digest, so the stages that use it
+ * rerun. */
+static void test_result_digests(void)
+{
+	char base[HASH_HEX_LEN + 1], band[HASH_HEX_LEN + 1], unit[HASH_HEX_LEN + 1];
+
+	results_digest(RESULTS "a1c,LOINC,4548-4,x,%,\na1c,CPT,3046F,x,%,>9.0\n", base);
+	results_digest(RESULTS "a1c,LOINC,4548-4,x,%,\na1c,CPT,3046F,x,%,>=9.0\n", band);
+	results_digest(RESULTS "a1c,LOINC,4548-4,x,mmol/mol,\na1c,CPT,3046F,x,mmol/mol,>9.0\n", unit);
+	ok(base[0] && strcmp(base, band) != 0, "another band, another digest");
+	ok(base[0] && strcmp(base, unit) != 0, "another unit, another digest");
+}
+
 /* text as a file of result sets fails to load with want in the message */
 static void bad_results(const char *text, const char *want, const char *what)
 {
@@ -237,6 +265,7 @@ int main(void)
 	test_errors();
 	test_results();
 	test_result_errors();
+	test_result_digests();
 	rmdir(dir);
 	return done_testing();
 }
