@@ -356,12 +356,16 @@ static int acc_has(const struct member_reader *r, int slot)
 	return r->acc[slot / 64] >> (slot % 64) & 1;
 }
 
-/* Move the result-set bits of r->acc into hits valued lo..hi (none if
- * lo > hi: an unreadable result is in no result set), leaving the other
- * bits to add_hits(). */
+/* Move the result-set bits of r->acc into hits valued lo..hi, leaving
+ * the other bits to add_hits().  A result is in no result set if it is
+ * unreadable (lo > hi), nor in one whose unit is not its own (a lab
+ * result's unit; NULL: a claim code's band, in its set's unit), which is
+ * counted. */
 static void add_results(struct member_reader *r, struct mmember *m, int date, int denied,
-			int ev, int lo, int hi)
+			int ev, int lo, int hi, const char *unit)
 {
+	int wrong_unit = 0;
+
 	for (int i = 0; i < r->nresult_slots; i++) {
 		int slot = r->result_slots[i];
 		struct hit_list *l = &m->lists[slot];
@@ -371,10 +375,15 @@ static void add_results(struct member_reader *r, struct mmember *m, int date, in
 		r->acc[slot / 64] &= ~(1ULL << (slot % 64));
 		if (lo > hi)
 			continue;
+		if (unit && strcmp(unit, vs_unit(r->ms->vs[slot])) != 0) {
+			wrong_unit = 1;
+			continue;
+		}
 		xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
 		l->v[l->n++] = (struct mx_hit){ .date = date, .denied = denied, .evidence = ev,
 						.value_lo = lo, .value_hi = hi };
 	}
+	r->wrong_unit_results += wrong_unit;
 }
 
 /* The band a claim line's procedure code stands for (CPT II) in the
@@ -389,23 +398,17 @@ static void claim_band(const struct member_reader *r, const char *proc, int *lo,
 			return;
 }
 
-/* A lab row's value in its result set's unit: a number, or a band such
- * as ">14.0"; lo > hi, counted, when it does not read or its unit is not
- * the set's. */
+/* A lab row's value, if it is in a result set: a number, or a band such
+ * as ">14.0"; lo > hi, counted if it is in one, when it does not read. */
 static void lab_band(struct member_reader *r, const struct rec_row *row, int *lo, int *hi)
 {
 	*lo = 1, *hi = 0;
 	for (int i = 0; i < r->nresult_slots; i++) {
-		int slot = r->result_slots[i];
-
-		if (!acc_has(r, slot))
+		if (!acc_has(r, r->result_slots[i]))
 			continue;
 		if (num_parse_band(field(r, row, C_LAB_VALUE), field_len(r, row, C_LAB_VALUE),
 				   lo, hi) < 0) {
 			r->unreadable_results++;
-			*lo = 1, *hi = 0;
-		} else if (strcmp(field(r, row, C_LAB_UNIT), vs_unit(r->ms->vs[slot])) != 0) {
-			r->wrong_unit_results++;
 			*lo = 1, *hi = 0;
 		}
 		return;
@@ -428,11 +431,11 @@ static void lab_answers(struct member_reader *r, const struct rec_row *row)
 }
 
 /* The hits of one claim line or lab row (r->acc) with evidence ev: its
- * results valued, the rest as add_hits() does. */
+ * results valued (unit: add_results()), the rest as add_hits() does. */
 static void add_valued_hits(struct member_reader *r, struct mmember *m, int date, int denied,
-			    int ev, int lo, int hi)
+			    int ev, int lo, int hi, const char *unit)
 {
-	add_results(r, m, date, denied, ev, lo, hi);
+	add_results(r, m, date, denied, ev, lo, hi, unit);
 	add_hits(r, m, date, denied, ev);
 }
 
@@ -570,7 +573,7 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 			claim_band(r, proc, &lo, &hi);
 			add_valued_hits(r, m, date, strcmp(field(r, &row, C_DENIED), "1") == 0,
 					evidence(m, field(r, &row, C_SOURCE),
-						 field(r, &row, C_CLAIM_ID)), lo, hi);
+						 field(r, &row, C_CLAIM_ID)), lo, hi, NULL);
 		} else if (any)
 			add_hits(r, m, date, strcmp(field(r, &row, C_DENIED), "1") == 0,
 				 evidence(m, field(r, &row, C_SOURCE), field(r, &row, C_CLAIM_ID)));
@@ -630,7 +633,8 @@ static int read_coded(struct member_reader *r, struct mmember *m, const struct c
 			lab_band(r, &row, &lo, &hi);
 			lab_answers(r, &row);
 			add_valued_hits(r, m, date, strcmp(field(r, &row, ci->denied), "1") == 0,
-					evidence(m, field(r, &row, ci->source), claim), lo, hi);
+					evidence(m, field(r, &row, ci->source), claim), lo, hi,
+					field(r, &row, C_LAB_UNIT));
 		} else if (any)
 			add_hits(r, m, date, strcmp(field(r, &row, ci->denied), "1") == 0,
 				 evidence(m, field(r, &row, ci->source), claim));
