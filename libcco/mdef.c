@@ -18,7 +18,8 @@
 #include "valueset.h"
 #include "xalloc.h"
 
-enum section { SEC_NONE, SEC_MEASURE, SEC_EPISODE, SEC_DATES, SEC_DENOM, SEC_EXCL, SEC_NUM, SEC_STRATA };
+enum section { SEC_NONE, SEC_MEASURE, SEC_EPISODE, SEC_DATES, SEC_DENOM, SEC_EXCL, SEC_NUM, SEC_STRATA,
+	       SEC_VALUESETS };
 
 struct loader {
 	struct measure_set *set;
@@ -33,6 +34,9 @@ struct loader {
 	int date_limit;           /* names visible while parsing: dates < this */
 	struct subresult *refs;   /* sub-results visible: the first ref_limit */
 	int ref_limit;
+	struct crit_list unions;  /* [valuesets]: named unions, as text */
+	struct subresult *union_of; /* their items (events, index_with) by union */
+	int union_limit;          /* unions visible while parsing: < this */
 };
 
 static struct criterion *crit_add(struct crit_list *l, const char *name,
@@ -116,6 +120,10 @@ static int slot_add(struct measure_set *s, char *name, const struct valueset *v,
 	s->except[s->nvs] = NULL;
 	s->nexcept[s->nvs] = 0;
 	s->vs_names[s->nvs] = name;
+	s->answer_of = xrealloc(s->answer_of, sizeof(*s->answer_of) * n);
+	s->answers = xrealloc(s->answers, sizeof(*s->answers) * n);
+	s->answer_of[s->nvs] = -1;
+	s->answers[s->nvs] = -1;
 	return s->nvs++;
 }
 
@@ -191,6 +199,82 @@ static int except_slot(void *arg, int slot, const int *except, int n)
 	memcpy(s->except[found], except, sizeof(int) * (size_t)n);
 	s->nexcept[found] = n;
 	return found;
+}
+
+/* A result set's unit, NULL for another set or an event list. */
+static const char *unit_of(void *arg, int slot)
+{
+	struct loader *ld = arg;
+
+	return ld->set->vs[slot] ? vs_unit(ld->set->vs[slot]) : NULL;
+}
+
+/* A named union of [valuesets] above the one being parsed. */
+static int union_items(void *arg, const char *name, const int **slots, const int **with)
+{
+	struct loader *ld = arg;
+
+	for (int i = 0; i < ld->union_limit; i++) {
+		if (strcmp(ld->unions.v[i].name, name) == 0) {
+			*slots = ld->union_of[i].events;
+			*with = ld->union_of[i].answer_with;
+			return ld->union_of[i].nevents;
+		}
+	}
+	return -1;
+}
+
+/* `latest(SET, ...) = ANSWERS`: the slot of SET's results whose coded
+ * value is in ANSWERS, one for each pair, shared across measures. */
+static int answered_slot(void *arg, int slot, int answers)
+{
+	struct loader *ld = arg;
+	struct measure_set *s = ld->set;
+	char *name;
+	int found;
+
+	if (!s->vs[slot] || !s->vs[answers])
+		return err_set("a coded answer compares value sets, not event lists");
+	name = xasprintf("%s = %s", s->vs_names[slot], s->vs_names[answers]);
+	if ((found = slot_named(s, name)) >= 0) {
+		free(name);
+		return found;
+	}
+	found = slot_add(s, name, NULL, EV_NONE);
+	s->answer_of[found] = slot;
+	s->answers[found] = answers;
+	return found;
+}
+
+/* [valuesets]: each `name = vslist` in file order (a union may name the
+ * unions above it); a name of a value set or event list is refused. */
+static int parse_unions(struct loader *ld, const struct mx_names *names)
+{
+	ld->union_of = xcalloc((size_t)ld->unions.n + 1, sizeof(*ld->union_of));
+	for (int i = 0; i < ld->unions.n; i++) {
+		struct criterion *c = &ld->unions.v[i];
+		struct subresult *u = &ld->union_of[i];
+
+		ld->union_limit = i;
+		if (vs_find(ld->vsets, c->name) || builtin_named(c->name) != EV_NONE)
+			return err_set("%s:%d: '%s' is a value set already", ld->m->file, c->line,
+				       c->name);
+		u->nevents = mx_parse_vslist(c->text, names, &u->events, &u->answer_with);
+		if (u->nevents < 0)
+			return err_set("%s:%d: '%s': %s", ld->m->file, c->line, c->name, err_msg());
+	}
+	ld->union_limit = ld->unions.n;
+	return 0;
+}
+
+static void unions_free(struct loader *ld)
+{
+	for (int i = 0; ld->union_of && i < ld->unions.n; i++) {
+		free(ld->union_of[i].events);
+		free(ld->union_of[i].answer_with);
+	}
+	free(ld->union_of);
+	crit_list_free(&ld->unions);
 }
 
 static int ref_slot(void *arg, const char *name)
@@ -316,6 +400,8 @@ static int enter_section(struct loader *ld, const char *section)
 		ld->sec = SEC_EXCL, ld->list = &m->exclusions;
 	else if (strcmp(section, "strata") == 0)
 		ld->sec = SEC_STRATA;
+	else if (strcmp(section, "valuesets") == 0)
+		ld->sec = SEC_VALUESETS, ld->list = &ld->unions;
 	else if (strncmp(section, "numerator.", 10) == 0 && section[10]) {
 		for (int i = 0; i < m->nnum; i++)
 			if (strcmp(m->num[i].name, section + 10) == 0)
@@ -496,9 +582,11 @@ static int parse_episode(struct loader *ld, const struct mx_names *names)
 static int parse_all(struct loader *ld)
 {
 	struct measure *m = ld->m;
-	struct mx_names names = { date_slot, vs_slot, ref_slot, except_slot, ld, m->episodes };
+	struct mx_names names = { date_slot, vs_slot, ref_slot, except_slot, ld, m->episodes,
+				  unit_of, union_items, answered_slot };
 
-	if (check_required(ld) < 0 || parse_episode(ld, &names) < 0 ||
+	if (check_required(ld) < 0 || parse_unions(ld, &names) < 0 ||
+	    parse_episode(ld, &names) < 0 ||
 	    parse_dates(ld, &names) < 0 ||
 	    parse_list(ld, &m->denominator, &names) < 0 ||
 	    parse_list(ld, &m->exclusions, &names) < 0)
@@ -575,6 +663,7 @@ static int load_one(struct measure_set *set, const struct valuesets *vs, const c
 				     ld.m->id, set->m[i].file);
 	crit_list_free(&ld.dates);
 	crit_list_free(&ld.meta);
+	unions_free(&ld);
 	free(ld.section);
 	return rc;
 }
@@ -634,6 +723,8 @@ void mdef_free(struct measure_set *s)
 	free(s->nexcept);
 	free(s->vs);
 	free(s->builtin);
+	free(s->answer_of);
+	free(s->answers);
 	free(s);
 }
 

@@ -33,6 +33,7 @@ struct subresult {
 	struct crit_list crit; /* all must hold (proportions) */
 	int *events;           /* rate measures: the event slots counted */
 	int nevents;
+	int *answer_with;      /* a [valuesets] union: its items' '&' partners */
 };
 
 enum measure_kind {
@@ -93,6 +94,10 @@ struct measure_set {
 	int *nexcept;               /* by slot: how many */
 	char **vs_names;
 	int nvs;
+	int *answer_of;             /* by slot: for `latest(SET, ...) = ANSWERS`,
+				       the slot of SET, whose results coded in
+				       ANSWERS this slot holds; else -1 */
+	int *answers;               /* by slot: the slot of ANSWERS, or -1 */
 };
 
 /* Load every *.ini in dir (name order), resolving value-set names in vs.

@@ -7,6 +7,7 @@
  *   enrolled(b2 - 1y + 1d .. b2, gaps = 1, gap_days = 45)
  *   count(dtap_vaccine, birth + 42d .. b2) >= 4
  *   age(my.end) in 3..6 and not died(my)
+ *   latest(hba1c_result, my) > 9.0 %
  *
  * parse_expr() turns the text into a tree once, at load time, resolving
  * names of dates, value sets and other criteria through callbacks; then
@@ -28,8 +29,9 @@ enum mx_base {
 	MXD_INDEX, MXD_INDEX_END,
 	MXD_NAMED,    /* arg: slot of a named date of the measure */
 	MXD_FIRST,    /* fn: the first date with a service in fn->vs in fn->win */
-	MXD_ENROLL_START /* fn: the first day of the enrollment run covering
+	MXD_ENROLL_START, /* fn: the first day of the enrollment run covering
 			    fn->win.from (spans joined across partners) */
+	MXD_LATEST    /* fn: the last date with a service in fn->vs in fn->win */
 };
 
 struct mx_dfunc;
@@ -57,6 +59,11 @@ struct mx_dfunc {
 	struct mx_window win; /* FIRST: the window; ENROLL_START: win.from */
 };
 
+/* latest(...) op VALUE UNIT compares the lowest value among the results
+ * on the latest date; a result holds a band of values (a lab's "9.5" is
+ * 9.5..9.5, CPT II 3046F is >9.0) and a comparison holds only if it holds
+ * for every value of the band.  Values are in thousandths (num.h). */
+
 #define MX_MAX_VS 8 /* value sets one count() may join with | */
 
 enum mx_op { MXO_GE, MXO_GT, MXO_LE, MXO_LT, MXO_EQ };
@@ -73,7 +80,11 @@ enum mx_kind {
 	MX_COUNT,       /* count(vs|vs, window, apart) op k */
 	MX_INDEX_DX,    /* index_dx(vs|vs): the episode's principal diagnosis */
 	MX_REF,         /* another named criterion or sub-result */
-	MX_DISTINCT     /* distinct(vs|vs, window, by = FIELD) op k */
+	MX_DISTINCT,    /* distinct(vs|vs, window, by = FIELD) op k */
+	MX_RESULT,      /* latest(vs|vs, window) op VALUE UNIT: date is the
+			   latest(), op and value the comparison */
+	MX_ANSWER       /* latest(vs, window) = ANSWERS: date is the latest(),
+			   answer the slot of vs's results coded in ANSWERS */
 };
 
 /* How a service's span, its date through its through date (both
@@ -112,6 +123,8 @@ struct mx_node {
 	int ref;                 /* REF: slot of the criterion */
 	enum mx_span span;       /* COUNT, DISTINCT: how a hit meets win */
 	enum mx_by by;           /* DISTINCT: what tells events apart */
+	int value;               /* RESULT: the value compared, in thousandths */
+	int answer;              /* ANSWER: slot of the answered results */
 };
 
 /* Name resolution for the parser: return a slot >= 0, or -1 if unknown. */
@@ -124,6 +137,14 @@ struct mx_names {
 	int (*except)(void *arg, int slot, const int *except, int n);
 	void *arg;
 	int allow_index;  /* index and index.end are allowed (episode measures) */
+	/* the unit of slot's results, or NULL if slot is not a result set */
+	const char *(*unit)(void *arg, int slot);
+	/* a named union of value sets: its n items (slots and '&' partners,
+	 * owned by the callee) or -1 if name is not one */
+	int (*vsunion)(void *arg, const char *name, const int **slots, const int **with);
+	/* the slot of slot's results whose coded value is in the value set
+	 * answers: a slot, or -1 with err_set() */
+	int (*answered)(void *arg, int slot, int answers);
 };
 
 /* Parse text into a tree.  Returns NULL with err_msg() set to
@@ -159,6 +180,7 @@ struct mx_hit {
 	int evidence;  /* the caller's reference to the claim (for reports) */
 	int through;   /* the service's last day; before date (0, unset): date */
 	int attr;      /* 1 + the event's index in mx_ctx.attrs; 0: none */
+	int value_lo, value_hi; /* a result's value band, thousandths (result sets only) */
 };
 
 /* What distinct() reads of an event: per field of enum mx_by, a key

@@ -53,6 +53,73 @@ static int first_date(const struct mx_dfunc *fn, const struct mx_ctx *c)
 	return DATE_NONE;
 }
 
+/* The index of the first hit of h dated after day (h->n if none). */
+static int after_day(const struct mx_hits *h, int day)
+{
+	int lo = 0, hi = h->n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (h->v[mid].date <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int unusable(const int *with, int i, const struct mx_ctx *c, const struct mx_hit *x);
+
+/* latest(): the last date in fn's window with a usable hit of one of its
+ * value sets, or DATE_NONE.  Each list is searched back from the window's
+ * end, so the cost does not grow with the member's history. */
+static int latest_date(const struct mx_dfunc *fn, const struct mx_ctx *c)
+{
+	int from, to, best = DATE_NONE;
+
+	if (!window(&fn->win, c, &from, &to))
+		return DATE_NONE;
+	for (int i = 0; i < fn->nvs; i++) {
+		const struct mx_hits *h = &c->hits[fn->vs[i]];
+		int j = after_day(h, to);
+
+		while (j > 0 && h->v[j - 1].date >= from &&
+		       (best == DATE_NONE || h->v[j - 1].date > best)) {
+			if (!unusable(fn->with, i, c, &h->v[j - 1])) {
+				best = h->v[j - 1].date;
+				break;
+			}
+			j--;
+		}
+	}
+	return best;
+}
+
+/* The usable hit of fn's value sets on day with the lowest value band
+ * (lowest low end, then lowest high end), or NULL: HEDIS takes the lowest
+ * of one date's readings.  Of equal bands, the one met last (lists in
+ * order, each from its last hit of the day back): the same every run. */
+static const struct mx_hit *lowest_on(const struct mx_dfunc *fn, const struct mx_ctx *c, int day)
+{
+	const struct mx_hit *best = NULL;
+
+	for (int i = 0; i < fn->nvs; i++) {
+		const struct mx_hits *h = &c->hits[fn->vs[i]];
+
+		for (int j = after_day(h, day); j > 0 && h->v[j - 1].date == day; j--) {
+			const struct mx_hit *x = &h->v[j - 1];
+
+			if (unusable(fn->with, i, c, x))
+				continue;
+			if (!best || x->value_lo < best->value_lo ||
+			    (x->value_lo == best->value_lo && x->value_hi <= best->value_hi))
+				best = x;
+		}
+	}
+	return best;
+}
+
 /* enrollment_start(): spans (sorted by start, maybe overlapping) joined
  * into runs of consecutive days; the start of the run holding day. */
 static int run_start(const struct mx_ctx *c, int day)
@@ -90,6 +157,7 @@ static int base_date(const struct mx_date *d, const struct mx_ctx *c)
 	case MXD_NAMED: return c->named[d->arg];
 	case MXD_FIRST: return first_date(d->fn, c);
 	case MXD_ENROLL_START: return run_start(c, mx_date_eval(&d->fn->win.from, c));
+	case MXD_LATEST: return latest_date(d->fn, c);
 	case MXD_BIRTHDAY:
 		return c->birth == DATE_NONE ? DATE_NONE :
 		       date_birthday(c->birth, d->arg);
@@ -282,6 +350,54 @@ static int eval_distinct(const struct mx_node *n, const struct mx_ctx *c,
 	return result;
 }
 
+/* 1 if op k holds for every value of the band lo..hi. */
+static int band_holds(int lo, int hi, enum mx_op op, int k)
+{
+	switch (op) {
+	case MXO_GE: return lo >= k;
+	case MXO_GT: return lo > k;
+	case MXO_LE: return hi <= k;
+	case MXO_LT: return hi < k;
+	case MXO_EQ: return lo == k && hi == k;
+	}
+	return 0;
+}
+
+/* latest(...) op VALUE: the lowest result of the latest date holds op
+ * VALUE; evidenced by that result, a failure's deadline is the window's
+ * end (a later result could still change it). */
+static int eval_result(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
+{
+	const struct mx_dfunc *fn = n->date.fn;
+	int from, to, day = latest_date(fn, c);
+	const struct mx_hit *x = day == DATE_NONE ? NULL : lowest_on(fn, c, day);
+
+	if (x && band_holds(x->value_lo, x->value_hi, n->op, n->value)) {
+		trace_evidence(t, x->evidence, day);
+		return 1;
+	}
+	trace_deadline(t, window(&fn->win, c, &from, &to) ? to : DATE_NONE);
+	return 0;
+}
+
+/* latest(vs, window) = ANSWERS: a result of the latest date is coded in
+ * ANSWERS (n->answer: the slot of those results). */
+static int eval_answer(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
+{
+	const struct mx_dfunc *fn = n->date.fn;
+	const struct mx_hits *h = &c->hits[n->answer];
+	int from, to, day = latest_date(fn, c);
+
+	for (int j = day == DATE_NONE ? 0 : after_day(h, day); j > 0 && h->v[j - 1].date == day; j--) {
+		if (!unusable(NULL, 0, c, &h->v[j - 1])) {
+			trace_evidence(t, h->v[j - 1].evidence, day);
+			return 1;
+		}
+	}
+	trace_deadline(t, window(&fn->win, c, &from, &to) ? to : DATE_NONE);
+	return 0;
+}
+
 /* date in window; a pass is evidenced by the date (no claim named), a
  * failure's deadline is the window's end. */
 static int eval_date_in(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
@@ -368,6 +484,10 @@ int mx_eval(const struct mx_node *n, const struct mx_ctx *c, struct mx_trace *t)
 		       c->death >= from && c->death <= to;
 	case MX_COUNT:
 		return eval_count(n, c, t);
+	case MX_RESULT:
+		return eval_result(n, c, t);
+	case MX_ANSWER:
+		return eval_answer(n, c, t);
 	case MX_INDEX_DX:
 		for (int i = 0; c->index_bits && i < n->nvs; i++)
 			if (c->index_bits[n->vs[i] / 64] >> (n->vs[i] % 64) & 1)

@@ -98,7 +98,8 @@ static int is_date_keyword(const char *tok)
 {
 	static const char *const words[] = { "my.start", "my.end", "my.birthday", "as_of", "birth",
 					     "death", "index", "index.end",
-					     "birthday", "first", "enrollment_start", NULL };
+					     "birthday", "first", "enrollment_start", "latest",
+					     "date", NULL };
 
 	for (int i = 0; words[i]; i++)
 		if (strcmp(tok, words[i]) == 0)
@@ -117,7 +118,7 @@ static int parse_dfunc(struct parser *ps, struct mx_date *d)
 	struct mx_node list = { 0 };
 	int rc;
 
-	d->base = is(ps, "first") ? MXD_FIRST : MXD_ENROLL_START;
+	d->base = is(ps, "first") ? MXD_FIRST : is(ps, "latest") ? MXD_LATEST : MXD_ENROLL_START;
 	d->fn = xcalloc(1, sizeof(*d->fn));
 	next(ps);
 	if (expect(ps, "(") < 0)
@@ -136,8 +137,47 @@ static int parse_dfunc(struct parser *ps, struct mx_date *d)
 	return expect(ps, ")");
 }
 
+/* date ( my.year [('+' | '-') NUMBER] , MONTH , DAY ): a day of the
+ * measurement year or of one N years from it, as January 1 of the MY plus
+ * months and days (February 29 is refused: not every year has one). */
+static int parse_calendar(struct parser *ps, struct mx_date *d)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int years = 0, month, day;
+
+	next(ps);
+	if (expect(ps, "(") < 0)
+		return -1;
+	if (!is(ps, "my.year"))
+		return fail(ps, "expected my.year (a year relative to the measurement year)");
+	next(ps);
+	if (is(ps, "+") || is(ps, "-")) {
+		int sign = is(ps, "+") ? 1 : -1;
+
+		next(ps);
+		if (parse_int(ps, &years) < 0)
+			return -1;
+		years *= sign;
+	}
+	if (expect(ps, ",") < 0)
+		return -1;
+	if (num_parse_int(ps->tok, 1, 12, &month) < 0)
+		return fail(ps, "expected a month from 1 to 12");
+	next(ps);
+	if (expect(ps, ",") < 0)
+		return -1;
+	if (num_parse_int(ps->tok, 1, mdays[month - 1], &day) < 0)
+		return fail(ps, "expected a day from 1 to %d", mdays[month - 1]);
+	next(ps);
+	d->base = MXD_MY_START;
+	d->months = years * 12 + month - 1;
+	d->days = day - 1;
+	return expect(ps, ")");
+}
+
 /* dterm := my.start | my.end | my.birthday | as_of | birth | death | index | index.end
  *        | birthday ( NUMBER ) | first ( vslist , window )
+ *        | latest ( vslist , window ) | date ( my.year ..., MONTH , DAY )
  *        | enrollment_start ( date ) | NAME */
 static int parse_dterm(struct parser *ps, struct mx_date *d)
 {
@@ -166,8 +206,10 @@ static int parse_dterm(struct parser *ps, struct mx_date *d)
 			return -1;
 		return expect(ps, ")");
 	}
-	if (is(ps, "first") || is(ps, "enrollment_start"))
+	if (is(ps, "first") || is(ps, "enrollment_start") || is(ps, "latest"))
 		return parse_dfunc(ps, d);
+	if (is(ps, "date"))
+		return parse_calendar(ps, d);
 	d->base = MXD_NAMED;
 	d->arg = ps->names->date ? ps->names->date(ps->names->arg, ps->tok) : -1;
 	if (d->arg < 0) {
@@ -308,14 +350,42 @@ static int parse_except(struct parser *ps, int *slot)
 	return expect(ps, ")");
 }
 
+/* A named union of value sets ([valuesets] of cco-measure(5)) as the next
+ * items of n's list: 1 if the token named one, 0 if not, -1 on error. */
+static int parse_union(struct parser *ps, struct mx_node *n)
+{
+	const int *slots, *with;
+	int k = ps->names->vsunion ? ps->names->vsunion(ps->names->arg, ps->tok, &slots, &with) : -1;
+
+	if (k < 0)
+		return 0;
+	if (n->nvs + k > MX_MAX_VS)
+		return fail(ps, "too many value sets in one count");
+	n->vs = xrealloc(n->vs, sizeof(int) * (size_t)(n->nvs + k));
+	n->with = xrealloc(n->with, sizeof(int) * (size_t)(n->nvs + k));
+	memcpy(n->vs + n->nvs, slots, sizeof(int) * (size_t)k);
+	memcpy(n->with + n->nvs, with, sizeof(int) * (size_t)k);
+	n->nvs += k;
+	next(ps);
+	return 1;
+}
+
 /* vslist := item ('|' item)*, item := NAME [except (NAME | ...)]
  * ['&' NAME]: the name after '&' must be matched on the same claim and
  * date as the first. */
 static int parse_vslist(struct parser *ps, struct mx_node *n)
 {
 	for (;;) {
-		int slot, with = -1;
+		int slot, with = -1, rc = parse_union(ps, n);
 
+		if (rc < 0)
+			return -1;
+		if (rc > 0 && !is(ps, "|"))
+			return 0;
+		if (rc > 0) {
+			next(ps);
+			continue;
+		}
 		if (parse_vsname(ps, &slot) < 0)
 			return -1;
 		if (is(ps, "except") && parse_except(ps, &slot) < 0)
@@ -346,8 +416,9 @@ static int has_join(const struct mx_node *n)
 	return 0;
 }
 
-/* op NUMBER, after the call `what` */
-static int parse_comparison(struct parser *ps, struct mx_node *n, const char *what)
+/* A comparison operator into *op (and past it); -1 without a message if
+ * the token is none. */
+static int parse_op(struct parser *ps, enum mx_op *op)
 {
 	static const struct { const char *tok; enum mx_op op; } ops[] = {
 		{ ">=", MXO_GE }, { ">", MXO_GT }, { "<=", MXO_LE },
@@ -356,11 +427,19 @@ static int parse_comparison(struct parser *ps, struct mx_node *n, const char *wh
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (is(ps, ops[i].tok)) {
-			n->op = ops[i].op;
+			*op = ops[i].op;
 			next(ps);
-			return parse_int(ps, &n->k);
+			return 0;
 		}
 	}
+	return -1;
+}
+
+/* op NUMBER, after the call `what` */
+static int parse_comparison(struct parser *ps, struct mx_node *n, const char *what)
+{
+	if (parse_op(ps, &n->op) == 0)
+		return parse_int(ps, &n->k);
 	return fail(ps, "expected a comparison (>=, >, <=, <, =) after %s(...)", what);
 }
 
@@ -472,11 +551,31 @@ static int parse_count(struct parser *ps, struct mx_node *n, int any)
 	return parse_comparison(ps, n, "count");
 }
 
-/* age ( date ) in NUMBER .. NUMBER, in years or months */
+/* age ( date ) op NUMBER: the bounds lo..hi that op and NUMBER leave
+ * (age(d) >= 66 is 66..AGE_MAX, age(d) < 18 is 0..17). */
+static int parse_age_open(struct parser *ps, struct mx_node *n)
+{
+	enum { AGE_MAX = 100000 };
+	int k;
+
+	if (parse_op(ps, &n->op) < 0)
+		return fail(ps, "expected 'in' or a comparison (>=, >, <=, <, =) after age(...)");
+	if (parse_int(ps, &k) < 0)
+		return -1;
+	n->lo = n->op == MXO_GE || n->op == MXO_EQ ? k : n->op == MXO_GT ? k + 1 : 0;
+	n->hi = n->op == MXO_LE || n->op == MXO_EQ ? k : n->op == MXO_LT ? k - 1 : AGE_MAX;
+	return n->lo > n->hi ? fail(ps, "age range is empty") : 0;
+}
+
+/* age ( date ) in NUMBER .. NUMBER | age ( date ) op NUMBER, in years or
+ * months */
 static int parse_age(struct parser *ps, struct mx_node *n)
 {
-	if (expect(ps, "(") < 0 || parse_date(ps, &n->date) < 0 ||
-	    expect(ps, ")") < 0 || expect(ps, "in") < 0 || parse_int(ps, &n->lo) < 0 ||
+	if (expect(ps, "(") < 0 || parse_date(ps, &n->date) < 0 || expect(ps, ")") < 0)
+		return -1;
+	if (!is(ps, "in"))
+		return parse_age_open(ps, n);
+	if (expect(ps, "in") < 0 || parse_int(ps, &n->lo) < 0 ||
 	    expect(ps, "..") < 0 || parse_int(ps, &n->hi) < 0)
 		return -1;
 	return n->lo > n->hi ? fail(ps, "age range is empty") : 0;
@@ -555,6 +654,103 @@ static struct mx_node *parse_keyword(struct parser *ps, int *matched)
 	return n;
 }
 
+/* NUMBER with an optional fraction ("9", "9.0", "139.5") into *milli
+ * (thousandths), read from the current token's start. */
+static int parse_decimal(struct parser *ps, int *milli)
+{
+	size_t n = 0;
+
+	while (isdigit((unsigned char)ps->tok_at[n]) ||
+	       (ps->tok_at[n] == '.' && isdigit((unsigned char)ps->tok_at[n + 1])))
+		n++;
+	if (num_parse_milli(ps->tok_at, n, milli) < 0)
+		return fail(ps, "expected a number such as 9 or 9.0");
+	ps->p = ps->tok_at + n;
+	next(ps);
+	return 0;
+}
+
+/* The unit after a value ("%", "mm[Hg]", "mg/dL"): the characters up to a
+ * space, a parenthesis or a comma, into unit. */
+static int parse_unit(struct parser *ps, char *unit, size_t size)
+{
+	size_t n = strcspn(ps->tok_at, " \t\n(),");
+
+	if (n == 0)
+		return fail(ps, "expected the unit of the value (such as %% or mm[Hg])");
+	if (n >= size)
+		return fail(ps, "unit too long");
+	memcpy(unit, ps->tok_at, n);
+	unit[n] = '\0';
+	ps->p = ps->tok_at + n;
+	next(ps);
+	return 0;
+}
+
+/* Each value set of the latest() in n carries results in unit; at names
+ * the column of the comparison. */
+static int check_unit(struct parser *ps, const struct mx_node *n, const char *unit,
+		      const char *at)
+{
+	const struct mx_dfunc *fn = n->date.fn;
+
+	for (int i = 0; i < fn->nvs; i++) {
+		const char *want = ps->names->unit ? ps->names->unit(ps->names->arg, fn->vs[i]) : NULL;
+
+		ps->tok_at = at;
+		if (!want)
+			return fail(ps, "latest() compares results: item %d is not a result "
+				    "value set (no unit)", i + 1);
+		if (strcmp(want, unit) != 0)
+			return fail(ps, "unit '%s' does not match the value set's '%s'", unit, want);
+	}
+	return 0;
+}
+
+/* After latest ( vslist , window ): op VALUE UNIT (MX_RESULT), or
+ * = ANSWERS, a value set of coded answers (MX_ANSWER). */
+static int parse_result(struct parser *ps, struct mx_node *n)
+{
+	const char *at = ps->tok_at;
+	char unit[32];
+	int answers;
+
+	if (parse_op(ps, &n->op) < 0)
+		return fail(ps, "expected 'in' or a comparison (>=, >, <=, <, =) after latest(...)");
+	if (n->op == MXO_EQ && (isalpha((unsigned char)ps->tok[0]) || ps->tok[0] == '_')) {
+		n->kind = MX_ANSWER;
+		if (parse_vsname(ps, &answers) < 0)
+			return -1;
+		if (n->date.fn->nvs != 1 || n->date.fn->with[0] >= 0) {
+			ps->tok_at = at;
+			return fail(ps, "a coded answer is of one value set's results");
+		}
+		n->answer = ps->names->answered ?
+			    ps->names->answered(ps->names->arg, n->date.fn->vs[0], answers) :
+			    err_set("coded answers are not allowed here");
+		if (n->answer < 0) {
+			ps->tok_at = at;
+			return fail(ps, "%s", err_msg());
+		}
+		return 0;
+	}
+	n->kind = MX_RESULT;
+	if (parse_decimal(ps, &n->value) < 0 || parse_unit(ps, unit, sizeof(unit)) < 0)
+		return -1;
+	return check_unit(ps, n, unit, at);
+}
+
+/* What follows a date in an atom: in window, or after a bare latest()
+ * a comparison of its results. */
+static int parse_date_test(struct parser *ps, struct mx_node *n)
+{
+	if (n->date.base == MXD_LATEST && !n->date.months && !n->date.days && !is(ps, "in"))
+		return parse_result(ps, n);
+	if (expect(ps, "in") < 0)
+		return -1;
+	return parse_window(ps, &n->win);
+}
+
 /* atom := ( expr ) | keyword predicate | date in window | NAME */
 static struct mx_node *parse_atom(struct parser *ps)
 {
@@ -603,8 +799,7 @@ static struct mx_node *parse_atom(struct parser *ps)
 	ps->tok_at = save_at;
 	memcpy(ps->tok, save_tok, sizeof(save_tok));
 	n = node(MX_DATE_IN);
-	if (parse_date(ps, &n->date) < 0 || expect(ps, "in") < 0 ||
-	    parse_window(ps, &n->win) < 0) {
+	if (parse_date(ps, &n->date) < 0 || parse_date_test(ps, n) < 0) {
 		mx_free(n);
 		return NULL;
 	}

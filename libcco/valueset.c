@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "num.h"
 #include "valueset.h"
 #include "xalloc.h"
 
@@ -31,6 +32,17 @@ struct valueset {
 	size_t nrange, range_cap;
 	unsigned char plen[32]; /* distinct prefix code lengths present */
 	int nplen;
+	char *unit;            /* a result set's unit (a file with the columns
+				  unit,value), else NULL */
+	struct band *band;     /* a result set's procedure codes with their
+				  value bands, sorted by key */
+	size_t nband, band_cap;
+};
+
+/* A procedure code that stands for a result (CPT II 3046F: HbA1c > 9.0%). */
+struct band {
+	char *key;             /* "SYSTEM\x01CODE" */
+	int lo, hi;            /* thousandths, both included (num_parse_band) */
 };
 
 struct valuesets {
@@ -227,17 +239,21 @@ static struct valueset *get_set(struct valuesets *v, const char *name,
 	return s;
 }
 
-/* Handle one data row; returns 0 or -1 with err_msg() (no location). */
-static int load_row(struct valuesets *v, const char *file, char *line)
+static int add_result(struct valueset *s, const char *system, const char *code,
+		      const char *unit, const char *value);
+
+/* Handle one data row of a file with `fields` columns (4, or 6 with
+ * unit,value); returns 0 or -1 with err_msg() (no location). */
+static int load_row(struct valuesets *v, const char *file, char *line, int fields)
 {
-	char *f[5];
-	int nf = csv_split(line, f, 4);
+	char *f[7];
+	int nf = csv_split(line, f, fields);
 	struct valueset *s;
 
 	if (nf < 0)
 		return err_set("malformed quoting");
-	if (nf != 4)
-		return err_set("expected 4 fields, found %d", nf);
+	if (nf != fields)
+		return err_set("expected %d fields, found %d", fields, nf);
 	if (!snake_case(f[0]))
 		return err_set("value-set name '%s' is not snake_case", f[0]);
 	if (!system_known(f[1]))
@@ -246,7 +262,47 @@ static int load_row(struct valuesets *v, const char *file, char *line)
 	if (strcmp(s->file, file) != 0)
 		return err_set("value set '%s' is already defined in '%s'", f[0],
 			       s->file);
+	if (fields == 6 && add_result(s, f[1], f[2], f[4], f[5]) < 0)
+		return -1;
 	return add_code(s, f[1], f[2]);
+}
+
+/* The columns a header names: 4, 6 for a file of result sets, or -1. */
+static int header_fields(const char *line)
+{
+	if (strcmp(line, "valueset,code_system,code,description") == 0)
+		return 4;
+	if (strcmp(line, "valueset,code_system,code,description,unit,value") == 0)
+		return 6;
+	return -1;
+}
+
+/* A row of a result set: the set's one unit; a LOINC code's value comes
+ * from each result, any other code is an exact procedure code standing
+ * for a band of values.  Returns 0 or -1 with err_msg() (no location). */
+static int add_result(struct valueset *s, const char *system, const char *code,
+		      const char *unit, const char *value)
+{
+	int loinc = strcmp(system, "LOINC") == 0, lo, hi;
+
+	if (!*unit || strchr(unit, ' '))
+		return err_set("a result set's row needs a unit without spaces");
+	if (s->unit && strcmp(s->unit, unit) != 0)
+		return err_set("value set '%s' has unit '%s', not '%s'", s->name, s->unit, unit);
+	if (!s->unit)
+		s->unit = xstrdup(unit);
+	if (loinc && *value)
+		return err_set("a LOINC code's value comes from its results: leave value empty");
+	if (loinc)
+		return 0;
+	if (strcmp(system, "CPT") != 0 && strcmp(system, "HCPCS") != 0)
+		return err_set("a result set's codes are LOINC, or CPT or HCPCS with a value");
+	if (strpbrk(code, "*-") || num_parse_band(value, strlen(value), &lo, &hi) < 0)
+		return err_set("'%s' needs one exact code and a value such as <7.0, "
+			       ">=7.0 <8.0 or >9.0, not '%s'", code, value);
+	xgrow(&s->band, &s->band_cap, s->nband + 1, sizeof(*s->band));
+	s->band[s->nband++] = (struct band){ make_key(system, code, strlen(code)), lo, hi };
+	return 0;
 }
 
 static int load_file(struct valuesets *v, const char *path)
@@ -256,7 +312,7 @@ static int load_file(struct valuesets *v, const char *path)
 	size_t cap = 0;
 	ssize_t n;
 	long lineno = 0;
-	int rc = 0;
+	int rc = 0, fields = 4;
 
 	if (!fp)
 		return err_set("cannot open '%s': %s", path, strerror(errno));
@@ -265,14 +321,17 @@ static int load_file(struct valuesets *v, const char *path)
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		if (lineno == 1) {
-			if (strcmp(line, "valueset,code_system,code,description") != 0)
+			fields = header_fields(line);
+			if (fields < 0)
 				rc = err_set("%s:1: header must be "
-					     "'valueset,code_system,code,description'", path);
+					     "'valueset,code_system,code,description' "
+					     "or 'valueset,code_system,code,description,unit,value'",
+					     path);
 			continue;
 		}
 		if (n == 0)
 			continue;
-		if (load_row(v, path, line) < 0)
+		if (load_row(v, path, line, fields) < 0)
 			rc = err_set("%s:%ld: %s", path, lineno, err_msg());
 	}
 	if (rc == 0 && lineno == 0)
@@ -289,6 +348,8 @@ static void finish_set(struct valueset *s)
 
 	if (s->nexact)
 		qsort(s->exact, s->nexact, sizeof(char *), cmp_key);
+	if (s->nband)
+		qsort(s->band, s->nband, sizeof(*s->band), cmp_key);
 	if (s->nprefix)
 		qsort(s->prefix, s->nprefix, sizeof(char *), cmp_key);
 	if (s->nrange)
@@ -461,9 +522,13 @@ static void set_free(struct valueset *s)
 		free(s->range[i].lo);
 		free(s->range[i].hi);
 	}
+	for (size_t i = 0; i < s->nband; i++)
+		free(s->band[i].key);
 	free(s->exact);
 	free(s->prefix);
 	free(s->range);
+	free(s->band);
+	free(s->unit);
 	free(s->name);
 	free(s->file);
 	free(s);
@@ -509,7 +574,37 @@ void vs_digest(const struct valueset *set, char out[HASH_HEX_LEN + 1])
 		fprintf(f, "*%s\n", set->prefix[i]);
 	for (size_t i = 0; i < set->nrange; i++)
 		fprintf(f, "%s-%s\n", set->range[i].lo, set->range[i].hi);
+	if (set->unit) /* results: a new unit or band reruns the stage too */
+		fprintf(f, "unit %s\n", set->unit);
+	for (size_t i = 0; i < set->nband; i++)
+		fprintf(f, "band %s %d %d\n", set->band[i].key, set->band[i].lo, set->band[i].hi);
 	fclose(f);
 	hash_bytes(text, size, out);
 	free(text);
+}
+
+const char *vs_unit(const struct valueset *set)
+{
+	return set ? set->unit : NULL;
+}
+
+int vs_band(const struct valueset *set, const char *system, const char *code, int *lo,
+	    int *hi)
+{
+	char buf[128];
+	size_t ls = strlen(system), lc = strlen(code);
+	const char *key = buf;
+	const struct band *b;
+
+	if (!set || !set->nband || ls + 1 + lc >= sizeof(buf))
+		return 0;
+	memcpy(buf, system, ls);
+	buf[ls] = '\x01';
+	memcpy(buf + ls + 1, code, lc + 1);
+	b = bsearch(&key, set->band, set->nband, sizeof(*set->band), cmp_key);
+	if (!b)
+		return 0;
+	*lo = b->lo;
+	*hi = b->hi;
+	return 1;
 }

@@ -7,6 +7,11 @@
  * codes of the same length ("0100-0219", compared as strings) or a prefix
  * ("D*").  A value set's rows may span lines of one file but not files:
  * the same name in two files is an error.
+ *
+ * A file with the header `valueset,code_system,code,description,unit,value`
+ * holds result sets: each set has one unit ("%", "mm[Hg]"); its LOINC
+ * codes take their values from lab results, and its other codes are exact
+ * CPT or HCPCS codes that stand for a band of values (CPT II 3044F: "<7.0").
  */
 #ifndef CCO_VALUESET_H
 #define CCO_VALUESET_H
@@ -65,6 +70,15 @@ const char *vs_name(const struct valueset *set);
  * their order in the file or their descriptions), as 32 hex digits: the
  * driver reruns a stage when a value set it uses changes. */
 void vs_digest(const struct valueset *set, char out[HASH_HEX_LEN + 1]);
+
+/* A result set's unit, or NULL for a set of codes without results (or a
+ * NULL set). */
+const char *vs_unit(const struct valueset *set);
+
+/* 1 with *lo..*hi (thousandths, both included) if code of system is one
+ * of set's codes that stand for a band of values, else 0. */
+int vs_band(const struct valueset *set, const char *system, const char *code, int *lo,
+	    int *hi);
 
 void vs_free(struct valuesets *v);
 

@@ -94,7 +94,7 @@ static int measure_all(struct stage *st)
 static int record_counts(struct stage *st)
 {
 	const struct eval_run *e = &st->e;
-	int cap = 2 + MI_NINPUTS + 3 * st->ms->n, n = 0, rc;
+	int cap = 4 + MI_NINPUTS + 3 * st->ms->n, n = 0, rc;
 	struct db_count *c;
 	char **keys;
 	char *db = xasprintf("%s/cco.db", st->ws);
@@ -105,6 +105,8 @@ static int record_counts(struct stage *st)
 	keys = xcalloc((size_t)cap, sizeof(char *));
 	c[n++] = (struct db_count){ "members", "", st->members };
 	c[n++] = (struct db_count){ "orphan_rows", "", st->reader.orphan_rows };
+	c[n++] = (struct db_count){ "unreadable_results", "", st->reader.unreadable_results };
+	c[n++] = (struct db_count){ "wrong_unit_results", "", st->reader.wrong_unit_results };
 	for (int i = 0; i < MI_NINPUTS; i++)
 		c[n++] = (struct db_count){ "undated_rows", member_input_path(i),
 					    st->reader.undated[i] };
@@ -130,6 +132,18 @@ static int record_counts(struct stage *st)
 	return rc;
 }
 
+/* Lab results that a result set could not use (cco-measure(5)): counts
+ * only, never a member or a value. */
+static void print_result_summary(const struct member_reader *r)
+{
+	if (r->unreadable_results)
+		msg_warn("lab_results: %lld results of a result value set without a numeric "
+			 "value match no comparison", r->unreadable_results);
+	if (r->wrong_unit_results)
+		msg_warn("lab_results: %lld results in another unit than their value set's "
+			 "match no comparison", r->wrong_unit_results);
+}
+
 static void print_summary(const struct stage *st)
 {
 	msg_info("%lld members", st->members);
@@ -153,6 +167,7 @@ static void print_summary(const struct stage *st)
 	if (st->reader.orphan_rows)
 		msg_warn("%lld rows for members not in the members file were skipped",
 			 st->reader.orphan_rows);
+	print_result_summary(&st->reader);
 }
 
 static void stage_release(struct stage *st)

@@ -50,6 +50,7 @@ enum column {
 	C_STAY_ADMIT, C_STAY_DX, C_STAY_DISCHARGE, C_STAY_ID,
 	C_SVC_TO, C_DISCH_STATUS, C_STAY_STATUS,
 	C_CUSTODY_START, C_CUSTODY_END,
+	C_LAB_VALUE, C_LAB_UNIT,
 	C_NCOLS
 };
 
@@ -81,7 +82,8 @@ static const struct {
 	{ MI_STAYS, "discharge_date" }, { MI_STAYS, "stay_id" },
 	{ MI_CLAIMS, "svc_to" }, { MI_CLAIMS, "discharge_status" },
 	{ MI_STAYS, "discharge_status" },
-	{ MI_CUSTODY, "start_date" }, { MI_CUSTODY, "end_date" }
+	{ MI_CUSTODY, "start_date" }, { MI_CUSTODY, "end_date" },
+	{ MI_LABS, "value" }, { MI_LABS, "unit" }
 };
 
 /* A column's field in row: "" when the input has no such column (only
@@ -105,6 +107,22 @@ static int open_roster(struct member_reader *r, const char *ws)
 
 	free(path);
 	return rc;
+}
+
+/* The slots of result sets and of coded answers (mdef.h), which lab rows
+ * and claim lines fill apart from the others. */
+static void find_result_slots(struct member_reader *r)
+{
+	const struct measure_set *ms = r->ms;
+
+	r->result_slots = xcalloc((size_t)ms->nvs + 1, sizeof(int));
+	r->answer_slots = xcalloc((size_t)ms->nvs + 1, sizeof(int));
+	for (int i = 0; i < ms->nvs; i++) {
+		if (vs_unit(ms->vs[i]))
+			r->result_slots[r->nresult_slots++] = i;
+		if (ms->answer_of[i] >= 0)
+			r->answer_slots[r->nanswer_slots++] = i;
+	}
 }
 
 int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *codes,
@@ -132,6 +150,7 @@ int member_reader_open(struct member_reader *r, const char *ws, struct codeidx *
 	for (int i = 0; i < ms->nvs; i++)
 		r->keep_visits |= ms->nexcept[i] > 0;
 	r->keep_attrs = mdef_uses(ms, MX_DISTINCT);
+	find_result_slots(r);
 	r->col = xcalloc(C_NCOLS, sizeof(*r->col));
 	for (int c = 0; c < C_NCOLS; c++)
 		r->col[c] = mstream_col(r->in[column[c].in], column[c].name);
@@ -145,6 +164,8 @@ void member_reader_close(struct member_reader *r)
 	names_release(&r->partners);
 	free(r->col);
 	free(r->acc);
+	free(r->result_slots);
+	free(r->answer_slots);
 	for (int i = 0; i < CLAIM_CODE_COLS; i++) {
 		free(r->memo[i].last);
 		free(r->memo[i].bits);
@@ -333,10 +354,102 @@ static void add_hits(struct member_reader *r, struct mmember *m, int date, int d
 			struct hit_list *l = &m->lists[w * 64 + __builtin_ctzll(bits)];
 
 			xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
-			l->v[l->n++] = (struct mx_hit){ date, denied, ev, through, attr };
+			l->v[l->n++] = (struct mx_hit){ .date = date, .denied = denied, .evidence = ev,
+							.through = through, .attr = attr };
 		}
 		r->acc[w] = 0;
 	}
+}
+
+/* ---- results (cco-measure(5): latest() comparisons) ---- */
+
+/* 1 if slot's bit is set in r->acc. */
+static int acc_has(const struct member_reader *r, int slot)
+{
+	return r->acc[slot / 64] >> (slot % 64) & 1;
+}
+
+/* Move the result-set bits of r->acc into hits valued lo..hi, leaving
+ * the other bits to add_hits().  A result is in no result set if it is
+ * unreadable (lo > hi), nor in one whose unit is not its own (a lab
+ * result's unit; NULL: a claim code's band, in its set's unit), which is
+ * counted. */
+static void add_results(struct member_reader *r, struct mmember *m, int date, int denied,
+			int ev, int lo, int hi, const char *unit)
+{
+	int wrong_unit = 0;
+
+	for (int i = 0; i < r->nresult_slots; i++) {
+		int slot = r->result_slots[i];
+		struct hit_list *l = &m->lists[slot];
+
+		if (!acc_has(r, slot))
+			continue;
+		r->acc[slot / 64] &= ~(1ULL << (slot % 64));
+		if (lo > hi)
+			continue;
+		if (unit && strcmp(unit, vs_unit(r->ms->vs[slot])) != 0) {
+			wrong_unit = 1;
+			continue;
+		}
+		xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = (struct mx_hit){ .date = date, .denied = denied, .evidence = ev,
+						.value_lo = lo, .value_hi = hi };
+	}
+	r->wrong_unit_results += wrong_unit;
+}
+
+/* The band a claim line's procedure code stands for (CPT II) in the
+ * first result set it is in; lo > hi if none.  A result set's claim codes
+ * all have bands (valueset.h), so one set's band is the code's. */
+static void claim_band(const struct member_reader *r, const char *proc, int *lo, int *hi)
+{
+	*lo = 1, *hi = 0;
+	for (int i = 0; i < r->nresult_slots; i++)
+		if (acc_has(r, r->result_slots[i]) &&
+		    vs_band(r->ms->vs[r->result_slots[i]], vs_procedure_system(proc), proc, lo, hi))
+			return;
+}
+
+/* A lab row's value, if it is in a result set: a number, or a band such
+ * as ">14.0"; lo > hi, counted if it is in one, when it does not read. */
+static void lab_band(struct member_reader *r, const struct rec_row *row, int *lo, int *hi)
+{
+	*lo = 1, *hi = 0;
+	for (int i = 0; i < r->nresult_slots; i++) {
+		if (!acc_has(r, r->result_slots[i]))
+			continue;
+		if (num_parse_band(field(r, row, C_LAB_VALUE), field_len(r, row, C_LAB_VALUE),
+				   lo, hi) < 0) {
+			r->unreadable_results++;
+			*lo = 1, *hi = 0;
+		}
+		return;
+	}
+}
+
+/* A lab row's coded value (a LOINC answer code) in the answer sets asked
+ * of the value sets it is in: the bits of those `SET = ANSWERS` slots. */
+static void lab_answers(struct member_reader *r, const struct rec_row *row)
+{
+	const char *value = field(r, row, C_LAB_VALUE);
+
+	for (int i = 0; i < r->nanswer_slots; i++) {
+		int slot = r->answer_slots[i];
+
+		if (acc_has(r, r->ms->answer_of[slot]) &&
+		    vs_contains(r->ms->vs[r->ms->answers[slot]], "LOINC", value))
+			r->acc[slot / 64] |= 1ULL << (slot % 64);
+	}
+}
+
+/* The hits of one claim line or lab row (r->acc) with evidence ev: its
+ * results valued (unit: add_results()), the rest as add_hits() does. */
+static void add_valued_hits(struct member_reader *r, struct mmember *m, int date, int denied,
+			    int ev, int through, int attr, int lo, int hi, const char *unit)
+{
+	add_results(r, m, date, denied, ev, lo, hi, unit);
+	add_hits(r, m, date, denied, ev, through, attr);
 }
 
 /* ---- ED visits for the `except` lists ---- */
@@ -421,7 +534,8 @@ static void add_filtered_visits(struct member_reader *r, struct mmember *m)
 			    any_slot(v->bits, ms->except[i], ms->nexcept[i]))
 				continue;
 			xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
-			l->v[l->n++] = (struct mx_hit){ v->date, v->denied, v->evidence, v->date, 0 };
+			l->v[l->n++] = (struct mx_hit){ .date = v->date, .denied = v->denied,
+							.evidence = v->evidence, .through = v->date };
 		}
 	}
 }
@@ -502,12 +616,18 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 			or_column(r, &r->memo[i], claim_code_cols[i].system, field(r, &row, c),
 				  field_len(r, &row, c), &any);
 		}
-		if (any)
-			add_hits(r, m, date, strcmp(field(r, &row, C_DENIED), "1") == 0,
-				 evidence(m, field(r, &row, C_SOURCE), field(r, &row, C_CLAIM_ID)),
-				 parse_date(field(r, &row, C_SVC_TO), field_len(r, &row, C_SVC_TO),
-					    date),
-				 claim_attr(r, m, &row, proc));
+		if (any) {
+			int lo = 1, hi = 0; /* no band: add_results() */
+
+			if (r->nresult_slots)
+				claim_band(r, proc, &lo, &hi);
+			add_valued_hits(r, m, date, strcmp(field(r, &row, C_DENIED), "1") == 0,
+					evidence(m, field(r, &row, C_SOURCE),
+						 field(r, &row, C_CLAIM_ID)),
+					parse_date(field(r, &row, C_SVC_TO),
+						   field_len(r, &row, C_SVC_TO), date),
+					claim_attr(r, m, &row, proc), lo, hi, NULL);
+		}
 	}
 	return rc;
 }
@@ -572,7 +692,16 @@ static int read_coded(struct member_reader *r, struct mmember *m, const struct c
 		if (ci->in == MI_PHARMACY)
 			keep_fill(r, m, &row, date);
 		or_code(r, ci->system, field(r, &row, ci->code), &any);
-		if (any)
+		if (any && ci->in == MI_LABS && (r->nresult_slots || r->nanswer_slots)) {
+			int lo, hi;
+
+			lab_band(r, &row, &lo, &hi);
+			lab_answers(r, &row);
+			add_valued_hits(r, m, date, strcmp(field(r, &row, ci->denied), "1") == 0,
+					evidence(m, field(r, &row, ci->source), claim), date,
+					coded_attr(r, m, &row, ci), lo, hi,
+					field(r, &row, C_LAB_UNIT));
+		} else if (any)
 			add_hits(r, m, date, strcmp(field(r, &row, ci->denied), "1") == 0,
 				 evidence(m, field(r, &row, ci->source), claim), date,
 				 coded_attr(r, m, &row, ci));
@@ -683,7 +812,8 @@ static void add_builtin(struct member_reader *r, struct mmember *m,
 		if (r->ms->builtin[i] != ev || r->ms->nexcept[i])
 			continue;
 		xgrow(&l->v, &l->alloc, (size_t)l->n + 1, sizeof(*l->v));
-		l->v[l->n++] = (struct mx_hit){ date, denied, evid, through, 0 };
+		l->v[l->n++] = (struct mx_hit){ .date = date, .denied = denied, .evidence = evid,
+						.through = through };
 	}
 }
 

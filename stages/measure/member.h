@@ -119,6 +119,14 @@ struct member_reader {
 	int keep_visits;          /* some slot is an ED list with `except` */
 	int fills_from;           /* keep fills from this day; DATE_NONE: none */
 	int keep_attrs;           /* some measure uses distinct() */
+	int *result_slots;        /* slots of result sets (a unit), whose hits
+				     carry values */
+	int nresult_slots;
+	int *answer_slots;        /* slots of coded answers (`SET = ANSWERS`) */
+	int nanswer_slots;
+	long long unreadable_results; /* lab rows of a result set whose value
+					 is no number: in no result set */
+	long long wrong_unit_results; /* ... whose unit is not the set's */
 };
 
 /* Open the inputs under ws (and load its provider roster), for the

@@ -119,6 +119,26 @@ test_expect_success 'every code comes from the value sets' '
 	$AUDIT codes a/b "$VS"
 '
 
+test_expect_success 'a CPT II HbA1c code is the band of its member'"'"'s lab result of the day' '
+	awk -F, "FNR == 1 { next }
+		FILENAME ~ /lab_results/ { v[\$1 \",\" \$2] = \$4; next }
+		\$17 ~ /^30(44|51|52|46)F\$/ {
+			n++; x = v[\$3 \",\" \$9]
+			if (x == \"\" || (\$17 == \"3044F\" && x >= 7) || (\$17 == \"3051F\" && (x < 7 || x >= 8)) ||
+			    (\$17 == \"3052F\" && (x < 8 || x > 9)) || (\$17 == \"3046F\" && x <= 9)) bad++
+		}
+		END { print (n > 20), bad + 0 }" a/b/lab_results.csv a/b/medical_claims.csv >out &&
+	echo "1 0" >expect && test_cmp expect out
+'
+
+test_expect_success 'blood pressure: a systolic and a diastolic CPT II code on each reading, I10 on visits' '
+	awk -F, "\$17 ~ /^307[457]F\$/ { s[\$1]++ } \$17 ~ /^30(78|79|80)F\$/ { d[\$1]++ }
+		\$17 ~ /^307[457]F\$/ && /,I10,/ { htn++ }
+		END { for (c in s) { n++; if (s[c] != d[c]) bad++ } for (c in d) if (!(c in s)) bad++
+		      print (n > 50), (htn > 50), bad + 0 }" a/b/medical_claims.csv >out &&
+	echo "1 1 0" >expect && test_cmp expect out
+'
+
 test_expect_success 'enrollment has churn: gaps, switches, abutting and overlapping spans' '
 	for k in gap switch abut_same overlap_same freq7 freq8; do
 		grep -q "$k=[1-9]" counts || { echo "no $k" >&2; exit 1; }

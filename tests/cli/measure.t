@@ -292,4 +292,80 @@ test_expect_success 'rows whose date does not read are skipped, counted and repo
 	test_cmp expect out
 '
 
+test_expect_success 'GSD: the latest HbA1c of the MY, its edges, ties, CPT II bands, none, exclusions' '
+	check gsd GSD
+'
+
+test_expect_success 'GSD: results without a number or in another unit are counted, not shown' '
+	cco-measure -c cfg/p.ini 2>err &&
+	test_grep "^cco-measure: warning: lab_results: 1 results of a result value set without a numeric value match no comparison$" err &&
+	test_grep "^cco-measure: warning: lab_results: 1 results in another unit than their value set.s match no comparison$" err &&
+	! grep -q "G1[12]\|mmol\|pending" err &&
+	sqlite3 ws/cco.db "SELECT metric, value FROM measure_count WHERE metric LIKE \"%_results\" ORDER BY metric" >out &&
+	printf "unreadable_results|1\nwrong_unit_results|1\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'GSD: a poor result is evidenced by the claim or result of the latest date' '
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"GSD\" && (\$1 == \"G07\" || \$1 == \"G09\") { print \$1, \$11, \$12 }" >out &&
+	printf "G07 fix:L40 2025-05-01\nG09 fix:L50 2025-09-01\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'CBP: hypertension dates, the latest reading, the lowest of a date, 140/90 edges, exclusions' '
+	check cbp CBP
+'
+
+test_expect_success 'CBP: a reading not controlled can still be so by Dec 31 (its deadline)' '
+	cco-cat -H ws/measure/results.rec.zst | awk -F"\t" "\$2 == \"CBP\" && (\$1 == \"B07\" || \$1 == \"B14\") { print \$1, \$13 }" >out &&
+	printf "B07 2025-12-31\nB14 2025-12-31\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'an eCQM-style variant needs no code: another age band (G16 out), a qualifying visit (G01 out), a result bound (G02 in)' '
+	mkdir -p m3 && cp "$CCO_ROOT"/config/measures/gsd.ini m3/ &&
+	sed -i "s/^id = GSD/id = GSD-E/; s/^age = age(my.end) in 18..75/age = age(my.end) >= 18 and age(my.end) < 75/" m3/gsd.ini &&
+	sed -i "s/^above_9_or_none = latest(hba1c_result, my) > 9.0 %/above_9_or_none = latest(hba1c_result, my) >= 9.0 %/" m3/gsd.ini &&
+	sed -i "/^\[exclusions\]/i qualifying_visit = any(office_visit, my)" m3/gsd.ini &&
+	fixture gsd &&
+	cco-measure -q -c cfg/p.ini --set paths.measures=m3 &&
+	outcome GSD-E >out &&
+	grep "^G01 \|^G02 \|^G16 \|^G25 " out >some &&
+	printf "G02 poor_control 0 - 1 -\nG25 poor_control 0 - 0 above_9_or_none\n" >expect &&
+	test_cmp expect some
+'
+
+test_expect_success 'a coded answer: the latest result of a set coded in an answer set' '
+	mkdir -p vs3 m4 &&
+	cp "$CCO_ROOT"/config/valuesets/*.csv vs3/ &&
+	printf "valueset,code_system,code,description\nhcv_antibody,LOINC,13955-0,HCV Ab\npositive_answer,LOINC,LA6576-8,Positive\n" >vs3/answers.csv &&
+	cat >m4/ans.ini <<-\EOF &&
+	[measure]
+	id = ANS
+	name = Latest HCV antibody positive
+	version = 1
+	steward = test
+	direction = lower
+	[denominator]
+	adult = age(my.end) >= 18
+	[numerator.positive]
+	latest_positive = latest(hcv_antibody, my) = positive_answer
+	EOF
+	cat >ans.events <<-\EOF &&
+	member A01 1970-01-01 F
+	lab A01 2025-03-01 13955-0 LA6576-8
+	member A02 1970-01-01 F
+	lab A02 2025-03-01 13955-0 LA6576-8
+	lab A02 2025-09-01 13955-0 LA6577-6
+	member A03 1970-01-01 M
+	lab A03 2025-09-01 13955-0 LA6577-6
+	lab A03 2025-09-01 13955-0 LA6576-8
+	member A04 1970-01-01 M
+	lab A04 2026-01-02 13955-0 LA6576-8
+	EOF
+	rm -rf ws && "$FIX/mkws" ans.events ws &&
+	cco-measure -q -c cfg/p.ini --set paths.valuesets=vs3 --set paths.measures=m4 &&
+	outcome ANS >out &&
+	printf "A01 positive 0 - 1 -\nA02 positive 0 - 0 latest_positive\nA03 positive 0 - 1 -\nA04 positive 0 - 0 latest_positive\n" >expect &&
+	test_cmp expect out
+'
+
 test_done

@@ -27,7 +27,7 @@ test_expect_success 'a full run on the sample succeeds with its summary, nothing
 	run >out 2>err &&
 	test $(wc -l <out) -eq 6 &&
 	test_grep "^cco-pipeline: run 1 ok: ingest ran, normalize ran, attribute ran, measure ran, export ran\$" out &&
-	test_grep "^  ingest     ran      [0-9.]* s, rows in 92243, out 92243; no successful run yet\$" out &&
+	test_grep "^  ingest     ran      [0-9.]* s, rows in 96041, out 96041; no successful run yet\$" out &&
 	test_grep "^  measure    ran      [0-9.]* s, rows in [1-9][0-9]*, out [1-9][0-9]*; " out &&
 	! test -s err
 '

@@ -42,11 +42,14 @@ static void try_valuesets(const char *path)
 	if (v) {
 		for (int i = 0; i < vs_count(v); i++) {
 			char digest[HASH_HEX_LEN + 1];
+			int lo, hi;
 			const struct valueset *s = vs_at(v, i);
 
 			vs_digest(s, digest);
 			(void)vs_contains(s, "ICD10CM", "F329");
 			(void)vs_contains(s, "CPT", "99213");
+			(void)vs_band(s, "CPT", "3046F", &lo, &hi);
+			(void)vs_unit(s);
 		}
 		vs_free(v);
 	}

@@ -128,11 +128,11 @@ static void test_date_functions(void)
 	free(text);
 }
 
-/* The definition `good` with line `from` replaced by `to` must fail with
- * a message containing want. */
-static void fails(const char *from, const char *to, const char *want)
+/* The definition text with `from` replaced by `to` must fail with a
+ * message containing want. */
+static void edit_fails(const char *base, const char *from, const char *to, const char *want)
 {
-	char *text = xstrdup(good), *p = strstr(text, from), *path;
+	char *text = xstrdup(base), *p = strstr(text, from), *path;
 	char *edited;
 	struct measure_set *s;
 
@@ -186,6 +186,12 @@ static void test_spans_distinct(void)
 	free(path);
 	free(edited);
 	free(text);
+}
+
+/* The definition `good` with `from` replaced by `to` must fail with want. */
+static void fails(const char *from, const char *to, const char *want)
+{
+	edit_fails(good, from, to, want);
 }
 
 static void test_errors(void)
@@ -251,6 +257,93 @@ static void test_errors(void)
 	      "bad.ini:22: 'hospice': column 33: expected a comparison (>=, >, <=, <, =) after distinct(...)");
 }
 
+/* Results, latest(), date(), open ages and [valuesets] unions load: a
+ * GSD-like eCQM variant (another age band, a qualifying visit, a result
+ * value) written as a definition alone. */
+static const char results[] =
+	"[measure]\n"
+	"id = GSD-T\n"
+	"name = Test glycemic status\n"
+	"version = 2025\n"
+	"steward = test\n"
+	"direction = lower\n"
+	"\n"
+	"[valuesets]\n"
+	"shots = dtap_vaccine | mmr_vaccine\n"
+	"all_shots = shots | hospice\n"
+	"\n"
+	"[dates]\n"
+	"from = date(my.year - 1, 10, 8)\n"
+	"last_a1c = latest(hba1c_result, my)\n"
+	"\n"
+	"[denominator]\n"
+	"age = age(my.end) >= 18 and age(my.end) < 76\n"
+	"visit = any(all_shots, from .. my.end)\n"
+	"\n"
+	"[numerator.poor]\n"
+	"above_9 = latest(hba1c_result, my) > 9.0 %\n"
+	"    or not any(hba1c_result, my)\n"
+	"on_the_day = last_a1c in my\n";
+
+static void test_results(void)
+{
+	char *path = write_file("results.ini", results);
+	struct measure_set *s = mdef_load_file(path, vs);
+	const struct measure *m;
+
+	if (ok(s != NULL, "results, latest(), date() and unions load: %s", s ? "" : err_msg())) {
+		m = &s->m[0];
+		is_int(m->dates[0].base, MXD_MY_START, "date() is a day counted from my.start");
+		is_int(m->dates[0].months, -12 + 9, "date(my.year - 1, 10, ...): 15 months back");
+		is_int(m->dates[0].days, 7, "and 7 days on");
+		is_int(m->dates[1].base, MXD_LATEST, "latest() is a date");
+		is_int(m->denominator.v[0].expr->a->hi, 100000, "age >= 18 has no upper bound");
+		is_int(m->denominator.v[0].expr->b->hi, 75, "age < 76 is at most 75");
+		is_int(m->denominator.v[1].expr->nvs, 3, "a union of a union and a set: 3 items");
+		is_int(m->num[0].crit.v[0].expr->a->kind, MX_RESULT, "a result comparison");
+		is_int(m->num[0].crit.v[0].expr->a->value, 9000, "in thousandths");
+	}
+	mdef_free(s);
+	free(path);
+}
+
+/* results with `from` replaced by `to` must fail with want. */
+static void results_fail(const char *from, const char *to, const char *want)
+{
+	edit_fails(results, from, to, want);
+}
+
+static void test_result_errors(void)
+{
+	results_fail("above_9 = latest(hba1c_result, my) > 9.0 %",
+		     "above_9 = latest(hospice, my) > 9.0 %",
+		     "bad.ini:21: 'above_9': column 21: latest() compares results: item 1 is not "
+		     "a result value set");
+	results_fail("above_9 = latest(hba1c_result, my) > 9.0 %",
+		     "above_9 = latest(hba1c_result, my) > 9.0 mmol/mol",
+		     "bad.ini:21: 'above_9': column 26: unit 'mmol/mol' does not match the value "
+		     "set's '%'");
+	results_fail("above_9 = latest(hba1c_result, my) > 9.0 %",
+		     "above_9 = latest(hba1c_result | bp_systolic, my) > 9.0 %",
+		     "column 40: unit '%' does not match the value set's 'mm[Hg]'");
+	results_fail("above_9 = latest(hba1c_result, my) > 9.0 %",
+		     "above_9 = latest(all_shots, my) = hospice",
+		     "bad.ini:21: 'above_9': column 23: a coded answer is of one value set's results");
+	results_fail("above_9 = latest(hba1c_result, my) > 9.0 %",
+		     "above_9 = latest(hba1c_result, my) = event.discharge",
+		     "column 26: a coded answer compares value sets, not event lists");
+	results_fail("shots = dtap_vaccine | mmr_vaccine", "hospice = dtap_vaccine | mmr_vaccine",
+		     "bad.ini:9: 'hospice' is a value set already");
+	results_fail("shots = dtap_vaccine | mmr_vaccine", "shots = dtap_vaccine | mmr",
+		     "bad.ini:9: 'shots': column 16: unknown value set 'mmr'");
+	results_fail("shots = dtap_vaccine | mmr_vaccine", "shots = all_shots",
+		     "bad.ini:9: 'shots': column 1: unknown value set 'all_shots'");
+	results_fail("from = date(my.year - 1, 10, 8)", "from = date(2024, 10, 8)",
+		     "bad.ini:13: date 'from': column 6: expected my.year");
+	results_fail("age = age(my.end) >= 18", "age = age(my.end) > 18.5",
+		     "bad.ini:17: 'age': column 17: unexpected '.'");
+}
+
 int main(void)
 {
 	char *vsdir;
@@ -267,6 +360,8 @@ int main(void)
 		test_date_functions();
 		test_errors();
 		test_spans_distinct();
+		test_results();
+		test_result_errors();
 	}
 	vs_free(vs);
 	return done_testing_in(dir);

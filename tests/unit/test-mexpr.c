@@ -10,7 +10,8 @@
 #include "tap.h"
 
 static const char *const valuesets[] = { "dtap_vaccine", "hpv_vaccine", "hospice",
-					  "well_care_visit", NULL };
+					  "well_care_visit", "hba1c_result", "bp_diastolic",
+					  "positive", NULL };
 static const char *const dates[] = { "b2", "b13", NULL };
 static const char *const refs[] = { "dtap", "hpv", NULL };
 
@@ -26,7 +27,35 @@ static int vs_slot(void *arg, const char *name) { (void)arg; return lookup(value
 static int date_slot(void *arg, const char *name) { (void)arg; return lookup(dates, name); }
 static int ref_slot(void *arg, const char *name) { (void)arg; return lookup(refs, name); }
 
-static const struct mx_names names = { date_slot, vs_slot, ref_slot, NULL, NULL, 0 };
+/* hba1c_result (4) holds results in %, bp_diastolic (5) in mm[Hg] */
+static const char *unit_of(void *arg, int slot)
+{
+	(void)arg;
+	return slot == 4 ? "%" : slot == 5 ? "mm[Hg]" : NULL;
+}
+
+/* one union, shots = dtap_vaccine | hpv_vaccine */
+static int union_items(void *arg, const char *name, const int **slots, const int **with)
+{
+	static const int vs[] = { 0, 1 }, none[] = { -1, -1 };
+
+	(void)arg;
+	if (strcmp(name, "shots") != 0)
+		return -1;
+	*slots = vs;
+	*with = none;
+	return 2;
+}
+
+/* the results of hba1c_result coded in positive: slot 7 */
+static int answered(void *arg, int slot, int answers)
+{
+	(void)arg;
+	return slot == 4 && answers == 6 ? 7 : err_set("no such answer list");
+}
+
+static const struct mx_names names = { date_slot, vs_slot, ref_slot, NULL, NULL, 0,
+				       unit_of, union_items, answered };
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 
@@ -66,7 +95,7 @@ static void test_parse_errors(void)
 
 /* A child born 2023-03-10: b2 = 2025-03-10. */
 static struct mx_hit dtap[7], hpv[2], visit[2];
-static struct mx_hits hits[4];
+static struct mx_hits hits[8];
 static struct enr_span spans[2];
 static int named[2];
 static signed char ref_results[2];
@@ -74,12 +103,12 @@ static signed char ref_results[2];
 static void fill_fixture(void)
 {
 	struct mx_hit d[] = {
-		{ D(2023, 4, 20), 0, 1, 0, 0 },  /* 41 days old: too early with a 42-day rule */
-		{ D(2023, 5, 12), 0, 2, 0, 0 }, { D(2023, 5, 12), 0, 3, 0, 0 }, /* two on one date */
-		{ D(2023, 7, 12), 0, 4, 0, 0 }, { D(2023, 9, 12), 1, 5, 0, 0 }, /* a denied one */
-		{ D(2024, 6, 1), 0, 6, 0, 0 }, { D(2025, 3, 11), 0, 7, 0, 0 },  /* day after b2 */
+		{ D(2023, 4, 20), 0, 1, 0, 0, 0, 0 },  /* 41 days old: too early with a 42-day rule */
+		{ D(2023, 5, 12), 0, 2, 0, 0, 0, 0 }, { D(2023, 5, 12), 0, 3, 0, 0, 0, 0 }, /* two on one date */
+		{ D(2023, 7, 12), 0, 4, 0, 0, 0, 0 }, { D(2023, 9, 12), 1, 5, 0, 0, 0, 0 }, /* a denied one */
+		{ D(2024, 6, 1), 0, 6, 0, 0, 0, 0 }, { D(2025, 3, 11), 0, 7, 0, 0, 0, 0 },  /* day after b2 */
 	};
-	struct mx_hit h[] = { { D(2024, 1, 1), 0, 8, 0, 0 }, { D(2024, 5, 25), 0, 9, 0, 0 } };
+	struct mx_hit h[] = { { D(2024, 1, 1), 0, 8, 0, 0, 0, 0 }, { D(2024, 5, 25), 0, 9, 0, 0, 0, 0 } };
 	struct enr_span e[] = { { D(2024, 3, 1), D(2024, 4, 14), 0 },
 				{ D(2024, 4, 15), D(2025, 12, 31), 1 } };
 
@@ -87,7 +116,7 @@ static void fill_fixture(void)
 	memcpy(hpv, h, sizeof(h));
 	/* a visit on the claim of the 2023-05-12 dose (evidence 3), and one on
 	 * another claim of 2024-06-01 */
-	struct mx_hit v[] = { { D(2023, 5, 12), 0, 3, 0, 0 }, { D(2024, 6, 1), 0, 10, 0, 0 } };
+	struct mx_hit v[] = { { D(2023, 5, 12), 0, 3, 0, 0, 0, 0 }, { D(2024, 6, 1), 0, 10, 0, 0, 0, 0 } };
 
 	memcpy(spans, e, sizeof(e));
 	memcpy(visit, v, sizeof(v));
@@ -309,9 +338,9 @@ static void test_join(void)
 static void test_spans(void)
 {
 	struct mx_ctx c = child();
-	struct mx_hit h[] = { { D(2024, 12, 31), 0, 20, D(2025, 1, 1), 0 },
-			      { D(2025, 3, 1), 0, 21, 0, 0 },
-			      { D(2025, 12, 30), 0, 22, D(2026, 1, 2), 0 } };
+	struct mx_hit h[] = { { D(2024, 12, 31), 0, 20, D(2025, 1, 1), 0, 0, 0 },
+			      { D(2025, 3, 1), 0, 21, 0, 0, 0, 0 },
+			      { D(2025, 12, 30), 0, 22, D(2026, 1, 2), 0, 0, 0 } };
 	struct mx_trace t;
 
 	hits[2] = (struct mx_hits){ h, 3 };
@@ -347,9 +376,9 @@ static void test_distinct(void)
 	struct mx_ctx c = child();
 	struct mx_attr a[] = { { { 0, 5, -1, -1 } }, { { 0, 6, -1, -1 } },
 			       { { 1, 5, -1, -1 } }, { { -1, -1, -1, -1 } } };
-	struct mx_hit h[] = { { D(2024, 6, 1), 0, 30, 0, 3 }, { D(2025, 1, 10), 0, 31, 0, 1 },
-			      { D(2025, 2, 10), 0, 32, 0, 2 }, { D(2025, 3, 10), 0, 33, 0, 3 },
-			      { D(2025, 4, 10), 0, 34, 0, 4 } };
+	struct mx_hit h[] = { { D(2024, 6, 1), 0, 30, 0, 3, 0, 0 }, { D(2025, 1, 10), 0, 31, 0, 1, 0, 0 },
+			      { D(2025, 2, 10), 0, 32, 0, 2, 0, 0 }, { D(2025, 3, 10), 0, 33, 0, 3, 0, 0 },
+			      { D(2025, 4, 10), 0, 34, 0, 4, 0, 0 } };
 	uint64_t seen[1] = { ~(uint64_t)0 };
 	struct mx_trace t;
 
@@ -394,6 +423,145 @@ static void test_span_and_distinct_errors(void)
 	parse_fails("distinct(hospice, my, by = code, by = code) >= 1", "given twice");
 }
 
+/* A bad result comparison, calendar date or open age fails at parse,
+ * naming the column. */
+static void test_result_parse_errors(void)
+{
+	parse_fails("latest(dtap_vaccine, my) > 9 %",
+		    "column 26: latest() compares results: item 1 is not a result value set");
+	parse_fails("latest(hba1c_result | dtap_vaccine, my) > 9 %",
+		    "column 41: latest() compares results: item 2 is not a result value set");
+	parse_fails("latest(hba1c_result, my) > 9 mg",
+		    "column 26: unit 'mg' does not match the value set's '%'");
+	parse_fails("latest(hba1c_result | bp_diastolic, my) < 90 mm[Hg]",
+		    "unit 'mm[Hg]' does not match the value set's '%'");
+	parse_fails("latest(hba1c_result, my) > 9", "column 29: expected the unit");
+	parse_fails("latest(hba1c_result, my) > 9.0.1 %", "column 28: expected a number");
+	parse_fails("latest(hba1c_result, my) > high %", "column 28: expected a number");
+	parse_fails("latest(hba1c_result, my) + 1d > 9 %", "expected 'in'");
+	parse_fails("latest(hba1c_result, my)", "expected 'in' or a comparison");
+	parse_fails("latest(hba1c_result | bp_diastolic, my) = positive",
+		    "a coded answer is of one value set's results");
+	parse_fails("latest(hpv_vaccine, my) = positive", "column 25: no such answer list");
+	parse_fails("latest(hba1c_result) > 9 %", "expected ','");
+	parse_fails("date(2024, 10, 8) in my", "column 6: expected my.year");
+	parse_fails("date(my.year, 13, 1) in my", "expected a month from 1 to 12");
+	parse_fails("date(my.year, 2, 29) in my", "expected a day from 1 to 28");
+	parse_fails("date(my.year, 4, 31) in my", "expected a day from 1 to 30");
+	parse_fails("date(my.year - 1y, 4, 1) in my", "expected a whole number");
+	parse_fails("date(my.year, 4) in my", "expected ','");
+	parse_fails("age(my.end) >= x", "expected a whole number");
+	parse_fails("age(my.end) < 0", "age range is empty");
+	parse_fails("age(my.end) 66", "expected 'in' or a comparison");
+}
+
+/* A diabetic adult's HbA1c results (slot 4) and a coded answer (slot 7). */
+static struct mx_hit a1c[5], a1c_positive[1];
+
+static struct mx_ctx adult(void)
+{
+	struct mx_ctx c = child();
+	struct mx_hit r[] = {
+		{ D(2025, 2, 1), 0, 20, 0, 0, 10000, 10000 },
+		{ D(2025, 6, 1), 0, 21, 0, 0, 9500, 9500 },  /* one date: a lab result */
+		{ D(2025, 6, 1), 0, 22, 0, 0, 8000, 9000 },  /* and a CPT II band 8.0-9.0 */
+		{ D(2025, 9, 1), 1, 23, 0, 0, 7000, 7000 },  /* denied */
+		{ D(2026, 1, 5), 0, 24, 0, 0, 6000, 6000 },  /* after the MY */
+	};
+	struct mx_hit p[] = { { D(2025, 6, 1), 0, 21, 0, 0, 0, 0 } };
+
+	memcpy(a1c, r, sizeof(r));
+	memcpy(a1c_positive, p, sizeof(p));
+	hits[4] = (struct mx_hits){ a1c, 5 };
+	hits[7] = (struct mx_hits){ a1c_positive, 1 };
+	return c;
+}
+
+/* latest(): its date, its lowest result, bands, ties, denied and missing
+ * results; the coded answer of the latest date. */
+static void test_latest(void)
+{
+	struct mx_ctx c = adult();
+	struct mx_trace t;
+
+	date_is(c, "latest(hba1c_result, my)", D(2025, 6, 1));
+	date_is(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31))", D(2025, 2, 1));
+	date_is(c, "latest(hba1c_result, my.start .. date(my.year, 6, 1))", D(2025, 6, 1));
+	date_is(c, "latest(hba1c_result, ever)", D(2026, 1, 5));
+	date_is(c, "latest(hba1c_result, my) + 30d", D(2025, 7, 1));
+	date_is(c, "latest(hba1c_result, my.end + 1d .. my.end + 2d)", DATE_NONE);
+	date_is(c, "latest(hospice | hba1c_result, my)", D(2025, 6, 1));
+	date_is(c, "latest(dtap_vaccine | hpv_vaccine, birth .. b2)", D(2024, 6, 1));
+	/* one value: both ends of every comparison */
+	holds(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) > 9.999 %");
+	fails(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) > 10.0 %");
+	holds(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) >= 10.0 %");
+	holds(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) = 10 %");
+	holds(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) <= 10 %");
+	fails(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) < 10 %");
+	holds(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) < 10.001 %");
+	/* a tie: the lowest, the band 8.0-9.0, which holds only what every
+	 * value of it holds */
+	fails(c, "latest(hba1c_result, my) > 9.0 %");
+	holds(c, "latest(hba1c_result, my) <= 9.0 %");
+	fails(c, "latest(hba1c_result, my) < 9.0 %");
+	holds(c, "latest(hba1c_result, my) >= 8.0 %");
+	fails(c, "latest(hba1c_result, my) > 8.0 %");
+	fails(c, "latest(hba1c_result, my) = 8.0 %");
+	/* the denied result counts where denied claims do */
+	c.count_denied = 1;
+	date_is(c, "latest(hba1c_result, my)", D(2025, 9, 1));
+	holds(c, "latest(hba1c_result, my) = 7 %");
+	c.count_denied = 0;
+	/* no result in the window: neither side holds */
+	fails(c, "latest(hba1c_result, my.end + 1d .. my.end + 2d) > 9 %");
+	fails(c, "latest(hba1c_result, my.end + 1d .. my.end + 2d) <= 9 %");
+	holds(c, "not latest(hba1c_result, my.end + 1d .. my.end + 2d) <= 9 %");
+	fails(c, "latest(hba1c_result, my.end + 1d .. my.end + 2d) in ever");
+	/* evidence: the lowest result; a failure's deadline: the window's end */
+	mx_trace_init(&t);
+	ok(eval_text("latest(hba1c_result, my) <= 9 %", &c, &t) == 1 && t.evidence == 22 &&
+	   t.evidence_date == D(2025, 6, 1), "a result is evidenced by the lowest of its date");
+	mx_trace_init(&t);
+	ok(eval_text("latest(hba1c_result, my) > 9 %", &c, &t) == 0 && t.evidence == -1 &&
+	   t.deadline == D(2025, 12, 31), "a failed result's deadline is its window's end");
+	/* a coded answer on the latest date */
+	holds(c, "latest(hba1c_result, my) = positive");
+	fails(c, "latest(hba1c_result, my.start .. date(my.year, 5, 31)) = positive");
+	fails(c, "latest(hba1c_result, my.end + 1d .. my.end + 2d) = positive");
+}
+
+/* date(), open age comparisons, named unions */
+static void test_comforts(void)
+{
+	struct mx_ctx c = child();
+
+	date_is(c, "date(my.year - 1, 10, 8)", D(2024, 10, 8));
+	date_is(c, "date(my.year, 12, 31)", D(2025, 12, 31));
+	date_is(c, "date(my.year + 1, 2, 28) + 1d", D(2026, 3, 1));
+	date_is(c, "date(my.year, 1, 1) - 1d", D(2024, 12, 31));
+	holds(c, "b2 in date(my.year, 3, 10) .. date(my.year, 3, 10)");
+	/* born 2023-03-10: 2 on Dec 31 of the MY */
+	holds(c, "age(my.end) >= 2");
+	fails(c, "age(my.end) >= 3");
+	holds(c, "age(my.end) > 1");
+	fails(c, "age(my.end) > 2");
+	holds(c, "age(my.end) <= 2");
+	fails(c, "age(my.end) <= 1");
+	holds(c, "age(my.end) < 3");
+	fails(c, "age(my.end) < 2");
+	holds(c, "age(my.end) = 2");
+	fails(c, "age(my.end) = 3");
+	holds(c, "age_months(my.end) >= 33");
+	fails(c, "age(death) >= 0");
+	/* shots = dtap_vaccine | hpv_vaccine: 5 dates of DTaP (one denied
+	 * left out), 2 of HPV */
+	holds(c, "count(shots, ever) = 7");
+	holds(c, "count(shots | well_care_visit, ever) = 7");
+	holds(c, "count(well_care_visit | shots, ever) = 7");
+	date_is(c, "first(shots, my.start - 1y .. my.end)", D(2024, 1, 1));
+}
+
 int main(void)
 {
 	test_parse_errors();
@@ -403,5 +571,8 @@ int main(void)
 	test_spans();
 	test_distinct();
 	test_span_and_distinct_errors();
+	test_result_parse_errors();
+	test_latest();
+	test_comforts();
 	return done_testing();
 }

@@ -3,6 +3,7 @@
  * options: bounds, sign, empty text, trailing bytes, overflow.
  */
 #include <limits.h>
+#include <string.h>
 
 #include "num.h"
 #include "tap.h"
@@ -80,6 +81,66 @@ static void test_length_and_int(void)
 	is_int(i, INT_MAX, "and leaves the int as it was");
 }
 
+/* s reads as the decimal want (thousandths), or is refused (want_rc -1). */
+static void milli(const char *s, int want_rc, int want)
+{
+	int v = -12345;
+
+	is_int(num_parse_milli(s, strlen(s), &v), want_rc, "decimal '%s': %s", s,
+	       want_rc ? "refused" : "parses");
+	is_int(v, want_rc ? -12345 : want, "decimal '%s' is %d thousandths", s, want);
+}
+
+static void test_decimals(void)
+{
+	milli("9", 0, 9000);
+	milli("9.0", 0, 9000);
+	milli("9.05", 0, 9050);
+	milli("-0.5", 0, -500);
+	milli("8.9999", 0, 9000);   /* the fourth decimal rounds */
+	milli("8.9994", 0, 8999);
+	milli("2000000", 0, 2000000000);
+	milli("2000000.001", -1, 0);
+	milli("", -1, 0);
+	milli("-", -1, 0);
+	milli(".5", -1, 0);
+	milli("5.", -1, 0);
+	milli("5.a", -1, 0);
+	milli("9,5", -1, 0);
+	milli("1e3", -1, 0);
+}
+
+/* s reads as the band lo..hi, or is refused (lo > hi). */
+static void band(const char *s, int lo, int hi)
+{
+	int l = 1, h = 0, rc = num_parse_band(s, strlen(s), &l, &h);
+
+	if (lo > hi) {
+		ok(rc == -1 && l == 1 && h == 0, "band '%s' is refused, output untouched", s);
+		return;
+	}
+	ok(rc == 0 && l == lo && h == hi, "band '%s' is %d..%d (got %d, %d..%d)", s, lo, hi,
+	   rc, l, h);
+}
+
+static void test_bands(void)
+{
+	band("9.5", 9500, 9500);
+	band("<7.0", -NUM_MILLI_MAX, 6999);
+	band("<=7", -NUM_MILLI_MAX, 7000);
+	band(">9.0", 9001, NUM_MILLI_MAX);
+	band(">=140", 140000, NUM_MILLI_MAX);
+	band(">=7.0 <8.0", 7000, 7999);
+	band(">=8.0 <=9.0", 8000, 9000);
+	band(">14.0", 14001, NUM_MILLI_MAX); /* a lab's censored result */
+	band(">=8 <8", 1, 0);               /* empty */
+	band("<8 >7", 1, 0);                /* lower bound first */
+	band(">=7  <8", 1, 0);              /* one space */
+	band("=7", 1, 0);
+	band("<", 1, 0);
+	band("", 1, 0);
+}
+
 int main(void)
 {
 	test_bounds();
@@ -87,5 +148,7 @@ int main(void)
 	test_empty_and_trailing();
 	test_overflow();
 	test_length_and_int();
+	test_decimals();
+	test_bands();
 	return done_testing();
 }

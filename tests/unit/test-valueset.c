@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "num.h"
 #include "tap.h"
 #include "valueset.h"
 #include "xalloc.h"
@@ -158,6 +159,103 @@ static void test_errors(void)
 	ok(vs_load("/nonexistent-dir") == NULL, "missing directory: %s", err_msg());
 }
 
+#define RESULTS "valueset,code_system,code,description,unit,value\n"
+
+/* A file of result sets: units, the bands of CPT II codes; a set of
+ * another file has neither. */
+static void test_results(void)
+{
+	struct valuesets *v;
+	const struct valueset *a1c;
+	int lo = 1, hi = 0;
+
+	put("a.csv", HDR "visit,CPT,99213,\n");
+	put("r.csv", RESULTS "a1c,LOINC,4548-4,HbA1c,%,\n"
+			     "a1c,CPT,3044F,\"HbA1c < 7.0%\",%,<7.0\n"
+			     "a1c,CPT,3051F,HbA1c 7.0-7.9,%,>=7.0 <8.0\n"
+			     "a1c,CPT,3046F,HbA1c > 9.0,%,>9.0\n");
+	v = vs_load(dir);
+	ok(v != NULL, "a file of result sets loads: %s", v ? "" : err_msg());
+	if (!v)
+		return;
+	a1c = vs_find(v, "a1c");
+	is_str(vs_unit(a1c), "%", "a result set has its unit");
+	ok(vs_unit(vs_find(v, "visit")) == NULL, "a set of codes has none");
+	ok(vs_unit(NULL) == NULL, "nor has no set");
+	ok(vs_contains(a1c, "LOINC", "4548-4") && vs_contains(a1c, "CPT", "3051F"),
+	   "its codes are members as in any set");
+	ok(vs_band(a1c, "CPT", "3051F", &lo, &hi) && lo == 7000 && hi == 7999,
+	   "a CPT II code stands for its band");
+	ok(vs_band(a1c, "CPT", "3046F", &lo, &hi) && lo == 9001 && hi == NUM_MILLI_MAX,
+	   "an open band");
+	ok(!vs_band(a1c, "LOINC", "4548-4", &lo, &hi), "a LOINC code has no band: its results do");
+	ok(!vs_band(a1c, "CPT", "3052F", &lo, &hi), "nor a code not in the set");
+	vs_free(v);
+	drop("a.csv");
+	drop("r.csv");
+}
+
+/* The digest of set a1c in a file of result sets holding text. */
+static void results_digest(const char *text, char out[HASH_HEX_LEN + 1])
+{
+	struct valuesets *v;
+
+	put("r.csv", text);
+	v = vs_load(dir);
+	if (v)
+		vs_digest(vs_find(v, "a1c"), out);
+	else
+		out[0] = '\0';
+	vs_free(v);
+	drop("r.csv");
+}
+
+/* A new band or unit changes a set's digest, so the stages that use it
+ * rerun. */
+static void test_result_digests(void)
+{
+	char base[HASH_HEX_LEN + 1], band[HASH_HEX_LEN + 1], unit[HASH_HEX_LEN + 1];
+
+	results_digest(RESULTS "a1c,LOINC,4548-4,x,%,\na1c,CPT,3046F,x,%,>9.0\n", base);
+	results_digest(RESULTS "a1c,LOINC,4548-4,x,%,\na1c,CPT,3046F,x,%,>=9.0\n", band);
+	results_digest(RESULTS "a1c,LOINC,4548-4,x,mmol/mol,\na1c,CPT,3046F,x,mmol/mol,>9.0\n", unit);
+	ok(base[0] && strcmp(base, band) != 0, "another band, another digest");
+	ok(base[0] && strcmp(base, unit) != 0, "another unit, another digest");
+}
+
+/* text as a file of result sets fails to load with want in the message */
+static void bad_results(const char *text, const char *want, const char *what)
+{
+	struct valuesets *v;
+
+	put("r.csv", text);
+	v = vs_load(dir);
+	ok(!v && strstr(err_msg(), want), "%s: %s", what, v ? "(loaded)" : err_msg());
+	vs_free(v);
+	drop("r.csv");
+}
+
+static void test_result_errors(void)
+{
+	bad_results(RESULTS "a1c,LOINC,4548-4,HbA1c,,\n", "r.csv:2: a result set's row needs a unit",
+		    "no unit");
+	bad_results(RESULTS "a1c,LOINC,4548-4,HbA1c,%,\na1c,LOINC,4549-2,x,mmol/mol,\n",
+		    "r.csv:3: value set 'a1c' has unit '%', not 'mmol/mol'", "two units");
+	bad_results(RESULTS "a1c,LOINC,4548-4,HbA1c,%,9.0\n",
+		    "r.csv:2: a LOINC code's value comes from its results", "a band on a LOINC code");
+	bad_results(RESULTS "a1c,CPT,3046F,x,%,\n", "r.csv:2: '3046F' needs one exact code and a value",
+		    "a CPT code without a band");
+	bad_results(RESULTS "a1c,CPT,3046F,x,%,>9.0 <8.0\n", "needs one exact code and a value",
+		    "an empty band");
+	bad_results(RESULTS "a1c,CPT,3044F-3046F,x,%,<7\n", "needs one exact code", "a range");
+	bad_results(RESULTS "a1c,ICD10CM,E119,x,%,<7\n",
+		    "a result set's codes are LOINC, or CPT or HCPCS", "another code system");
+	bad_results(RESULTS "a1c,LOINC,4548-4,HbA1c,%\n", "r.csv:2: expected 6 fields, found 5",
+		    "a short row");
+	bad_results("valueset,code_system,code,description,unit\n", "r.csv:1: header must be",
+		    "a header with unit alone");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -165,6 +263,9 @@ int main(void)
 	test_membership();
 	test_memo();
 	test_errors();
+	test_results();
+	test_result_errors();
+	test_result_digests();
 	rmdir(dir);
 	return done_testing();
 }

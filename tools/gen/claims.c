@@ -42,6 +42,7 @@ static struct claim *new_claim(struct care *k, char type, int from, int to)
 	c->admit = c->discharge = DATE_NONE;
 	c->dstat[0] = c->bill[0] = c->pos[0] = '\0';
 	c->ndx = c->npcs = c->nlines = 0;
+	c->nresults = 0;
 	c->billing = c->rendering = NULL;
 	c->seq = k->b->nclaim++;
 	return c;
@@ -280,8 +281,9 @@ static void write_claim(struct gen *g, const struct member *m, const struct clai
 	v.denied = rng_chance(r, 0.04);
 	v.adj = clamp_adj(g, end + runout(r));
 	v.pct = 100;
-	if (!v.denied && c->nlines > 1 && rng_chance(r, 0.04))
-		v.deny_lines = 1u << rng_below(r, (uint32_t)c->nlines);
+	/* the lines results.c added draw nothing here: the other draws stay */
+	if (!v.denied && c->nlines - c->nresults > 1 && rng_chance(r, 0.04))
+		v.deny_lines = 1u << rng_below(r, (uint32_t)(c->nlines - c->nresults));
 	claim_rows(g, m, c, &v);
 	if (rng_chance(r, v.denied ? 0.3 : 0.03)) {
 		memcpy(v.orig, v.id, sizeof(v.id));

@@ -1,6 +1,6 @@
 /*
  * codelist.c: reads the CSV files in config/valuesets (valueset,
- * code_system, code, description) and draws codes from them, so the
+ * code_system, code, description[, unit, value]) and draws codes from them, so the
  * generator uses the same code lists as the measures.  libcco/valueset.c
  * answers "is this code in the set"; drawing needs the entries themselves,
  * so the generator keeps them in this form (main.c also loads the
@@ -92,7 +92,9 @@ static void on_row(int c, void *data)
 		rd->col = 0;
 		return;
 	}
-	if (rd->col != 4 || rd->too_long || strlen(rd->field[1]) >= sizeof(e.system) ||
+	/* 6 columns: a file of result sets, whose unit and value the
+	 * generator does not need */
+	if ((rd->col != 4 && rd->col != 6) || rd->too_long || strlen(rd->field[1]) >= sizeof(e.system) ||
 	    parse_code(&e, rd->field[1], rd->field[2]) < 0) {
 		rd->error = xasprintf("%s:%ld: bad value set row", rd->path, rd->line);
 		return;

@@ -118,6 +118,10 @@ static const struct code_source sources[] = {
 	{ AT(tax_radiology), "gen_radiology_taxonomy", "TAXONOMY" },
 	{ AT(tax_hospice), "gen_hospice_taxonomy", "TAXONOMY" },
 	{ AT(tax_lab), "gen_lab_taxonomy", "TAXONOMY" },
+	{ AT(a1c_band), "hba1c_result", "CPT" },
+	{ AT(bp_systolic), "bp_systolic", "CPT" },
+	{ AT(bp_diastolic), "bp_diastolic", "CPT" },
+	{ AT(hypertension), "essential_hypertension", "ICD10CM" },
 };
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))
 

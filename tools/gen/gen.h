@@ -105,6 +105,7 @@ struct codes {
 	struct pick colon_screen_dx, breast_screen_dx, cervix_screen_dx, dental_dx;
 	struct pick tax_pcp, tax_dental, tax_mh, tax_sud, tax_hospital, tax_ed,
 		    tax_gastro, tax_obgyn, tax_radiology, tax_hospice, tax_lab;
+	struct pick a1c_band, bp_systolic, bp_diastolic, hypertension; /* results.c */
 };
 
 /* Resolve every set the generator uses.  Returns 0, or -1 with err_msg()
@@ -295,6 +296,8 @@ struct claim {
 	struct cline line[CLAIM_MAX_LINES];
 	int nlines;
 	int seq;                  /* creation order: a stable sort key */
+	int nresults;             /* of the lines, the last ones results.c
+				     added (drawn from its own stream) */
 };
 
 struct fill {
@@ -398,6 +401,12 @@ int care_inpatient(struct care *k, int admit, int los, const struct pick *dx);
 void care_children(struct care *k);   /* care_child.c */
 void care_adults(struct care *k);     /* care_adult.c */
 void care_acute(struct care *k);      /* care_acute.c */
+/* Result codes on the visits drawn so far (results.c): CPT II HbA1c bands
+ * beside a diabetic member's HbA1c lab results, and for a member with
+ * hypertension its diagnosis and CPT II blood pressure codes on office
+ * visits.  Drawn from a stream of the member's own, so every other draw
+ * is as it was. */
+void care_results(struct care *k);
 void care_routine(struct care *k);    /* care_adult.c: sick visits, dental */
 
 /* ---- badrows.c: damage injected on request ---- */
@@ -445,6 +454,7 @@ struct gen {
 	unsigned long long cur_idx; /* member being written */
 	unsigned long long nmed, nrx, nclaims;
 	struct out_file custody;    /* the ODHS custody roster */
+	struct valuesets *vs;       /* the library's value sets: result bands */
 };
 
 /* custody.c: the member's ODHS custody episode, if any, to custody.csv,

@@ -275,6 +275,7 @@ static void generate(struct gen *g)
 		care_adults(&k);
 		care_routine(&k);
 		care_acute(&k);
+		care_results(&k);
 		claims_write(g, &m, &b, &r);
 		custody_make(&k, &custody_buf);
 		progress_update(&p, i + 1, 0);
@@ -315,10 +316,11 @@ static int gen_run(const struct cli_run *in)
 		free(g);
 		die(CCO_EXIT_USAGE, "%s", err_msg());
 	}
-	vs_free(vs);
+	g->vs = vs;
 	if (codelist_load(&lib, vsdir) < 0 || codes_init(&g->c, &lib) < 0) {
 		err_set("%s: %s", vsdir, err_msg());
 		free(vsdir);
+		vs_free(vs);
 		free(g);
 		die(CCO_EXIT_USAGE, "%s", err_msg());
 	}
@@ -339,6 +341,7 @@ static int gen_run(const struct cli_run *in)
 	network_free(&g->net);
 	codes_free(&g->c);
 	codelist_free(&lib);
+	vs_free(g->vs);
 	free(g);
 	return ok ? CCO_EXIT_OK : CCO_EXIT_FAIL;
 }
