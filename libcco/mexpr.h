@@ -43,6 +43,11 @@ struct mx_date {
 	int months;
 	int days;
 	struct mx_dfunc *fn; /* MXD_FIRST, MXD_ENROLL_START: owned arguments */
+	/* the last base with months added, kept by mx_date_eval(): most
+	 * bases (my.start, a member's birth) repeat from one measure or
+	 * member to the next, and the calendar sum is the costly part.
+	 * Evaluation runs on one thread. */
+	int memo_base, memo_day, memo_ok;
 };
 
 /* An inclusive window of dates. */

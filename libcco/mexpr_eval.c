@@ -180,8 +180,16 @@ int mx_date_eval(const struct mx_date *d, const struct mx_ctx *c)
 
 	if (day == DATE_NONE)
 		return DATE_NONE;
-	if (d->months)
-		day = date_add_months(day, d->months);
+	if (d->months) {
+		struct mx_date *memo = (struct mx_date *)d; /* its cache alone changes */
+
+		if (!memo->memo_ok || memo->memo_base != day) {
+			memo->memo_base = day;
+			memo->memo_day = date_add_months(day, d->months);
+			memo->memo_ok = 1;
+		}
+		day = memo->memo_day;
+	}
 	return day + d->days;
 }
 

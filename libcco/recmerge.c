@@ -46,8 +46,8 @@ struct rec_merge *rec_merge_open(char *const *paths, int n, const struct rec_sch
 			rc = err_set("kind '%s' has no column '%s'", s->kind, key[i]);
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = open_one(m, i, paths[i], from_stage);
-	/* the first rows */
-	for (int i = 0; rc == 0 && i < n; i++)
+	/* the first rows (one file is read straight through) */
+	for (int i = 0; rc == 0 && n > 1 && i < n; i++)
 		if ((m->has[i] = rec_reader_next(m->r[i], &m->head[i])) < 0)
 			rc = -1;
 	if (rc < 0) {
@@ -76,6 +76,13 @@ int rec_merge_next(struct rec_merge *m, struct rec_row *row)
 	 * memory was the caller's until this call */
 	if (m->failed)
 		return -1;
+	if (m->n == 1) { /* most readers: no heads to keep */
+		int rc = rec_reader_next(m->r[0], row);
+
+		m->last = 0;
+		m->failed = rc < 0;
+		return rc;
+	}
 	if (m->last >= 0 && (m->has[m->last] = rec_reader_next(m->r[m->last],
 							      &m->head[m->last])) < 0) {
 		m->failed = 1;

@@ -238,6 +238,18 @@ static int parse_date(const char *s, size_t n, int dflt)
 	return d;
 }
 
+/* A claim line's through date (date, its service date, when the line has
+ * none or the same: most lines, which are not parsed again). */
+static int through_date(const struct member_reader *r, const struct rec_row *row, int date)
+{
+	const char *to = field(r, row, C_SVC_TO), *from = field(r, row, C_SVC_DATE);
+	size_t n = field_len(r, row, C_SVC_TO);
+
+	if (n == field_len(r, row, C_SVC_DATE) && memcmp(to, from, n) == 0)
+		return date;
+	return parse_date(to, n, date);
+}
+
 /* Evidence number for "a:b", reusing the last one when it is the same
  * claim (a claim's lines come together). */
 static int evidence(struct mmember *m, const char *a, const char *b)
@@ -624,8 +636,7 @@ static int read_claims(struct member_reader *r, struct mmember *m)
 			add_valued_hits(r, m, date, strcmp(field(r, &row, C_DENIED), "1") == 0,
 					evidence(m, field(r, &row, C_SOURCE),
 						 field(r, &row, C_CLAIM_ID)),
-					parse_date(field(r, &row, C_SVC_TO),
-						   field_len(r, &row, C_SVC_TO), date),
+					through_date(r, &row, date),
 					claim_attr(r, m, &row, proc), lo, hi, NULL);
 		}
 	}
