@@ -130,7 +130,7 @@ cpu=$(awk -F ': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	     "$jobs at once, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo
 	echo "Machine: $cpu, $(nproc) cores.  Raw input: $rows rows.  Command:" \
-	     "\`bench/shards.sh --members $members --rounds $rounds --shards $shards --jobs $jobs" \
+	     "\`bench/shards.sh --members $members --seed $seed --rounds $rounds --shards $shards --jobs $jobs" \
 	     "$([ $unsharded = 0 ] && echo --sharded-only)\`."
 	echo "Whole forced runs (every stage); peak MB is the largest single process."
 	echo
