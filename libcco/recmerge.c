@@ -24,7 +24,10 @@ static int open_one(struct rec_merge *m, int i, const char *path, int from_stage
 	if (!m->r[i] || rec_reader_expect(m->r[i], m->schema) < 0 ||
 	    (from_stage && manifest_expect(m->r[i]) < 0))
 		return -1;
-	rec_reader_prefetch(m->r[i]);
+	/* a readahead thread holds 1 MB of its own: one file gets one, the
+	 * shards of a run (as many as 1,024) read on this thread */
+	if (m->n == 1)
+		rec_reader_prefetch(m->r[i]);
 	return 0;
 }
 
