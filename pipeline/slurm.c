@@ -332,7 +332,7 @@ static int record_task(const struct run_ctx *x, struct sstage *st, struct stask 
 }
 
 /* Record every task of the segment, in stage and shard order: skipped,
- * ran, or (after a failure upstream) never started.  Returns 0, or 1
+ * ran, or (after the first failure) left unrecorded.  Returns 0, or 1
  * after printing the first failure. */
 static int record_segment(const struct run_ctx *x, struct sstage *st, int n, long long mark,
 			  int *ran)
@@ -346,8 +346,10 @@ static int record_segment(const struct run_ctx *x, struct sstage *st, int n, lon
 			ran[i] |= t->scheduled;
 			if (!t->scheduled)
 				plan_record_skip(x, &t->p);
-			else if (status == 0 && t->state[0] &&
-				 (t->seconds > 0 || strcmp(t->state, "CANCELLED") != 0))
+			else if (status == 0 && t->state[0])
+				/* the first task that did not complete is the
+				 * run's failure, cancelled before it ran too; the
+				 * tasks after it were cancelled for it */
 				status = record_task(x, &st[i], t, k + 1, mark);
 		}
 	return status;
