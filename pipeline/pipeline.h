@@ -292,6 +292,10 @@ pid_t runner_start(const char *prog, char *const *args, const char *log_path);
  * with err_msg() set (then *out may be NULL). */
 int runner_capture(char *const *argv, char **out, const char *log_path);
 
+/* A child's wait status as runner_run() returns it: its exit status, or
+ * 128+signal if a signal ended it. */
+int runner_exit_code(int status);
+
 /* Append the file at src to the file at dst.  Returns 0 or -1. */
 int runner_append_log(const char *dst, const char *src);
 

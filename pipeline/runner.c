@@ -95,9 +95,8 @@ void runner_last_line(const char *path, long offset, char *buf, size_t n)
 	fclose(f);
 }
 
-/* A close-on-exec pipe for the stage's progress lines in p, or -1s: no
- * progress then, and the run goes on. */
-static void progress_pipe(int p[2])
+/* A close-on-exec pipe in p, or -1s. */
+static void cloexec_pipe(int p[2])
 {
 	if (pipe(p) != 0) {
 		p[0] = p[1] = -1;
@@ -124,28 +123,33 @@ static int wait_stage(pid_t pid, int rfd, int *status)
 	return 0;
 }
 
-/* Fork and exec prog with args, its standard error to fd (closed here)
- * and progress lines to progress_fd (-1: none).  Returns the pid, or -1
- * with err_msg() set. */
-static pid_t spawn(const char *prog, char *const *args, int fd, int progress_fd)
+/* Fork and exec prog with args, its standard error to fd and, unless
+ * -1, its standard output to out_fd (both closed here) and progress
+ * lines to progress_fd.  Returns the pid, or -1 with err_msg() set. */
+static pid_t spawn(const char *prog, char *const *args, int fd, int out_fd, int progress_fd)
 {
 	pid_t pid, driver = getpid();
 
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0) {
-		close(fd);
-		return err_set("cannot fork: %s", strerror(errno));
-	}
 	if (pid == 0) {
 		child_setup(driver, progress_fd);
 		dup2(fd, STDERR_FILENO);
+		if (out_fd >= 0)
+			dup2(out_fd, STDOUT_FILENO);
 		execvp(prog, args);
 		fprintf(stderr, "cco-pipeline: cannot run '%s': %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	close(fd);
-	return pid;
+	if (out_fd >= 0)
+		close(out_fd);
+	return pid < 0 ? err_set("cannot fork: %s", strerror(errno)) : pid;
+}
+
+int runner_exit_code(int status)
+{
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
 pid_t runner_start(const char *prog, char *const *args, const char *log_path)
@@ -154,7 +158,7 @@ pid_t runner_start(const char *prog, char *const *args, const char *log_path)
 
 	if (fd < 0)
 		return err_set("cannot open log '%s': %s", log_path, strerror(errno));
-	return spawn(prog, args, fd, -1);
+	return spawn(prog, args, fd, -1, -1);
 }
 
 int runner_append_log(const char *dst, const char *src)
@@ -187,10 +191,10 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
 
 	if (fd < 0)
 		return err_set("cannot open log '%s': %s", log_path, strerror(errno));
-	if (watch_label)
-		progress_pipe(pipefd);
+	if (watch_label) /* for the stage's progress lines; none if it fails */
+		cloexec_pipe(pipefd);
 	start = lseek(fd, 0, SEEK_END);
-	if ((pid = spawn(prog, args, fd, pipefd[1])) < 0) {
+	if ((pid = spawn(prog, args, fd, -1, pipefd[1])) < 0) {
 		if (pipefd[0] >= 0) {
 			close(pipefd[0]);
 			close(pipefd[1]);
@@ -202,36 +206,29 @@ int runner_run(const char *prog, char *const *args, const char *log_path,
 	if (wait_stage(pid, pipefd[0], &status) < 0)
 		return -1;
 	runner_last_line(log_path, start, last_line, n);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return runner_exit_code(status);
 }
 
 int runner_capture(char *const *argv, char **out, const char *log_path)
 {
+	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	int pipefd[2], status;
 	size_t used = 0, cap = 4096;
 	ssize_t got;
 	pid_t pid;
 
 	*out = NULL;
-	if (pipe(pipefd) != 0)
+	if (fd < 0)
+		return err_set("cannot open log '%s': %s", log_path, strerror(errno));
+	cloexec_pipe(pipefd);
+	if (pipefd[0] < 0) {
+		close(fd);
 		return err_set("pipe: %s", strerror(errno));
-	fflush(NULL);
-	if ((pid = fork()) < 0)
-		return err_set("cannot fork: %s", strerror(errno));
-	if (pid == 0) {
-		FILE *log = fopen(log_path, "a");
-
-		dup2(pipefd[1], STDOUT_FILENO);
-		if (log)
-			dup2(fileno(log), STDERR_FILENO);
-		close(pipefd[0]);
-		execvp(argv[0], argv);
-		fprintf(stderr, "cco-pipeline: cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
 	}
-	close(pipefd[1]);
+	if ((pid = spawn(argv[0], argv, fd, pipefd[1], -1)) < 0) {
+		close(pipefd[0]);
+		return -1;
+	}
 	*out = xmalloc(cap);
 	while ((got = read(pipefd[0], *out + used, cap - 1 - used)) != 0) {
 		if (got < 0 && errno != EINTR)
@@ -241,10 +238,9 @@ int runner_capture(char *const *argv, char **out, const char *log_path)
 	}
 	(*out)[used] = '\0';
 	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return err_set("waitpid: %s", strerror(errno));
+	if (wait_stage(pid, -1, &status) < 0)
+		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return err_set("cannot run '%s' (is Slurm installed?)", argv[0]);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return runner_exit_code(status);
 }

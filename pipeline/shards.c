@@ -67,8 +67,7 @@ static int reap(struct task *t, int n)
 	for (int i = 0; i < n; i++)
 		if (t[i].pid == pid) {
 			t[i].pid = -1;
-			t[i].status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-							    WEXITSTATUS(status);
+			t[i].status = runner_exit_code(status);
 			t[i].seconds = seconds_since(&t[i].t0);
 			runner_last_line(t[i].log, 0, t[i].last, sizeof(t[i].last));
 		}

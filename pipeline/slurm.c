@@ -358,16 +358,23 @@ static int record_segment(const struct run_ctx *x, struct sstage *st, int n, lon
 /* ---- the segment ---- */
 
 /* Cancel the jobs submitted of st[0..n). */
+/* scancel the jobs ids ("12,13"), its messages in the run's log. */
+static void scancel(const struct run_ctx *x, char *ids)
+{
+	char *argv[] = { "scancel", ids, NULL }, *out;
+
+	runner_capture(argv, &out, x->log_path);
+	free(out);
+}
+
 static void cancel_all(const struct run_ctx *x, struct sstage *st, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (st[i].job) {
-			char id[24], *out;
-			char *argv[] = { "scancel", id, NULL };
+			char id[24];
 
 			snprintf(id, sizeof(id), "%lld", st[i].job);
-			runner_capture(argv, &out, x->log_path);
-			free(out);
+			scancel(x, id);
 		}
 }
 
@@ -445,22 +452,20 @@ int slurm_cancel_abandoned(const struct run_ctx *x)
 {
 	int n, rc = 0;
 	long long *jobs = ledger_take_abandoned_jobs(x->l, &n);
-	char ids[4096] = "", *out;
-	size_t used = 0;
+	char *ids = NULL, *out;
+	size_t size = 0;
+	FILE *f;
 
-	for (int i = 0; i < n && used < sizeof(ids) - 24; i++)
-		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%lld",
-					 i ? "," : "", jobs[i]);
-	free(jobs);
 	if (!n)
 		return 0;
+	if (!(f = open_memstream(&ids, &size)))
+		xcheck(NULL, 1);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%lld", i ? "," : "", jobs[i]);
+	fclose(f);
+	free(jobs);
 	msg_info("cancelling the slurm jobs of a run that did not finish: %s", ids);
-	{
-		char *argv[] = { "scancel", ids, NULL };
-
-		runner_capture(argv, &out, x->log_path);
-		free(out);
-	}
+	scancel(x, ids);
 	/* a job that still writes would race this run: wait for them to go;
 	 * squeue lists those left, and fails once it knows none of them */
 	for (int tries = 0;; tries++) {
@@ -470,12 +475,14 @@ int slurm_cancel_abandoned(const struct run_ctx *x)
 		rc = runner_capture(argv, &out, x->log_path);
 		left = rc == 0 && *out;
 		free(out);
-		if (rc < 0)
-			return -1;
-		if (!left)
-			return 0;
-		if (tries == 120)
-			return err_set("slurm jobs %s of an unfinished run are still running", ids);
+		if (rc < 0 || !left)
+			break;
+		if (tries == 120) {
+			rc = err_set("slurm jobs %s of an unfinished run are still running", ids);
+			break;
+		}
 		sleep(1);
 	}
+	free(ids);
+	return rc < 0 ? -1 : 0;
 }
