@@ -119,6 +119,24 @@ test_config() {
 	INI
 }
 
+# test_shipped_config: cfg/, a copy of the shipped configuration with
+# its extracts in ex/ and its workspace in ws/
+test_shipped_config() {
+	cp -r "$CCO_ROOT/config" cfg &&
+	sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
+		cfg/pipeline.ini
+}
+
+# test_exported: every file of ws/export with its hash, results.db by
+# the content of its tables (its run row has the time it was made): the
+# outputs two runs must agree on
+test_exported() {
+	(cd ws/export && find . -type f ! -name results.db | sort | xargs sha256sum)
+	for t in metric metric_month partner measure; do
+		sqlite3 ws/export/results.db "SELECT * FROM $t" | sort
+	done
+}
+
 test_done() {
 	echo "1..$test_count"
 	cd /

@@ -6,9 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 cco-gen -q --members 300 --year 2025 --valuesets "$CCO_ROOT/config/valuesets" --out ex
-cp -r "$CCO_ROOT/config" cfg
-sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
-	cfg/pipeline.ini
+test_shipped_config
 
 # outputs: every output file with its hash (the databases by content)
 outputs() {

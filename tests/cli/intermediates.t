@@ -7,9 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 cco-gen -q --members 200 --year 2025 --months --valuesets "$CCO_ROOT/config/valuesets" --out ex
-cp -r "$CCO_ROOT/config" cfg
-sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
-	cfg/pipeline.ini
+test_shipped_config
 
 CLAIMS=ws/ingest/000009-medical_claims.rec.zst
 

@@ -7,9 +7,7 @@
 # is in tests/e2e/quality.t.
 . "$(dirname "$0")/../lib.sh"
 
-cp -r "$CCO_ROOT/config" cfg
-sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
-	cfg/pipeline.ini && mkdir ex
+test_shipped_config && mkdir ex
 cco-gen --members 300 --year 2025 --history 1 --seed 5 \
 	--valuesets "$CCO_ROOT/config/valuesets" --out clean >/dev/null 2>&1
 

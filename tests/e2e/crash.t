@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 cco-gen -q --members 300 --year 2025 --months --valuesets "$CCO_ROOT/config/valuesets" --out ex
-cp -r "$CCO_ROOT/config" cfg
-sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
-	cfg/pipeline.ini
+test_shipped_config
 # small sort buffers, so normalize and measure spill runs to ws/tmp
 printf '[limits]\nsort_buffer_kb = 64\n' >>cfg/pipeline.ini
 

@@ -7,24 +7,13 @@
 . "$(dirname "$0")/../lib.sh"
 
 cco-gen -q --members 400 --year 2025 --months --valuesets "$CCO_ROOT/config/valuesets" --out ex
-cp -r "$CCO_ROOT/config" cfg
-sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
-	cfg/pipeline.ini
+test_shipped_config
 # small sort buffers, so the shards' sorts spill runs
 printf '[limits]\nsort_buffer_kb = 64\n' >>cfg/pipeline.ini
 
-# exported: every export file with its hash, results.db by content (its
-# run row has the time it was made)
-exported() {
-	(cd ws/export && find . -type f ! -name results.db | sort | xargs sha256sum)
-	for t in metric metric_month partner measure; do
-		sqlite3 ws/export/results.db "SELECT * FROM $t" | sort
-	done
-}
-
 test_expect_success 'setup: the unsharded run' '
 	cco-pipeline run -q -c cfg/pipeline.ini &&
-	exported >unsharded &&
+	test_exported >unsharded &&
 	test $(grep -c "gaps/" unsharded) -ge 2 &&
 	test $(grep -c "worklists/" unsharded) -ge 4
 '
@@ -33,7 +22,7 @@ for n in 1 3 4; do
 	test_expect_success "$n shards, 2 at once: the same bytes" "
 		rm -rf ws &&
 		cco-pipeline run -q -c cfg/pipeline.ini --shards $n --jobs 2 &&
-		exported >sharded && test_cmp unsharded sharded
+		test_exported >sharded && test_cmp unsharded sharded
 	"
 done
 
@@ -49,7 +38,7 @@ test_expect_success 'each shard of each per-shard stage is a stage of its own' '
 
 test_expect_success 'one shard at a time: the same bytes' '
 	cco-pipeline run -q -c cfg/pipeline.ini --shards 4 --jobs 1 --force &&
-	exported >sharded && test_cmp unsharded sharded
+	test_exported >sharded && test_cmp unsharded sharded
 '
 
 test_expect_success 'shards partition the members: every member in one shard' '
@@ -75,7 +64,7 @@ test_expect_success 'a damaged shard runs again alone, with what follows it' '
 	test_grep "^  attribute\[2/4\] ran " log &&
 	test_grep "^  attribute\[1/4\] skipped " log &&
 	test_grep "^  measure\[4/4\]   skipped " log &&
-	exported >sharded && test_cmp unsharded sharded
+	test_exported >sharded && test_cmp unsharded sharded
 '
 
 test_expect_success 'a failed shard fails the run, named; the rerun mends it alone' '
@@ -89,7 +78,7 @@ test_expect_success 'a failed shard fails the run, named; the rerun mends it alo
 	cco-pipeline log -c cfg/pipeline.ini >log &&
 	test_grep "^  normalize\[3/4\] ran .*outputs fail verification" log &&
 	test_grep "^  normalize\[1/4\] skipped " log &&
-	exported >sharded && test_cmp unsharded sharded
+	test_exported >sharded && test_cmp unsharded sharded
 '
 
 test_expect_success 'a stage asked for a shard of another count is a usage error' '
@@ -120,7 +109,7 @@ test_expect_success 'a sharded run killed at 3 moments: each rerun gives the sam
 		rm -rf ws &&
 		kill_at $delay cco-pipeline run -q -c cfg/pipeline.ini --shards 3 --jobs 2 &&
 		cco-pipeline run -q -c cfg/pipeline.ini --shards 3 --jobs 2 || return 1
-		exported >sharded && test_cmp unsharded sharded || return 1
+		test_exported >sharded && test_cmp unsharded sharded || return 1
 		find ws -name "*.tmp" -o -name "cco-sort-*" >left && test_cmp /dev/null left ||
 			return 1
 	done
@@ -154,7 +143,7 @@ test_expect_success 'one shard killed: the run fails naming it, the rerun mends 
 	test -f killed &&
 	test_grep "failed at [a-z]*\[2/3\] (signal 9)" err &&
 	cco-pipeline run -q -c cfg/pipeline.ini --shards 3 --jobs 2 &&
-	exported >sharded && test_cmp unsharded sharded
+	test_exported >sharded && test_cmp unsharded sharded
 '
 
 test_done

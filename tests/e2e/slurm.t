@@ -24,28 +24,18 @@ if ! slurm_start "$SCRATCH/cluster"; then
 fi
 
 cco-gen -q --members 400 --year 2025 --months --valuesets "$CCO_ROOT/config/valuesets" --out ex
-cp -r "$CCO_ROOT/config" cfg
-sed -i -e "s|^extracts = .*|extracts = ../ex|" -e "s|^workspace = .*|workspace = ../ws|" \
-	cfg/pipeline.ini
+test_shipped_config
 printf '[slurm]\npartition = test\nmeasure_time = 10\nnormalize_mem_mb = 512\n' >>cfg/pipeline.ini
-
-# exported: every export file with its hash, results.db by content
-exported() {
-	(cd ws/export && find . -type f ! -name results.db | sort | xargs sha256sum)
-	for t in metric metric_month partner measure; do
-		sqlite3 ws/export/results.db "SELECT * FROM $t" | sort
-	done
-}
 
 test_expect_success 'setup: the local unsharded run' '
 	cco-pipeline run -q -c cfg/pipeline.ini &&
-	exported >local && rm -rf ws
+	test_exported >local && rm -rf ws
 '
 
 test_expect_success '4 shards on Slurm: every output the local run gives' '
 	cco-pipeline run -c cfg/pipeline.ini --shards 4 --executor slurm >out 2>err &&
 	test_grep "^  measure\[3/4\] *ran " out &&
-	exported >remote && test_cmp local remote
+	test_exported >remote && test_cmp local remote
 '
 
 test_expect_success 'the jobs are in the ledger, arrays over the shards, chained' '
@@ -84,7 +74,7 @@ test_expect_success 'a failed shard fails the run, named; the rerun mends it alo
 	cco-pipeline log -c cfg/pipeline.ini >log &&
 	test_grep "^  normalize\[2/4\] ran .*outputs fail verification" log &&
 	test_grep "^  normalize\[3/4\] skipped " log &&
-	exported >remote && test_cmp local remote
+	test_exported >remote && test_cmp local remote
 '
 
 test_expect_success 'a killed driver: the next run cancels its jobs, then gives the same bytes' '
@@ -106,7 +96,7 @@ test_expect_success 'a killed driver: the next run cancels its jobs, then gives 
 	test_grep "JobState=CANCELLED" rec &&
 	test $(sqlite3 ws/cco.db "SELECT count(*) FROM slurm_job WHERE run_id = $killed
 		AND NOT cancelled") -eq 0 &&
-	exported >remote && test_cmp local remote
+	test_exported >remote && test_cmp local remote
 '
 
 slurm_stop "$SCRATCH/cluster"
