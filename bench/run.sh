@@ -5,6 +5,7 @@
 #                [--dry-run]
 #   bench/run.sh table STAGES_TSV ROWS RAW_MB
 #   bench/run.sh compare OURS_TSV PEER_TSV
+#   bench/run.sh peer-table TIMES_TSV
 #   bench/run.sh ours-tsv AGGREGATES_REC
 #
 # The first form generates a population with cco-gen (--year 2025
@@ -13,7 +14,8 @@
 # of raw input), measures the floor (cat of the raw extracts, warm, and one
 # decompression of every intermediate), runs the DuckDB peer
 # (bench/duckdb/peer.mjs) on the same CSV files, compares its partner-level
-# numbers with ours (MATCH/DIFF) and times both alternately.  The table is
+# numbers with ours (MATCH/DIFF) and times both alternately (3 rounds by
+# default; the wall ratio of each round, their median and spread).  The table is
 # printed and appended to bench/results/YYYY-MM-DD-N.md.  Figures are
 # reported, never asserted.  The other forms are its parts, testable alone.
 set -euo pipefail
@@ -87,15 +89,45 @@ bench_compare() {
 	}' "$1" "$2"
 }
 
+# peer-table TIMES: TIMES is TSV who (ours or duckdb), round, wall s, CPU s,
+# peak RSS KB; prints the rounds as a markdown table with the wall and CPU
+# ratios of each round, then the median and spread of the wall ratio.
+bench_peer_table() {
+	echo "| round | ours wall s | ours CPU s | ours peak MB | DuckDB wall s | DuckDB CPU s | DuckDB peak MB | wall ratio | CPU ratio |"
+	echo "|------:|------------:|-----------:|-------------:|--------------:|-------------:|---------------:|-----------:|----------:|"
+	awk -F '\t' '
+	function median(v, k,    i, j, t) {
+		for (i = 2; i <= k; i++)
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+		return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+	}
+	{ w[$1, $2] = $3; c[$1, $2] = $4; m[$1, $2] = $5; if ($2 > n) n = $2 }
+	END {
+		for (r = 1; r <= n; r++) {
+			rw[r] = w["duckdb", r] > 0 ? w["ours", r] / w["duckdb", r] : 0
+			rc[r] = c["duckdb", r] > 0 ? c["ours", r] / c["duckdb", r] : 0
+			printf "| %d | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f | %.2f | %.2f |\n", r,
+			       w["ours", r], c["ours", r], m["ours", r] / 1024, w["duckdb", r],
+			       c["duckdb", r], m["duckdb", r] / 1024, rw[r], rc[r]
+			if (r == 1 || rw[r] < lo) lo = rw[r]
+			if (r == 1 || rw[r] > hi) hi = rw[r]
+		}
+		printf("\nours/DuckDB wall over %d alternating rounds: median %.2f, spread %.2f-%.2f",
+		       n, median(rw, n), lo, hi)
+		printf("; CPU median %.2f\n", median(rc, n))
+	}' "$1"
+}
+
 case ${1:-} in
 table) shift; bench_table "$@"; exit ;;
 compare) shift; bench_compare "$@"; exit ;;
+peer-table) shift; bench_peer_table "$@"; exit ;;
 ours-tsv) shift; bench_ours_tsv "$@"; exit ;;
 esac
 
 members=${BENCH_MEMBERS:-200000}
 seed=7
-rounds=${BENCH_ROUNDS:-2}
+rounds=${BENCH_ROUNDS:-3}
 peer=1
 dry=0
 data=${BENCH_DATA:-}
@@ -269,21 +301,7 @@ result=$root/bench/results/$day-$members.md
 		echo "cis.ini, col.ini and ed.ini; DuckDB = raw CSV to the same numbers (node peer.mjs,"
 		echo "@duckdb/node-api $duckdb_version, 2 threads, memory_limit $DUCKDB_MEMORY_LIMIT)."
 		echo
-		echo "| round | ours wall s | ours CPU s | ours peak MB | DuckDB wall s | DuckDB CPU s | DuckDB peak MB |"
-		echo "|------:|------------:|-----------:|-------------:|--------------:|-------------:|---------------:|"
-		awk -F '\t' '
-		{ w[$1, $2] = $3; c[$1, $2] = $4; m[$1, $2] = $5; if ($2 > n) n = $2 }
-		END {
-			for (r = 1; r <= n; r++) {
-				printf "| %d | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f |\n", r, w["ours", r],
-				       c["ours", r], m["ours", r] / 1024, w["duckdb", r], c["duckdb", r],
-				       m["duckdb", r] / 1024
-				if (r == 1 || w["ours", r] < bo) bo = w["ours", r]
-				if (r == 1 || w["duckdb", r] < bd) bd = w["duckdb", r]
-			}
-			printf("\nBest of %d: ours %.2f s, DuckDB %.2f s: ours/DuckDB = %.2f\n", n, bo, bd,
-			       (bd > 0 ? bo / bd : 0))
-		}' "$peer_times"
+		bench_peer_table "$peer_times"
 	fi
 	echo
 } >"$dir/report.md"

@@ -28,6 +28,11 @@ test_expect_success 'equal numbers are a match' '
 	! grep -q DIFF out
 '
 
+test_expect_success 'the peer table: the ratios of each round, the median and spread of the wall ratio' '
+	$run peer-table $fx/peer-times.tsv >out &&
+	test_cmp $fx/peer-table.expected out
+'
+
 test_expect_success '--dry-run says what it would do and runs nothing' '
 	$run --dry-run --members 1000 --data "$PWD/data" >out &&
 	test_grep "^generate: cco-gen --members 1000 --year 2025 --history 2 --seed 7" out &&
