@@ -183,11 +183,12 @@ void rec_end(struct rec_writer *w);
 void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *len,
 		 int nfields);
 
-/* Compress on the calling thread (on != 0) or, as by default, on a libzstd
- * worker thread.  A stage that keeps every core busy with threads of its
- * own needs no worker per writer: inline, a writer spares the thread and
- * its buffers (some 6 MB), for about 3% more compression work.  A switch
- * after rows were written ends the current zstd frame there. */
+/* Compress on the calling thread (on != 0) or, as by default, on the
+ * writer's own thread: it compresses and writes a block of rows (some
+ * 512 KB of text) while the caller stages the next, so the caller pays
+ * for formatting only.  A stage that keeps every core busy with threads
+ * of its own needs no thread per writer: inline, a writer spares it and
+ * its buffer.  The file's bytes are the same either way. */
 void rec_writer_inline(struct rec_writer *w, int on);
 
 /* The final path of w's file. */

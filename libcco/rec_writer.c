@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,11 +30,29 @@
 #include "xalloc.h"
 #include "xxh.h"
 
+/* The writer's compression thread: it compresses and writes one block of
+ * whole rows while the caller stages the next in its other buffer.  The
+ * thread owns cctx, zbuf and the file while `busy`; the caller touches
+ * them only after drain(). */
+struct compressor {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	int started, busy, quit;
+	const char *block;  /* the block handed over and its length */
+	size_t len;
+	char *spare;        /* the caller's other text buffer */
+	int failed;         /* why[] holds the thread's first error */
+	char why[512];
+};
+
 struct rec_writer {
 	struct afile out;
 	const struct rec_schema *schema;
 	int ncols;
 	int level;          /* 0: uncompressed */
+	int inline_zstd;    /* compress on the caller's thread */
+	struct compressor *comp; /* otherwise here, once rows fill a block */
 	ZSTD_CCtx *cctx;
 	char *text;         /* staged uncompressed text, SLACK bytes beyond cap */
 	size_t used, cap;
@@ -91,34 +110,151 @@ static void fail(struct rec_writer *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Write out the whole rows staged, text[0 .. row_start); the current
- * row's fields so far move to the front. */
-static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
+/* Compress block[0 .. size) with mode and write what comes out.  Returns
+ * NULL, or the error (why[], filled).  On the caller's thread, or on the
+ * compressor's while it holds the block. */
+static const char *compress_block(struct rec_writer *w, const char *block, size_t size,
+				  ZSTD_EndDirective mode, char why[512])
 {
-	ZSTD_inBuffer in = { w->text, w->row_start, 0 };
+	ZSTD_inBuffer in = { block, size, 0 };
 
-	xxh64_update(w->xxh, w->text, w->row_start);
-	if (w->level == 0) {
-		if (fwrite(w->text, 1, in.size, w->out.fp) != in.size)
-			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
-		goto keep_row;
-	}
 	for (;;) {
 		ZSTD_outBuffer zout = { w->zbuf, w->zcap, 0 };
 		size_t left = ZSTD_compressStream2(w->cctx, &zout, &in, mode);
 
 		if (ZSTD_isError(left)) {
-			fail(w, "compression failed: %s", ZSTD_getErrorName(left));
-			break;
+			snprintf(why, 512, "compression failed: %s", ZSTD_getErrorName(left));
+			return why;
 		}
 		if (zout.pos && fwrite(w->zbuf, 1, zout.pos, w->out.fp) != zout.pos) {
-			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
-			break;
+			snprintf(why, 512, "write error on '%s': %s", w->out.path,
+				 strerror(errno));
+			return why;
 		}
 		if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size)
-			break;
+			return NULL;
 	}
-keep_row:
+}
+
+static void *compressor_run(void *arg)
+{
+	struct rec_writer *w = arg;
+	struct compressor *c = w->comp;
+
+	pthread_mutex_lock(&c->mu);
+	for (;;) {
+		while (!c->busy && !c->quit)
+			pthread_cond_wait(&c->changed, &c->mu);
+		if (c->quit)
+			break;
+		pthread_mutex_unlock(&c->mu);
+		if (!c->failed &&
+		    compress_block(w, c->block, c->len, ZSTD_e_continue, c->why))
+			c->failed = 1;
+		pthread_mutex_lock(&c->mu);
+		c->busy = 0;
+		pthread_cond_broadcast(&c->changed);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Wait until the compressor has written the block it holds, if any; its
+ * error, then, is w's. */
+static void drain(struct rec_writer *w)
+{
+	struct compressor *c = w->comp;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	while (c->busy)
+		pthread_cond_wait(&c->changed, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+	if (c->failed)
+		fail(w, "%s", c->why);
+}
+
+/* Hand text[0 .. row_start) to the compressor (started on first use) and
+ * go on in the spare buffer.  0, or -1 when no thread could be started:
+ * the caller compresses then. */
+static int hand_over(struct rec_writer *w)
+{
+	struct compressor *c = w->comp;
+	char *full = w->text;
+
+	if (!c) {
+		c = w->comp = xcalloc(1, sizeof(*c));
+		pthread_mutex_init(&c->mu, NULL);
+		pthread_cond_init(&c->changed, NULL);
+		c->spare = xmalloc(w->cap + SLACK);
+		if (pthread_create(&c->thread, NULL, compressor_run, w) != 0)
+			return -1;
+		c->started = 1;
+	}
+	if (!c->started)
+		return -1;
+	drain(w);
+	if (w->error)
+		return 0;
+	memcpy(c->spare, full + w->row_start, w->used - w->row_start);
+	w->text = c->spare;
+	c->spare = full;
+	pthread_mutex_lock(&c->mu);
+	c->block = full;
+	c->len = w->row_start;
+	c->busy = 1;
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->mu);
+	w->used -= w->row_start;
+	w->row_start = 0;
+	return 0;
+}
+
+/* Stop the compressor, its block written (its error, then, is w's). */
+static void compressor_stop(struct rec_writer *w)
+{
+	struct compressor *c = w->comp;
+
+	if (!c)
+		return;
+	drain(w);
+	if (c->started) {
+		pthread_mutex_lock(&c->mu);
+		c->quit = 1;
+		pthread_cond_broadcast(&c->changed);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->thread, NULL);
+	}
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->changed);
+	free(c->spare);
+	free(c);
+	w->comp = NULL;
+}
+
+/* Write out the whole rows staged, text[0 .. row_start); the current
+ * row's fields so far move to the front.  A block of compressed text in
+ * the middle of the file goes to the compressor unless w is inline; the
+ * end of a frame is compressed here, after the compressor's last block. */
+static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
+{
+	xxh64_update(w->xxh, w->text, w->row_start);
+	if (w->level > 0 && mode == ZSTD_e_continue && !w->inline_zstd &&
+	    hand_over(w) == 0)
+		return;
+	drain(w);
+	if (w->error)
+		return;
+	if (w->level == 0) {
+		if (fwrite(w->text, 1, w->row_start, w->out.fp) != w->row_start)
+			fail(w, "write error on '%s': %s", w->out.path, strerror(errno));
+	} else {
+		char why[512];
+
+		if (compress_block(w, w->text, w->row_start, mode, why))
+			fail(w, "%s", why);
+	}
 	memmove(w->text, w->text + w->row_start, w->used - w->row_start);
 	w->used -= w->row_start;
 	w->row_start = 0;
@@ -133,6 +269,10 @@ static void reserve(struct rec_writer *w, size_t n)
 	if (w->used + n > w->cap) {
 		w->cap = w->used + n;
 		w->text = xrealloc(w->text, w->cap + SLACK);
+		if (w->comp) { /* the buffers take turns: the same size */
+			drain(w);
+			w->comp->spare = xrealloc(w->comp->spare, w->cap + SLACK);
+		}
 	}
 }
 
@@ -208,9 +348,6 @@ static struct rec_writer *writer_new(const char *path, const struct rec_schema *
 		w->cctx = ZSTD_createCCtx();
 		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, level);
 		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
-		/* One worker thread compresses while the caller formats rows;
-		 * a libzstd built without threads ignores this. */
-		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, 1);
 		w->zcap = ZSTD_CStreamOutSize();
 		w->zbuf = xmalloc(w->zcap);
 	}
@@ -375,13 +512,10 @@ void rec_put_row(struct rec_writer *w, const char *const *field, const size_t *l
 
 void rec_writer_inline(struct rec_writer *w, int on)
 {
-	if (!w->cctx || w->error)
-		return;
-	/* the worker count is a frame's parameter: mid-frame, end it */
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, !on))) {
-		emit(w, ZSTD_e_end);
-		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_nbWorkers, !on);
-	}
+	/* the bytes are the same either way: only the thread changes */
+	if (on)
+		drain(w);
+	w->inline_zstd = on;
 }
 
 const char *rec_writer_path(const struct rec_writer *w)
@@ -396,6 +530,7 @@ uint64_t rec_writer_rows(const struct rec_writer *w)
 
 static void writer_free(struct rec_writer *w)
 {
+	compressor_stop(w);
 	ZSTD_freeCCtx(w->cctx);
 	free(w->text);
 	free(w->zbuf);
@@ -457,6 +592,7 @@ int rec_writer_close_sum(struct rec_writer *w, struct rec_sum *sum)
 	int rc;
 
 	end_file(w);
+	compressor_stop(w);
 	*sum = w->sum;
 	if (w->error) {
 		err_set("%s", w->error);
@@ -552,6 +688,7 @@ int rec_writer_append(struct rec_writer *w, struct rec_writer *tail)
 
 void rec_writer_abort(struct rec_writer *w)
 {
+	compressor_stop(w);
 	afile_abort(&w->out);
 	writer_free(w);
 }

@@ -1,6 +1,8 @@
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -404,6 +406,54 @@ static char *slurp(const char *name, size_t *n)
 	return data;
 }
 
+/* Where a writer compresses changes no byte: all inline, all on its
+ * thread, or switching, the files are the same. */
+static void test_inline_same_bytes(void)
+{
+	size_t na, nb, nc;
+	char *a, *b, *c;
+
+	write_switching("same1.rec", 1, 200000, 200000);
+	write_switching("same2.rec", 0, 200000, 200000);
+	write_switching("same3.rec", 1, 70000, 200000);
+	a = slurp("same1.rec", &na);
+	b = slurp("same2.rec", &nb);
+	c = slurp("same3.rec", &nc);
+	ok(na > 1000000 / 8 && na == nb && memcmp(a, b, na) == 0,
+	   "compressed on the writer's thread: the bytes of inline (%zu)", na);
+	ok(na == nc && memcmp(a, c, na) == 0, "switching halfway: the same bytes");
+	free(a);
+	free(b);
+	free(c);
+}
+
+/* A write that fails on the compressor's thread (a file size limit, as a
+ * full disk) fails the close, with the reason, and leaves no file. */
+static void test_thread_write_error(void)
+{
+	struct rlimit old, small;
+	char *p = path("big.rec"), *tmp = xasprintf("%s.tmp", p);
+	struct rec_writer *w;
+	int rc;
+
+	getrlimit(RLIMIT_FSIZE, &old);
+	small = old;
+	small.rlim_cur = 64 * 1024;
+	signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &small);
+	w = rec_writer_open(p, imm(), "none", 1, AFILE_PHI);
+	for (long i = 0; i < 400000; i++)
+		put_row(w, i);
+	rc = rec_writer_close(w);
+	setrlimit(RLIMIT_FSIZE, &old);
+	ok(rc < 0 && strstr(err_msg(), "write error") != NULL,
+	   "a write error on the writer's thread fails the close: %s",
+	   rc < 0 ? err_msg() : "closed");
+	ok(access(p, F_OK) != 0 && access(tmp, F_OK) != 0, "no file left behind");
+	free(p);
+	free(tmp);
+}
+
 /* The first s in text[0 .. n); the test stops if there is none. */
 static char *find(char *text, size_t n, const char *s, size_t len)
 {
@@ -607,6 +657,8 @@ int main(void)
 	test_append();
 	test_append_dense(500000);
 	test_inline();
+	test_inline_same_bytes();
+	test_thread_write_error();
 	prefetch = 0;
 	write_in_two("two.rec", 1, 150000, 300000, 300100);
 	is_int(count_rows("two.rec"), 300100, "without readahead: three frames");
