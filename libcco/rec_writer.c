@@ -148,6 +148,7 @@ static void *compressor_run(void *arg)
 		if (c->quit)
 			break;
 		pthread_mutex_unlock(&c->mu);
+		xxh64_update(w->xxh, c->block, c->len);
 		if (!c->failed &&
 		    compress_block(w, c->block, c->len, ZSTD_e_continue, c->why))
 			c->failed = 1;
@@ -239,11 +240,11 @@ static void compressor_stop(struct rec_writer *w)
  * end of a frame is compressed here, after the compressor's last block. */
 static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
 {
-	xxh64_update(w->xxh, w->text, w->row_start);
 	if (w->level > 0 && mode == ZSTD_e_continue && !w->inline_zstd &&
 	    hand_over(w) == 0)
 		return;
 	drain(w);
+	xxh64_update(w->xxh, w->text, w->row_start);
 	if (w->error)
 		return;
 	if (w->level == 0) {
@@ -547,7 +548,8 @@ static void put_trailer(struct rec_writer *w, struct rec_sum *sum)
 	char line[REC_TRAILER_LEN];
 	size_t n;
 
-	emit(w, ZSTD_e_continue); /* every byte so far is in the digest */
+	emit(w, ZSTD_e_continue);
+	drain(w); /* every byte so far is in the digest */
 	sum->rows = w->rows;
 	sum->xxh3 = XXH3_64bits_digest(w->xxh);
 	n = rec_format_trailer(sum->rows, sum->xxh3, line);
