@@ -274,13 +274,15 @@ static int spill(struct extsort *s)
 	return 0;
 }
 
-int extsort_add(struct extsort *s, const char *line, size_t n)
+char *extsort_reserve(struct extsort *s, size_t n)
 {
-	if (n + 1 > s->arena_cap)
-		return err_set("line of %zu bytes exceeds the sort buffer", n);
+	if (n + 1 > s->arena_cap) {
+		err_set("line of %zu bytes exceeds the sort buffer", n);
+		return NULL;
+	}
 	if (s->arena_used + n + 1 > s->arena_cap || s->nlines == s->lines_max)
 		if (spill(s) < 0)
-			return -1;
+			return NULL;
 	if (s->nlines == s->lines_cap) {
 		size_t cap = s->lines_cap ? 2 * s->lines_cap : 1024;
 
@@ -291,13 +293,29 @@ int extsort_add(struct extsort *s, const char *line, size_t n)
 		s->scratch = NULL;
 		s->lines_cap = cap;
 	}
-	memcpy(s->arena + s->arena_used, line, n);
-	s->arena[s->arena_used + n] = '\0';
-	s->lines[s->nlines].p = s->arena + s->arena_used;
+	return s->arena + s->arena_used;
+}
+
+void extsort_commit(struct extsort *s, size_t n)
+{
+	char *line = s->arena + s->arena_used;
+
+	line[n] = '\0';
+	s->lines[s->nlines].p = line;
 	s->lines[s->nlines].n = n;
 	s->lines[s->nlines].key = prefix_key(s, line, n);
 	s->nlines++;
 	s->arena_used += n + 1;
+}
+
+int extsort_add(struct extsort *s, const char *line, size_t n)
+{
+	char *dst = extsort_reserve(s, n);
+
+	if (!dst)
+		return -1;
+	memcpy(dst, line, n);
+	extsort_commit(s, n);
 	return 0;
 }
 

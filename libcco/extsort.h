@@ -39,6 +39,13 @@ struct extsort *extsort_new(const struct extsort_config *cfg);
  * (spill failed, line longer than the buffer can ever hold). */
 int extsort_add(struct extsort *s, const char *line, size_t n);
 
+/* Room for a line of n bytes (no LF), to be built in place and added by
+ * extsort_commit(s, m) with m <= n, before any other call on s: one copy
+ * fewer than extsort_add().  Returns NULL with err_msg() set as
+ * extsort_add() fails. */
+char *extsort_reserve(struct extsort *s, size_t n);
+void extsort_commit(struct extsort *s, size_t n);
+
 /* End input; afterwards only extsort_next() may be called.  Returns 0 or
  * -1 with err_msg() set. */
 int extsort_finish(struct extsort *s);

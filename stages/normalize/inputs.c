@@ -26,11 +26,6 @@ static int is_input(const char *s, const char *kind)
 	       strcmp(s + SEQ_WIDTH + 1 + k, ".rec.zst") == 0;
 }
 
-struct line {
-	char *p;
-	size_t used, cap;
-};
-
 static char *put_field(char *w, const char *s, size_t n)
 {
 	*w++ = '\t';
@@ -38,21 +33,24 @@ static char *put_field(char *w, const char *s, size_t n)
 	return w + n;
 }
 
-/* Build "KEY<TAB>SEQ<TAB>fields..." in l. */
-static void make_line(struct line *l, const struct rec_row *row, int key_col,
-		      const char *seq)
+/* Add "KEY<TAB>SEQ<TAB>fields..." to the sort, built in its buffer.
+ * Returns 0 or -1. */
+static int add_line(struct extsort *sort, const struct rec_row *row, int key_col,
+		    const char *seq)
 {
 	size_t need = row->len[key_col] + SEQ_WIDTH + 2;
-	char *w;
+	char *line, *w;
 
 	for (int i = 0; i < row->nfields; i++)
 		need += row->len[i] + 1;
-	xgrow(&l->p, &l->cap, need, 1);
-	memcpy(l->p, row->field[key_col], row->len[key_col]);
-	w = put_field(l->p + row->len[key_col], seq, SEQ_WIDTH);
+	if (!(line = extsort_reserve(sort, need)))
+		return -1;
+	memcpy(line, row->field[key_col], row->len[key_col]);
+	w = put_field(line + row->len[key_col], seq, SEQ_WIDTH);
 	for (int i = 0; i < row->nfields; i++)
 		w = put_field(w, row->field[i], row->len[i]);
-	l->used = (size_t)(w - l->p);
+	extsort_commit(sort, (size_t)(w - line));
+	return 0;
 }
 
 int norm_load_part_sums(struct norm *n, const char *db_path)
@@ -136,7 +134,6 @@ static int load_file(const struct norm *n, const char *path, const char *name,
 
 	struct rec_reader *r = rec_reader_open(path);
 	struct rec_row row;
-	struct line l = { NULL, 0, 0 };
 	struct scratch scr;
 	int rc;
 
@@ -153,13 +150,12 @@ static int load_file(const struct norm *n, const char *path, const char *name,
 		c->in++;
 		if (prep)
 			prep(row.field, row.len, &scr);
-		make_line(&l, &row, key_col, name); /* its first SEQ_WIDTH bytes */
-		if (extsort_add(sort, l.p, l.used) < 0) {
+		if (add_line(sort, &row, key_col, name) < 0) { /* name's first
+								   SEQ_WIDTH bytes */
 			rc = err_set("%s: %s", path, err_msg());
 			break;
 		}
 	}
-	free(l.p);
 	if (rc == 0)
 		rc = check_part(n, name, r);
 	rec_reader_close(r);

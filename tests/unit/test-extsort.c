@@ -39,6 +39,8 @@ static int by_member(const char *a, size_t an, const char *b, size_t bn, void *a
 	return c ? c : (la > lb) - (la < lb);
 }
 
+static int in_place; /* lines built by extsort_reserve() and _commit() */
+
 /* Sort rows with a buffer of mem bytes; returns the concatenated output
  * (caller frees) or NULL on error.  *runs gets the number of spills. */
 static char *sort_by(char **rows, size_t n, size_t mem, int fanin, int *runs,
@@ -51,8 +53,19 @@ static char *sort_by(char **rows, size_t n, size_t mem, int fanin, int *runs,
 	const char *line;
 	int rc = 0;
 
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = extsort_add(s, rows[i], strlen(rows[i]));
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		size_t rn = strlen(rows[i]);
+		char *dst;
+
+		if (!in_place) {
+			rc = extsort_add(s, rows[i], rn);
+		} else if ((dst = extsort_reserve(s, rn + 7))) { /* more than used */
+			memcpy(dst, rows[i], rn);
+			extsort_commit(s, rn);
+		} else {
+			rc = -1;
+		}
+	}
 	if (rc == 0)
 		rc = extsort_finish(s);
 	while (rc == 0 && (rc = extsort_next(s, &line, &len)) > 0) {
@@ -173,6 +186,12 @@ int main(void)
 	spilled = sort_rows(rows, NROWS, 1u << 20, 16, &runs);
 	ok(runs > 1 && runs < 64, "1 MB buffer spills a few runs (%d)", runs);
 	ok(spilled && mem && strcmp(spilled, mem) == 0, "spilled output is identical");
+	in_place = 1;
+	free(spilled);
+	spilled = sort_rows(rows, NROWS, 1u << 20, 16, &runs);
+	ok(runs > 1 && spilled && mem && strcmp(spilled, mem) == 0,
+	   "lines built in place, spilled in %d runs: the same output", runs);
+	in_place = 0;
 	multi = sort_rows(rows, NROWS, 64u << 10, 3, &runs);
 	ok(runs > 100, "64 KB buffer with fan-in 3 spills many runs (%d)", runs);
 	ok(multi && mem && strcmp(multi, mem) == 0, "multi-pass merge output is identical");
