@@ -203,7 +203,7 @@ static int run(struct stage *st, int check_only)
 		rc = open_outputs(st);
 	st->care_run.out = st->out[OUT_CARE];
 	if (rc == 0) {
-		eval_run_init(&st->e, st->ms, &st->reader, st->out[OUT_RESULTS],
+		eval_run_init(&st->e, st->ms, &st->reader.partners, st->out[OUT_RESULTS],
 			      (int)config_int(st->cfg, "run.measurement_year"),
 			      config_date(st->cfg, "run.as_of"));
 		rc = measure_all(st);
