@@ -53,6 +53,7 @@ static const struct key_def keys[] = {
 	{ "limits.sort_buffer_kb", T_INT, "0", 0, 67108864, "sort buffer, KB (0: from memory_mb)" },
 	{ "limits.sort_level", T_INT, "0", 0, 19, "zstd level of sort runs (0: none)" },
 	{ "limits.threads", T_INT, "2", 1, 64, "threads a stage may run on (ingest: at most 2)" },
+	{ "limits.measure_batch", T_INT, "64", 1, 65536, "members cco-measure reads at once on limits.threads" },
 	{ "limits.split_kb", T_INT, "65536", 0, 1073741824, "ingest reads files from this size (KB) on limits.threads" },
 	{ "limits.reject_threshold", T_REAL, "0.01", 0, 1, "reject rate that fails a file" },
 	{ "limits.reject_warning", T_REAL, "0.001", 0, 1, "reject rate of a run that warns, even with -q" },

@@ -56,8 +56,8 @@ static const char *const attribute_keys[] = {
 };
 static const char *const measure_keys[] = {
 	"run.measurement_year", "run.as_of", "run.workspace", "run.shard", "run.shards",
-	"paths.valuesets",
-	"paths.measures", "paths.care", "output.compression_level", NULL
+	"paths.valuesets", "paths.measures", "paths.care", "limits.threads", "limits.measure_batch",
+	"output.compression_level", NULL
 };
 static const char *const export_keys[] = {
 	"run.measurement_year", "run.as_of", "run.workspace", "run.shards", "paths.valuesets",

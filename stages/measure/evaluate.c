@@ -59,7 +59,7 @@ static const struct criterion *first(const struct crit_list *l, const struct mx_
 	return NULL;
 }
 
-/* The reader's partner p (-1: none) as agg's index, interned once: agg's
+/* The partner p (-1: none) as agg's index, interned once: agg's
  * name tables are searched by name, too slow per member and measure. */
 static int agg_partner_of(struct eval_run *e, int p)
 {
@@ -75,7 +75,7 @@ static int agg_partner_of(struct eval_run *e, int p)
 		e->nagg_partner = p + 1;
 	}
 	if (e->agg_partner[p] < 0)
-		e->agg_partner[p] = agg_partner(e->agg, e->reader->partners.v[p]);
+		e->agg_partner[p] = agg_partner(e->agg, e->partners->v[p]);
 	return e->agg_partner[p];
 }
 
@@ -91,7 +91,7 @@ static int partner_of(const struct eval_run *e, const struct measure *me,
 
 struct outcome {
 	const char *partner, *stratum;
-	int partner_index;    /* the reader's, -1 for none */
+	int partner_index;    /* in e->partners, -1 for none */
 	const struct criterion *excluded_by;
 	int stratum_index;
 	int episode;          /* the episode's index date, or DATE_NONE */
@@ -195,7 +195,7 @@ static int population(struct eval_run *e, int mi, const struct mmember *m,
 		return 0;
 	}
 	o->partner_index = partner_of(e, me, m, c);
-	o->partner = o->partner_index >= 0 ? e->reader->partners.v[o->partner_index] : "";
+	o->partner = o->partner_index >= 0 ? e->partners->v[o->partner_index] : "";
 	o->excluded_by = first(&me->exclusions, c, 0, NULL);
 	for (int s = 0; s < me->nstrata && o->stratum_index < 0; s++)
 		if (!first(&me->strata[s].crit, c, 1, NULL)) {
@@ -367,7 +367,7 @@ static int episodes_of(const struct eval_run *e, const struct measure *me,
  * stay excludes the member wherever it was paid. */
 static void evaluate_each_partner(struct eval_run *e, int mi, const struct mmember *m)
 {
-	int n = view_partners(&e->view, m, &e->reader->partners, e->my_start, e->my_end);
+	int n = view_partners(&e->view, m, e->partners, e->my_start, e->my_end);
 
 	for (int i = 0; i < n; i++) {
 		struct outcome o = { "", "", -1, NULL, -1, DATE_NONE };
@@ -428,7 +428,7 @@ static void scratch_sizes(const struct measure_set *ms, int *maxdates, int *maxs
 }
 
 void eval_run_init(struct eval_run *e, const struct measure_set *ms,
-		   const struct member_reader *reader, struct rec_writer *results,
+		   const struct names *partners, struct rec_writer *results,
 		   int my, int as_of)
 {
 	int maxdates, maxsubs;
@@ -436,7 +436,7 @@ void eval_run_init(struct eval_run *e, const struct measure_set *ms,
 	memset(e, 0, sizeof(*e));
 	scratch_sizes(ms, &maxdates, &maxsubs);
 	e->ms = ms;
-	e->reader = reader;
+	e->partners = partners;
 	e->results = results;
 	e->my_start = date_from_ymd(my, 1, 1);
 	e->my_end = date_from_ymd(my, 12, 31);

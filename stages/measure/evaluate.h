@@ -25,7 +25,7 @@ struct measure_count {
 struct eval_run {
 	/* borrowed: the caller's, outliving the run */
 	const struct measure_set *ms;
-	const struct member_reader *reader; /* for partner ids */
+	const struct names *partners;       /* the ids spans' partners index */
 	struct rec_writer *results;         /* per member and sub-result */
 	int my_start, my_end, as_of;
 	/* owned: the counts */
@@ -39,18 +39,19 @@ struct eval_run {
 	struct mx_trace *ref_traces;        /* sub-result evidence, deadlines */
 	struct member_view view;            /* for partner_rule = each */
 	int clinic;                         /* the member's clinic, interned in agg */
-	int *agg_partner;                   /* reader partner index -> agg's, or -1;
+	int *agg_partner;                   /* partner index -> agg's, or -1;
 					       grows as partners are met */
 	int nagg_partner;
 	int no_partner;                     /* agg's index of "", or -1 */
 };
 
 /* Set e up to evaluate the measures ms for measurement year my as of the
- * date as_of, writing results to results; partner names come from reader.
- * ms, reader and results are borrowed and must outlive e.  Allocation
+ * date as_of, writing results to results; the partner indexes of the
+ * members' spans name partners (which may grow between members).  ms,
+ * partners and results are borrowed and must outlive e.  Allocation
  * failure aborts (xalloc), so this cannot fail. */
 void eval_run_init(struct eval_run *e, const struct measure_set *ms,
-		   const struct member_reader *reader, struct rec_writer *results,
+		   const struct names *partners, struct rec_writer *results,
 		   int my, int as_of);
 
 /* Free what e owns (not what it borrows) and zero it.  Safe on a zeroed

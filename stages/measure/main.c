@@ -14,6 +14,7 @@
 #include "manifest.h"
 #include "measurecare.h"
 #include "msg.h"
+#include "pass.h"
 #include "progress.h"
 #include "rec.h"
 #include "shard.h"
@@ -39,6 +40,7 @@ struct stage {
 	struct measure_set *ms;
 	struct codeidx *codes;
 	struct member_reader reader;
+	struct member_pass pass;   /* reader -> e and care_run, on limits.threads */
 	struct rec_writer *out[NOUT];
 	struct eval_run e;
 	struct care_def care;
@@ -70,22 +72,31 @@ static int open_outputs(struct stage *st)
 	return stage_outputs_open(st->cfg, "measure", st->out, NOUT, name, kind, sort);
 }
 
+/* What the pass does with each member, on this thread. */
+struct member_sink {
+	struct stage *st;
+	struct progress pr;
+};
+
+static void measure_member(struct mmember *m, void *arg)
+{
+	struct member_sink *sk = arg;
+	struct stage *st = sk->st;
+
+	evaluate_member(&st->e, m);
+	care_member(&st->care_run, m, st->e.member_gaps);
+	progress_update(&sk->pr, (uint64_t)++st->members, 0);
+}
+
 /* The pass over members.  Returns 0 or -1 with err_msg() set. */
 static int measure_all(struct stage *st)
 {
-	struct mmember m;
-	struct progress pr;
+	struct member_sink sk = { .st = st };
 	int rc;
 
-	mmember_init(&m, st->ms->nvs, codeidx_words(st->codes));
-	progress_start(&pr, "members", 0);
-	while ((rc = member_read(&st->reader, &m)) > 0) {
-		evaluate_member(&st->e, &m);
-		care_member(&st->care_run, &m, st->e.member_gaps);
-		progress_update(&pr, (uint64_t)++st->members, 0);
-	}
-	progress_end(&pr);
-	mmember_release(&m);
+	progress_start(&sk.pr, "members", 0);
+	rc = member_pass_run(&st->pass, measure_member, &sk);
+	progress_end(&sk.pr);
 	if (rc == 0)
 		agg_write(st->e.agg, st->out[OUT_AGGREGATES], st->ms);
 	return rc;
@@ -173,6 +184,7 @@ static void print_summary(const struct stage *st)
 static void stage_release(struct stage *st)
 {
 	rec_writers_close(st->out, NOUT, 0);
+	member_pass_release(&st->pass);
 	member_reader_close(&st->reader);
 	codeidx_free(st->codes);
 	eval_run_release(&st->e);
@@ -202,8 +214,11 @@ static int run(struct stage *st, int check_only)
 	if (rc == 0)
 		rc = open_outputs(st);
 	st->care_run.out = st->out[OUT_CARE];
+	member_pass_init(&st->pass, &st->reader, st->ms->nvs, codeidx_words(st->codes),
+			 (int)config_int(st->cfg, "limits.threads"),
+			 (int)config_int(st->cfg, "limits.measure_batch"));
 	if (rc == 0) {
-		eval_run_init(&st->e, st->ms, &st->reader, st->out[OUT_RESULTS],
+		eval_run_init(&st->e, st->ms, &st->pass.partners, st->out[OUT_RESULTS],
 			      (int)config_int(st->cfg, "run.measurement_year"),
 			      config_date(st->cfg, "run.as_of"));
 		rc = measure_all(st);
