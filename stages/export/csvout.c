@@ -40,11 +40,12 @@ void csv_field(FILE *fp, const char *s)
 		putc('"', fp);
 	if (formula_like(s))
 		putc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', fp);
-		putc(*s, fp);
+	/* a run of bytes at a time: each quote written, then once more */
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		fwrite(s, 1, (size_t)(q + 1 - s), fp);
+		putc('"', fp);
 	}
+	fputs(s, fp);
 	if (quote)
 		putc('"', fp);
 }
