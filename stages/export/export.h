@@ -218,9 +218,20 @@ struct clinic_gaps {
 /* The clinic column of a member without one. */
 #define NO_CLINIC "unattributed"
 
+/* The measures of a set sorted by id, for the lookups made once per
+ * results row or gap (mdef_find() reads the whole set). */
+struct measure_index {
+	const struct measure **by_id; /* owned array; the measures are ms's */
+	int n;
+};
+void measure_index_init(struct measure_index *x, const struct measure_set *ms);
+void measure_index_release(struct measure_index *x);
+/* The measure with id (the first of the set, as mdef_find()), or NULL. */
+const struct measure *measure_index_find(const struct measure_index *x, const char *id);
+
 /* 1 if measure id's definition says it yields gaps (cco-measure(5)); *known
- * says whether ms defines it at all. */
-int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known);
+ * says whether x's set defines it at all. */
+int measure_yields_gaps(const struct measure_index *x, const char *id, int *known);
 
 /* 1 if a gap with deadline (an ISO date, or "" for none) can still be
  * closed on as_of. */

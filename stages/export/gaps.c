@@ -46,9 +46,50 @@ static const char *const result_col[R_NCOLS] = {
 #define FIELD(row, col, c) ((row)->field[(col)[c]])
 #define LEN(row, col, c) ((row)->len[(col)[c]])
 
-int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known)
+/* By id, then place in the set: the first of equal ids comes first. */
+static int cmp_measure_id(const void *pa, const void *pb)
 {
-	const struct measure *m = mdef_find(ms, id);
+	const struct measure *a = *(const struct measure *const *)pa;
+	const struct measure *b = *(const struct measure *const *)pb;
+	int c = strcmp(a->id, b->id);
+
+	return c ? c : (a > b) - (a < b);
+}
+
+void measure_index_init(struct measure_index *x, const struct measure_set *ms)
+{
+	x->n = ms->n;
+	x->by_id = xcalloc((size_t)ms->n + 1, sizeof(*x->by_id));
+	for (int i = 0; i < ms->n; i++)
+		x->by_id[i] = &ms->m[i];
+	qsort(x->by_id, (size_t)x->n, sizeof(*x->by_id), cmp_measure_id);
+}
+
+void measure_index_release(struct measure_index *x)
+{
+	free(x->by_id);
+	x->by_id = NULL;
+	x->n = 0;
+}
+
+const struct measure *measure_index_find(const struct measure_index *x, const char *id)
+{
+	int lo = 0, hi = x->n; /* the first id >= id is in [lo, hi] */
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (strcmp(x->by_id[mid]->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n && strcmp(x->by_id[lo]->id, id) == 0 ? x->by_id[lo] : NULL;
+}
+
+int measure_yields_gaps(const struct measure_index *x, const char *id, int *known)
+{
+	const struct measure *m = measure_index_find(x, id);
 
 	*known = m != NULL;
 	return m && m->gaps;
@@ -108,16 +149,18 @@ static int read_gaps(char *const *paths, int nfiles, const struct measure_set *m
 	const struct rec_schema *schema = rec_schema_find("measure_results");
 	struct rec_merge *r = rec_merge_open(paths, nfiles, schema, by_member, 1, 1);
 	struct rec_row row;
+	struct measure_index index;
 	int rc, known, col[R_NCOLS];
 	char *bad = NULL; /* the first row in error, reported once the file
 			     proved to be the one cco-measure wrote */
 
 	if (!r)
 		return -1;
+	measure_index_init(&index, ms);
 	find_columns(schema, col);
 	rc = monthly_columns(tally, schema) < 0 ? err_set("%s: %s", paths[0], err_msg()) : 0;
 	while (rc == 0 && (rc = rec_merge_next(r, &row)) > 0) {
-		int gaps = measure_yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
+		int gaps = measure_yields_gaps(&index, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
 		if (bad) /* read on: a file not cco-measure's is named first */
@@ -136,6 +179,7 @@ static int read_gaps(char *const *paths, int nfiles, const struct measure_set *m
 		(*n)++;
 	}
 	rec_merge_close(r);
+	measure_index_release(&index);
 	if (rc == 0 && bad)
 		rc = err_set("%s", bad);
 	free(bad);

@@ -52,7 +52,7 @@ static void take_gap(struct wl *w, const struct rec_row *row)
 	int known;
 	struct gap *g;
 
-	if (!measure_yields_gaps(w->ms, f[MEASURE_RESULTS_measure_id], &known) ||
+	if (!measure_yields_gaps(w->measures, f[MEASURE_RESULTS_measure_id], &known) ||
 	    strcmp(f[MEASURE_RESULTS_excluded], "0") != 0 ||
 	    strcmp(f[MEASURE_RESULTS_numerator], "0") != 0)
 		return;
@@ -300,11 +300,11 @@ static int read_all(struct wl *w)
 	return rc;
 }
 
-int worklists_sort(struct extsort **sort, const struct config *cfg, const struct measure_set *ms,
-		   const struct care_def *care, const char *as_of,
-		   struct list_counts *counts)
+int worklists_sort(struct extsort **sort, const struct config *cfg,
+		   const struct measure_index *measures, const struct care_def *care,
+		   const char *as_of, struct list_counts *counts)
 {
-	struct wl w = { .ms = ms, .care = care, .as_of = as_of, .sort = sort,
+	struct wl w = { .measures = measures, .care = care, .as_of = as_of, .sort = sort,
 			.counts = counts };
 	int rc;
 

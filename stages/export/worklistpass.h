@@ -31,7 +31,7 @@ struct gap {
 
 /* The pass: what it reads, the lines it sorts, one member's scratch. */
 struct wl {
-	const struct measure_set *ms;
+	const struct measure_index *measures;
 	const struct care_def *care;
 	const char *as_of;
 	struct mstream *results, *flags, *members, *attribution, *audit;
