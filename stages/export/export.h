@@ -218,11 +218,12 @@ struct clinic_gaps {
 /* The clinic column of a member without one. */
 #define NO_CLINIC "unattributed"
 
-/* The measures of a set sorted by id, for the lookups made once per
- * results row or gap (mdef_find() reads the whole set). */
+/* The measures of a set by id, for the lookups made once per results row
+ * or gap (mdef_find() compares every id): an open-addressed hash table. */
 struct measure_index {
-	const struct measure **by_id; /* owned array; the measures are ms's */
-	int n;
+	const struct measure **slot; /* owned; at least half empty; the
+					measures are the set's */
+	unsigned mask;               /* slots - 1, a power of two less 1 */
 };
 void measure_index_init(struct measure_index *x, const struct measure_set *ms);
 void measure_index_release(struct measure_index *x);

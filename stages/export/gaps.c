@@ -46,45 +46,51 @@ static const char *const result_col[R_NCOLS] = {
 #define FIELD(row, col, c) ((row)->field[(col)[c]])
 #define LEN(row, col, c) ((row)->len[(col)[c]])
 
-/* By id, then place in the set: the first of equal ids comes first. */
-static int cmp_measure_id(const void *pa, const void *pb)
+/* FNV-1a of id: where its probe starts. */
+static unsigned id_hash(const char *id)
 {
-	const struct measure *a = *(const struct measure *const *)pa;
-	const struct measure *b = *(const struct measure *const *)pb;
-	int c = strcmp(a->id, b->id);
+	unsigned h = 2166136261u;
 
-	return c ? c : (a > b) - (a < b);
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+/* The slot of id in x: its measure's, or the empty one where it would go. */
+static const struct measure **id_slot(const struct measure_index *x, const char *id)
+{
+	unsigned i = id_hash(id) & x->mask;
+
+	while (x->slot[i] && strcmp(x->slot[i]->id, id) != 0)
+		i = (i + 1) & x->mask;
+	return &x->slot[i];
 }
 
 void measure_index_init(struct measure_index *x, const struct measure_set *ms)
 {
-	x->n = ms->n;
-	x->by_id = xcalloc((size_t)ms->n + 1, sizeof(*x->by_id));
-	for (int i = 0; i < ms->n; i++)
-		x->by_id[i] = &ms->m[i];
-	qsort(x->by_id, (size_t)x->n, sizeof(*x->by_id), cmp_measure_id);
+	unsigned size = 8;
+
+	while (size < 2u * (unsigned)ms->n)
+		size *= 2;
+	x->mask = size - 1;
+	x->slot = xcalloc(size, sizeof(*x->slot));
+	for (int i = 0; i < ms->n; i++) {
+		const struct measure **slot = id_slot(x, ms->m[i].id);
+
+		if (!*slot) /* the first of equal ids, as mdef_find() */
+			*slot = &ms->m[i];
+	}
 }
 
 void measure_index_release(struct measure_index *x)
 {
-	free(x->by_id);
-	x->by_id = NULL;
-	x->n = 0;
+	free(x->slot);
+	x->slot = NULL;
 }
 
 const struct measure *measure_index_find(const struct measure_index *x, const char *id)
 {
-	int lo = 0, hi = x->n; /* the first id >= id is in [lo, hi] */
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (strcmp(x->by_id[mid]->id, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < x->n && strcmp(x->by_id[lo]->id, id) == 0 ? x->by_id[lo] : NULL;
+	return *id_slot(x, id);
 }
 
 int measure_yields_gaps(const struct measure_index *x, const char *id, int *known)

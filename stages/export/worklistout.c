@@ -83,8 +83,11 @@ static void gaps_cell(FILE *fp, char **f, size_t ngaps, const struct measure_ind
 			fputs("; missing ", fp);
 			html_text(fp, g[GF_MISSING]);
 		}
-		if (*g[GF_DEADLINE])
-			fprintf(fp, closable ? "; by %s" : "; deadline %s passed", g[GF_DEADLINE]);
+		if (*g[GF_DEADLINE]) {
+			fputs(closable ? "; by " : "; deadline ", fp);
+			fputs(g[GF_DEADLINE], fp);
+			fputs(closable ? "" : " passed", fp);
+		}
 		fputs("</li>", fp);
 	}
 	fputs("</ul>", fp);
