@@ -17,6 +17,7 @@
 #include "mstream.h"
 #include "shard.h"
 #include "valueset.h"
+#include "verdict.h"
 #include "xalloc.h"
 
 enum { IN_MEMBERS, IN_ENROLLMENT, IN_PCP, IN_CLAIMS, NIN };
@@ -33,6 +34,8 @@ struct stage {
 	struct pcp_options pcp;
 	enum month_rule month_rule;
 	const struct valueset *visit;   /* qualifying services */
+	struct vs_memo *visit_memo;     /* its verdicts on the codes seen */
+	struct verdict_cache *svc_days; /* day numbers of the service dates seen */
 	struct roster roster;
 	struct names partners;
 	struct mstream *in[NIN];
@@ -109,13 +112,57 @@ static int load_assignments(struct stage *r)
 	return rc;
 }
 
+/* strtod(s, NULL), for an amount: where s is plain digits with at most
+ * two decimals ("123.45", most amounts), without strtod's cost.  N / 10^d
+ * of two exact doubles (N below 2^53) is the correctly rounded value of
+ * the decimal, which is what strtod gives too. */
+static double parse_amount(const char *s)
+{
+	static const double scale[] = { 1, 10, 100 };
+	long long n = 0;
+	int digits = 0, decimals = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && digits < 15; p++, digits++)
+		n = n * 10 + (*p - '0');
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9' && decimals < 2; p++, decimals++, digits++)
+			n = n * 10 + (*p - '0');
+	if (*p || digits == 0 || digits > 15)
+		return strtod(s, NULL);
+	return (double)n / scale[decimals];
+}
+
+/* A claims row's service date, as field_date() gives it, through
+ * r->svc_days: a member's claim lines repeat a few dates.  Returns 0 or -1
+ * with err_msg() set. */
+static int service_day(struct stage *r, const struct rec_row *row, int *day)
+{
+	int col = r->svc_col.date, hit;
+	size_t n = row->len[col];
+	struct verdict_slot *e;
+
+	if (n == 0 || n > VERDICT_MAX)
+		return field_date(row, col, DATE_NONE, day, "claims");
+	e = verdict_slot(r->svc_days, NULL, row->field[col], n, &hit);
+	if (!hit) {
+		if (field_date(row, col, DATE_NONE, day, "claims") < 0) {
+			e->len = 0; /* the slot stays empty */
+			return -1;
+		}
+		e->answer = (uint32_t)*day;
+	}
+	*day = (int)e->answer;
+	return 0;
+}
+
 /* The member's qualifying primary-care services: paid lines in the
  * lookback window, with a code in the visit value set, by a provider the
  * roster marks as primary care. */
 static int load_services(struct stage *r)
 {
 	struct mstream *ms = r->in[IN_CLAIMS];
-	int cd = r->svc_col.date, cp = r->svc_col.code;
+	int cp = r->svc_col.code;
 	int cr = r->svc_col.rendering, cb = r->svc_col.billing;
 	int cx = r->svc_col.denied, ca = r->svc_col.allowed;
 	struct member *m = &r->m;
@@ -126,16 +173,16 @@ static int load_services(struct stage *r)
 		const char *code = row.field[cp];
 		const struct provider *prov;
 
-		if (strcmp(row.field[cx], "0") != 0 || !*code ||
-		    field_date(&row, cd, DATE_NONE, &day, "claims") < 0 ||
+		if (strcmp(row.field[cx], "0") != 0 || !*code || service_day(r, &row, &day) < 0 ||
 		    day == DATE_NONE || day < r->pcp.from || day > r->pcp.on ||
-		    !vs_contains(r->visit, vs_procedure_system(code), code))
+		    !vs_memo_contains(r->visit_memo, vs_procedure_system(code), code,
+				      row.len[cp]))
 			continue;
 		prov = roster_find(&r->roster, *row.field[cr] ? row.field[cr] : row.field[cb]);
 		if (!prov || !prov->primary_care)
 			continue;
 		xgrow(&m->svc, &m->svc_alloc, (size_t)m->nsvc + 1, sizeof(*m->svc));
-		m->svc[m->nsvc++] = (struct service){ prov, day, strtod(row.field[ca], NULL) };
+		m->svc[m->nsvc++] = (struct service){ prov, day, parse_amount(row.field[ca]) };
 	}
 	return rc;
 }
@@ -203,6 +250,9 @@ static int find_valuesets(struct stage *r, const struct valuesets *vs,
 			return err_set("%s: no value set '%s' in %s", keys[i], name,
 				       config_str(r->cfg, "paths.valuesets"));
 	}
+	r->visit_memo = xmalloc(sizeof(*r->visit_memo));
+	vs_memo_init(r->visit_memo, r->visit);
+	r->svc_days = xcalloc(1, sizeof(*r->svc_days));
 	return 0;
 }
 
@@ -318,6 +368,8 @@ static void run_release(struct stage *r)
 	roster_release(&r->roster);
 	names_release(&r->partners);
 	free(r->by_partner);
+	free(r->visit_memo);
+	free(r->svc_days);
 	free(r->ws);
 }
 

@@ -41,7 +41,7 @@ void months_write(struct rec_writer *w, const struct member *m, int my,
 			continue;
 		any = 1;
 		partner = month_partner(m, from, to, rule);
-		date_format_month(from, label);
+		date_format_ym(my, month, label);
 		rec_put_str(w, PARTNER_MONTHS_member_id, m->id);
 		rec_put_str(w, PARTNER_MONTHS_month, label);
 		rec_put_str(w, PARTNER_MONTHS_partner_id, partner >= 0 ? p->v[partner] : NULL);

@@ -6,6 +6,7 @@
  * service, then the lowest NPI.  Every candidate is written to the audit
  * file in that order, so the ranking can be read back.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,13 +98,36 @@ static const struct assignment *current_assignment(const struct member *m, int o
 	return best;
 }
 
+/* v as snprintf's "%.2f" writes it, into buf (32 bytes).  Where v * 100
+ * is plainly on one side of a rounding boundary, without printf: p, the
+ * product as a double, is within ulp(p) / 2 < 2^-12 of the exact one
+ * (below 2^40), so an integer c with |p - c| < 0.49 is the exact
+ * product's nearest, and no tie: c / 100 is printf's answer.  Else (a
+ * negative amount or -0, a near tie, a huge one) printf itself. */
+static void format_amount(char *buf, double v)
+{
+	double p = v * 100, c = nearbyint(p);
+	long long cents = (long long)c;
+
+	if (!(v >= 0 && !signbit(v) && p < 0x1p40 && fabs(p - c) < 0.49)) {
+		snprintf(buf, 32, "%.2f", v);
+		return;
+	}
+	size_t n = rec_format_int(cents / 100, buf);
+
+	buf[n] = '.';
+	buf[n + 1] = (char)('0' + cents % 100 / 10);
+	buf[n + 2] = (char)('0' + cents % 10);
+	buf[n + 3] = '\0';
+}
+
 static void write_audit(struct rec_writer *w, const struct member *m,
 			const struct candidate *cand, int n, const char *chosen)
 {
 	char amount[32];
 
 	for (int i = 0; i < n; i++) {
-		snprintf(amount, sizeof(amount), "%.2f", cand[i].allowed);
+		format_amount(amount, cand[i].allowed);
 		rec_put_str(w, ATTRIBUTION_AUDIT_member_id, m->id);
 		rec_put_int(w, ATTRIBUTION_AUDIT_rank, i + 1);
 		rec_put_str(w, ATTRIBUTION_AUDIT_npi, cand[i].prov->npi);

@@ -59,15 +59,18 @@ static void judge_no_visit(struct wl *w, const struct who *who, struct flags *fl
  * 2025-06-02|..." becomes "heart failure 2025-06-02; ...". */
 static void line_detail(struct wl *w, const char *d)
 {
-	for (const char *p = d; *p; p++) {
+	for (const char *p = d; *p; p++) { /* a run of plain bytes at a time */
+		size_t n;
+
 		if ((p == d || p[-1] == '|') && strncmp(p, "cc_", 3) == 0)
 			p += 3;
+		n = strcspn(p, "|_");
+		if (n)
+			line_append(w, p, n);
+		p += n;
 		if (!*p)
 			break;
-		if (*p == '|')
-			line_append(w, "; ", 2);
-		else
-			line_append(w, *p == '_' ? " " : p, 1);
+		line_append(w, *p == '|' ? "; " : " ", *p == '|' ? 2 : 1);
 	}
 }
 
@@ -76,7 +79,7 @@ static int add_row(struct wl *w, const struct who *who, const struct flags *fl)
 {
 	const struct care_rule *r = w->care->rule;
 	int score = 0, qualifies = 0;
-	char rank[16], text[32], reasons[128] = "";
+	char rank[WL_NUMBER_LEN], text[WL_NUMBER_LEN + 32], reasons[128] = "";
 
 	for (int c = 0; c < CARE_NCRITERIA; c++)
 		if (fl->count[c] >= 0) {
@@ -87,10 +90,9 @@ static int add_row(struct wl *w, const struct who *who, const struct flags *fl)
 		}
 	if (!qualifies || score < w->care->min_score)
 		return 0;
-	snprintf(rank, sizeof(rank), "%06d", 999999 - (score < 999999 ? score : 999999));
+	wl_number(rank, 999999 - (score < 999999 ? score : 999999), 6);
 	line_keys(w, who, AT(w, who->partner), AT(w, who->clinic), rank, NULL);
-	snprintf(text, sizeof(text), "%d", score);
-	line_field(w, "", text);
+	line_field(w, "", wl_number(text, score, 0));
 	line_field(w, "", reasons);
 	for (int c = 0; c < CARE_NCRITERIA; c++) {
 		if (fl->count[c] < 0) {

@@ -34,17 +34,19 @@ static int formula_like(const char *s)
 
 void csv_field(FILE *fp, const char *s)
 {
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	int quote = s[strcspn(s, ",\"\r\n")] != '\0';
 
 	if (quote)
 		putc('"', fp);
 	if (formula_like(s))
 		putc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', fp);
-		putc(*s, fp);
+	/* a run of bytes at a time: each quote written, then once more (a
+	 * field with a quote is quoted) */
+	for (const char *q; quote && (q = strchr(s, '"')); s = q + 1) {
+		fwrite(s, 1, (size_t)(q + 1 - s), fp);
+		putc('"', fp);
 	}
+	fputs(s, fp);
 	if (quote)
 		putc('"', fp);
 }

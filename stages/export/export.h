@@ -218,9 +218,21 @@ struct clinic_gaps {
 /* The clinic column of a member without one. */
 #define NO_CLINIC "unattributed"
 
+/* The measures of a set by id, for the lookups made once per results row
+ * or gap (mdef_find() compares every id): an open-addressed hash table. */
+struct measure_index {
+	const struct measure **slot; /* owned; at least half empty; the
+					measures are the set's */
+	unsigned mask;               /* slots - 1, a power of two less 1 */
+};
+void measure_index_init(struct measure_index *x, const struct measure_set *ms);
+void measure_index_release(struct measure_index *x);
+/* The measure with id (the first of the set, as mdef_find()), or NULL. */
+const struct measure *measure_index_find(const struct measure_index *x, const char *id);
+
 /* 1 if measure id's definition says it yields gaps (cco-measure(5)); *known
- * says whether ms defines it at all. */
-int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known);
+ * says whether x's set defines it at all. */
+int measure_yields_gaps(const struct measure_index *x, const char *id, int *known);
 
 /* 1 if a gap with deadline (an ISO date, or "" for none) can still be
  * closed on as_of. */

@@ -46,9 +46,56 @@ static const char *const result_col[R_NCOLS] = {
 #define FIELD(row, col, c) ((row)->field[(col)[c]])
 #define LEN(row, col, c) ((row)->len[(col)[c]])
 
-int measure_yields_gaps(const struct measure_set *ms, const char *id, int *known)
+/* FNV-1a of id: where its probe starts. */
+static unsigned id_hash(const char *id)
 {
-	const struct measure *m = mdef_find(ms, id);
+	unsigned h = 2166136261u;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+/* The slot of id in x: its measure's, or the empty one where it would go. */
+static const struct measure **id_slot(const struct measure_index *x, const char *id)
+{
+	unsigned i = id_hash(id) & x->mask;
+
+	while (x->slot[i] && strcmp(x->slot[i]->id, id) != 0)
+		i = (i + 1) & x->mask;
+	return &x->slot[i];
+}
+
+void measure_index_init(struct measure_index *x, const struct measure_set *ms)
+{
+	unsigned size = 8;
+
+	while (size < 2u * (unsigned)ms->n)
+		size *= 2;
+	x->mask = size - 1;
+	x->slot = xcalloc(size, sizeof(*x->slot));
+	for (int i = 0; i < ms->n; i++) {
+		const struct measure **slot = id_slot(x, ms->m[i].id);
+
+		if (!*slot) /* the first of equal ids, as mdef_find() */
+			*slot = &ms->m[i];
+	}
+}
+
+void measure_index_release(struct measure_index *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+}
+
+const struct measure *measure_index_find(const struct measure_index *x, const char *id)
+{
+	return *id_slot(x, id);
+}
+
+int measure_yields_gaps(const struct measure_index *x, const char *id, int *known)
+{
+	const struct measure *m = measure_index_find(x, id);
 
 	*known = m != NULL;
 	return m && m->gaps;
@@ -108,16 +155,18 @@ static int read_gaps(char *const *paths, int nfiles, const struct measure_set *m
 	const struct rec_schema *schema = rec_schema_find("measure_results");
 	struct rec_merge *r = rec_merge_open(paths, nfiles, schema, by_member, 1, 1);
 	struct rec_row row;
+	struct measure_index index;
 	int rc, known, col[R_NCOLS];
 	char *bad = NULL; /* the first row in error, reported once the file
 			     proved to be the one cco-measure wrote */
 
 	if (!r)
 		return -1;
+	measure_index_init(&index, ms);
 	find_columns(schema, col);
 	rc = monthly_columns(tally, schema) < 0 ? err_set("%s: %s", paths[0], err_msg()) : 0;
 	while (rc == 0 && (rc = rec_merge_next(r, &row)) > 0) {
-		int gaps = measure_yields_gaps(ms, FIELD(&row, col, R_MEASURE), &known);
+		int gaps = measure_yields_gaps(&index, FIELD(&row, col, R_MEASURE), &known);
 
 		rc = 0;
 		if (bad) /* read on: a file not cco-measure's is named first */
@@ -136,6 +185,7 @@ static int read_gaps(char *const *paths, int nfiles, const struct measure_set *m
 		(*n)++;
 	}
 	rec_merge_close(r);
+	measure_index_release(&index);
 	if (rc == 0 && bad)
 		rc = err_set("%s", bad);
 	free(bad);

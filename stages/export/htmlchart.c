@@ -20,15 +20,20 @@
 
 void html_text(FILE *fp, const char *s)
 {
-	for (; *s; s++) {
+	for (;;) {
+		size_t plain = strcspn(s, "&<>\"'");
+
+		fwrite(s, 1, plain, fp); /* the run before the next special byte */
+		s += plain;
 		switch (*s) {
+		case '\0': return;
 		case '&': fputs("&amp;", fp); break;
 		case '<': fputs("&lt;", fp); break;
 		case '>': fputs("&gt;", fp); break;
 		case '"': fputs("&quot;", fp); break;
 		case '\'': fputs("&#39;", fp); break;
-		default: putc(*s, fp);
 		}
+		s++;
 	}
 }
 

@@ -52,7 +52,7 @@ static void take_gap(struct wl *w, const struct rec_row *row)
 	int known;
 	struct gap *g;
 
-	if (!measure_yields_gaps(w->ms, f[MEASURE_RESULTS_measure_id], &known) ||
+	if (!measure_yields_gaps(w->measures, f[MEASURE_RESULTS_measure_id], &known) ||
 	    strcmp(f[MEASURE_RESULTS_excluded], "0") != 0 ||
 	    strcmp(f[MEASURE_RESULTS_numerator], "0") != 0)
 		return;
@@ -117,8 +117,13 @@ static int read_who(struct wl *w, const char *id, struct who *who)
 	}
 	/* the last visit to any primary-care provider the audit ranked */
 	while (rc == 0 && (rc = mstream_next(w->audit, id, &row)) > 0) {
-		if (strcmp(row.field[ATTRIBUTION_AUDIT_last_visit], last) > 0)
-			snprintf(last, sizeof(last), "%s", row.field[ATTRIBUTION_AUDIT_last_visit]);
+		size_t n = row.len[ATTRIBUTION_AUDIT_last_visit];
+
+		if (strcmp(row.field[ATTRIBUTION_AUDIT_last_visit], last) > 0) {
+			n = n < sizeof(last) - 1 ? n : sizeof(last) - 1; /* as snprintf cuts */
+			memcpy(last, row.field[ATTRIBUTION_AUDIT_last_visit], n);
+			last[n] = '\0';
+		}
 		rc = 0;
 	}
 	who->f[L_LAST_VISIT] = text_add(&w->member, last, strlen(last));
@@ -132,6 +137,18 @@ void line_field(struct wl *w, const char *prefix, const char *s)
 	if (*prefix)
 		text_add(&w->line, prefix, strlen(prefix)), w->line.n--;
 	text_add(&w->line, s, strlen(s));
+}
+
+char *wl_number(char buf[WL_NUMBER_LEN], long long v, int width)
+{
+	char digits[REC_INT_LEN];
+	size_t n = rec_format_int(v, digits);
+	size_t pad = n < (size_t)width ? (size_t)width - n : 0;
+
+	memset(buf, '0', pad);
+	memcpy(buf + pad, digits, n);
+	buf[pad + n] = '\0';
+	return buf;
 }
 
 void line_append(struct wl *w, const char *s, size_t n)
@@ -163,18 +180,16 @@ static int add_gap_row(struct wl *w, const struct who *who, size_t a, size_t b)
 {
 	const struct gap *first = &w->gap[a];
 	const char *clinic = AT(w, first->clinic);
-	char rank[8], n[16], nclosable[16];
+	char rank[WL_NUMBER_LEN], number[WL_NUMBER_LEN];
 	size_t closable = 0;
 
 	for (size_t i = a; i < b; i++)
 		closable += (size_t)w->gap[i].closable;
-	snprintf(rank, sizeof(rank), "%04zu", 9999 - (closable < 9999 ? closable : 9999));
-	snprintf(n, sizeof(n), "%zu", b - a);
-	snprintf(nclosable, sizeof(nclosable), "%zu", closable);
+	wl_number(rank, 9999 - (long long)(closable < 9999 ? closable : 9999), 4);
 	line_keys(w, who, AT(w, first->partner), clinic, rank,
 		  first->closable ? AT(w, first->deadline) : NULL);
-	line_field(w, "", n);
-	line_field(w, "", nclosable);
+	line_field(w, "", wl_number(number, (long long)(b - a), 0));
+	line_field(w, "", wl_number(number, (long long)closable, 0));
 	for (size_t i = a; i < b; i++) {
 		const struct gap *g = &w->gap[i];
 
@@ -300,11 +315,11 @@ static int read_all(struct wl *w)
 	return rc;
 }
 
-int worklists_sort(struct extsort **sort, const struct config *cfg, const struct measure_set *ms,
-		   const struct care_def *care, const char *as_of,
-		   struct list_counts *counts)
+int worklists_sort(struct extsort **sort, const struct config *cfg,
+		   const struct measure_index *measures, const struct care_def *care,
+		   const char *as_of, struct list_counts *counts)
 {
-	struct wl w = { .ms = ms, .care = care, .as_of = as_of, .sort = sort,
+	struct wl w = { .measures = measures, .care = care, .as_of = as_of, .sort = sort,
 			.counts = counts };
 	int rc;
 

@@ -48,9 +48,9 @@ struct config;
  * sort[LIST_CANDIDATES] (one per member the care criteria list); a gap is
  * closable when its deadline is on or after as_of.  Returns 0 or -1 with
  * err_msg() set. */
-int worklists_sort(struct extsort **sort, const struct config *cfg, const struct measure_set *ms,
-		   const struct care_def *care, const char *as_of,
-		   struct list_counts *counts);
+int worklists_sort(struct extsort **sort, const struct config *cfg,
+		   const struct measure_index *measures, const struct care_def *care,
+		   const char *as_of, struct list_counts *counts);
 
 /* Split a sorted line into f[0 .. nf) in place (missing fields ""), the
  * clinic and PCP keys without their prefixes. */

@@ -36,7 +36,7 @@ struct kind {
 	const char *last_th;  /* the HTML table's last column */
 	void (*csv_header)(FILE *fp, size_t nvar);
 	void (*csv_tail)(FILE *fp, char **f, size_t nvar);
-	void (*html_cell)(FILE *fp, char **f, size_t nvar, const struct measure_set *ms);
+	void (*html_cell)(FILE *fp, char **f, size_t nvar, const struct measure_index *mx);
 	size_t (*nvar)(char **f); /* the row's variable fields (gaps) */
 };
 
@@ -63,7 +63,7 @@ static void gaps_tail(FILE *fp, char **f, size_t ngaps)
 }
 
 
-static void gaps_cell(FILE *fp, char **f, size_t ngaps, const struct measure_set *ms)
+static void gaps_cell(FILE *fp, char **f, size_t ngaps, const struct measure_index *mx)
 {
 	char **g = f + L_NFIXED;
 
@@ -77,14 +77,17 @@ static void gaps_cell(FILE *fp, char **f, size_t ngaps, const struct measure_set
 		fputs(" ", fp);
 		html_text(fp, g[GF_SUB]);
 		fputs(": ", fp);
-		me = mdef_find(ms, g[GF_MEASURE]);
+		me = measure_index_find(mx, g[GF_MEASURE]);
 		html_text(fp, me ? me->name : "");
 		if (*g[GF_MISSING]) {
 			fputs("; missing ", fp);
 			html_text(fp, g[GF_MISSING]);
 		}
-		if (*g[GF_DEADLINE])
-			fprintf(fp, closable ? "; by %s" : "; deadline %s passed", g[GF_DEADLINE]);
+		if (*g[GF_DEADLINE]) {
+			fputs(closable ? "; by " : "; deadline ", fp);
+			fputs(g[GF_DEADLINE], fp);
+			fputs(closable ? "" : " passed", fp);
+		}
 		fputs("</li>", fp);
 	}
 	fputs("</ul>", fp);
@@ -117,14 +120,14 @@ static void care_tail(FILE *fp, char **f, size_t nvar)
 	}
 }
 
-static void care_cell(FILE *fp, char **f, size_t nvar, const struct measure_set *ms)
+static void care_cell(FILE *fp, char **f, size_t nvar, const struct measure_index *mx)
 {
 	/* what the detail does not say itself */
 	static const char *const label[CARE_NCRITERIA] = {
 		"", "Utilization: ", "Polypharmacy: ", "", "No recent PCP visit: "
 	};
 
-	(void)ms;
+	(void)mx;
 	fprintf(fp, "score %s<ul>", f[K_SCORE]);
 	for (size_t c = 0; c < nvar && c < CARE_NCRITERIA; c++)
 		if (*f[L_NFIXED + c]) {
@@ -218,7 +221,7 @@ static void html_panel(FILE *fp, const struct kind *k, char **f, const char *pcp
 }
 
 static void html_row(FILE *fp, const struct kind *k, char **f, size_t nvar,
-		     const struct measure_set *ms)
+		     const struct measure_index *mx)
 {
 	fputs("<tr><td>", fp);
 	html_text(fp, f[L_LAST_NAME]);
@@ -236,7 +239,7 @@ static void html_row(FILE *fp, const struct kind *k, char **f, size_t nvar,
 	fputs("</td><td class=\"n\">", fp);
 	html_text(fp, *f[L_LAST_VISIT] ? f[L_LAST_VISIT] : "none on file");
 	fputs("</td><td>", fp);
-	k->html_cell(fp, f, nvar, ms);
+	k->html_cell(fp, f, nvar, mx);
 	fputs("</td></tr>\n", fp);
 }
 
@@ -296,7 +299,7 @@ out:
 
 /* What every row of one kind is written with. */
 struct out_ctx {
-	const struct measure_set *ms;
+	const struct measure_index *measures;
 	const struct export_inputs *in;
 	const struct roster *roster;
 	const char *as_of;
@@ -335,7 +338,7 @@ static int write_row(struct clinic_lists *l, char *line, struct out_ctx *o)
 	if ((nvar = k->nvar(f)) > l->counts.max_var)
 		return err_set("a %s row has more fields than counted", k->dir);
 	csv_row(l->csv.fp, k, f, p ? p->name : "", nvar);
-	html_row(l->html.fp, k, f, nvar, o->ms);
+	html_row(l->html.fp, k, f, nvar, o->measures);
 	return 0;
 }
 
@@ -388,7 +391,8 @@ int worklists_write(struct worklists *w, const struct config *cfg, const char *e
 {
 	struct extsort *s[NLISTS] = { extsort_new(sort), extsort_new(sort) };
 	struct list_counts counts[NLISTS];
-	struct out_ctx o = { .ms = ms, .in = in, .as_of = as_of };
+	struct measure_index measures;
+	struct out_ctx o = { .measures = &measures, .in = in, .as_of = as_of };
 	struct roster roster;
 	int nproviders;
 	/* every shard holds every provider: the first's serve */
@@ -397,11 +401,12 @@ int worklists_write(struct worklists *w, const struct config *cfg, const char *e
 
 	memset(w, 0, sizeof(*w));
 	memset(counts, 0, sizeof(counts));
+	measure_index_init(&measures, ms);
 	rc = roster_load(&roster, providers[0], NULL);
 	shard_paths_free(providers, nproviders);
 	o.roster = &roster;
 	if (rc == 0)
-		rc = worklists_sort(s, cfg, ms, care, as_of, counts);
+		rc = worklists_sort(s, cfg, &measures, care, as_of, counts);
 	for (int i = 0; rc == 0 && i < NLISTS; i++)
 		rc = extsort_finish(s[i]);
 	if (rc == 0)
@@ -409,6 +414,7 @@ int worklists_write(struct worklists *w, const struct config *cfg, const char *e
 	for (int i = 0; rc == 0 && i < NLISTS; i++)
 		rc = write_all(&w->list[i], s[i], &o);
 	roster_release(&roster);
+	measure_index_release(&measures);
 	for (int i = 0; i < NLISTS; i++)
 		extsort_free(s[i]);
 	return rc;

@@ -31,7 +31,7 @@ struct gap {
 
 /* The pass: what it reads, the lines it sorts, one member's scratch. */
 struct wl {
-	const struct measure_set *ms;
+	const struct measure_index *measures;
 	const struct care_def *care;
 	const char *as_of;
 	struct mstream *results, *flags, *members, *attribution, *audit;
@@ -58,6 +58,11 @@ struct who {
 
 /* Add a field to w->line: prefix then s (the sort keys' "1"/"2"). */
 void line_field(struct wl *w, const char *prefix, const char *s);
+
+/* v (0 or more) as decimal text in buf, zero-padded to width (at most 8)
+ * digits, as snprintf's "%0*lld" writes it; returns buf. */
+#define WL_NUMBER_LEN (REC_INT_LEN + 9)
+char *wl_number(char buf[WL_NUMBER_LEN], long long v, int width);
 
 /* Append n bytes of s to the line's last field. */
 void line_append(struct wl *w, const char *s, size_t n);

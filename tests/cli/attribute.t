@@ -141,6 +141,22 @@ test_expect_success 'a missing input fails, and leaves the previous outputs' '
 	mv claims.bak ws/normalize/claims.rec.zst
 '
 
+test_expect_success 'amounts in any decimal form sum as numbers, written as printf rounds them (0.005 is 0.01); a malformed service date, however often, is no visit' '
+	mkdir -p ws2 && cp -r ws/normalize ws2/ &&
+	printf "%s\n" "MA 2025-02-01 1000000001 99213 0 1e2" "MA 2025-03-01 1000000001 99213 0 33.333" \
+		"MA 2025-04-01 1000000001 99213 0 .5" "MA 2025-13-45 1000000001 99213 0 10" \
+		"MA 2025-13-45 1000000001 99213 0 10" "MB 2025-01-10 1000000001 99213 0 0.005" \
+		>claims2.txt &&
+	to_claims claims2.txt >claims2.tsv &&
+	$TEST_TOOL rec-write claims 1 ws2/normalize/claims.rec.zst <claims2.tsv &&
+	cco-attribute -q -c cfg/p.ini --set run.workspace=ws2 &&
+	cco-cat -H ws2/attribute/attribution_audit.rec.zst | grep "^MA	" >out &&
+	printf "MA\t1\t1000000001\tC1\t3\t133.83\t2025-04-01\t0\n" >expect &&
+	test_cmp expect out &&
+	cco-cat -H ws2/attribute/attribution_audit.rec.zst | grep "^MB	" | cut -f6 >out &&
+	echo 0.01 >expect && test_cmp expect out
+'
+
 test_expect_success 'input not sorted by member is refused' '
 	sort -r claims.tsv >unsorted.tsv &&
 	$TEST_TOOL rec-write claims 1 ws/normalize/claims.rec.zst <unsorted.tsv &&

@@ -733,6 +733,21 @@ test_expect_success 'the printable worklist: a section per PCP panel, names esca
 	test_grep "<li class=\"late\">COL screened: .*deadline 2025-12-31 passed</li>" $html
 '
 
+test_expect_success 'the printable worklist names each gap'"'"'s measure from its definition' '
+	html=ws/export/worklists/P01/C1.html &&
+	test_grep "<li>IET initiation: Initiation and engagement of substance use disorder treatment; " $html &&
+	test_grep "<li class=\"late\">COL screened: Colorectal cancer screening; " $html
+'
+
+test_expect_success 'a results row of a measure without a definition: exit 1, the measure named' '
+	measure_outputs ws3 &&
+	zstdcat ws3/measure/results.rec.zst | sed -n "3,\$p" | grep -v "^#cco-end" |
+		sed "s/\tCOL\t/\tNOSUCH\t/" >rows &&
+	"$TEST_TOOL" rec-write measure_results 1 ws3/measure/results.rec.zst <rows &&
+	test_must_fail --code 1 cco-export -c cfg/p.ini --set run.workspace=ws3 2>err &&
+	test_grep "measure .NOSUCH. has no definition" err
+'
+
 test_expect_success 'care candidates: a qualifying criterion lists a member, weights score it' '
 	tree ws/export/candidates >out &&
 	cat >expect <<-\EOF &&
