@@ -30,18 +30,23 @@
 #include "xalloc.h"
 #include "xxh.h"
 
-/* The writer's compression thread: it compresses and writes one block of
- * whole rows while the caller stages the next in its other buffer.  The
- * thread owns cctx, zbuf and the file while `busy`; the caller touches
- * them only after drain(). */
+/* The writer's compression thread: it compresses and writes blocks of
+ * whole rows, in order, while the caller stages the next ones.  The
+ * blocks take turns in a ring of RING buffers: the caller fills ring[k],
+ * k = handed % RING, while the thread works through the handed - done
+ * blocks before it, so a thread briefly kept off a core does not stall
+ * the caller.  The thread owns cctx, zbuf, the digest and the file while
+ * done < handed; the caller touches them only after drain(). */
+#define RING 4
+
 struct compressor {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t changed;
-	int started, busy, quit;
-	const char *block;  /* the block handed over and its length */
-	size_t len;
-	char *spare;        /* the caller's other text buffer */
+	int started, quit;
+	char *ring[RING];   /* text buffers, each w->cap + SLACK bytes */
+	size_t len[RING];   /* the length of each block handed over */
+	unsigned long handed, done;
 	int failed;         /* why[] holds the thread's first error */
 	char why[512];
 };
@@ -53,6 +58,7 @@ struct rec_writer {
 	int level;          /* 0: uncompressed */
 	int inline_zstd;    /* compress on the caller's thread */
 	struct compressor *comp; /* otherwise here, once rows fill a block */
+	int no_thread;      /* none could be started: compress here */
 	ZSTD_CCtx *cctx;
 	char *text;         /* staged uncompressed text, SLACK bytes beyond cap */
 	size_t used, cap;
@@ -140,27 +146,44 @@ static void *compressor_run(void *arg)
 {
 	struct rec_writer *w = arg;
 	struct compressor *c = w->comp;
+	int failed = 0;  /* c->failed, as this thread alone sets it */
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
-		while (!c->busy && !c->quit)
+		while (c->done == c->handed && !c->quit)
 			pthread_cond_wait(&c->changed, &c->mu);
-		if (c->quit)
+		if (c->done == c->handed)
 			break;
+		unsigned long k = c->done % RING;
 		pthread_mutex_unlock(&c->mu);
-		xxh64_update(w->xxh, c->block, c->len);
-		if (!c->failed &&
-		    compress_block(w, c->block, c->len, ZSTD_e_continue, c->why))
-			c->failed = 1;
+		xxh64_update(w->xxh, c->ring[k], c->len[k]);
+		const char *why = failed ? NULL :
+			compress_block(w, c->ring[k], c->len[k], ZSTD_e_continue, c->why);
 		pthread_mutex_lock(&c->mu);
-		c->busy = 0;
+		if (why)
+			failed = c->failed = 1;
+		c->done++;
 		pthread_cond_broadcast(&c->changed);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
 }
 
-/* Wait until the compressor has written the block it holds, if any; its
+/* Wait until at most `most` blocks are left to the compressor.  Returns
+ * 1 once the thread has failed (its why[] is then settled), else 0. */
+static int wait_left(struct compressor *c, unsigned long most)
+{
+	int failed;
+
+	pthread_mutex_lock(&c->mu);
+	while (c->handed - c->done > most)
+		pthread_cond_wait(&c->changed, &c->mu);
+	failed = c->failed;
+	pthread_mutex_unlock(&c->mu);
+	return failed;
+}
+
+/* Wait until the compressor has written every block handed over; its
  * error, then, is w's. */
 static void drain(struct rec_writer *w)
 {
@@ -168,51 +191,67 @@ static void drain(struct rec_writer *w)
 
 	if (!c)
 		return;
-	pthread_mutex_lock(&c->mu);
-	while (c->busy)
-		pthread_cond_wait(&c->changed, &c->mu);
-	pthread_mutex_unlock(&c->mu);
-	if (c->failed)
+	if (wait_left(c, 0))
 		fail(w, "%s", c->why);
 }
 
+/* A compressor for w, its thread started; NULL when no thread could be. */
+static struct compressor *compressor_new(struct rec_writer *w)
+{
+	struct compressor *c = xcalloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->changed, NULL);
+	c->ring[0] = w->text;
+	for (int k = 1; k < RING; k++)
+		c->ring[k] = xmalloc(w->cap + SLACK);
+	w->comp = c;
+	if (pthread_create(&c->thread, NULL, compressor_run, w) == 0) {
+		c->started = 1;
+		return c;
+	}
+	for (int k = 1; k < RING; k++)
+		free(c->ring[k]);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->changed);
+	free(c);
+	w->comp = NULL;
+	return NULL;
+}
+
 /* Hand text[0 .. row_start) to the compressor (started on first use) and
- * go on in the spare buffer.  0, or -1 when no thread could be started:
- * the caller compresses then. */
+ * go on in the next buffer of the ring, once the thread is done with it.
+ * 0, or -1 when no thread could be started: the caller compresses then. */
 static int hand_over(struct rec_writer *w)
 {
 	struct compressor *c = w->comp;
-	char *full = w->text;
+	char *next;
+	unsigned long k;
 
-	if (!c) {
-		c = w->comp = xcalloc(1, sizeof(*c));
-		pthread_mutex_init(&c->mu, NULL);
-		pthread_cond_init(&c->changed, NULL);
-		c->spare = xmalloc(w->cap + SLACK);
-		if (pthread_create(&c->thread, NULL, compressor_run, w) != 0)
-			return -1;
-		c->started = 1;
-	}
-	if (!c->started)
+	if (!c && (w->no_thread || !(c = compressor_new(w)))) {
+		w->no_thread = 1;
 		return -1;
-	drain(w);
-	if (w->error)
+	}
+	k = c->handed % RING;
+	next = c->ring[(k + 1) % RING];
+	if (wait_left(c, RING - 2)) { /* else the next buffer is free */
+		drain(w);
 		return 0;
-	memcpy(c->spare, full + w->row_start, w->used - w->row_start);
-	w->text = c->spare;
-	c->spare = full;
+	}
+	memcpy(next, w->text + w->row_start, w->used - w->row_start);
 	pthread_mutex_lock(&c->mu);
-	c->block = full;
-	c->len = w->row_start;
-	c->busy = 1;
+	c->len[k] = w->row_start;
+	c->handed++;
 	pthread_cond_broadcast(&c->changed);
 	pthread_mutex_unlock(&c->mu);
+	w->text = next;
 	w->used -= w->row_start;
 	w->row_start = 0;
 	return 0;
 }
 
-/* Stop the compressor, its block written (its error, then, is w's). */
+/* Stop the compressor, every block written (its error, then, is w's);
+ * w->text stays, the other buffers go. */
 static void compressor_stop(struct rec_writer *w)
 {
 	struct compressor *c = w->comp;
@@ -220,16 +259,16 @@ static void compressor_stop(struct rec_writer *w)
 	if (!c)
 		return;
 	drain(w);
-	if (c->started) {
-		pthread_mutex_lock(&c->mu);
-		c->quit = 1;
-		pthread_cond_broadcast(&c->changed);
-		pthread_mutex_unlock(&c->mu);
-		pthread_join(c->thread, NULL);
-	}
+	pthread_mutex_lock(&c->mu);
+	c->quit = 1;
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->changed);
-	free(c->spare);
+	for (int k = 0; k < RING; k++)
+		if (c->ring[k] != w->text)
+			free(c->ring[k]);
 	free(c);
 	w->comp = NULL;
 }
@@ -261,6 +300,20 @@ static void emit(struct rec_writer *w, ZSTD_EndDirective mode)
 	w->row_start = 0;
 }
 
+/* The ring's buffers grown to w->cap, w->text (the one the caller
+ * fills, already grown) among them, once the thread is idle. */
+static void compressor_resize(struct rec_writer *w)
+{
+	struct compressor *c = w->comp;
+	unsigned long k = c->handed % RING;
+
+	drain(w);
+	c->ring[k] = w->text;
+	for (int i = 0; i < RING; i++)
+		if (i != (int)k)
+			c->ring[i] = xrealloc(c->ring[i], w->cap + SLACK);
+}
+
 /* Make room for n more bytes of the current row. */
 static void reserve(struct rec_writer *w, size_t n)
 {
@@ -270,10 +323,8 @@ static void reserve(struct rec_writer *w, size_t n)
 	if (w->used + n > w->cap) {
 		w->cap = w->used + n;
 		w->text = xrealloc(w->text, w->cap + SLACK);
-		if (w->comp) { /* the buffers take turns: the same size */
-			drain(w);
-			w->comp->spare = xrealloc(w->comp->spare, w->cap + SLACK);
-		}
+		if (w->comp) /* the buffers take turns: the same size */
+			compressor_resize(w);
 	}
 }
 
