@@ -12,7 +12,7 @@
 //
 // usage: node peer.mjs EXTRACT_DIR VALUESET_DIR YEAR AS_OF [TIMINGS_FILE]
 import { DuckDBInstance } from '@duckdb/node-api';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [ex, vsdir, yearArg, asOf, timingsFile] = process.argv.slice(2);
 if (!ex || !vsdir || !yearArg || !asOf) {
@@ -45,7 +45,13 @@ for (let i = 1; i <= 3; i++) claimCols[`icd_procedure_${i}`] = 'VARCHAR';
 Object.assign(claimCols, { billing_npi: 'VARCHAR', rendering_npi: 'VARCHAR',
 	allowed_amount: 'DECIMAL(12,2)', paid_amount: 'DECIMAL(12,2)' });
 
-const csv = (glob, cols) => `read_csv(${q(glob)}, header = true, delim = ',', quote = '"',
+// The code lists: the value-set files of four columns (a results file
+// adds unit and value columns, for lab result sets the peer does not use).
+const vsFiles = readdirSync(vsdir).filter((f) => f.endsWith('.csv') &&
+	readFileSync(`${vsdir}/${f}`, 'utf8').split('\n', 1)[0] ===
+	'valueset,code_system,code,description').sort().map((f) => `${vsdir}/${f}`);
+
+const csv = (glob, cols) => `read_csv(${Array.isArray(glob) ? `[${glob.map(q).join(', ')}]` : q(glob)}, header = true, delim = ',', quote = '"',
 	escape = '"', auto_detect = false, dateformat = '%Y-%m-%d', columns = {${
 	Object.entries(cols).map(([k, v]) => `${q(k)}: ${q(v)}`).join(', ')}})`;
 
@@ -63,13 +69,15 @@ SELECT valueset, code_system AS sys,
        CASE WHEN code LIKE '%*' THEN rtrim(code, '*') WHEN code LIKE '%-%' THEN split_part(code, '-', 1)
             ELSE code END AS lo,
        CASE WHEN code LIKE '%-%' THEN split_part(code, '-', 2) END AS hi
-FROM ${csv(`${vsdir}/*.csv`, { valueset: 'VARCHAR', code_system: 'VARCHAR', code: 'VARCHAR', description: 'VARCHAR' })}
+FROM ${csv(vsFiles, { valueset: 'VARCHAR', code_system: 'VARCHAR', code: 'VARCHAR', description: 'VARCHAR' })}
 WHERE valueset IN (${needed.map(q).join(', ')})`],
 ['read members', `
 CREATE TEMP TABLE members AS
 SELECT member_id, birth_date AS birth, sex, death_date AS death
 FROM ${csv(`${ex}/members.csv`, { member_id: 'VARCHAR', birth_date: 'DATE', sex: 'VARCHAR',
-	race: 'VARCHAR', ethnicity: 'VARCHAR', language: 'VARCHAR', zip: 'VARCHAR', death_date: 'DATE' })}
+	race: 'VARCHAR', ethnicity: 'VARCHAR', language: 'VARCHAR', zip: 'VARCHAR', death_date: 'DATE',
+	first_name: 'VARCHAR', last_name: 'VARCHAR', phone: 'VARCHAR', address: 'VARCHAR',
+	city: 'VARCHAR', state: 'VARCHAR', interpreter: 'VARCHAR' })}
 QUALIFY row_number() OVER (PARTITION BY member_id ORDER BY birth_date) = 1`],
 // normalize: spans of one member and partner that overlap or abut are one;
 // an open span runs through the as-of date
