@@ -29,7 +29,8 @@ const needed = ['hospice', 'colorectal_cancer', 'total_colectomy', 'fobt', 'fit_
 	'flexible_sigmoidoscopy', 'ct_colonography', 'colonoscopy', 'dtap_vaccine',
 	'ipv_vaccine', 'mmr_vaccine', 'hib_vaccine', 'hepb_vaccine', 'hepb_newborn',
 	'vzv_vaccine', 'pcv_vaccine', 'cat_ed_revenue', 'cat_ed_cpt', 'cat_ed_pos',
-	'cat_inpatient_revenue', 'cat_inpatient_bill_type'];
+	'cat_inpatient_revenue', 'cat_inpatient_bill_type', 'cat_transfer_status',
+	'discharged_to_hospice', 'mental_health_cd_diagnosis', 'psychiatry_cpt'];
 
 const claimCols = {
 	claim_id: 'VARCHAR', line_number: 'INTEGER', member_id: 'VARCHAR',
@@ -101,7 +102,7 @@ SELECT member_id, partner_id, min(s) AS s, max(e) AS e FROM g GROUP BY member_id
 CREATE TEMP TABLE raw AS
 SELECT member_id, claim_id, line_number, claim_type, frequency_code, original_claim_id,
        claim_status, adjudication_date, service_from, service_to, admission_date,
-       discharge_date, bill_type, place_of_service AS pos,
+       discharge_date, nullif(trim(discharge_status), '') AS dstat, bill_type, place_of_service AS pos,
        CASE WHEN length(trim(revenue_code)) = 3 THEN '0' || trim(revenue_code)
             ELSE nullif(trim(revenue_code), '') END AS rev,
        nullif(upper(left(trim(procedure_code), 5)), '') AS proc,
@@ -117,6 +118,7 @@ SELECT DISTINCT sys, code FROM (
   SELECT 'REV' AS sys, rev AS code FROM raw
   UNION ALL SELECT 'POS', pos FROM raw
   UNION ALL SELECT 'BILLTYPE', bill_type FROM raw
+  UNION ALL SELECT 'DISCHSTAT', dstat FROM raw
   UNION ALL SELECT CASE WHEN proc LIKE 'D%' THEN 'CDT'
                         WHEN regexp_matches(proc, '^[A-Za-z]') THEN 'HCPCS' ELSE 'CPT' END, proc FROM raw
   ${dxList.map((c) => `UNION ALL SELECT 'ICD10CM', ${c} FROM raw`).join('\n  ')}
@@ -141,6 +143,7 @@ SELECT member_id, claim_id,
        min_by(admission_date, line_number) FILTER (WHERE admission_date IS NOT NULL) AS admit,
        min_by(discharge_date, line_number) FILTER (WHERE discharge_date IS NOT NULL) AS dis,
        min_by(bill_type, line_number) FILTER (WHERE coalesce(bill_type, '') <> '') AS bill,
+       min_by(dstat, line_number) FILTER (WHERE dstat IS NOT NULL) AS dstat,
        bool_and(lower(claim_status) IN ('denied', 'd')) AS all_denied,
        bool_or(rev IN (SELECT code FROM cmap WHERE sys = 'REV' AND valueset = 'cat_inpatient_revenue')) AS ip_rev
 FROM raw GROUP BY member_id, claim_id`],
@@ -174,51 +177,117 @@ SELECT member_id, claim_id FROM (
   FROM fam f JOIN hdr h USING (member_id, claim_id)
   LEFT JOIN (SELECT DISTINCT member_id, orig AS claim_id FROM links) s USING (member_id, claim_id))
 WHERE rk = 1 AND freq <> 8`],
-// the final claims' lines with their service date and denied flag
+// the final claims' lines with their service date, the last day of their
+// span (cco-measure(5): the through date, or the service date where there
+// is none or it is earlier) and denied flag; header discharge status
 ['final lines', `
 CREATE TEMP TABLE lines AS
-SELECT r.member_id, coalesce(r.service_from, r.service_to, h.admit) AS svc,
+SELECT r.member_id, r.claim_id, r.line_number, coalesce(r.service_from, r.service_to, h.admit) AS svc,
+       CASE WHEN r.service_to >= coalesce(r.service_from, r.service_to, h.admit) THEN r.service_to
+            ELSE coalesce(r.service_from, r.service_to, h.admit) END AS thru,
        lower(r.claim_status) IN ('denied', 'd') AS denied, r.pos, r.rev, r.proc,
        ${[...dxList, ...pcsList].map((c) => `r.${c}`).join(', ')},
-       h.ctype, h.admit, h.dis, h.bill, h.all_denied, h.ip_rev
+       h.ctype, h.admit, h.dis, h.bill, h.dstat, h.all_denied, h.ip_rev
 FROM raw r SEMI JOIN final f USING (member_id, claim_id)
 JOIN hdr h USING (member_id, claim_id);
 DROP TABLE raw`],
-// value-set hits: (member, date, denied, value set) from claim lines and
-// the immunization registry
+// cco-normalize's stays: inpatient claims (not all of whose lines are
+// denied), ordered by admission, join the current stay when admitted before
+// its discharge date (an interim bill), or on that date or the day after
+// when its discharge status is a transfer (cat_transfer_status); a stay runs
+// from the first admission to the latest discharge, with the discharge
+// status of the claim discharging last.  While claims go in admission
+// order, the latest discharge of all earlier claims is the current stay's.
+['stays', `
+CREATE TEMP TABLE ipc AS
+SELECT DISTINCT member_id, claim_id, admit, dis, coalesce(dstat, '') AS dstat FROM lines
+WHERE ctype = 'I' AND admit IS NOT NULL AND dis IS NOT NULL AND dis >= admit AND NOT all_denied
+  AND (ip_rev OR bill IN (SELECT code FROM cmap WHERE valueset = 'cat_inpatient_bill_type'));
+CREATE TEMP TABLE stays AS
+WITH o AS (
+  SELECT *, row_number() OVER (PARTITION BY member_id ORDER BY admit, dis, claim_id) AS rn FROM ipc),
+p AS (
+  SELECT *, max(dis) OVER w AS cur_dis, arg_max(dstat, (dis, rn)) OVER w AS cur_stat FROM o
+  WINDOW w AS (PARTITION BY member_id ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
+g AS (
+  SELECT *, sum(CASE WHEN cur_dis IS NULL THEN 1
+                     WHEN admit < cur_dis THEN 0
+                     WHEN admit <= cur_dis + 1 AND cur_stat IN (SELECT code FROM cmap
+                          WHERE sys = 'DISCHSTAT' AND valueset = 'cat_transfer_status') THEN 0
+                     ELSE 1 END) OVER (PARTITION BY member_id ORDER BY rn) AS stay
+  FROM p)
+SELECT member_id, min(admit) AS admit, max(dis) AS dis, nullif(arg_max(dstat, (dis, rn)), '') AS dstat
+FROM g GROUP BY member_id, stay`],
+// value-set hits: (member, first day, last day, denied, value set) from
+// claim lines (procedure code, revenue code, diagnoses, ICD procedures,
+// place of service, bill type and the claim's discharge status; spanning
+// service date through through date), stays (by discharge status, spanning
+// admission through discharge) and the immunization registry
 ['hits', `
 CREATE TEMP TABLE hits AS
 WITH lc AS (
-  SELECT member_id, svc, denied,
+  SELECT member_id, svc, thru, denied,
          CASE WHEN proc LIKE 'D%' THEN 'CDT' WHEN regexp_matches(proc, '^[A-Za-z]') THEN 'HCPCS'
               ELSE 'CPT' END AS sys, proc AS code FROM lines
-  UNION ALL SELECT member_id, svc, denied, 'REV', rev FROM lines
-  ${dxList.map((c) => `UNION ALL SELECT member_id, svc, denied, 'ICD10CM', "${c}" FROM lines`).join('\n  ')}
-  ${pcsList.map((c) => `UNION ALL SELECT member_id, svc, denied, 'ICD10PCS', "${c}" FROM lines`).join('\n  ')}
-  UNION ALL SELECT member_id, d, false, 'CVX', cvx FROM imm)
-SELECT DISTINCT lc.member_id, lc.svc AS d, lc.denied, m.valueset
+  UNION ALL SELECT member_id, svc, thru, denied, 'REV', rev FROM lines
+  UNION ALL SELECT member_id, svc, thru, denied, 'POS', pos FROM lines
+  UNION ALL SELECT member_id, svc, thru, denied, 'BILLTYPE', bill FROM lines
+  UNION ALL SELECT member_id, svc, thru, denied, 'DISCHSTAT', dstat FROM lines
+  ${dxList.map((c) => `UNION ALL SELECT member_id, svc, thru, denied, 'ICD10CM', "${c}" FROM lines`).join('\n  ')}
+  ${pcsList.map((c) => `UNION ALL SELECT member_id, svc, thru, denied, 'ICD10PCS', "${c}" FROM lines`).join('\n  ')}
+  UNION ALL SELECT member_id, admit, dis, false, 'DISCHSTAT', dstat FROM stays
+  UNION ALL SELECT member_id, d, d, false, 'CVX', cvx FROM imm)
+SELECT DISTINCT lc.member_id, lc.svc AS d, lc.thru, lc.denied, m.valueset
 FROM lc JOIN cmap m ON m.sys = lc.sys AND m.code = lc.code
 WHERE lc.svc IS NOT NULL AND m.valueset NOT LIKE 'cat\\_%' ESCAPE '\\'`],
+// the exclusion of all three measures: any(hospice, my, overlaps) (a span
+// with some day in the MY) or any(discharged_to_hospice, my, ends) (a span
+// whose last day is in the MY); nd: by a service that is not denied
+['hospice', `
+CREATE TEMP TABLE hosp AS
+SELECT member_id, bool_or(NOT denied) AS nd FROM hits
+WHERE (valueset = 'hospice' AND d <= ${myEnd} AND thru >= ${myStart})
+   OR (valueset = 'discharged_to_hospice' AND thru BETWEEN ${myStart} AND ${myEnd})
+GROUP BY member_id`],
 // cco-normalize's ED visits: one per member and date from the ED lines of
-// final claims; admitted when the date lies from the day before an
-// inpatient stay's admission through its discharge; denied when every ED
-// line of the date is
+// final claims; admitted when the date lies from the day before a stay's
+// admission through its discharge; denied when every ED line of the date
+// is.  event.ed_visit except (mental_health_cd_diagnosis | psychiatry_cpt):
+// mh when the visit's principal diagnosis (the first diagnosis of its first
+// claim, the lowest claim id with an ED line that date) is in
+// mental_health_cd_diagnosis, or a line of one of its claims on its date
+// has a procedure code in psychiatry_cpt
 ['ed visits', `
-CREATE TEMP TABLE stays AS
-SELECT DISTINCT member_id, admit, dis FROM lines
-WHERE ctype = 'I' AND admit IS NOT NULL AND dis IS NOT NULL AND dis >= admit AND NOT all_denied
-  AND (ip_rev OR bill IN (SELECT code FROM cmap WHERE valueset = 'cat_inpatient_bill_type'));
-CREATE TEMP TABLE ed AS
-SELECT l.member_id, l.svc AS d, bool_and(l.denied) AS denied,
-       EXISTS (SELECT 1 FROM stays s WHERE s.member_id = l.member_id
-               AND l.svc BETWEEN s.admit - 1 AND s.dis) AS admitted
-FROM lines l
+CREATE TEMP TABLE edl AS
+SELECT l.member_id, l.svc, l.claim_id, l.denied FROM lines l
 WHERE l.svc IS NOT NULL AND (
   l.rev IN (SELECT code FROM cmap WHERE valueset = 'cat_ed_revenue') OR
   (l.proc IN (SELECT code FROM cmap WHERE valueset = 'cat_ed_cpt' AND sys = 'CPT')
    AND NOT regexp_matches(l.proc, '^[A-Za-z]')) OR
-  (l.proc IS NOT NULL AND l.pos IN (SELECT code FROM cmap WHERE valueset = 'cat_ed_pos')))
-GROUP BY l.member_id, l.svc`],
+  (l.proc IS NOT NULL AND l.pos IN (SELECT code FROM cmap WHERE valueset = 'cat_ed_pos')));
+CREATE TEMP TABLE ed AS
+WITH v AS (
+  SELECT member_id, svc AS d, bool_and(denied) AS denied, min(claim_id) AS first_claim
+  FROM edl GROUP BY member_id, svc),
+pdx AS (
+  SELECT member_id, claim_id,
+         min_by(coalesce(${dxList.join(', ')}), line_number)
+           FILTER (WHERE coalesce(${dxList.join(', ')}) IS NOT NULL) AS dx
+  FROM lines SEMI JOIN v ON v.member_id = lines.member_id AND v.first_claim = lines.claim_id
+  GROUP BY member_id, claim_id),
+psy AS (
+  SELECT DISTINCT l.member_id, l.svc AS d FROM lines l
+  SEMI JOIN edl e ON e.member_id = l.member_id AND e.claim_id = l.claim_id AND e.svc = l.svc
+  WHERE l.proc IN (SELECT code FROM cmap WHERE valueset = 'psychiatry_cpt' AND sys = 'CPT')
+    AND NOT regexp_matches(l.proc, '^[A-Za-z]'))
+SELECT v.member_id, v.d, v.denied,
+       EXISTS (SELECT 1 FROM stays s WHERE s.member_id = v.member_id
+               AND v.d BETWEEN s.admit - 1 AND s.dis) AS admitted,
+       coalesce(pdx.dx IN (SELECT code FROM cmap WHERE valueset = 'mental_health_cd_diagnosis'
+                           AND sys = 'ICD10CM'), false)
+         OR psy.member_id IS NOT NULL AS mh
+FROM v LEFT JOIN pdx ON pdx.member_id = v.member_id AND pdx.claim_id = v.first_claim
+LEFT JOIN psy ON psy.member_id = v.member_id AND psy.d = v.d`],
 // dates of the CIS population (birthday(N): a Feb 29 birth turns a year
 // older on March 1 in common years, as libcco/date.c)
 ['cis', `
@@ -270,8 +339,7 @@ pa AS (
   QUALIFY row_number() OVER (PARTITION BY d.member_id ORDER BY s.s DESC, s.partner_id) = 1),
 pp AS (
   SELECT d.*, pa.partner_id,
-         EXISTS (SELECT 1 FROM hits h WHERE h.member_id = d.member_id AND h.valueset = 'hospice'
-                 AND h.d BETWEEN ${myStart} AND ${myEnd})
+         d.member_id IN (SELECT member_id FROM hosp)
          OR coalesce(d.death BETWEEN ${myStart} AND ${myEnd}, false) AS excluded
   FROM den d LEFT JOIN pa USING (member_id)),
 n AS (
@@ -297,7 +365,6 @@ WITH den AS (
 h AS (
   SELECT h.member_id,
     bool_or(h.valueset IN ('colorectal_cancer', 'total_colectomy') AND h.d BETWEEN den.birth AND ${asOfD}) AS ever_excl,
-    bool_or(h.valueset = 'hospice' AND h.d BETWEEN ${myStart} AND ${myEnd}) AS hospice,
     bool_or(h.valueset = 'fobt' AND h.d BETWEEN ${myStart} AND ${myEnd}
          OR h.valueset = 'fit_dna' AND h.d BETWEEN DATE '${year - 2}-01-01' AND ${myEnd}
          OR h.valueset IN ('flexible_sigmoidoscopy', 'ct_colonography')
@@ -305,7 +372,7 @@ h AS (
          OR h.valueset = 'colonoscopy' AND h.d BETWEEN DATE '${year - 9}-01-01' AND ${myEnd}) AS screened
   FROM den JOIN hits h ON h.member_id = den.member_id GROUP BY h.member_id)
 SELECT pa.partner_id,
-       coalesce(h.ever_excl OR h.hospice, false)
+       coalesce(h.ever_excl, false) OR den.member_id IN (SELECT member_id FROM hosp)
          OR coalesce(den.death BETWEEN ${myStart} AND ${myEnd}, false) AS excluded,
        coalesce(h.screened, false) AS screened
 FROM den LEFT JOIN h USING (member_id)
@@ -314,8 +381,9 @@ LEFT JOIN (
   QUALIFY row_number() OVER (PARTITION BY s.member_id ORDER BY s.s DESC, s.partner_id) = 1
 ) pa USING (member_id)`],
 // AMB-ED: cco-attribute's partner of each MY month (enrolled on its last
-// day), member months, and ED visits not admitted and not denied, of
-// members without a (non-denied) hospice service in the MY
+// day), member months, and ED visits not admitted, not denied and not
+// mental-health (except), of members without the hospice exclusion by a
+// service that is not denied (denied_claims = no)
 ['ed results', `
 CREATE TEMP TABLE mm AS
 WITH months AS (
@@ -332,15 +400,13 @@ LEFT JOIN (
   JOIN spans s ON s.member_id = e.member_id AND s.s <= e.last_day AND s.e >= e.last_day
   QUALIFY row_number() OVER (PARTITION BY e.member_id, e.mo ORDER BY s.s DESC, s.partner_id) = 1
 ) pa USING (member_id, mo);
-CREATE TEMP TABLE ed_excl AS
-SELECT DISTINCT member_id FROM hits WHERE valueset = 'hospice' AND NOT denied
-  AND d BETWEEN ${myStart} AND ${myEnd};
+CREATE TEMP TABLE ed_excl AS SELECT member_id FROM hosp WHERE nd;
 CREATE TEMP TABLE amb AS
 SELECT mm.partner_id, count(*) AS den, count(x.member_id) AS excl,
        sum(CASE WHEN x.member_id IS NULL THEN coalesce(v.n, 0) ELSE 0 END) AS num
 FROM mm LEFT JOIN ed_excl x USING (member_id)
 LEFT JOIN (SELECT member_id, month(d) AS mo, count(*) AS n FROM ed
-           WHERE NOT admitted AND NOT denied AND d BETWEEN ${myStart} AND ${myEnd}
+           WHERE NOT admitted AND NOT denied AND NOT mh AND d BETWEEN ${myStart} AND ${myEnd}
            GROUP BY member_id, month(d)) v USING (member_id, mo)
 WHERE mm.partner_id IS NOT NULL GROUP BY mm.partner_id`],
 ];
