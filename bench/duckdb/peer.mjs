@@ -108,8 +108,10 @@ SELECT member_id, claim_id, line_number, claim_type, frequency_code, original_cl
        nullif(upper(left(trim(procedure_code), 5)), '') AS proc,
        ${[...dxList, ...pcsList].map((c) => `${dx(c)} AS ${c}`).join(',\n       ')}
 FROM ${csv(`${ex}/medical_claims*.csv`, claimCols)}`],
+// immunizations dated after the as-of date are held back
 ['read immunizations', `
-CREATE TEMP TABLE imm AS SELECT member_id, immunization_date AS d, cvx FROM ${csv(`${ex}/immunizations.csv`, { member_id: 'VARCHAR', immunization_date: 'DATE', cvx: 'VARCHAR' })}`],
+CREATE TEMP TABLE imm AS SELECT member_id, immunization_date AS d, cvx FROM ${csv(`${ex}/immunizations.csv`, { member_id: 'VARCHAR', immunization_date: 'DATE', cvx: 'VARCHAR' })}
+WHERE immunization_date <= ${asOfD}`],
 // every distinct code of the claims, matched once against the value sets
 // as libcco/valueset.c does: exact, same-length string range, or prefix
 ['code map', `
@@ -131,7 +133,10 @@ SELECT c.sys, c.code, v.valueset FROM codes c JOIN vs v ON v.sys = c.sys AND (
   (v.kind = 'prefix' AND starts_with(c.code, v.lo)) OR
   (v.kind = 'range' AND length(c.code) = length(v.lo) AND c.code >= v.lo AND c.code <= v.hi))`],
 // cco-normalize: one claim per (member, claim id); header fields from the
-// lowest line with a value; frequency 7 or 8, else an original
+// lowest line with a value; frequency 7 or 8, else an original.  The as-of
+// snapshot: a claim paid (adjudicated, else on its latest through date)
+// after the as-of date does not exist yet, so it is gone before versions
+// are resolved (a void paid later leaves the claim it voids final)
 ['claim headers', `
 CREATE TEMP TABLE hdr AS
 SELECT member_id, claim_id,
@@ -145,8 +150,11 @@ SELECT member_id, claim_id,
        min_by(bill_type, line_number) FILTER (WHERE coalesce(bill_type, '') <> '') AS bill,
        min_by(dstat, line_number) FILTER (WHERE dstat IS NOT NULL) AS dstat,
        bool_and(lower(claim_status) IN ('denied', 'd')) AS all_denied,
-       bool_or(rev IN (SELECT code FROM cmap WHERE sys = 'REV' AND valueset = 'cat_inpatient_revenue')) AS ip_rev
-FROM raw GROUP BY member_id, claim_id`],
+       bool_or(rev IN (SELECT code FROM cmap WHERE sys = 'REV' AND valueset = 'cat_inpatient_revenue')) AS ip_rev,
+       coalesce(min_by(adjudication_date, line_number) FILTER (WHERE adjudication_date IS NOT NULL),
+                max(service_to), max(service_from)) AS paid
+FROM raw GROUP BY member_id, claim_id;
+DELETE FROM hdr WHERE paid > ${asOfD}`],
 // versions: a replacement or void links to the claim it adjusts within the
 // member; linked claims form a family; its final version is the one no
 // other adjusts, then the latest adjudication, then void > replacement >
