@@ -262,9 +262,12 @@ GROUP BY member_id`],
 // admission through its discharge; denied when every ED line of the date
 // is.  event.ed_visit except (mental_health_cd_diagnosis | psychiatry_cpt):
 // mh when the visit's principal diagnosis (the first diagnosis of its first
-// claim, the lowest claim id with an ED line that date) is in
-// mental_health_cd_diagnosis, or a line of one of its claims on its date
-// has a procedure code in psychiatry_cpt
+// claim) is in mental_health_cd_diagnosis, or a line of one of its claims on
+// its date has a procedure code in psychiatry_cpt.  The first claim: the
+// lowest claim id with a non-denied ED line that date, else the lowest with
+// an ED line.  cco-normalize(1) does not say how a visit's claims are
+// ordered; its ed_visits records list those with a paid ED line first (a
+// visit that counts takes its diagnosis from a claim the plan paid)
 ['ed visits', `
 CREATE TEMP TABLE edl AS
 SELECT l.member_id, l.svc, l.claim_id, l.denied FROM lines l
@@ -275,7 +278,8 @@ WHERE l.svc IS NOT NULL AND (
   (l.proc IS NOT NULL AND l.pos IN (SELECT code FROM cmap WHERE valueset = 'cat_ed_pos')));
 CREATE TEMP TABLE ed AS
 WITH v AS (
-  SELECT member_id, svc AS d, bool_and(denied) AS denied, min(claim_id) AS first_claim
+  SELECT member_id, svc AS d, bool_and(denied) AS denied,
+         min_by(claim_id, (denied, claim_id)) AS first_claim
   FROM edl GROUP BY member_id, svc),
 pdx AS (
   SELECT member_id, claim_id,
