@@ -43,7 +43,7 @@ struct compressor {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t changed;
-	int started, quit;
+	int quit;
 	char *ring[RING];   /* text buffers, each w->cap + SLACK bytes */
 	size_t len[RING];   /* the length of each block handed over */
 	unsigned long handed, done;
@@ -206,10 +206,8 @@ static struct compressor *compressor_new(struct rec_writer *w)
 	for (int k = 1; k < RING; k++)
 		c->ring[k] = xmalloc(w->cap + SLACK);
 	w->comp = c;
-	if (pthread_create(&c->thread, NULL, compressor_run, w) == 0) {
-		c->started = 1;
+	if (pthread_create(&c->thread, NULL, compressor_run, w) == 0)
 		return c;
-	}
 	for (int k = 1; k < RING; k++)
 		free(c->ring[k]);
 	pthread_mutex_destroy(&c->mu);

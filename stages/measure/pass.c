@@ -2,8 +2,9 @@
  * pass.c: the members of a reader to the evaluation, on two threads.
  *
  * Reading a member (decompressed rows split, codes looked up, hits built)
- * is about half of the stage's work and evaluating it the rest, so a
- * reader thread fills a batch of members while this thread evaluates the
+ * is most of the stage's work (at 1M members perf puts the reader thread
+ * at 95% busy, this one at 31%) and evaluating it the rest, so a reader
+ * thread fills a batch of members while this thread evaluates the
  * previous batch.  Two batches take turns (handoff.h), so the members
  * reach fn in the reader's order and memory is two batches of members,
  * whatever the population.  The reader (its partner table, counters, code
