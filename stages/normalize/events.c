@@ -103,7 +103,6 @@ static void list_reset(struct events *e)
 	e->list[0] = '\0';
 }
 
-/* Append "source:claim_id" unless the list already holds it. */
 /* e->entry = "source:claim_id"; returns its length. */
 static size_t entry_of(struct events *e, const struct item *it)
 {
@@ -116,6 +115,7 @@ static size_t entry_of(struct events *e, const struct item *it)
 	return ns + 1 + nc;
 }
 
+/* Append "source:claim_id" unless the list already holds it. */
 static void list_add(struct events *e, const struct item *it)
 {
 	size_t n = entry_of(e, it);

@@ -73,7 +73,7 @@ test_expect_success 'same claim id from two sources are two claims' '
 
 test_expect_success 'denied line kept and flagged' '
 	show claims | awk -F"\t" "\$10 == 1 { print \$1, \$4, \$5, \$9 }" >actual &&
-	printf "M01 C1 2 denied\nM10 K2 1 denied\n" >expect && test_cmp expect actual
+	printf "M01 C1 2 denied\nM10 K1 1 denied\n" >expect && test_cmp expect actual
 '
 
 test_expect_success 'header fields: value of the lowest line that has one' '
@@ -91,12 +91,12 @@ test_expect_success 'codes: ICD without dots, modifiers split, revenue 4 digits,
 	printf "ndc\n00002322730\n00002322730\n12345067890\n" >expect && test_cmp expect actual
 '
 
-test_expect_success 'stay joined across a transfer; ED the day before admission flagged' '
+test_expect_success 'stay joined across a transfer; ED the day before admission flagged; a visit lists its paid claim first' '
 	show stays | awk -F"\t" "NR > 1 { print \$2, \$3, \$7, \$8 }" >actual &&
 	printf "2025-05-01 2025-05-07 s1:H1|s2:H2 1\n2025-05-20 2025-05-22 s1:H3 0\n" >expect &&
 	test_cmp expect actual &&
 	show ed_visits | awk -F"\t" "\$1 == \"M10\" { print \$2, \$3, \$6 }" >actual &&
-	printf "2025-04-30 1 s1:H0\n2025-06-10 0 s1:K1|s1:K2\n" >expect && test_cmp expect actual
+	printf "2025-04-30 1 s1:H0\n2025-06-10 0 s1:K2|s1:K1\n" >expect && test_cmp expect actual
 '
 
 test_expect_success 'enrollment: overlap and abutting merged, gap kept, partner switch kept' '
