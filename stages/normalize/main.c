@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "afile.h"
 #include "claims.h"
@@ -139,10 +142,25 @@ static void *claims_lane_run(void *arg)
 	return NULL;
 }
 
+/* Run the calling thread, and the threads it starts from now on, at the
+ * lowest priority (nice 19: Linux keeps a nice value per thread, and a new
+ * thread takes its creator's).  Best effort: the result never depends on
+ * it. */
+static void lowest_priority(void)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+}
+
 /* Medical claims are most of the work, so they take a second core and
  * three quarters of the sort memory while the other kinds, one after
  * another, use the rest: the total stays within limits.memory_mb.  With
- * limits.threads = 1 the kinds take turns, each with all of it. */
+ * limits.threads = 1 the kinds take turns, each with all of it.
+ *
+ * The claims lane is the run's critical path: its merge keeps one thread
+ * busy and leaves part of the other core idle.  So the other kinds run at
+ * the lowest priority: they take what the claims lane leaves of the
+ * cores, and most of their work moves from its load phase, where both
+ * cores are busy, into its merge. */
 static int run_all(struct norm *n, struct counts *c)
 {
 	struct outs o;
@@ -157,6 +175,7 @@ static int run_all(struct norm *n, struct counts *c)
 		       run_others(n, n->sort_mem, &o, c);
 	if ((rc = pthread_create(&thread, NULL, claims_lane_run, &lane)) != 0)
 		return err_set("cannot start a thread: %s", strerror(rc));
+	lowest_priority(); /* what this thread does after the kinds is short */
 	rc = run_others(n, n->sort_mem / 4, &o, c);
 	pthread_join(thread, NULL);
 	if (rc == 0 && lane.rc < 0)
