@@ -63,7 +63,7 @@ static const char *const export_keys[] = {
 	"run.measurement_year", "run.as_of", "run.workspace", "run.shards", "paths.valuesets",
 	"paths.measures", "paths.targets", "paths.baselines", "paths.partners",
 	"paths.care", "limits.memory_mb", "limits.sort_buffer_kb", "limits.sort_level",
-	"export.suppress_threshold", "export.min_denominator", NULL
+	"limits.threads", "export.suppress_threshold", "export.min_denominator", NULL
 };
 
 /* The stages in order.  A stage reruns when anything it reads changes:

@@ -6,6 +6,7 @@
  * lists for outreach and a results database that accumulates runs.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,9 +293,76 @@ static int load_metrics(struct stage *st)
 	return 0;
 }
 
-/* The gap lists and the database rows, both left uncommitted; the rows'
- * monthly numerators counted on the way. */
-static int write_lists_and_db(struct stage *st)
+/* The clinic worklists' pass, on a thread of its own beside the gap
+ * lists and the reports when limits.threads is 2 or more: it reads the
+ * member files and writes only its own uncommitted lists, and none of the
+ * other passes reads what it writes. */
+struct worklist_job {
+	struct stage *st;
+	struct extsort_config sort; /* the buffer's share of this pass */
+	char *tmpdir;               /* owned: sort's, as the caller's may go first */
+	pthread_t thread;
+	int started;                /* the thread runs until joined */
+	int rc;                     /* the pass's: 0 or -1 with error set */
+	char error[1024];           /* err_msg() of the thread, which is its own */
+};
+
+static int worklist_pass(struct stage *st, const struct extsort_config *sort)
+{
+	return worklists_write(&st->worklists, st->cfg, st->dir, st->ms, &st->care, &st->in,
+			       st->key.as_of, sort);
+}
+
+static void *worklist_thread(void *arg)
+{
+	struct worklist_job *job = arg;
+
+	job->rc = worklist_pass(job->st, &job->sort);
+	if (job->rc < 0)
+		snprintf(job->error, sizeof(job->error), "%s", err_msg());
+	return NULL;
+}
+
+/* Start the worklists' pass on a thread, each of the two passes running
+ * at once given half of sort's buffer (the order is total, so the bytes
+ * are the same).  Returns 0 or -1 with err_msg() set. */
+static int worklist_start(struct worklist_job *job, struct stage *st,
+			  struct extsort_config *sort)
+{
+	int rc;
+
+	sort->mem_bytes /= 2;
+	job->st = st;
+	job->sort = *sort;
+	job->tmpdir = xstrdup(sort->tmpdir);
+	job->sort.tmpdir = job->tmpdir;
+	if ((rc = pthread_create(&job->thread, NULL, worklist_thread, job)) != 0) {
+		free(job->tmpdir);
+		return err_set("cannot start a thread: %s", strerror(rc));
+	}
+	job->started = 1;
+	return 0;
+}
+
+/* Wait for the worklists' thread, if one was started; rc is the calling
+ * thread's.  Returns rc when that failed (its message stays), else the
+ * thread's result with its message as err_msg(). */
+static int worklist_join(struct worklist_job *job, int rc)
+{
+	if (!job->started)
+		return rc;
+	pthread_join(job->thread, NULL);
+	job->started = 0;
+	free(job->tmpdir);
+	if (rc == 0 && job->rc < 0)
+		rc = err_set("%s", job->error);
+	return rc;
+}
+
+/* The gap lists, the worklists (on job's thread when limits.threads
+ * allows, else after the gap lists) and the database rows, all left
+ * uncommitted; the rows' monthly numerators counted on the way. */
+static int write_lists_and_db(struct stage *st, struct worklist_job *job)
 {
 	int nresults;
 	char **results = shard_paths(st->cfg, "measure/results.rec.zst", &nresults);
@@ -308,6 +376,8 @@ static int write_lists_and_db(struct stage *st)
 	struct monthly tally;
 	int rc = fs_mkdirs(tmp, AFILE_PHI_DIR);
 
+	if (rc == 0 && config_int(st->cfg, "limits.threads") > 1)
+		rc = worklist_start(job, st, &sort);
 	monthly_init(&tally, &st->mx, st->ms, &st->key);
 	if (rc == 0)
 		rc = gaps_write(&st->gaps, results, nresults, gaps_dir, st->ms, st->key.as_of,
@@ -316,9 +386,8 @@ static int write_lists_and_db(struct stage *st)
 	monthly_release(&tally);
 	shard_paths_free(results, nresults);
 	free(gaps_dir);
-	if (rc == 0)
-		rc = worklists_write(&st->worklists, st->cfg, st->dir, st->ms, &st->care, &st->in,
-				     st->key.as_of, &sort);
+	if (rc == 0 && !job->started)
+		rc = worklist_pass(st, &sort);
 	free(tmp);
 	if (rc < 0)
 		return -1;
@@ -345,19 +414,24 @@ static int write_set(struct stage *st, struct report_set *r)
 	return xlsx_write(r->out[OUT_XLSX].tmp, &st->mx, &st->in, &st->key, st->run_id, a);
 }
 
+/* Every output, left uncommitted; the worklists' thread, if any, has
+ * ended on return. */
 static int write_outputs(struct stage *st)
 {
+	struct worklist_job job = { 0 };
 	int rc;
 
 	if (load_metrics(st) < 0)
 		return -1;
 	/* the database rows first, so the progress charts include this run */
-	if (write_lists_and_db(st) < 0)
-		return -1;
-	plan_sets(st);
-	rc = 0;
+	rc = write_lists_and_db(st, &job);
+	if (rc == 0)
+		plan_sets(st);
 	for (int s = 0; rc == 0 && s < st->nsets; s++)
 		rc = write_set(st, &st->sets[s]);
+	rc = worklist_join(&job, rc);
+	if (rc < 0)
+		return -1;
 	/* the summary counts the public cells */
 	suppress_apply(&st->mx, config_int(st->cfg, "export.suppress_threshold"), NULL);
 	return rc;
