@@ -121,27 +121,6 @@ static int run_others(struct norm *n, size_t mem, struct outs *o, struct counts 
 	return 0;
 }
 
-/* Medical claims on a thread of their own; its error, if any, is copied
- * out because err_msg() is per thread. */
-struct claims_lane {
-	struct norm *n;
-	size_t mem;          /* its share of n->sort_mem */
-	const struct outs *o;
-	struct counts *c;
-	int rc;
-	char error[1024];
-};
-
-static void *claims_lane_run(void *arg)
-{
-	struct claims_lane *l = arg;
-
-	l->rc = run_claims(l->n, l->mem, l->o, l->c);
-	if (l->rc < 0)
-		snprintf(l->error, sizeof(l->error), "%s", err_msg());
-	return NULL;
-}
-
 /* Run the calling thread, and the threads it starts from now on, at the
  * lowest priority (nice 19: Linux keeps a nice value per thread, and a new
  * thread takes its creator's).  Best effort: the result never depends on
@@ -151,9 +130,31 @@ static void lowest_priority(void)
 	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 }
 
-/* Medical claims are most of the work, so they take a second core and
- * three quarters of the sort memory while the other kinds, one after
- * another, use the rest: the total stays within limits.memory_mb.  With
+/* The other kinds on a thread of their own; its error, if any, is copied
+ * out because err_msg() is per thread. */
+struct others_lane {
+	struct norm *n;
+	size_t mem;          /* its share of n->sort_mem */
+	struct outs *o;
+	struct counts *c;
+	int rc;
+	char error[1024];
+};
+
+static void *others_lane_run(void *arg)
+{
+	struct others_lane *l = arg;
+
+	lowest_priority(); /* this thread only, and the threads it starts */
+	l->rc = run_others(l->n, l->mem, l->o, l->c);
+	if (l->rc < 0)
+		snprintf(l->error, sizeof(l->error), "%s", err_msg());
+	return NULL;
+}
+
+/* Medical claims are most of the work, so they take three quarters of the
+ * sort memory while the other kinds, one after another on a second
+ * thread, use the rest: the total stays within limits.memory_mb.  With
  * limits.threads = 1 the kinds take turns, each with all of it.
  *
  * The claims lane is the run's critical path: its merge keeps one thread
@@ -164,7 +165,7 @@ static void lowest_priority(void)
 static int run_all(struct norm *n, struct counts *c)
 {
 	struct outs o;
-	struct claims_lane lane = { .n = n, .mem = n->sort_mem / 4 * 3, .o = &o, .c = c };
+	struct others_lane lane = { .n = n, .mem = n->sort_mem / 4, .o = &o, .c = c };
 	pthread_t thread;
 	int rc;
 
@@ -173,10 +174,9 @@ static int run_all(struct norm *n, struct counts *c)
 	if (config_int(n->cfg, "limits.threads") < 2)
 		return run_claims(n, n->sort_mem, &o, c) < 0 ? -1 :
 		       run_others(n, n->sort_mem, &o, c);
-	if ((rc = pthread_create(&thread, NULL, claims_lane_run, &lane)) != 0)
+	if ((rc = pthread_create(&thread, NULL, others_lane_run, &lane)) != 0)
 		return err_set("cannot start a thread: %s", strerror(rc));
-	lowest_priority(); /* what this thread does after the kinds is short */
-	rc = run_others(n, n->sort_mem / 4, &o, c);
+	rc = run_claims(n, n->sort_mem / 4 * 3, &o, c);
 	pthread_join(thread, NULL);
 	if (rc == 0 && lane.rc < 0)
 		rc = err_set("%s", lane.error);
