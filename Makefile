@@ -37,7 +37,9 @@ MAN5 := $(wildcard doc/*.5)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_TESTS := $(patsubst %.c,$(BUILD)/%,$(UNIT_SRC))
 SHELL_TESTS = $(sort $(wildcard tests/cli/*.t tests/e2e/*.t))
-TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD))
+TOOL_BUILD ?= $(BUILD)
+TEST_ENV = CCO_ROOT=$(CURDIR) CCO_BIN=$(abspath $(BIN)) CCO_BUILD=$(abspath $(BUILD)) \
+	TEST_TOOL=$(abspath $(TOOL_BUILD))/tests/test-tool
 
 .PHONY: all check asan tsan valgrind units deps install clean help bench bench-rec demo \
 	fuzz fuzz-build
@@ -110,13 +112,19 @@ check: deps
 	@$(MAKE) --no-print-directory all units
 	$(TEST_ENV) $(PROVE) $(PROVE_OPTS) $(UNIT_TESTS) $(SHELL_TESTS)
 
+# Under a sanitizer the shell tests build their fixtures with the native
+# test-tool (TOOL_BUILD): the programs and units are what is checked, and
+# a sanitized helper's start-up, run hundreds of times, doubled measure.t.
 asan: deps
-	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan BIN=build/asan/bin check
+	@$(MAKE) --no-print-directory $(TEST_TOOL)
+	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan BIN=build/asan/bin \
+		TOOL_BUILD=$(BUILD) check
 
 # The suite with ThreadSanitizer: normalize and the readers run threads.
 tsan: deps
+	@$(MAKE) --no-print-directory $(TEST_TOOL)
 	@$(MAKE) --no-print-directory SAN_FLAGS='-fsanitize=thread' \
-		BUILD=build/tsan BIN=build/tsan/bin check
+		BUILD=build/tsan BIN=build/tsan/bin TOOL_BUILD=$(BUILD) check
 
 # The suite with every program and unit test under valgrind.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \

@@ -11,7 +11,7 @@ set -u
 CCO_ROOT=${CCO_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 CCO_BIN=${CCO_BIN:-$CCO_ROOT/bin}
 CCO_BUILD=${CCO_BUILD:-$CCO_ROOT/build}
-TEST_TOOL=$CCO_BUILD/tests/test-tool
+TEST_TOOL=${TEST_TOOL:-$CCO_BUILD/tests/test-tool}
 PATH=$CCO_BIN:$PATH
 export CCO_ROOT CCO_BIN CCO_BUILD TEST_TOOL PATH
 export LC_ALL=C TZ=UTC
