@@ -79,6 +79,31 @@ static long count_rows(const char *name)
 	return rc < 0 ? -1 : n;
 }
 
+/* Read name until it ends or fails: the rows read, with err_msg() set
+ * if it failed; each row must have write_text()'s member_id, and its
+ * 100 KB field where it has one. */
+static long count_rows_upto(const char *name)
+{
+	char *p = path(name);
+	struct rec_reader *r = rec_reader_open(p);
+	struct rec_row row;
+	long n = 0;
+
+	free(p);
+	if (!r)
+		return -1;
+	if (prefetch)
+		rec_reader_prefetch(r);
+	while (rec_reader_next(r, &row) > 0) {
+		if (strtol(row.field[2], NULL, 10) != 100000 + n ||
+		    row.len[4] != (n % 5000 == 4999 ? 100000u : 0u))
+			break;
+		n++;
+	}
+	rec_reader_close(r);
+	return n;
+}
+
 static off_t file_size(const char *name)
 {
 	char *p = path(name);
@@ -189,6 +214,71 @@ static void test_long_rows(void)
 	ok(write_one(p, 1, big) < 0, "a CR in its middle fails");
 	free(big);
 	free(p);
+}
+
+/* A plain record file of immunization rows 0..n-1 at name, with row bad
+ * (if >= 0) one field short and a 100 KB field in every 5,000th row, so
+ * that rows cross the reader's 256 KB window and the readahead's blocks
+ * at every offset.  Returns 0 or -1. */
+static int write_text(const char *name, long n, long bad)
+{
+	char *p = path(name);
+	FILE *f = fopen(p, "w");
+	char *big = xmalloc(100001);
+	XXH3_state_t *h = XXH3_createState();
+	char line[200];
+
+	free(p);
+	memset(big, 'v', 100000);
+	big[100000] = '\0';
+	XXH3_64bits_reset(h);
+	for (long i = -2; i < n && f; i++) {
+		if (i == -2)
+			snprintf(line, sizeof(line), "#cco-record\tkind=immunizations\t"
+				 "schema=%d\tsort=none\n", imm()->version);
+		else if (i == -1)
+			snprintf(line, sizeof(line), "source\textract\tmember_id\t"
+				 "imm_date\tcvx\n");
+		else
+			snprintf(line, sizeof(line), "gen\t1\t%ld\t2024-01-01%s\n",
+				 100000 + i, i == bad ? "" : "\t");
+		if (i >= 0 && i % 5000 == 4999) {
+			line[strlen(line) - 1] = '\0';
+			XXH3_64bits_update(h, line, strlen(line));
+			XXH3_64bits_update(h, big, 100000);
+			XXH3_64bits_update(h, "\n", 1);
+			fprintf(f, "%s%s\n", line, big);
+		} else {
+			XXH3_64bits_update(h, line, strlen(line));
+			fputs(line, f);
+		}
+	}
+	if (f)
+		fprintf(f, "#cco-end\trows=%ld\txxh3=%016llx\n", n,
+			(unsigned long long)XXH3_64bits_digest(h));
+	XXH3_freeState(h);
+	free(big);
+	return f && fclose(f) == 0 ? 0 : -1;
+}
+
+/* With and without readahead, rows that cross buffer boundaries read
+ * whole, and a short row fails at its line after every row before it. */
+static void test_split_rows(void)
+{
+	long n;
+
+	for (prefetch = 0; prefetch < 2; prefetch++) {
+		ok(write_text("text.rec", 60000, -1) == 0, "write 60,000 rows as text");
+		ok(count_rows_upto("text.rec") == 60000 && count_rows("text.rec") == 60000,
+		   "%s: every row, 100 KB fields too", prefetch ? "readahead" : "reader");
+		write_text("short.rec", 60000, 45678);
+		n = count_rows_upto("short.rec");
+		is_int(n, 45678, "%s: the rows before a short row are read",
+		       prefetch ? "readahead" : "reader");
+		ok(strstr(err_msg(), "short.rec:45681: row has 4 fields, header has 5") != NULL,
+		   "then its error, at its line: %s", err_msg());
+	}
+	prefetch = 1;
 }
 
 static void test_writer_errors(void)
@@ -654,6 +744,7 @@ int main(void)
 	test_writer_errors();
 	test_put_row();
 	test_long_rows();
+	test_split_rows();
 	test_append();
 	test_append_dense(500000);
 	test_inline();
