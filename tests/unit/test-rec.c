@@ -218,8 +218,8 @@ static void test_long_rows(void)
 
 /* A plain record file of immunization rows 0..n-1 at name, with row bad
  * (if >= 0) one field short and a 100 KB field in every 5,000th row, so
- * that rows cross the reader's 256 KB window and the readahead's blocks
- * at every offset.  Returns 0 or -1. */
+ * that rows cross the edges of the reader's 256 KB window and of the
+ * readahead's blocks at many offsets.  Returns 0 or -1. */
 static int write_text(const char *name, long n, long bad)
 {
 	char *p = path(name);
