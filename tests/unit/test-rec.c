@@ -28,15 +28,21 @@ static const struct rec_schema *imm(void)
 	return rec_schema_find("immunizations");
 }
 
-/* Immunization row number i. */
-static void put_row(struct rec_writer *w, long i)
+/* Immunization row number i, with cvx as given. */
+static void put_row_cvx(struct rec_writer *w, long i, const char *cvx)
 {
 	rec_put_str(w, IMMUNIZATIONS_source, "gen");
 	rec_put_int(w, IMMUNIZATIONS_extract, 1);
 	rec_put_int(w, IMMUNIZATIONS_member_id, 100000 + i);
 	rec_put_date(w, IMMUNIZATIONS_imm_date, date_from_ymd(2024, 1, 1) + (int)(i % 365));
-	rec_put_str(w, IMMUNIZATIONS_cvx, i % 2 ? "03" : NULL);
+	rec_put_str(w, IMMUNIZATIONS_cvx, cvx);
 	rec_end(w);
+}
+
+/* Immunization row number i. */
+static void put_row(struct rec_writer *w, long i)
+{
+	put_row_cvx(w, i, i % 2 ? "03" : NULL);
 }
 
 /* Write n immunization rows to name at level; returns 0 or -1. */
@@ -53,17 +59,27 @@ static int write_rows(const char *name, int level, long n)
 	return rec_writer_close(w);
 }
 
-/* Read name to the end: rows 0..n of put_row() in order.  Returns the
- * row count, or -1 for an error or a row out of place. */
-static long count_rows(const char *name)
+enum { BIG_FIELD = 100000 }; /* a cvx of write_big_rows() */
+
+/* The length of row i's cvx: put_row()'s, or write_big_rows()'s if big. */
+static size_t cvx_len(long i, int big)
+{
+	return big && i % 5000 == 4999 ? BIG_FIELD : i % 2 ? 2 : 0;
+}
+
+/* Read name to its end or its first error: *n is the rows read in order
+ * (rows 0.. of put_row(), or of write_big_rows() if big, by member_id and
+ * the length of cvx).  Returns 0 at the end, -1 on an error (err_msg()
+ * set) or if a row was out of place. */
+static int read_rows(const char *name, int big, long *n)
 {
 	char *p = path(name);
 	struct rec_reader *r = rec_reader_open(p);
 	struct rec_row row;
-	long n = 0;
-	int rc;
+	int rc, misplaced = 0;
 
 	free(p);
+	*n = 0;
 	if (!r)
 		return -1;
 	if (rec_reader_expect(r, imm()) < 0) {
@@ -72,36 +88,24 @@ static long count_rows(const char *name)
 	}
 	if (prefetch)
 		rec_reader_prefetch(r);
+	/* on past a row out of place: the reader's own error may follow */
 	while ((rc = rec_reader_next(r, &row)) > 0)
-		if (strtol(row.field[2], NULL, 10) != 100000 + n++)
-			rc = -1;
+		if (misplaced || strtol(row.field[2], NULL, 10) != 100000 + *n ||
+		    row.len[4] != cvx_len(*n, big))
+			misplaced = 1;
+		else
+			++*n;
 	rec_reader_close(r);
-	return rc < 0 ? -1 : n;
+	return misplaced ? -1 : rc;
 }
 
-/* Read name until it ends or fails: the rows read, with err_msg() set
- * if it failed; each row must have write_text()'s member_id, and its
- * 100 KB field where it has one. */
-static long count_rows_upto(const char *name)
+/* Read name to the end: rows 0..n of put_row() in order.  Returns the
+ * row count, or -1 for an error or a row out of place. */
+static long count_rows(const char *name)
 {
-	char *p = path(name);
-	struct rec_reader *r = rec_reader_open(p);
-	struct rec_row row;
-	long n = 0;
+	long n;
 
-	free(p);
-	if (!r)
-		return -1;
-	if (prefetch)
-		rec_reader_prefetch(r);
-	while (rec_reader_next(r, &row) > 0) {
-		if (strtol(row.field[2], NULL, 10) != 100000 + n ||
-		    row.len[4] != (n % 5000 == 4999 ? 100000u : 0u))
-			break;
-		n++;
-	}
-	rec_reader_close(r);
-	return n;
+	return read_rows(name, 0, &n) < 0 ? -1 : n;
 }
 
 static off_t file_size(const char *name)
@@ -214,71 +218,6 @@ static void test_long_rows(void)
 	ok(write_one(p, 1, big) < 0, "a CR in its middle fails");
 	free(big);
 	free(p);
-}
-
-/* A plain record file of immunization rows 0..n-1 at name, with row bad
- * (if >= 0) one field short and a 100 KB field in every 5,000th row, so
- * that rows cross the edges of the reader's 256 KB window and of the
- * readahead's blocks at many offsets.  Returns 0 or -1. */
-static int write_text(const char *name, long n, long bad)
-{
-	char *p = path(name);
-	FILE *f = fopen(p, "w");
-	char *big = xmalloc(100001);
-	XXH3_state_t *h = XXH3_createState();
-	char line[200];
-
-	free(p);
-	memset(big, 'v', 100000);
-	big[100000] = '\0';
-	XXH3_64bits_reset(h);
-	for (long i = -2; i < n && f; i++) {
-		if (i == -2)
-			snprintf(line, sizeof(line), "#cco-record\tkind=immunizations\t"
-				 "schema=%d\tsort=none\n", imm()->version);
-		else if (i == -1)
-			snprintf(line, sizeof(line), "source\textract\tmember_id\t"
-				 "imm_date\tcvx\n");
-		else
-			snprintf(line, sizeof(line), "gen\t1\t%ld\t2024-01-01%s\n",
-				 100000 + i, i == bad ? "" : "\t");
-		if (i >= 0 && i % 5000 == 4999) {
-			line[strlen(line) - 1] = '\0';
-			XXH3_64bits_update(h, line, strlen(line));
-			XXH3_64bits_update(h, big, 100000);
-			XXH3_64bits_update(h, "\n", 1);
-			fprintf(f, "%s%s\n", line, big);
-		} else {
-			XXH3_64bits_update(h, line, strlen(line));
-			fputs(line, f);
-		}
-	}
-	if (f)
-		fprintf(f, "#cco-end\trows=%ld\txxh3=%016llx\n", n,
-			(unsigned long long)XXH3_64bits_digest(h));
-	XXH3_freeState(h);
-	free(big);
-	return f && fclose(f) == 0 ? 0 : -1;
-}
-
-/* With and without readahead, rows that cross buffer boundaries read
- * whole, and a short row fails at its line after every row before it. */
-static void test_split_rows(void)
-{
-	long n;
-
-	for (prefetch = 0; prefetch < 2; prefetch++) {
-		ok(write_text("text.rec", 60000, -1) == 0, "write 60,000 rows as text");
-		ok(count_rows_upto("text.rec") == 60000 && count_rows("text.rec") == 60000,
-		   "%s: every row, 100 KB fields too", prefetch ? "readahead" : "reader");
-		write_text("short.rec", 60000, 45678);
-		n = count_rows_upto("short.rec");
-		is_int(n, 45678, "%s: the rows before a short row are read",
-		       prefetch ? "readahead" : "reader");
-		ok(strstr(err_msg(), "short.rec:45681: row has 4 fields, header has 5") != NULL,
-		   "then its error, at its line: %s", err_msg());
-	}
-	prefetch = 1;
 }
 
 static void test_writer_errors(void)
@@ -697,6 +636,53 @@ static void test_trailer_row(void)
 	ok(rec_writer_close(w) < 0 && strstr(err_msg(), "cannot begin with '#cco-end'") &&
 	   access(p, F_OK) != 0, "a row beginning like a trailer is refused: %s", err_msg());
 	free(p);
+}
+
+/* n rows of put_row() as plain text, every 5,000th with a cvx of
+ * BIG_FIELD bytes, so that rows cross the edges of the reader's 256 KB
+ * window and of the readahead's blocks at many offsets.  0 or -1. */
+static int write_big_rows(const char *name, long n)
+{
+	char *p = path(name);
+	struct rec_writer *w = rec_writer_open(p, imm(), "member_id", 0, AFILE_PHI);
+	char *big = xmalloc(BIG_FIELD + 1);
+
+	free(p);
+	memset(big, 'v', BIG_FIELD);
+	big[BIG_FIELD] = '\0';
+	for (long i = 0; w && i < n; i++)
+		if (i % 5000 == 4999)
+			put_row_cvx(w, i, big);
+		else
+			put_row(w, i);
+	free(big);
+	return w ? rec_writer_close(w) : -1;
+}
+
+/* With and without readahead, rows that cross buffer boundaries read
+ * whole, and a short row fails at its line after every row before it. */
+static void test_split_rows(void)
+{
+	size_t len;
+	char *text;
+	long n;
+
+	ok(write_big_rows("wide.rec", 60000) == 0, "write 60,000 rows as text");
+	/* row 45678 (line 45681) one field short: its last tab made a letter */
+	text = slurp("wide.rec", &len);
+	find(text, len, "\t145678\t", 8)[8 + DATE_ISO_LEN] = 'x';
+	spill("short.rec", text, len, 0);
+	free(text);
+	for (prefetch = 0; prefetch < 2; prefetch++) {
+		ok(read_rows("wide.rec", 1, &n) == 0 && n == 60000,
+		   "%s: every row, 100 KB fields too", prefetch ? "readahead" : "reader");
+		ok(read_rows("short.rec", 1, &n) < 0, "%s: a short row fails",
+		   prefetch ? "readahead" : "reader");
+		is_int(n, 45678, "after the rows before it");
+		ok(strstr(err_msg(), "short.rec:45681: row has 4 fields, header has 5") != NULL,
+		   "at its line: %s", err_msg());
+	}
+	prefetch = 1;
 }
 
 static void test_schema_check(void)
